@@ -1,0 +1,75 @@
+/**
+ * Base class of every error Lacuna throws on bad input.
+ *
+ * The message always names the op, the argument, what was expected and what came, e.g.
+ * `add: argument 'b' has shape [2,3], expected a shape broadcastable with [4,3]`.
+ *
+ * @example
+ * ```ts
+ * import { LacunaError, tensor, add } from '@lacuna/tensor';
+ * try { add(tensor([1, 2]), tensor([1, 2, 3])); } catch (e) { console.log(e instanceof LacunaError); }
+ * ```
+ */
+export class LacunaError extends Error {
+  /** The op that rejected its input, e.g. `'matmul'`. */
+  readonly op: string;
+  /** The argument at fault, e.g. `'b'`. */
+  readonly argument: string;
+
+  constructor(op: string, argument: string, detail: string) {
+    super(`${op}: argument '${argument}' ${detail}`);
+    this.name = new.target.name;
+    this.op = op;
+    this.argument = argument;
+  }
+}
+
+/**
+ * Shapes that do not fit: broadcasting, matmul inner sizes, reshape sizes, ragged nested arrays.
+ *
+ * @example
+ * ```ts
+ * import { ShapeError, matmul, zeros } from '@lacuna/tensor';
+ * try { matmul(zeros([2, 3]), zeros([2, 3])); } catch (e) { console.log(e instanceof ShapeError); }
+ * ```
+ */
+export class ShapeError extends LacunaError {}
+
+/**
+ * A tensor of the wrong dtype for an op, e.g. a float32 label tensor where int32 is needed.
+ *
+ * @example
+ * ```ts
+ * import { DTypeError, oneHot, tensor } from '@lacuna/tensor';
+ * try { oneHot(tensor([0.5]), 2); } catch (e) { console.log(e instanceof DTypeError); }
+ * ```
+ */
+export class DTypeError extends LacunaError {}
+
+/**
+ * A scalar argument outside its allowed range or not finite, e.g. dropout `p = 1.5` or NaN.
+ *
+ * Named `ArgumentRangeError` so that it does not shadow the built-in `RangeError`.
+ *
+ * @example
+ * ```ts
+ * import { ArgumentRangeError, Generator, dropout, ones } from '@lacuna/tensor';
+ * const g = new Generator(0);
+ * try { dropout(ones([4]), { p: 2, training: true, generator: g }); }
+ * catch (e) { console.log(e instanceof ArgumentRangeError); }
+ * ```
+ */
+export class ArgumentRangeError extends LacunaError {}
+
+/** Formats a shape the way error messages print it: `[2,3]`. @internal */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Formats any value for an error message, short and unambiguous. @internal */
+export function fmtValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return fmtShape(value as number[]);
+  return String(value);
+}

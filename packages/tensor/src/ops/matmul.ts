@@ -1,0 +1,78 @@
+import { getBackend } from '../backend/registry.js';
+import { ShapeError, fmtShape } from '../errors.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
+import { checkFloat } from './util.js';
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Use A transposed (its last two axes swapped) without copying it. */
+  transA?: boolean;
+  /** Use B transposed (its last two axes swapped) without copying it. */
+  transB?: boolean;
+}
+
+/**
+ * Matrix product `op(A) · op(B)`, where `op` transposes the last two axes when the flag is set.
+ *
+ * 2-D: A is [m, k] (or [k, m] with `transA`), B is [k, n] (or [n, k] with `transB`), the result is
+ * [m, n]. Batched: A and B are [batch, ·, ·] with equal batch sizes, or one of them 2-D and shared
+ * by every batch element. The transposed forms read the operand in place, which is what backward
+ * passes need (`dA = dC·Bᵀ`, `dB = Aᵀ·dC`).
+ *
+ * @param a - float32, rank 2 or 3.
+ * @param b - float32, rank 2 or 3.
+ * @example
+ * ```ts
+ * import { matmul, tensor } from '@lacuna/tensor';
+ * const a = tensor([[1, 2], [3, 4]]);
+ * matmul(a, a).toArray();                  // [[7, 10], [15, 22]]
+ * matmul(a, a, { transB: true }).toArray(); // A·Aᵀ = [[5, 11], [11, 25]]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkFloat('matmul', 'a', a);
+  checkFloat('matmul', 'b', b);
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (t.rank !== 2 && t.rank !== 3) {
+      throw new ShapeError('matmul', name, `must have rank 2 or 3, got shape ${fmtShape(t.shape)}`);
+    }
+  }
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const [m, k] = transA ? [ac, ar] : [ar, ac];
+  const [kb, n] = transB ? [bc, br] : [br, bc];
+  if (k !== kb) {
+    throw new ShapeError(
+      'matmul',
+      'b',
+      `has shape ${fmtShape(b.shape)}${transB ? ' (transposed)' : ''}: its rows must equal the ${k} columns of a${transA ? ' (transposed)' : ''} ${fmtShape(a.shape)}, got ${kb}`,
+    );
+  }
+  const batchA = a.rank === 3 ? a.shape[0]! : 1;
+  const batchB = b.rank === 3 ? b.shape[0]! : 1;
+  if (a.rank === 3 && b.rank === 3 && batchA !== batchB) {
+    throw new ShapeError('matmul', 'b', `has batch size ${batchB}, expected ${batchA} to match a`);
+  }
+  const batch = Math.max(batchA, batchB);
+  const shape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
+  const out = new Tensor(new Float32Array(batch * m * n), shape, 'float32');
+  const backend = getBackend();
+  if (batchA === batchB) {
+    backend.matmul(a.storage as Float32Array, b.storage as Float32Array, out.storage as Float32Array, {
+      batch, m, n, k, transA, transB,
+    });
+  } else {
+    // One side is shared across the batch: run one product per batch element on subarray views.
+    for (let i = 0; i < batch; i++) {
+      const as = (a.storage as Float32Array).subarray(batchA === 1 ? 0 : i * m * k, (batchA === 1 ? 0 : i * m * k) + m * k);
+      const bs = (b.storage as Float32Array).subarray(batchB === 1 ? 0 : i * k * n, (batchB === 1 ? 0 : i * k * n) + k * n);
+      backend.matmul(as, bs, (out.storage as Float32Array).subarray(i * m * n, (i + 1) * m * n), {
+        batch: 1, m, n, k, transA, transB,
+      });
+    }
+  }
+  return record('matmul', [a, b], out, { transA, transB });
+}

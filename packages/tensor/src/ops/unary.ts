@@ -1,0 +1,118 @@
+import type { UnaryOpName } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
+import { checkFloat } from './util.js';
+
+/** Computes `op` elementwise on a float32 tensor and records it for autograd. @internal */
+export function unaryOp(op: UnaryOpName, x: Tensor): Tensor {
+  checkFloat(op, 'x', x);
+  const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
+  getBackend().unary(op, x.storage, out.storage);
+  // exp, sigmoid and tanh differentiate most cheaply through their output.
+  return record(op, [x], out, { output: out });
+}
+
+/**
+ * Elementwise negation `-x`.
+ *
+ * @example
+ * ```ts
+ * import { neg, tensor } from '@lacuna/tensor';
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ * ```
+ */
+export function neg(x: Tensor): Tensor {
+  return unaryOp('neg', x);
+}
+
+/**
+ * Elementwise `e^x`.
+ *
+ * @example
+ * ```ts
+ * import { exp, tensor } from '@lacuna/tensor';
+ * exp(tensor([0])).toArray(); // [1]
+ * ```
+ */
+export function exp(x: Tensor): Tensor {
+  return unaryOp('exp', x);
+}
+
+/**
+ * Elementwise natural logarithm (−inf at 0, NaN below 0, as IEEE defines).
+ *
+ * @example
+ * ```ts
+ * import { log, tensor } from '@lacuna/tensor';
+ * log(tensor([1])).toArray(); // [0]
+ * ```
+ */
+export function log(x: Tensor): Tensor {
+  return unaryOp('log', x);
+}
+
+/**
+ * Rectified linear unit, `max(x, 0)` elementwise.
+ *
+ * @example
+ * ```ts
+ * import { relu, tensor } from '@lacuna/tensor';
+ * relu(tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export function relu(x: Tensor): Tensor {
+  return unaryOp('relu', x);
+}
+
+/**
+ * Elementwise square root.
+ *
+ * @example
+ * ```ts
+ * import { sqrt, tensor } from '@lacuna/tensor';
+ * sqrt(tensor([4])).toArray(); // [2]
+ * ```
+ */
+export function sqrt(x: Tensor): Tensor {
+  return unaryOp('sqrt', x);
+}
+
+/**
+ * Elementwise absolute value.
+ *
+ * @example
+ * ```ts
+ * import { abs, tensor } from '@lacuna/tensor';
+ * abs(tensor([-3])).toArray(); // [3]
+ * ```
+ */
+export function abs(x: Tensor): Tensor {
+  return unaryOp('abs', x);
+}
+
+/**
+ * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow for large |x|.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid, tensor } from '@lacuna/tensor';
+ * sigmoid(tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export function sigmoid(x: Tensor): Tensor {
+  return unaryOp('sigmoid', x);
+}
+
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * import { tanh, tensor } from '@lacuna/tensor';
+ * tanh(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function tanh(x: Tensor): Tensor {
+  return unaryOp('tanh', x);
+}

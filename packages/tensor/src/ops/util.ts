@@ -1,0 +1,20 @@
+import { DTypeError, LacunaError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+
+/** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
+export function checkTensor(op: string, argument: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new LacunaError(op, argument, `must be a Tensor, got ${got}`);
+  }
+  return value;
+}
+
+/** Rejects a tensor whose dtype is not float32 (ops with real-valued math). @internal */
+export function checkFloat(op: string, argument: string, value: unknown): Tensor {
+  const t = checkTensor(op, argument, value);
+  if (t.dtype !== 'float32') {
+    throw new DTypeError(op, argument, `must have dtype float32, got ${t.dtype}`);
+  }
+  return t;
+}

@@ -1,0 +1,100 @@
+import type { Tensor } from './tensor.js';
+
+/**
+ * What an op leaves on its output when autograd is watching: the op's name, its tensor inputs and
+ * whatever its gradient rule needs (attributes, a dropout mask, ...).
+ *
+ * The tensor package only records; the rules that turn a node into input gradients live in
+ * `@lacuna/autograd`, keyed by `op` (e.g. `ops/matmul.ts` here, `rules/matmul.ts` there).
+ */
+export interface GradNode {
+  /** The op's name, the key of its gradient rule. */
+  readonly op: string;
+  /** The op's tensor inputs, in argument order. */
+  readonly inputs: readonly Tensor[];
+  /** Attributes and saved values the gradient rule needs. */
+  readonly saved: Readonly<Record<string, unknown>>;
+}
+
+// Depth of nested `withoutRecording` calls. It lives only for the synchronous extent of a call
+// (restored in `finally`), so nothing leaks across `await`: async callbacks are rejected.
+let pausedDepth = 0;
+
+/**
+ * Runs `fn` with recording off: ops inside it attach no {@link GradNode}, even on inputs that
+ * require gradients. `@lacuna/autograd` re-exports this as `noGrad`.
+ *
+ * `fn` must be synchronous; a function that returns a promise is rejected, because recording would
+ * be back on before the promise's work ran.
+ *
+ * @param fn - The computation to run unrecorded.
+ * @returns Whatever `fn` returns.
+ * @example
+ * ```ts
+ * import { withoutRecording, ones, add } from '@lacuna/tensor';
+ * const w = ones([2]);
+ * w.requiresGrad = true;
+ * const y = withoutRecording(() => add(w, w));
+ * console.log(y.gradNode); // null
+ * ```
+ */
+export function withoutRecording<T>(fn: () => T): T {
+  pausedDepth++;
+  try {
+    const out = fn();
+    if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
+      throw new TypeError('withoutRecording: argument \'fn\' must be synchronous, got a function returning a promise');
+    }
+    return out;
+  } finally {
+    pausedDepth--;
+  }
+}
+
+/**
+ * Whether an op on `inputs` would be recorded: recording is on and some input requires gradients.
+ *
+ * Ops call this before saving anything costly for backward (a mask, an intermediate).
+ *
+ * @param inputs - The op's tensor inputs.
+ * @example
+ * ```ts
+ * import { willRecord, ones } from '@lacuna/tensor';
+ * console.log(willRecord([ones([1])])); // false: nothing requires gradients
+ * ```
+ */
+export function willRecord(inputs: readonly Tensor[]): boolean {
+  if (pausedDepth > 0) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Attaches a {@link GradNode} to `output` when {@link willRecord} holds for `inputs`, and returns
+ * `output`. Every differentiable op ends with this call.
+ *
+ * @param op - The op's name (its gradient rule's key).
+ * @param inputs - The op's tensor inputs.
+ * @param output - The op's result.
+ * @param saved - What the gradient rule needs.
+ * @example
+ * ```ts
+ * import { record, ones } from '@lacuna/tensor';
+ * const x = ones([2]);
+ * x.requiresGrad = true;
+ * const y = record('identity', [x], ones([2]), {});
+ * console.log(y.gradNode?.op); // 'identity'
+ * ```
+ */
+export function record(
+  op: string,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  saved: Readonly<Record<string, unknown>>,
+): Tensor {
+  if (willRecord(inputs)) {
+    output.requiresGrad = true;
+    output.gradNode = { op, inputs, saved };
+  }
+  return output;
+}

@@ -1,0 +1,141 @@
+import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
+import { ShapeError, fmtShape } from './errors.js';
+import { formatTensor } from './format.js';
+import type { GradNode } from './record.js';
+import { type Shape, sizeOf } from './shape.js';
+
+/** A number, a boolean, or arbitrarily nested arrays of them: what `tensor()` accepts. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/**
+ * An n-dimensional array of one dtype in contiguous row-major storage.
+ *
+ * Create tensors with {@link tensor}, {@link zeros}, {@link ones}, {@link arange} and friends,
+ * transform them with the functional ops (`add`, `matmul`, `reshape`, ...), and read them back
+ * with {@link Tensor.toArray} or {@link Tensor.data}. Ops never modify their inputs.
+ *
+ * Autograd fields: `requiresGrad` marks a tensor whose gradient is wanted, `grad` holds the
+ * gradient accumulated by `backward` from `@lacuna/autograd`, `gradNode` records how an op
+ * produced this tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@lacuna/tensor';
+ * const t = tensor([[1, 2], [3, 4]]);
+ * console.log(t.shape, t.dtype); // [2, 2] 'float32'
+ * console.log(t.toString());
+ * ```
+ */
+export class Tensor {
+  /** Size of each dimension; `[]` for a scalar. */
+  readonly shape: Shape;
+  /** The element type. */
+  readonly dtype: DType;
+  /** Number of elements (product of `shape`). */
+  readonly size: number;
+  /**
+   * The backing typed array, row-major. Shared with reshape views of this tensor: kernels and
+   * optimizers read and write it directly; user code should prefer {@link Tensor.data}.
+   */
+  readonly storage: TypedArray;
+  /** Whether gradients with respect to this tensor are wanted (set it on parameters). */
+  requiresGrad = false;
+  /** The gradient accumulated by `backward`, same shape as this tensor; null until then. */
+  grad: Tensor | null = null;
+  /** How an op produced this tensor, when it was recorded for autograd; null for leaves. */
+  gradNode: GradNode | null = null;
+
+  /**
+   * Wraps existing storage; no copy. Prefer {@link tensor} unless you own `storage`.
+   *
+   * @param storage - Typed array of exactly `sizeOf(shape)` elements matching `dtype`.
+   * @param shape - The shape.
+   * @param dtype - Defaults to the dtype the storage implies.
+   */
+  constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage) ?? 'float32') {
+    const size = sizeOf(shape);
+    if (storage.length !== size) {
+      throw new ShapeError(
+        'Tensor',
+        'storage',
+        `has ${storage.length} elements, expected ${size} for shape ${fmtShape(shape)}`,
+      );
+    }
+    if (dtypeOfArray(storage) !== dtype) {
+      throw new ShapeError('Tensor', 'storage', `is a ${storage.constructor.name}, which does not hold ${dtype}`);
+    }
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = size;
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * A copy of the elements as a flat typed array (row-major).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@lacuna/tensor';
+   * tensor([[1, 2], [3, 4]]).data(); // Float32Array [1, 2, 3, 4]
+   * ```
+   */
+  data(): TypedArray {
+    return this.storage.slice();
+  }
+
+  /**
+   * The elements as nested JavaScript arrays (numbers; booleans for `bool`); a scalar gives a
+   * number or boolean.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@lacuna/tensor';
+   * tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  toArray(): NestedArray {
+    const { storage, shape } = this;
+    const asBool = this.dtype === 'bool';
+    const build = (dim: number, offset: number, stride: number): NestedArray => {
+      if (dim === shape.length) return asBool ? storage[offset] === 1 : storage[offset]!;
+      const n = shape[dim]!;
+      const inner = stride / Math.max(n, 1);
+      return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * inner, inner));
+    };
+    return build(0, 0, this.size);
+  }
+
+  /**
+   * The value of a one-element tensor as a number.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@lacuna/tensor';
+   * tensor([[3]]).item(); // 3
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError('item', 'this', `must have exactly one element, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.storage[0]!;
+  }
+
+  /**
+   * A readable rendering like PyTorch's, with shape and dtype; large tensors are summarised.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@lacuna/tensor';
+   * console.log(tensor([1, 2]).toString()); // tensor([1.0000, 2.0000], shape=[2], dtype=float32)
+   * ```
+   */
+  toString(): string {
+    return formatTensor(this.storage, this.shape, this.dtype);
+  }
+}
