@@ -1,0 +1,136 @@
+import {
+  Generator,
+  type Tensor,
+  add,
+  argmax,
+  dropoutWithMask,
+  greater,
+  logSoftmax,
+  matmul,
+  mean,
+  mul,
+  oneHot,
+  relu,
+  sum,
+  tensor,
+  uniform,
+} from '@lacuna/tensor';
+import { describe, expect, it } from 'vitest';
+import { backward, computeGradients, zeroGrad } from './backward.js';
+import { GradientError } from './errors.js';
+import { grad, noGrad, valueAndGrad } from './grad.js';
+
+function param(shape: number[], seed: number): Tensor {
+  const t = uniform(shape, { generator: new Generator(seed), low: -1, high: 1 });
+  t.requiresGrad = true;
+  return t;
+}
+
+describe('backward', () => {
+  it('accumulates into .grad across calls and zeroGrad clears it', () => {
+    const w = tensor([3]);
+    w.requiresGrad = true;
+    backward(sum(mul(w, w)));
+    expect(w.grad?.toArray()).toEqual([6]);
+    backward(sum(mul(w, w)));
+    expect(w.grad?.toArray()).toEqual([12]);
+    zeroGrad([w]);
+    expect(w.grad).toBeNull();
+  });
+
+  it("two-layer MLP gradients equal the hand-derived formulas", () => {
+    // y = softmax-CE(W2·relu(W1·x + b1)), in row form: h = relu(x W1ᵀ + b1), z = h W2ᵀ.
+    const x = uniform([5, 4], { generator: new Generator(1) });
+    const labels = tensor([0, 2, 1, 2, 0], { dtype: 'int32' });
+    const W1 = param([6, 4], 2);
+    const b1 = param([6], 3);
+    const W2 = param([3, 6], 4);
+    const pre = add(matmul(x, W1, { transB: true }), b1);
+    const h = relu(pre);
+    const z = matmul(h, W2, { transB: true });
+    const Y = oneHot(labels, 3);
+    const loss = mean(mul(sum(mul(logSoftmax(z), Y), { axis: 1 }), -1));
+    backward(loss);
+
+    // By hand: dz = (softmax(z) - Y)/N; dW2 = dzᵀ h; dh = dz W2; dpre = dh·[pre>0];
+    // dW1 = dpreᵀ x; db1 = Σ_rows dpre.
+    const N = 5;
+    const zs = z.toArray() as number[][];
+    const ys = Y.toArray() as number[][];
+    const dz = zs.map((row, i) => {
+      const m = Math.max(...row);
+      const e = row.map((v) => Math.exp(v - m));
+      const s = e.reduce((a, v) => a + v, 0);
+      return e.map((v, j) => (v / s - ys[i]![j]!) / N);
+    });
+    const hs = h.toArray() as number[][];
+    const w2 = W2.toArray() as number[][];
+    const pres = pre.toArray() as number[][];
+    const xs = x.toArray() as number[][];
+    const dW2 = w2.map((_, a) => w2[0]!.map((_, b) => dz.reduce((acc, row, i) => acc + row[a]! * hs[i]![b]!, 0)));
+    const dpre = dz.map((row, i) => w2[0]!.map((_, b) => (pres[i]![b]! > 0 ? row.reduce((acc, v, a) => acc + v * w2[a]![b]!, 0) : 0)));
+    const dW1 = dpre[0]!.map((_, a) => xs[0]!.map((_, b) => dpre.reduce((acc, row, i) => acc + row[a]! * xs[i]![b]!, 0)));
+    const db1 = dpre[0]!.map((_, a) => dpre.reduce((acc, row) => acc + row[a]!, 0));
+    const close = (t: Tensor | null, want: number[][] | number[]) =>
+      want.flat().forEach((v, i) => expect(t!.storage[i]).toBeCloseTo(v, 5));
+    close(W2.grad, dW2);
+    close(W1.grad, dW1);
+    close(b1.grad, db1);
+  });
+
+  it('dropout gradient equals mask × scale exactly for the same generator state', () => {
+    const x = param([64, 32], 7);
+    const { output, mask } = dropoutWithMask(x, { p: 0.3, training: true, generator: new Generator(11) });
+    backward(sum(output));
+    const scale = 1 / (1 - 0.3);
+    for (let i = 0; i < x.size; i++) {
+      expect(x.grad!.storage[i]).toBe(mask!.storage[i] ? Math.fround(scale) : 0);
+    }
+  });
+
+  it('releases the graph after backward unless retainGraph', () => {
+    const w = param([3], 8);
+    const y = mul(w, w);
+    const loss = sum(y);
+    backward(loss, { retainGraph: true });
+    expect(y.gradNode).not.toBeNull();
+    backward(loss);
+    expect(y.gradNode).toBeNull();
+    expect(loss.gradNode).toBeNull();
+  });
+
+  it('says clearly when no gradient exists', () => {
+    expect(() => backward(tensor([1]))).toThrow(GradientError);
+    const w = param([3], 9);
+    expect(() => backward(sum(greater(w, 0)))).toThrow(/not computed from any tensor with requiresGrad.*comparisons, argmax/);
+    expect(() => backward(argmax(w, 0))).toThrow(GradientError);
+    expect(() => backward(mul(w, 2))).toThrow(/gradOutput' is required for an output of shape \[3\]/);
+    expect(() => backward(noGrad(() => sum(w)))).toThrow(GradientError);
+  });
+
+  it('takes a gradOutput for non-scalar outputs', () => {
+    const w = param([2], 10);
+    const g = computeGradients(mul(w, 3), { gradOutput: tensor([1, 2]) });
+    expect(g.get(w)?.toArray()).toEqual([3, 6]);
+  });
+});
+
+describe('valueAndGrad / grad', () => {
+  it('returns value and gradients without touching inputs', () => {
+    const x = tensor([1, 2, 3]);
+    const { value, grads } = valueAndGrad((t: Tensor) => sum(mul(t, t)))(x);
+    expect(value.item()).toBe(14);
+    expect(grads[0]?.toArray()).toEqual([2, 4, 6]);
+    expect(x.grad).toBeNull();
+    expect(x.requiresGrad).toBe(false);
+    expect(grad((a: Tensor, b: Tensor) => sum(mul(a, b)))(tensor([1, 2]), tensor([3, 4])).map((g) => g.toArray())).toEqual([
+      [3, 4],
+      [1, 2],
+    ]);
+  });
+
+  it('gives zeros for an argument the value does not depend on', () => {
+    const [, gb] = grad((a: Tensor, _b: Tensor) => sum(a))(tensor([1]), tensor([5, 6]));
+    expect(gb?.toArray()).toEqual([0, 0]);
+  });
+});

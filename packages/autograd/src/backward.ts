@@ -1,0 +1,144 @@
+import { type Tensor, ShapeError, add, onesLike, withoutRecording } from '@lacuna/tensor';
+import { GradientError } from './errors.js';
+import { gradRules } from './rules/index.js';
+
+/** Options of {@link backward} and {@link computeGradients}. */
+export interface BackwardOptions {
+  /** Gradient of the final loss with respect to `output`; required unless `output` is a scalar. */
+  gradOutput?: Tensor;
+  /**
+   * Keep the recorded graph after the pass (to call backward through it again). By default the
+   * graph is released: every intermediate drops its node and saved tensors, so memory does not
+   * grow across training steps.
+   */
+  retainGraph?: boolean;
+}
+
+/** Intermediate nodes of the graph below `output`, in reverse topological order (output first). */
+function reverseTopological(output: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative post-order DFS: deep graphs (long unrolled loops) must not overflow the stack.
+  const stack: [Tensor, number][] = [[output, 0]];
+  visited.add(output);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [t, next] = top;
+    const inputs = t.gradNode?.inputs ?? [];
+    if (next < inputs.length) {
+      top[1] = next + 1;
+      const child = inputs[next]!;
+      if (child.gradNode && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Runs reverse-mode differentiation from `output` and returns the gradient of every leaf that
+ * requires gradients (tensors with `requiresGrad` and no recorded node), without touching their
+ * `.grad`. {@link backward} and {@link valueAndGrad} are built on it.
+ *
+ * @param output - The tensor to differentiate; a scalar unless `gradOutput` is given.
+ * @returns A map from leaf tensor to its gradient.
+ * @example
+ * ```ts
+ * import { computeGradients } from '@lacuna/autograd';
+ * import { mul, sum, tensor } from '@lacuna/tensor';
+ * const x = tensor([1, 2]);
+ * x.requiresGrad = true;
+ * computeGradients(sum(mul(x, x))).get(x)?.toArray(); // [2, 4]
+ * ```
+ */
+export function computeGradients(output: Tensor, options: BackwardOptions = {}): Map<Tensor, Tensor> {
+  if (!output.requiresGrad) {
+    throw new GradientError(
+      'backward',
+      'output',
+      'does not require gradients: it was not computed from any tensor with requiresGrad = true ' +
+        '(or only through ops with no gradient, such as comparisons, argmax and integer ops, or inside noGrad)',
+    );
+  }
+  let seed = options.gradOutput;
+  if (seed === undefined) {
+    if (output.size !== 1) {
+      throw new ShapeError(
+        'backward',
+        'gradOutput',
+        `is required for an output of shape [${output.shape.join(',')}]; only a one-element output defaults to 1`,
+      );
+    }
+    seed = onesLike(output);
+  } else if (seed.shape.join() !== output.shape.join()) {
+    throw new ShapeError('backward', 'gradOutput', `must have the output's shape [${output.shape.join(',')}], got [${seed.shape.join(',')}]`);
+  }
+  const grads = new Map<Tensor, Tensor>([[output, seed]]);
+  const leaves = new Map<Tensor, Tensor>();
+  if (!output.gradNode) return new Map([[output, seed]]); // the output is itself a leaf
+  withoutRecording(() => {
+    for (const t of reverseTopological(output)) {
+      const g = grads.get(t);
+      grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
+      const node = t.gradNode;
+      if (!node || g === undefined) continue;
+      const rule = gradRules[node.op];
+      if (!rule) {
+        throw new GradientError('backward', 'output', `depends on op '${node.op}', which has no gradient rule`);
+      }
+      const inputGrads = rule(g, node);
+      node.inputs.forEach((input, i) => {
+        const gi = inputGrads[i];
+        if (!gi || !input.requiresGrad) return;
+        const target = input.gradNode ? grads : leaves;
+        const prev = target.get(input);
+        target.set(input, prev ? add(prev, gi) : gi);
+      });
+      if (!options.retainGraph) t.gradNode = null;
+    }
+  });
+  return leaves;
+}
+
+/**
+ * Back-propagates from `output` and accumulates into `.grad` of every leaf that requires
+ * gradients (`leaf.grad += ∂output/∂leaf`, as in PyTorch). Zero gradients between steps with
+ * {@link zeroGrad} or an optimizer's `zeroGrad()`.
+ *
+ * @param output - Usually a scalar loss.
+ * @param options - `gradOutput` for non-scalar outputs, `retainGraph` to keep the graph.
+ * @example
+ * ```ts
+ * import { backward } from '@lacuna/autograd';
+ * import { mul, sum, tensor } from '@lacuna/tensor';
+ * const w = tensor([3]);
+ * w.requiresGrad = true;
+ * backward(sum(mul(w, w)));
+ * w.grad?.toArray(); // [6]
+ * ```
+ */
+export function backward(output: Tensor, options: BackwardOptions = {}): void {
+  for (const [leaf, g] of computeGradients(output, options)) {
+    leaf.grad = leaf.grad ? withoutRecording(() => add(leaf.grad!, g)) : g;
+  }
+}
+
+/**
+ * Clears `.grad` of each tensor.
+ *
+ * @example
+ * ```ts
+ * import { zeroGrad } from '@lacuna/autograd';
+ * import { tensor } from '@lacuna/tensor';
+ * const w = tensor([1]);
+ * zeroGrad([w]);
+ * ```
+ */
+export function zeroGrad(tensors: Iterable<Tensor>): void {
+  for (const t of tensors) t.grad = null;
+}

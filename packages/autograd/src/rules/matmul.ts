@@ -1,0 +1,21 @@
+import { type Tensor, matmul } from '@lacuna/tensor';
+import { type GradRule, sumToShape } from './rule.js';
+
+// Gradient rule of @lacuna/tensor's ops/matmul.ts. With C = op(A)·op(B):
+//   d op(A) = dC·op(B)ᵀ   and   d op(B) = op(A)ᵀ·dC,
+// and a transposed operand's gradient is the transpose of its op's gradient. Every product below
+// uses the transpose flags, so no operand is ever copied. A 2-D operand shared across a batch gets
+// the batch's gradients summed.
+
+/** Gradients of `matmul(a, b, { transA, transB })`. */
+export const matmulRule: GradRule = (g, node) => {
+  const [a, b] = node.inputs as [Tensor, Tensor];
+  const { transA, transB } = node.saved as { transA: boolean; transB: boolean };
+  const da = transA
+    ? matmul(b, g, { transA: transB, transB: true }) // op(B)·dCᵀ
+    : matmul(g, b, { transB: !transB }); // dC·op(B)ᵀ
+  const db = transB
+    ? matmul(g, a, { transA: true, transB: transA }) // dCᵀ·op(A)
+    : matmul(a, g, { transA: !transA }); // op(A)ᵀ·dC
+  return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+};

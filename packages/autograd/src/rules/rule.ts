@@ -1,0 +1,30 @@
+import { type GradNode, type Tensor, add, reshape, sum, zeros } from '@lacuna/tensor';
+
+/**
+ * A gradient rule: given the gradient of the loss with respect to an op's output, return the
+ * gradient with respect to each of its inputs (null where an input needs none). Rules run with
+ * recording off and must return tensors of exactly each input's shape.
+ */
+export type GradRule = (grad: Tensor, node: GradNode) => (Tensor | null)[];
+
+/**
+ * Sums `grad` down to `shape`, undoing broadcasting: leading axes `grad` has beyond `shape` are
+ * summed away, and so are axes where `shape` has size 1.
+ */
+export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
+  if (grad.shape.length === shape.length && grad.shape.every((d, i) => d === shape[i])) return grad;
+  const lead = grad.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < grad.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) axes.push(i);
+  }
+  return reshape(axes.length > 0 ? sum(grad, { axis: axes, keepDims: true }) : grad, shape);
+}
+
+/**
+ * Broadcasts the gradient of a reduction back over the reduced axes of an input of `shape`.
+ */
+export function expandReduced(grad: Tensor, shape: readonly number[], axes: readonly number[]): Tensor {
+  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return add(zeros(shape), reshape(grad, kept));
+}

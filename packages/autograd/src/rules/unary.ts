@@ -1,0 +1,29 @@
+import { type Tensor, abs, div, greater, mul, neg, sub } from '@lacuna/tensor';
+import type { GradRule } from './rule.js';
+
+// Gradient rules of the elementwise ops in @lacuna/tensor's ops/unary.ts. `saved.output` is the
+// op's result, which exp, sqrt, sigmoid and tanh differentiate through.
+
+const x = (node: { inputs: readonly Tensor[] }) => node.inputs[0]!;
+const y = (node: { saved: Readonly<Record<string, unknown>> }) => node.saved.output as Tensor;
+
+/** d(-x) = -g */
+export const negRule: GradRule = (g) => [neg(g)];
+/** d e^x = g·e^x */
+export const expRule: GradRule = (g, node) => [mul(g, y(node))];
+/** d log x = g/x */
+export const logRule: GradRule = (g, node) => [div(g, x(node))];
+/** d relu(x) = g·[x > 0] */
+export const reluRule: GradRule = (g, node) => [mul(g, greater(x(node), 0))];
+/** d √x = g/(2√x) */
+export const sqrtRule: GradRule = (g, node) => [div(g, mul(y(node), 2))];
+/** d|x| = g·sign(x) (0 at 0) */
+export const absRule: GradRule = (g, node) => [mul(g, signOf(x(node)))];
+/** d σ(x) = g·σ(x)(1-σ(x)) */
+export const sigmoidRule: GradRule = (g, node) => [mul(g, mul(y(node), sub(1, y(node))))];
+/** d tanh x = g·(1 - tanh²x) */
+export const tanhRule: GradRule = (g, node) => [mul(g, sub(1, mul(y(node), y(node))))];
+
+function signOf(t: Tensor): Tensor {
+  return sub(greater(t, 0), greater(0, t));
+}
