@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  // One shared chunk for both entries, so classes like IdxFormatError keep one identity in CJS too.
+  splitting: true,
 });

@@ -1,0 +1,104 @@
+import { LacunaError, Tensor } from '@lacuna/tensor';
+
+/**
+ * The file is not a valid IDX (MNIST-format) file: wrong magic number, unknown type code,
+ * truncated data or trailing bytes. Nothing is returned for such a file.
+ *
+ * @example
+ * ```ts
+ * import { IdxFormatError, parseIdx } from '@lacuna/datasets';
+ * try { parseIdx(new Uint8Array([1, 2, 3])); } catch (e) { console.log(e instanceof IdxFormatError); }
+ * ```
+ */
+export class IdxFormatError extends LacunaError {}
+
+/** The element arrays IDX files can hold, by type code. */
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+/** A parsed IDX file: its dimensions and its elements in row-major order. */
+export interface IdxArray {
+  /** Dimensions from the header, e.g. [60000, 28, 28]. */
+  shape: number[];
+  /** Elements, converted from big-endian. */
+  data: IdxData;
+}
+
+const TYPES: Record<number, { size: number; make: (n: number) => IdxData; read: (v: DataView, o: number) => number }> = {
+  0x08: { size: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
+  0x09: { size: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o) },
+  0x0b: { size: 2, make: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o) },
+  0x0c: { size: 4, make: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o) },
+  0x0d: { size: 4, make: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o) },
+  0x0e: { size: 8, make: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o) },
+};
+
+/**
+ * Parses an IDX file (the format of MNIST and Fashion-MNIST; uncompressed bytes).
+ *
+ * Layout: two zero bytes, a type code (0x08 unsigned byte … 0x0E double), the number of
+ * dimensions, one big-endian uint32 per dimension, then the big-endian elements. The header,
+ * the type code and the exact length are all checked.
+ *
+ * @param bytes - The whole file.
+ * @param name - A name for error messages (e.g. the file path).
+ * @example
+ * ```ts
+ * import { parseIdx } from '@lacuna/datasets';
+ * const file = new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 2, 7, 9]);
+ * parseIdx(file); // { shape: [2], data: Uint8Array [7, 9] }
+ * ```
+ */
+export function parseIdx(bytes: Uint8Array, name = 'bytes'): IdxArray {
+  const fail = (detail: string) => new IdxFormatError('parseIdx', name, detail);
+  if (!(bytes instanceof Uint8Array)) throw fail(`must be a Uint8Array, got ${typeof bytes}`);
+  if (bytes.length < 4) throw fail(`is ${bytes.length} bytes long, shorter than the 4-byte IDX magic number`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    const gz = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' (it looks gzip-compressed: decompress it first)' : '';
+    throw fail(`does not start with the IDX magic 00 00, got ${bytes[0]} ${bytes[1]}${gz}`);
+  }
+  const type = TYPES[bytes[2]!];
+  if (!type) throw fail(`has unknown IDX type code 0x${bytes[2]!.toString(16)}`);
+  const rank = bytes[3]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerEnd = 4 + 4 * rank;
+  if (bytes.length < headerEnd) throw fail(`is truncated inside its header (${bytes.length} of ${headerEnd} bytes)`);
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  const count = shape.reduce((a, d) => a * d, 1);
+  const expected = headerEnd + count * type.size;
+  if (bytes.length !== expected) {
+    throw fail(`${bytes.length < expected ? 'is truncated' : 'has trailing bytes'}: shape [${shape.join(',')}] needs ${expected} bytes, got ${bytes.length}`);
+  }
+  const data = type.make(count);
+  if (type.size === 1 && data instanceof Uint8Array) data.set(bytes.subarray(headerEnd));
+  else for (let i = 0; i < count; i++) data[i] = type.read(view, headerEnd + i * type.size);
+  return { shape, data };
+}
+
+/**
+ * IDX images as a float32 tensor scaled to [0, 1] (divided by 255), keeping the file's shape.
+ *
+ * @example
+ * ```ts
+ * import { idxImagesToTensor, parseIdx } from '@lacuna/datasets';
+ * const images = idxImagesToTensor(parseIdx(new Uint8Array([0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255])));
+ * images.toArray(); // [[0, 1]]
+ * ```
+ */
+export function idxImagesToTensor(idx: IdxArray): Tensor {
+  const out = new Float32Array(idx.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = idx.data[i]! / 255;
+  return new Tensor(out, idx.shape, 'float32');
+}
+
+/**
+ * IDX labels as an int32 tensor.
+ *
+ * @example
+ * ```ts
+ * import { idxLabelsToTensor, parseIdx } from '@lacuna/datasets';
+ * idxLabelsToTensor(parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]))).toArray(); // [7, 9]
+ * ```
+ */
+export function idxLabelsToTensor(idx: IdxArray): Tensor {
+  return new Tensor(Int32Array.from(idx.data), idx.shape, 'int32');
+}

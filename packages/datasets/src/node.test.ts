@@ -1,0 +1,47 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdxFormatError } from './idx.js';
+import { loadMnistFromDirectory, readIdxFile } from './node.js';
+
+function idx(dims: number[], values: number[]): Uint8Array {
+  const b = new Uint8Array(4 + 4 * dims.length + values.length);
+  const v = new DataView(b.buffer);
+  b[2] = 0x08;
+  b[3] = dims.length;
+  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d));
+  b.set(values, 4 + 4 * dims.length);
+  return b;
+}
+
+describe('@lacuna/datasets/node', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lacuna-idx-'));
+    // An MNIST-shaped directory in miniature: test split raw, train split gzip.
+    await writeFile(join(dir, 't10k-images-idx3-ubyte'), idx([2, 28, 28], Array.from({ length: 2 * 784 }, (_, i) => i % 256)));
+    await writeFile(join(dir, 't10k-labels-idx1-ubyte'), idx([2], [3, 8]));
+    await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx([1, 28, 28], new Array(784).fill(255))));
+    await writeFile(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([1], [5])));
+    await writeFile(join(dir, 'broken.gz'), gzipSync(idx([4], [1, 2])));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('loads raw and gzip MNIST files from a directory', async () => {
+    const test = await loadMnistFromDirectory(dir, 'test');
+    expect(test.x.shape).toEqual([2, 28, 28]);
+    expect(test.y.toArray()).toEqual([3, 8]);
+    expect(test.x.storage[255]).toBe(1);
+    const train = await loadMnistFromDirectory(dir, 'train');
+    expect(train.y.toArray()).toEqual([5]);
+    expect(train.x.storage.every((v) => v === 1)).toBe(true);
+  });
+
+  it('names the file in errors', async () => {
+    await expect(readIdxFile(join(dir, 'broken.gz'))).rejects.toThrow(IdxFormatError);
+    await expect(readIdxFile(join(dir, 'broken.gz'))).rejects.toThrow(/broken\.gz' is truncated/);
+    await expect(loadMnistFromDirectory(join(dir, 'missing'), 'test')).rejects.toThrow(/ENOENT/);
+  });
+});
