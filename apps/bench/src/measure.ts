@@ -1,0 +1,25 @@
+/** Timing summary of one workload: the median with its run count and spread. */
+export interface Timing {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * Runs `fn` a few times to warm the JIT, then `runs` timed times, and summarises the durations.
+ * Medians, never means: this machine is shared and noisy.
+ */
+export function measure(fn: () => unknown, runs: number, warmup = Math.max(1, Math.floor(runs / 4))): Timing {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const mid = Math.floor(runs / 2);
+  const medianMs = runs % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  return { runs, medianMs, minMs: times[0]!, maxMs: times[runs - 1]! };
+}

@@ -1,0 +1,4 @@
+import { base } from '@lacuna/vitest-config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+export default mergeConfig(base, defineConfig({}));
