@@ -18,11 +18,17 @@ if (!Number.isInteger(runs) || runs < 1) {
 const only = values.only?.split(',').map((s) => s.trim());
 const selected = workloads(values.quick).filter((w) => !only || only.includes(w.id));
 if (selected.length === 0) {
-  console.error(`bench: --only matched no workload; ids: ${workloads(true).map((w) => w.id).join(', ')}`);
+  console.error(
+    `bench: --only matched no workload; ids: ${workloads(true)
+      .map((w) => w.id)
+      .join(', ')}`,
+  );
   process.exit(2);
 }
 
-console.log(`Lacuna benchmarks (${values.quick ? 'quick smoke run: sizes are tiny, figures mean nothing' : 'full'}); median of ${runs} runs after warm-up`);
+console.log(
+  `Lacuna benchmarks (${values.quick ? 'quick smoke run: sizes are tiny, figures mean nothing' : 'full'}); median of ${runs} runs after warm-up`,
+);
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 const rows = selected.map((w) => {
   const t = measure(w.lacuna, runs);

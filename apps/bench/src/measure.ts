@@ -10,7 +10,11 @@ export interface Timing {
  * Runs `fn` a few times to warm the JIT, then `runs` timed times, and summarises the durations.
  * Medians, never means: this machine is shared and noisy.
  */
-export function measure(fn: () => unknown, runs: number, warmup = Math.max(1, Math.floor(runs / 4))): Timing {
+export function measure(
+  fn: () => unknown,
+  runs: number,
+  warmup = Math.max(1, Math.floor(runs / 4)),
+): Timing {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -1,7 +1,7 @@
 import { backward } from '@lacuna/autograd';
-import { Dropout, Linear, ReLU, Sequential, crossEntropy } from '@lacuna/layers';
+import { crossEntropy, Dropout, Linear, ReLU, Sequential } from '@lacuna/layers';
 import { SGD } from '@lacuna/optim';
-import { Generator, dropout, matmul, randint, uniform } from '@lacuna/tensor';
+import { dropout, Generator, matmul, randint, uniform } from '@lacuna/tensor';
 
 /** One benchmark: Lacuna's function and, where one exists, a plain-JavaScript peer doing the same work. */
 export interface Workload {
@@ -60,7 +60,12 @@ export function workloads(quick: boolean): Workload[] {
   const labels = randint(0, 10, [batch], { generator: g });
 
   const list: Workload[] = [];
-  for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+  for (const [transA, transB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
     const tag = `${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}`;
     list.push({
       id: `matmul-${transA ? 't' : 'n'}${transB ? 't' : 'n'}`,
@@ -68,7 +73,14 @@ export function workloads(quick: boolean): Workload[] {
       work: flops,
       unit: 'GFLOP',
       lacuna: () => matmul(a, b, { transA, transB }),
-      ...(transA || transB ? {} : { peer: { name: 'naive JS loop', run: () => naiveMatmul(a.storage as Float32Array, b.storage as Float32Array, n) } }),
+      ...(transA || transB
+        ? {}
+        : {
+            peer: {
+              name: 'naive JS loop',
+              run: () => naiveMatmul(a.storage as Float32Array, b.storage as Float32Array, n),
+            },
+          }),
     });
   }
   list.push({
@@ -77,7 +89,10 @@ export function workloads(quick: boolean): Workload[] {
     work: elems / 1e6,
     unit: 'Melem',
     lacuna: () => dropout(x, { p: 0.5, training: true, generator: g }),
-    peer: { name: 'Math.random loop', run: () => mathRandomDropout(x.storage as Float32Array, 0.5) },
+    peer: {
+      name: 'Math.random loop',
+      run: () => mathRandomDropout(x.storage as Float32Array, 0.5),
+    },
   });
   list.push({
     id: 'mlp-step',

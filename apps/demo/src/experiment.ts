@@ -1,8 +1,8 @@
 import { backward, noGrad } from '@lacuna/autograd';
 import { DataLoader, type Dataset, twoMoons } from '@lacuna/datasets';
-import { Dropout, Linear, type Module, ReLU, Sequential, crossEntropy } from '@lacuna/layers';
+import { crossEntropy, Dropout, Linear, type Module, ReLU, Sequential } from '@lacuna/layers';
 import { SGD } from '@lacuna/optim';
-import { Generator, argmax, equal, sum } from '@lacuna/tensor';
+import { argmax, equal, Generator, sum } from '@lacuna/tensor';
 
 /** Settings of one "does dropout prevent over-fitting?" run. */
 export interface ExperimentConfig {
@@ -77,7 +77,11 @@ export function runConfiguration(
   // The same initial weights and batch order for both configurations: only dropout differs.
   const g = new Generator(cfg.seed + 1);
   const model = buildModel(cfg, p, g);
-  const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed + 2) });
+  const loader = new DataLoader(trainSet, {
+    batchSize: cfg.batchSize,
+    shuffle: true,
+    generator: new Generator(cfg.seed + 2),
+  });
   const opt = new SGD(model.parameters(), { lr: cfg.lr, momentum: 0.9 });
   const history: RunResult['history'] = [];
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
@@ -94,5 +98,11 @@ export function runConfiguration(
       onEpoch?.(epoch, train, test);
     }
   }
-  return { name, dropout: p, train: evaluate(model, trainSet), test: evaluate(model, testSet), history };
+  return {
+    name,
+    dropout: p,
+    train: evaluate(model, trainSet),
+    test: evaluate(model, testSet),
+    history,
+  };
 }

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { type ExperimentConfig, type RunResult, defaultConfig, runConfiguration } from './experiment.js';
+import {
+  defaultConfig,
+  type ExperimentConfig,
+  type RunResult,
+  runConfiguration,
+} from './experiment.js';
 
 // node:util's parseArgs is enough for a handful of numeric flags; no CLI dependency needed yet.
 const { values } = parseArgs({
@@ -42,11 +47,18 @@ const cfg: ExperimentConfig = {
 };
 
 const pct = (v: number) => `${(100 * v).toFixed(1).padStart(5)} %`;
-console.log(`Does dropout prevent over-fitting? two moons, ${cfg.trainSize} training / ${cfg.testSize} test points, noise ${cfg.noise}`);
-console.log(`MLP 2-${cfg.hidden}-${cfg.hidden}-2, SGD lr ${cfg.lr} momentum 0.9, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}\n`);
+console.log(
+  `Does dropout prevent over-fitting? two moons, ${cfg.trainSize} training / ${cfg.testSize} test points, noise ${cfg.noise}`,
+);
+console.log(
+  `MLP 2-${cfg.hidden}-${cfg.hidden}-2, SGD lr ${cfg.lr} momentum 0.9, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}\n`,
+);
 
 const results: RunResult[] = [];
-for (const [name, p] of [['no dropout', 0], ['dropout 0.5', 0.5]] as const) {
+for (const [name, p] of [
+  ['no dropout', 0],
+  ['dropout 0.5', 0.5],
+] as const) {
   const started = performance.now();
   results.push(
     runConfiguration(cfg, name, p, (epoch, train, test) => {

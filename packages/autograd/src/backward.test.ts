@@ -1,9 +1,8 @@
 import {
-  Generator,
-  type Tensor,
   add,
   argmax,
   dropoutWithMask,
+  Generator,
   greater,
   logSoftmax,
   matmul,
@@ -12,6 +11,7 @@ import {
   oneHot,
   relu,
   sum,
+  type Tensor,
   tensor,
   uniform,
 } from '@lacuna/tensor';
@@ -38,7 +38,7 @@ describe('backward', () => {
     expect(w.grad).toBeNull();
   });
 
-  it("two-layer MLP gradients equal the hand-derived formulas", () => {
+  it('two-layer MLP gradients equal the hand-derived formulas', () => {
     // y = softmax-CE(W2·relu(W1·x + b1)), in row form: h = relu(x W1ᵀ + b1), z = h W2ᵀ.
     const x = uniform([5, 4], { generator: new Generator(1) });
     const labels = tensor([0, 2, 1, 2, 0], { dtype: 'int32' });
@@ -67,12 +67,22 @@ describe('backward', () => {
     const w2 = W2.toArray() as number[][];
     const pres = pre.toArray() as number[][];
     const xs = x.toArray() as number[][];
-    const dW2 = w2.map((_, a) => w2[0]!.map((_, b) => dz.reduce((acc, row, i) => acc + row[a]! * hs[i]![b]!, 0)));
-    const dpre = dz.map((row, i) => w2[0]!.map((_, b) => (pres[i]![b]! > 0 ? row.reduce((acc, v, a) => acc + v * w2[a]![b]!, 0) : 0)));
-    const dW1 = dpre[0]!.map((_, a) => xs[0]!.map((_, b) => dpre.reduce((acc, row, i) => acc + row[a]! * xs[i]![b]!, 0)));
+    const dW2 = w2.map((_, a) =>
+      w2[0]!.map((_, b) => dz.reduce((acc, row, i) => acc + row[a]! * hs[i]![b]!, 0)),
+    );
+    const dpre = dz.map((row, i) =>
+      w2[0]!.map((_, b) =>
+        pres[i]![b]! > 0 ? row.reduce((acc, v, a) => acc + v * w2[a]![b]!, 0) : 0,
+      ),
+    );
+    const dW1 = dpre[0]!.map((_, a) =>
+      xs[0]!.map((_, b) => dpre.reduce((acc, row, i) => acc + row[a]! * xs[i]![b]!, 0)),
+    );
     const db1 = dpre[0]!.map((_, a) => dpre.reduce((acc, row) => acc + row[a]!, 0));
     const close = (t: Tensor | null, want: number[][] | number[]) =>
-      want.flat().forEach((v, i) => expect(t!.storage[i]).toBeCloseTo(v, 5));
+      want.flat().forEach((v, i) => {
+        expect(t!.storage[i]).toBeCloseTo(v, 5);
+      });
     close(W2.grad, dW2);
     close(W1.grad, dW1);
     close(b1.grad, db1);
@@ -80,7 +90,11 @@ describe('backward', () => {
 
   it('dropout gradient equals mask × scale exactly for the same generator state', () => {
     const x = param([64, 32], 7);
-    const { output, mask } = dropoutWithMask(x, { p: 0.3, training: true, generator: new Generator(11) });
+    const { output, mask } = dropoutWithMask(x, {
+      p: 0.3,
+      training: true,
+      generator: new Generator(11),
+    });
     backward(sum(output));
     const scale = 1 / (1 - 0.3);
     for (let i = 0; i < x.size; i++) {
@@ -102,9 +116,13 @@ describe('backward', () => {
   it('says clearly when no gradient exists', () => {
     expect(() => backward(tensor([1]))).toThrow(GradientError);
     const w = param([3], 9);
-    expect(() => backward(sum(greater(w, 0)))).toThrow(/not computed from any tensor with requiresGrad.*comparisons, argmax/);
+    expect(() => backward(sum(greater(w, 0)))).toThrow(
+      /not computed from any tensor with requiresGrad.*comparisons, argmax/,
+    );
     expect(() => backward(argmax(w, 0))).toThrow(GradientError);
-    expect(() => backward(mul(w, 2))).toThrow(/gradOutput' is required for an output of shape \[3\]/);
+    expect(() => backward(mul(w, 2))).toThrow(
+      /gradOutput' is required for an output of shape \[3\]/,
+    );
     expect(() => backward(noGrad(() => sum(w)))).toThrow(GradientError);
   });
 
@@ -123,7 +141,11 @@ describe('valueAndGrad / grad', () => {
     expect(grads[0]?.toArray()).toEqual([2, 4, 6]);
     expect(x.grad).toBeNull();
     expect(x.requiresGrad).toBe(false);
-    expect(grad((a: Tensor, b: Tensor) => sum(mul(a, b)))(tensor([1, 2]), tensor([3, 4])).map((g) => g.toArray())).toEqual([
+    expect(
+      grad((a: Tensor, b: Tensor) => sum(mul(a, b)))(tensor([1, 2]), tensor([3, 4])).map((g) =>
+        g.toArray(),
+      ),
+    ).toEqual([
       [3, 4],
       [1, 2],
     ]);

@@ -1,4 +1,4 @@
-import { type Tensor, ShapeError, add, onesLike, withoutRecording } from '@lacuna/tensor';
+import { add, onesLike, ShapeError, type Tensor, withoutRecording } from '@lacuna/tensor';
 import { GradientError } from './errors.js';
 import { gradRules } from './rules/index.js';
 
@@ -56,7 +56,10 @@ function reverseTopological(output: Tensor): Tensor[] {
  * computeGradients(sum(mul(x, x))).get(x)?.toArray(); // [2, 4]
  * ```
  */
-export function computeGradients(output: Tensor, options: BackwardOptions = {}): Map<Tensor, Tensor> {
+export function computeGradients(
+  output: Tensor,
+  options: BackwardOptions = {},
+): Map<Tensor, Tensor> {
   if (!output.requiresGrad) {
     throw new GradientError(
       'backward',
@@ -76,7 +79,11 @@ export function computeGradients(output: Tensor, options: BackwardOptions = {}):
     }
     seed = onesLike(output);
   } else if (seed.shape.join() !== output.shape.join()) {
-    throw new ShapeError('backward', 'gradOutput', `must have the output's shape [${output.shape.join(',')}], got [${seed.shape.join(',')}]`);
+    throw new ShapeError(
+      'backward',
+      'gradOutput',
+      `must have the output's shape [${output.shape.join(',')}], got [${seed.shape.join(',')}]`,
+    );
   }
   const grads = new Map<Tensor, Tensor>([[output, seed]]);
   const leaves = new Map<Tensor, Tensor>();
@@ -89,7 +96,11 @@ export function computeGradients(output: Tensor, options: BackwardOptions = {}):
       if (!node || g === undefined) continue;
       const rule = gradRules[node.op];
       if (!rule) {
-        throw new GradientError('backward', 'output', `depends on op '${node.op}', which has no gradient rule`);
+        throw new GradientError(
+          'backward',
+          'output',
+          `depends on op '${node.op}', which has no gradient rule`,
+        );
       }
       const inputGrads = rule(g, node);
       node.inputs.forEach((input, i) => {

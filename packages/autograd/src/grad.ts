@@ -20,7 +20,8 @@ export interface ValueAndGrad {
  * ```
  */
 export function detach(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new LacunaError('detach', 'x', `must be a Tensor, got ${typeof x}`);
+  if (!(x instanceof Tensor))
+    throw new LacunaError('detach', 'x', `must be a Tensor, got ${typeof x}`);
   return new Tensor(x.storage, x.shape, x.dtype);
 }
 
@@ -49,7 +50,11 @@ export function valueAndGrad<A extends Tensor[]>(
         throw new LacunaError('valueAndGrad', `args[${i}]`, `must be a Tensor, got ${typeof a}`);
       }
       if (a.dtype !== 'float32') {
-        throw new LacunaError('valueAndGrad', `args[${i}]`, `must be float32 to be differentiated, got ${a.dtype}`);
+        throw new LacunaError(
+          'valueAndGrad',
+          `args[${i}]`,
+          `must be float32 to be differentiated, got ${a.dtype}`,
+        );
       }
       const leaf = detach(a);
       leaf.requiresGrad = true;
@@ -60,7 +65,11 @@ export function valueAndGrad<A extends Tensor[]>(
       throw new LacunaError('valueAndGrad', 'fn', `must return a Tensor, got ${typeof value}`);
     }
     const found = value.requiresGrad ? computeGradients(value, options) : new Map<Tensor, Tensor>();
-    const grads = leaves.map((leaf) => found.get(leaf) ?? withoutRecording(() => new Tensor(new Float32Array(leaf.size), leaf.shape, 'float32')));
+    const grads = leaves.map(
+      (leaf) =>
+        found.get(leaf) ??
+        withoutRecording(() => new Tensor(new Float32Array(leaf.size), leaf.shape, 'float32')),
+    );
     return { value: detach(value), grads };
   };
 }

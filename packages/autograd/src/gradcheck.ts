@@ -1,4 +1,4 @@
-import { LacunaError, Tensor, mul, sum, withoutRecording } from '@lacuna/tensor';
+import { LacunaError, mul, sum, Tensor, withoutRecording } from '@lacuna/tensor';
 import { valueAndGrad } from './grad.js';
 
 /** Options of {@link gradcheck}. */
@@ -37,7 +37,9 @@ export interface GradcheckResult {
 
 /** Fixed, non-uniform weights that project a tensor output onto a scalar. */
 function projection(size: number): Float32Array {
-  return Float32Array.from({ length: size }, (_, i) => Math.fround(0.5 + 0.75 * Math.sin(1.3 * i + 0.4)));
+  return Float32Array.from({ length: size }, (_, i) =>
+    Math.fround(0.5 + 0.75 * Math.sin(1.3 * i + 0.4)),
+  );
 }
 
 /**
@@ -46,7 +48,7 @@ function projection(size: number): Float32Array {
  * A non-scalar output is projected to the scalar `L = Σ wᵢ·outᵢ` with fixed non-uniform weights,
  * so every output element is checked. Each numeric derivative is
  * `(L(x + eps·eᵢ) - L(x - eps·eᵢ)) / (2·eps)`, with L accumulated in float64. `fn` must be
- * deterministic: build any {@link Generator} inside it from a fixed seed.
+ * deterministic: build any `Generator` inside it from a fixed seed.
  *
  * @param fn - A function of float32 tensors.
  * @param inputs - The point to check at; not modified.
@@ -67,8 +69,17 @@ export function gradcheck(
   const eps = options.eps ?? 1e-3;
   const atol = options.atol ?? 1e-3;
   const rtol = options.rtol ?? 1e-2;
-  for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol]] as const) {
-    if (!(v > 0) || !Number.isFinite(v)) throw new LacunaError('gradcheck', `options.${name}`, `must be a positive finite number, got ${v}`);
+  for (const [name, v] of [
+    ['eps', eps],
+    ['atol', atol],
+    ['rtol', rtol],
+  ] as const) {
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new LacunaError(
+        'gradcheck',
+        `options.${name}`,
+        `must be a positive finite number, got ${v}`,
+      );
   }
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor) || t.dtype !== 'float32') {
@@ -103,7 +114,10 @@ export function gradcheck(
       const err = Math.abs(analytic - numeric);
       const score = err / (atol + rtol * Math.abs(numeric));
       maxAbsError = Math.max(maxAbsError, err);
-      maxRelError = Math.max(maxRelError, err / Math.max(Math.abs(analytic), Math.abs(numeric), atol));
+      maxRelError = Math.max(
+        maxRelError,
+        err / Math.max(Math.abs(analytic), Math.abs(numeric), atol),
+      );
       if (score > worstScore || Number.isNaN(score)) {
         worstScore = Number.isNaN(score) ? Infinity : score;
         worst = { input: which, index: i, analytic, numeric };

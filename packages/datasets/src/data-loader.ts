@@ -1,4 +1,11 @@
-import { ArgumentRangeError, Generator, LacunaError, ShapeError, Tensor, permutation } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  Generator,
+  LacunaError,
+  permutation,
+  ShapeError,
+  Tensor,
+} from '@lacuna/tensor';
 import type { Dataset } from './synthetic.js';
 
 /** Options of {@link DataLoader}. */
@@ -16,7 +23,9 @@ export interface DataLoaderOptions {
 /** Copies the rows `order[start..end)` of `t` into a new tensor. */
 function gatherRows(t: Tensor, order: Int32Array, start: number, end: number): Tensor {
   const row = t.size / t.shape[0]!;
-  const out = new (t.storage.constructor as new (n: number) => typeof t.storage)((end - start) * row);
+  const out = new (t.storage.constructor as new (n: number) => typeof t.storage)(
+    (end - start) * row,
+  );
   for (let i = start; i < end; i++) {
     const src = order[i]! * row;
     out.set(t.storage.subarray(src, src + row), (i - start) * row);
@@ -61,10 +70,18 @@ export class DataLoader {
       throw new LacunaError('DataLoader', 'dataset', 'must be { x: Tensor, y: Tensor }');
     }
     if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
-      throw new ShapeError('DataLoader', 'dataset', `x and y must share their first dimension, got [${x.shape.join(',')}] and [${y.shape.join(',')}]`);
+      throw new ShapeError(
+        'DataLoader',
+        'dataset',
+        `x and y must share their first dimension, got [${x.shape.join(',')}] and [${y.shape.join(',')}]`,
+      );
     }
     if (!Number.isInteger(options?.batchSize) || options.batchSize < 1) {
-      throw new ArgumentRangeError('DataLoader', 'batchSize', `must be a positive integer, got ${options?.batchSize}`);
+      throw new ArgumentRangeError(
+        'DataLoader',
+        'batchSize',
+        `must be a positive integer, got ${options?.batchSize}`,
+      );
     }
     this.shuffle = options.shuffle ?? false;
     if (this.shuffle && !(options.generator instanceof Generator)) {
@@ -83,7 +100,9 @@ export class DataLoader {
 
   /** Batches per epoch. */
   get numBatches(): number {
-    return this.dropLast ? Math.floor(this.length / this.batchSize) : Math.ceil(this.length / this.batchSize);
+    return this.dropLast
+      ? Math.floor(this.length / this.batchSize)
+      : Math.ceil(this.length / this.batchSize);
   }
 
   /** One epoch of batches, freshly shuffled when `shuffle` is on. */
@@ -95,7 +114,10 @@ export class DataLoader {
     for (let b = 0; b < this.numBatches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(n, start + this.batchSize);
-      yield { x: gatherRows(this.dataset.x, order, start, end), y: gatherRows(this.dataset.y, order, start, end) };
+      yield {
+        x: gatherRows(this.dataset.x, order, start, end),
+        y: gatherRows(this.dataset.y, order, start, end),
+      };
     }
   }
 }

@@ -29,12 +29,19 @@ describe('twoMoons', () => {
 
 describe('DataLoader', () => {
   const x = tensor(Array.from({ length: 10 }, (_, i) => [i, -i]));
-  const y = tensor(Array.from({ length: 10 }, (_, i) => i), { dtype: 'int32' });
+  const y = tensor(
+    Array.from({ length: 10 }, (_, i) => i),
+    { dtype: 'int32' },
+  );
 
   it('batches in order without shuffle, with a short last batch unless dropLast', () => {
     const loader = new DataLoader({ x, y }, { batchSize: 4 });
     const batches = [...loader.batches()];
-    expect(batches.map((b) => b.y.toArray())).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(batches.map((b) => b.y.toArray())).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(batches[0]!.x.shape).toEqual([4, 2]);
     const dropping = new DataLoader({ x, y }, { batchSize: 4, dropLast: true });
     expect([...dropping.batches()].map((b) => b.y.size)).toEqual([4, 4]);
@@ -43,23 +50,36 @@ describe('DataLoader', () => {
 
   it('shuffles differently each epoch, reproducibly from the seed, keeping rows paired', () => {
     const epochs = (seed: number) => {
-      const loader = new DataLoader({ x, y }, { batchSize: 3, shuffle: true, generator: new Generator(seed) });
+      const loader = new DataLoader(
+        { x, y },
+        { batchSize: 3, shuffle: true, generator: new Generator(seed) },
+      );
       return [0, 1, 2].map(() => [...loader.batches()].flatMap((b) => b.y.toArray() as number[]));
     };
     const run = epochs(5);
     expect(epochs(5)).toEqual(run);
     expect(run[1]).not.toEqual(run[0]);
-    for (const order of run) expect([...order].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
-    const loader = new DataLoader({ x, y }, { batchSize: 10, shuffle: true, generator: new Generator(1) });
+    for (const order of run)
+      expect([...order].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    const loader = new DataLoader(
+      { x, y },
+      { batchSize: 10, shuffle: true, generator: new Generator(1) },
+    );
     const [batch] = [...loader.batches()];
     const xs = batch!.x.toArray() as number[][];
-    (batch!.y.toArray() as number[]).forEach((label, i) => expect(xs[i]).toEqual([label, -label]));
+    (batch!.y.toArray() as number[]).forEach((label, i) => {
+      expect(xs[i]).toEqual([label, -label]);
+    });
   });
 
   it('rejects mismatched data and bad options', () => {
-    expect(() => new DataLoader({ x, y: tensor([1]) }, { batchSize: 2 })).toThrow(/share their first dimension/);
+    expect(() => new DataLoader({ x, y: tensor([1]) }, { batchSize: 2 })).toThrow(
+      /share their first dimension/,
+    );
     expect(() => new DataLoader({ x, y }, { batchSize: 0 })).toThrow(/batchSize/);
-    expect(() => new DataLoader({ x, y }, { batchSize: 2, shuffle: true })).toThrow(/generator' is required/);
+    expect(() => new DataLoader({ x, y }, { batchSize: 2, shuffle: true })).toThrow(
+      /generator' is required/,
+    );
   });
 });
 
@@ -69,7 +89,9 @@ describe('parseIdx', () => {
     const v = new DataView(b.buffer);
     b[2] = code;
     b[3] = dims.length;
-    dims.forEach((d, i) => v.setUint32(4 + 4 * i, d));
+    dims.forEach((d, i) => {
+      v.setUint32(4 + 4 * i, d);
+    });
     return b;
   };
   const concat = (...parts: Uint8Array[]) => {
@@ -83,9 +105,22 @@ describe('parseIdx', () => {
   };
 
   it('reads unsigned bytes and big-endian ints and floats', () => {
-    const images = parseIdx(concat(header(0x08, [2, 2, 2]), new Uint8Array([0, 51, 102, 255, 1, 2, 3, 4])));
+    const images = parseIdx(
+      concat(header(0x08, [2, 2, 2]), new Uint8Array([0, 51, 102, 255, 1, 2, 3, 4])),
+    );
     expect(images.shape).toEqual([2, 2, 2]);
-    expect(idxImagesToTensor(images).toArray()).toEqual([[[0, 0.2], [0.4, 1]], [[1 / 255, 2 / 255], [3 / 255, 4 / 255]]].map((a) => a.map((r) => r.map((v) => Math.fround(v)))));
+    expect(idxImagesToTensor(images).toArray()).toEqual(
+      [
+        [
+          [0, 0.2],
+          [0.4, 1],
+        ],
+        [
+          [1 / 255, 2 / 255],
+          [3 / 255, 4 / 255],
+        ],
+      ].map((a) => a.map((r) => r.map((v) => Math.fround(v)))),
+    );
     const ints = new Uint8Array(8);
     new DataView(ints.buffer).setInt32(0, -5);
     new DataView(ints.buffer).setInt32(4, 70000);
@@ -93,7 +128,9 @@ describe('parseIdx', () => {
     const f = new Uint8Array(4);
     new DataView(f.buffer).setFloat32(0, 1.5);
     expect(Array.from(parseIdx(concat(header(0x0d, [1]), f)).data)).toEqual([1.5]);
-    expect(idxLabelsToTensor(parseIdx(concat(header(0x08, [3]), new Uint8Array([7, 0, 9])))).toArray()).toEqual([7, 0, 9]);
+    expect(
+      idxLabelsToTensor(parseIdx(concat(header(0x08, [3]), new Uint8Array([7, 0, 9])))).toArray(),
+    ).toEqual([7, 0, 9]);
   });
 
   it('rejects corrupt, truncated, gzip and over-long files', () => {

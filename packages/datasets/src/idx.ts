@@ -13,7 +13,13 @@ import { LacunaError, Tensor } from '@lacuna/tensor';
 export class IdxFormatError extends LacunaError {}
 
 /** The element arrays IDX files can hold, by type code. */
-export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxData =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
 
 /** A parsed IDX file: its dimensions and its elements in row-major order. */
 export interface IdxArray {
@@ -23,13 +29,16 @@ export interface IdxArray {
   data: IdxData;
 }
 
-const TYPES: Record<number, { size: number; make: (n: number) => IdxData; read: (v: DataView, o: number) => number }> = {
-  0x08: { size: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
-  0x09: { size: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o) },
-  0x0b: { size: 2, make: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o) },
-  0x0c: { size: 4, make: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o) },
-  0x0d: { size: 4, make: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o) },
-  0x0e: { size: 8, make: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o) },
+const TYPES: Record<
+  number,
+  { size: number; make: (n: number) => IdxData; read: (v: DataView, o: number) => number }
+> = {
+  8: { size: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
+  9: { size: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o) },
+  11: { size: 2, make: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o) },
+  12: { size: 4, make: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o) },
+  13: { size: 4, make: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o) },
+  14: { size: 8, make: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o) },
 };
 
 /**
@@ -51,9 +60,13 @@ const TYPES: Record<number, { size: number; make: (n: number) => IdxData; read: 
 export function parseIdx(bytes: Uint8Array, name = 'bytes'): IdxArray {
   const fail = (detail: string) => new IdxFormatError('parseIdx', name, detail);
   if (!(bytes instanceof Uint8Array)) throw fail(`must be a Uint8Array, got ${typeof bytes}`);
-  if (bytes.length < 4) throw fail(`is ${bytes.length} bytes long, shorter than the 4-byte IDX magic number`);
+  if (bytes.length < 4)
+    throw fail(`is ${bytes.length} bytes long, shorter than the 4-byte IDX magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    const gz = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' (it looks gzip-compressed: decompress it first)' : '';
+    const gz =
+      bytes[0] === 0x1f && bytes[1] === 0x8b
+        ? ' (it looks gzip-compressed: decompress it first)'
+        : '';
     throw fail(`does not start with the IDX magic 00 00, got ${bytes[0]} ${bytes[1]}${gz}`);
   }
   const type = TYPES[bytes[2]!];
@@ -61,12 +74,15 @@ export function parseIdx(bytes: Uint8Array, name = 'bytes'): IdxArray {
   const rank = bytes[3]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerEnd = 4 + 4 * rank;
-  if (bytes.length < headerEnd) throw fail(`is truncated inside its header (${bytes.length} of ${headerEnd} bytes)`);
+  if (bytes.length < headerEnd)
+    throw fail(`is truncated inside its header (${bytes.length} of ${headerEnd} bytes)`);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const count = shape.reduce((a, d) => a * d, 1);
   const expected = headerEnd + count * type.size;
   if (bytes.length !== expected) {
-    throw fail(`${bytes.length < expected ? 'is truncated' : 'has trailing bytes'}: shape [${shape.join(',')}] needs ${expected} bytes, got ${bytes.length}`);
+    throw fail(
+      `${bytes.length < expected ? 'is truncated' : 'has trailing bytes'}: shape [${shape.join(',')}] needs ${expected} bytes, got ${bytes.length}`,
+    );
   }
   const data = type.make(count);
   if (type.size === 1 && data instanceof Uint8Array) data.set(bytes.subarray(headerEnd));

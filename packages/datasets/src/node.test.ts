@@ -11,7 +11,9 @@ function idx(dims: number[], values: number[]): Uint8Array {
   const v = new DataView(b.buffer);
   b[2] = 0x08;
   b[3] = dims.length;
-  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d));
+  dims.forEach((d, i) => {
+    v.setUint32(4 + 4 * i, d);
+  });
   b.set(values, 4 + 4 * dims.length);
   return b;
 }
@@ -21,9 +23,18 @@ describe('@lacuna/datasets/node', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lacuna-idx-'));
     // An MNIST-shaped directory in miniature: test split raw, train split gzip.
-    await writeFile(join(dir, 't10k-images-idx3-ubyte'), idx([2, 28, 28], Array.from({ length: 2 * 784 }, (_, i) => i % 256)));
+    await writeFile(
+      join(dir, 't10k-images-idx3-ubyte'),
+      idx(
+        [2, 28, 28],
+        Array.from({ length: 2 * 784 }, (_, i) => i % 256),
+      ),
+    );
     await writeFile(join(dir, 't10k-labels-idx1-ubyte'), idx([2], [3, 8]));
-    await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx([1, 28, 28], new Array(784).fill(255))));
+    await writeFile(
+      join(dir, 'train-images-idx3-ubyte.gz'),
+      gzipSync(idx([1, 28, 28], new Array(784).fill(255))),
+    );
     await writeFile(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([1], [5])));
     await writeFile(join(dir, 'broken.gz'), gzipSync(idx([4], [1, 2])));
   });

@@ -40,7 +40,10 @@ export async function readIdxFile(path: string): Promise<IdxArray> {
  * const { x, y } = await loadMnistFromDirectory('/data/mnist', 'test');
  * ```
  */
-export async function loadMnistFromDirectory(dir: string, split: 'train' | 'test'): Promise<Dataset> {
+export async function loadMnistFromDirectory(
+  dir: string,
+  split: 'train' | 'test',
+): Promise<Dataset> {
   const prefix = split === 'train' ? 'train' : 't10k';
   const open = async (stem: string): Promise<IdxArray> => {
     try {
@@ -50,6 +53,9 @@ export async function loadMnistFromDirectory(dir: string, split: 'train' | 'test
       return readIdxFile(join(dir, `${stem}.gz`));
     }
   };
-  const [images, labels] = await Promise.all([open(`${prefix}-images-idx3-ubyte`), open(`${prefix}-labels-idx1-ubyte`)]);
+  const [images, labels] = await Promise.all([
+    open(`${prefix}-images-idx3-ubyte`),
+    open(`${prefix}-labels-idx1-ubyte`),
+  ]);
   return { x: idxImagesToTensor(images), y: idxLabelsToTensor(labels) };
 }

@@ -1,4 +1,4 @@
-import { ArgumentRangeError, type Generator, Tensor, normal, uniform } from '@lacuna/tensor';
+import { ArgumentRangeError, type Generator, normal, Tensor, uniform } from '@lacuna/tensor';
 
 /** A supervised set: inputs and integer class labels (or float targets), row by row. */
 export interface Dataset {
@@ -33,7 +33,8 @@ export interface TwoMoonsOptions {
  * ```
  */
 export function twoMoons(n: number, options: TwoMoonsOptions): Dataset {
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentRangeError('twoMoons', 'n', `must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ArgumentRangeError('twoMoons', 'n', `must be a non-negative integer, got ${n}`);
   const noise = options.noise ?? 0.1;
   if (!(noise >= 0) || !Number.isFinite(noise)) {
     throw new ArgumentRangeError('twoMoons', 'noise', `must be a finite number ≥ 0, got ${noise}`);

@@ -5,6 +5,7 @@
  */
 export {
   constant,
+  type Fans,
   fans,
   glorotNormal,
   glorotUniform,

@@ -1,5 +1,14 @@
 import { backward } from '@lacuna/autograd';
-import { ArgumentRangeError, Generator, LacunaError, ShapeError, ones, sum, tensor, uniform } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  Generator,
+  LacunaError,
+  ones,
+  ShapeError,
+  sum,
+  tensor,
+  uniform,
+} from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from './losses/cross-entropy.js';
 import { mseLoss } from './losses/mse.js';
@@ -20,13 +29,21 @@ function mlp(seed: number, p = 0.5): Sequential {
 
 describe('Module', () => {
   it('names parameters with dotted paths in registration order', () => {
-    expect(mlp(0).namedParameters().map(([n, t]) => [n, t.shape])).toEqual([
+    expect(
+      mlp(0)
+        .namedParameters()
+        .map(([n, t]) => [n, t.shape]),
+    ).toEqual([
       ['0.weight', [8, 4]],
       ['0.bias', [8]],
       ['3.weight', [3, 8]],
       ['3.bias', [3]],
     ]);
-    expect(mlp(0).parameters().every((p) => p.requiresGrad)).toBe(true);
+    expect(
+      mlp(0)
+        .parameters()
+        .every((p) => p.requiresGrad),
+    ).toBe(true);
   });
 
   it('train() and eval() set the mode recursively', () => {
@@ -39,9 +56,15 @@ describe('Module', () => {
   });
 
   it('a model built twice from the same seed has identical weights; another seed differs', () => {
-    const a = mlp(42).parameters().map((p) => p.data());
-    const b = mlp(42).parameters().map((p) => p.data());
-    const c = mlp(43).parameters().map((p) => p.data());
+    const a = mlp(42)
+      .parameters()
+      .map((p) => p.data());
+    const b = mlp(42)
+      .parameters()
+      .map((p) => p.data());
+    const c = mlp(43)
+      .parameters()
+      .map((p) => p.data());
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
   });
@@ -64,13 +87,18 @@ describe('Linear', () => {
     const w = fc.weight.toArray() as number[][];
     const b = fc.bias!.toArray() as number[];
     const y = fc.forward(x).toArray() as number[][];
-    for (let j = 0; j < 2; j++) expect(y[0]![j]).toBeCloseTo(w[j]![0]! + 2 * w[j]![1]! + 3 * w[j]![2]! + b[j]!, 5);
-    expect(new Linear(3, 2, { generator: new Generator(0), bias: false }).parameters()).toHaveLength(1);
+    for (let j = 0; j < 2; j++)
+      expect(y[0]![j]).toBeCloseTo(w[j]![0]! + 2 * w[j]![1]! + 3 * w[j]![2]! + b[j]!, 5);
+    expect(
+      new Linear(3, 2, { generator: new Generator(0), bias: false }).parameters(),
+    ).toHaveLength(1);
   });
 
   it('rejects bad sizes and inputs', () => {
     expect(() => new Linear(0, 2, { generator: new Generator(0) })).toThrow(ArgumentRangeError);
-    expect(() => new Linear(3, 2, { generator: new Generator(0) }).forward(ones([2, 4]))).toThrow(ShapeError);
+    expect(() => new Linear(3, 2, { generator: new Generator(0) }).forward(ones([2, 4]))).toThrow(
+      ShapeError,
+    );
     expect(() => new Linear(3, 2, { generator: new Generator(0) }).forward(ones([2, 4]))).toThrow(
       "Linear.forward: argument 'x' must have shape [N, 3], got [2,4]",
     );
@@ -92,7 +120,10 @@ describe('Dropout module', () => {
 
 describe('losses', () => {
   it('crossEntropy matches the formula and validates labels', () => {
-    const logits = tensor([[2, 0], [0, 2]]);
+    const logits = tensor([
+      [2, 0],
+      [0, 2],
+    ]);
     const want = -Math.log(Math.exp(2) / (Math.exp(2) + 1));
     expect(crossEntropy(logits, tensor([0, 1], { dtype: 'int32' })).item()).toBeCloseTo(want, 5);
     expect(() => crossEntropy(logits, tensor([0, 1]))).toThrow(/int32/);
@@ -109,7 +140,10 @@ describe('losses', () => {
     const net = mlp(3, 0.1);
     const g = new Generator(9);
     const x = uniform([32, 4], { generator: g, low: -1, high: 1 });
-    const labels = tensor(Array.from({ length: 32 }, (_, i) => i % 3), { dtype: 'int32' });
+    const labels = tensor(
+      Array.from({ length: 32 }, (_, i) => i % 3),
+      { dtype: 'int32' },
+    );
     const lossOf = () => crossEntropy(net.forward(x), labels);
     net.eval();
     const before = lossOf().item();

@@ -118,7 +118,11 @@ export abstract class Module {
 
   #checkName(name: string): void {
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      throw new LacunaError(this.constructor.name, 'name', `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`);
+      throw new LacunaError(
+        this.constructor.name,
+        'name',
+        `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`,
+      );
     }
     if (this.#parameters.has(name) || this.#children.has(name)) {
       throw new LacunaError(this.constructor.name, 'name', `'${name}' is already registered`);

@@ -1,5 +1,5 @@
 import { backward } from '@lacuna/autograd';
-import { ArgumentRangeError, type Tensor, add, mul, sub, sum, tensor } from '@lacuna/tensor';
+import { ArgumentRangeError, add, mul, sub, sum, type Tensor, tensor } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { SGD } from './sgd.js';
 
@@ -21,7 +21,12 @@ function trajectory(opt: SGD, p: Tensor, grads: number[][]): number[][] {
 describe('SGD', () => {
   it('plain SGD: p ← p - η·g', () => {
     const p = param([1, 2]);
-    expect(trajectory(new SGD([p], { lr: 0.1 }), p, [[1, -1], [0.5, 0.5]])).toEqual([
+    expect(
+      trajectory(new SGD([p], { lr: 0.1 }), p, [
+        [1, -1],
+        [0.5, 0.5],
+      ]),
+    ).toEqual([
       [Math.fround(0.9), Math.fround(2.1)],
       [Math.fround(Math.fround(0.9) - 0.05), Math.fround(Math.fround(2.1) - 0.05)],
     ]);
@@ -78,11 +83,15 @@ describe('SGD', () => {
   it('validates hyper-parameters with clear errors', () => {
     const p = param([1]);
     expect(() => new SGD([p], { lr: -1 })).toThrow(ArgumentRangeError);
-    expect(() => new SGD([p], { lr: Number.NaN })).toThrow("SGD: argument 'lr' must be a positive finite number, got NaN");
+    expect(() => new SGD([p], { lr: Number.NaN })).toThrow(
+      "SGD: argument 'lr' must be a positive finite number, got NaN",
+    );
     expect(() => new SGD([p], { lr: 0.1, momentum: -0.5 })).toThrow(/momentum/);
     expect(() => new SGD([p], { lr: 0.1, nesterov: true })).toThrow(/nesterov' needs momentum > 0/);
     expect(() => new SGD([tensor([1], { dtype: 'int32' })], { lr: 0.1 })).toThrow(/float32/);
-    expect(() => new SGD([p], { lr: 0.1 }).loadStateDict({ step: 1, momentumBuffers: [] })).toThrow(/1 momentum buffers/);
+    expect(() => new SGD([p], { lr: 0.1 }).loadStateDict({ step: 1, momentumBuffers: [] })).toThrow(
+      /1 momentum buffers/,
+    );
   });
 
   it('skips parameters without a gradient', () => {

@@ -23,7 +23,13 @@ export interface SGDState {
   momentumBuffers: (number[] | null)[];
 }
 
-function check(name: string, value: number | undefined, fallback: number, ok: (v: number) => boolean, expected: string): number {
+function check(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  ok: (v: number) => boolean,
+  expected: string,
+): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || Number.isNaN(v) || !Number.isFinite(v) || !ok(v)) {
     throw new ArgumentRangeError('SGD', name, `must be ${expected}, got ${v}`);
@@ -91,10 +97,20 @@ export class SGD {
     this.lr = check('lr', options?.lr, Number.NaN, (v) => v > 0, 'a positive finite number');
     this.momentum = check('momentum', options.momentum, 0, (v) => v >= 0, 'a finite number ≥ 0');
     this.dampening = check('dampening', options.dampening, 0, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-    this.weightDecay = check('weightDecay', options.weightDecay, 0, (v) => v >= 0, 'a finite number ≥ 0');
+    this.weightDecay = check(
+      'weightDecay',
+      options.weightDecay,
+      0,
+      (v) => v >= 0,
+      'a finite number ≥ 0',
+    );
     this.nesterov = options.nesterov ?? false;
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
-      throw new ArgumentRangeError('SGD', 'nesterov', `needs momentum > 0 and dampening = 0, got momentum ${this.momentum}, dampening ${this.dampening}`);
+      throw new ArgumentRangeError(
+        'SGD',
+        'nesterov',
+        `needs momentum > 0 and dampening = 0, got momentum ${this.momentum}, dampening ${this.dampening}`,
+      );
     }
     this.#buffers = this.params.map(() => null);
   }
@@ -129,7 +145,10 @@ export class SGD {
 
   /** The optimizer's state (step count, momentum buffers) as plain JSON-friendly data. */
   stateDict(): SGDState {
-    return { step: this.#step, momentumBuffers: this.#buffers.map((b) => (b ? Array.from(b) : null)) };
+    return {
+      step: this.#step,
+      momentumBuffers: this.#buffers.map((b) => (b ? Array.from(b) : null)),
+    };
   }
 
   /**
@@ -140,11 +159,19 @@ export class SGD {
   loadStateDict(state: SGDState): void {
     const bufs = state?.momentumBuffers;
     if (!Array.isArray(bufs) || bufs.length !== this.params.length) {
-      throw new LacunaError('SGD.loadStateDict', 'state', `must hold ${this.params.length} momentum buffers, got ${Array.isArray(bufs) ? bufs.length : typeof bufs}`);
+      throw new LacunaError(
+        'SGD.loadStateDict',
+        'state',
+        `must hold ${this.params.length} momentum buffers, got ${Array.isArray(bufs) ? bufs.length : typeof bufs}`,
+      );
     }
     bufs.forEach((b, i) => {
       if (b !== null && b.length !== this.params[i]!.size) {
-        throw new LacunaError('SGD.loadStateDict', `state.momentumBuffers[${i}]`, `must have ${this.params[i]!.size} elements, got ${b.length}`);
+        throw new LacunaError(
+          'SGD.loadStateDict',
+          `state.momentumBuffers[${i}]`,
+          `must have ${this.params[i]!.size} elements, got ${b.length}`,
+        );
       }
     });
     this.#step = state.step;

@@ -9,8 +9,11 @@ export type DType = 'float32' | 'int32' | 'bool';
 
 /** The typed array that backs a tensor of each dtype. */
 export interface DataTypeMap {
+  /** Single-precision floats. */
   float32: Float32Array;
+  /** Signed 32-bit integers. */
   int32: Int32Array;
+  /** One byte per element, 0 or 1. */
   bool: Uint8Array;
 }
 

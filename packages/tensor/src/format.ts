@@ -32,7 +32,11 @@ export function formatTensor(data: TypedArray, shape: Shape, dtype: DType): stri
   }
   const indices = (n: number) =>
     summarise && n > 2 * EDGE_ITEMS
-      ? [...Array.from({ length: EDGE_ITEMS }, (_, i) => i), -1, ...Array.from({ length: EDGE_ITEMS }, (_, i) => n - EDGE_ITEMS + i)]
+      ? [
+          ...Array.from({ length: EDGE_ITEMS }, (_, i) => i),
+          -1,
+          ...Array.from({ length: EDGE_ITEMS }, (_, i) => n - EDGE_ITEMS + i),
+        ]
       : Array.from({ length: n }, (_, i) => i);
 
   const prefix = 'tensor(';

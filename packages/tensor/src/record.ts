@@ -42,8 +42,14 @@ export function withoutRecording<T>(fn: () => T): T {
   pausedDepth++;
   try {
     const out = fn();
-    if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
-      throw new TypeError('withoutRecording: argument \'fn\' must be synchronous, got a function returning a promise');
+    if (
+      out !== null &&
+      typeof out === 'object' &&
+      typeof (out as { then?: unknown }).then === 'function'
+    ) {
+      throw new TypeError(
+        "withoutRecording: argument 'fn' must be synchronous, got a function returning a promise",
+      );
     }
     return out;
   } finally {

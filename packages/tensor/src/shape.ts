@@ -1,4 +1,4 @@
-import { ArgumentRangeError, ShapeError, fmtShape } from './errors.js';
+import { ArgumentRangeError, fmtShape, ShapeError } from './errors.js';
 
 /** A tensor's shape: one non-negative integer size per dimension; `[]` is a scalar. */
 export type Shape = readonly number[];

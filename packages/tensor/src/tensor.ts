@@ -1,5 +1,5 @@
-import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
-import { ShapeError, fmtShape } from './errors.js';
+import { type DType, dtypeOfArray, type TypedArray } from './dtype.js';
+import { fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import type { GradNode } from './record.js';
 import { type Shape, sizeOf } from './shape.js';
@@ -52,7 +52,11 @@ export class Tensor {
    * @param shape - The shape.
    * @param dtype - Defaults to the dtype the storage implies.
    */
-  constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage) ?? 'float32') {
+  constructor(
+    storage: TypedArray,
+    shape: Shape,
+    dtype: DType = dtypeOfArray(storage) ?? 'float32',
+  ) {
     const size = sizeOf(shape);
     if (storage.length !== size) {
       throw new ShapeError(
@@ -62,7 +66,11 @@ export class Tensor {
       );
     }
     if (dtypeOfArray(storage) !== dtype) {
-      throw new ShapeError('Tensor', 'storage', `is a ${storage.constructor.name}, which does not hold ${dtype}`);
+      throw new ShapeError(
+        'Tensor',
+        'storage',
+        `is a ${storage.constructor.name}, which does not hold ${dtype}`,
+      );
     }
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
@@ -121,7 +129,11 @@ export class Tensor {
    */
   item(): number {
     if (this.size !== 1) {
-      throw new ShapeError('item', 'this', `must have exactly one element, got shape ${fmtShape(this.shape)}`);
+      throw new ShapeError(
+        'item',
+        'this',
+        `must have exactly one element, got shape ${fmtShape(this.shape)}`,
+      );
     }
     return this.storage[0]!;
   }

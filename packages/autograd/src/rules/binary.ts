@@ -1,4 +1,4 @@
-import { type Tensor, add, div, equal, greater, mul, neg, sub } from '@lacuna/tensor';
+import { add, div, equal, greater, mul, neg, sub, type Tensor } from '@lacuna/tensor';
 import { type GradRule, sumToShape } from './rule.js';
 
 // Gradient rules of the broadcasting binary ops in @lacuna/tensor's ops/binary.ts. Each input's

@@ -5,7 +5,16 @@ import { matmulRule } from './matmul.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
 import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
-import { absRule, expRule, logRule, negRule, reluRule, sigmoidRule, sqrtRule, tanhRule } from './unary.js';
+import {
+  absRule,
+  expRule,
+  logRule,
+  negRule,
+  reluRule,
+  sigmoidRule,
+  sqrtRule,
+  tanhRule,
+} from './unary.js';
 
 /** Every gradient rule, keyed by the op name @lacuna/tensor records. A static table: no registration side effects. */
 export const gradRules: Readonly<Record<string, GradRule>> = {

@@ -1,4 +1,4 @@
-import { type Tensor, exp, mul, sub, sum } from '@lacuna/tensor';
+import { exp, mul, sub, sum, type Tensor } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rule of @lacuna/tensor's ops/log-softmax.ts: with y = logSoftmax(x),

@@ -1,4 +1,4 @@
-import { type Tensor, matmul } from '@lacuna/tensor';
+import { matmul, type Tensor } from '@lacuna/tensor';
 import { type GradRule, sumToShape } from './rule.js';
 
 // Gradient rule of @lacuna/tensor's ops/matmul.ts. With C = op(A)·op(B):

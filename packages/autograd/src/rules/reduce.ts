@@ -1,5 +1,5 @@
-import { type Tensor, div, equal, mul, reshape, sum } from '@lacuna/tensor';
-import { type GradRule, expandReduced } from './rule.js';
+import { div, equal, mul, reshape, sum, type Tensor } from '@lacuna/tensor';
+import { expandReduced, type GradRule } from './rule.js';
 
 // Gradient rules of the reductions in @lacuna/tensor's ops/reduce.ts.
 
@@ -10,7 +10,8 @@ interface ReduceSaved {
   output: Tensor;
 }
 
-const saved = (node: { saved: Readonly<Record<string, unknown>> }) => node.saved as unknown as ReduceSaved;
+const saved = (node: { saved: Readonly<Record<string, unknown>> }) =>
+  node.saved as unknown as ReduceSaved;
 
 /** d sum = g broadcast over the reduced axes. */
 export const sumRule: GradRule = (g, node) => {

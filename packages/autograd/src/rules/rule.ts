@@ -1,4 +1,4 @@
-import { type GradNode, type Tensor, add, reshape, sum, zeros } from '@lacuna/tensor';
+import { add, type GradNode, reshape, sum, type Tensor, zeros } from '@lacuna/tensor';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, return the
@@ -24,7 +24,11 @@ export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
 /**
  * Broadcasts the gradient of a reduction back over the reduced axes of an input of `shape`.
  */
-export function expandReduced(grad: Tensor, shape: readonly number[], axes: readonly number[]): Tensor {
+export function expandReduced(
+  grad: Tensor,
+  shape: readonly number[],
+  axes: readonly number[],
+): Tensor {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   return add(zeros(shape), reshape(grad, kept));
 }

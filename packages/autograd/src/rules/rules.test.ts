@@ -1,11 +1,10 @@
 import {
-  Generator,
-  type Tensor,
   abs,
   add,
   div,
   dropout,
   exp,
+  Generator,
   log,
   logSoftmax,
   matmul,
@@ -23,6 +22,7 @@ import {
   sqrt,
   sub,
   sum,
+  type Tensor,
   tanh,
   uniform,
 } from '@lacuna/tensor';
@@ -33,7 +33,8 @@ let seed = 100;
 /** Random float32 input away from 0 (kinks of relu/abs) when `awayFromZero`. */
 function input(shape: number[], { positive = false, awayFromZero = false } = {}): Tensor {
   const t = uniform(shape, { generator: new Generator(seed++), low: positive ? 0.5 : -2, high: 2 });
-  if (awayFromZero) for (let i = 0; i < t.size; i++) t.storage[i] = t.storage[i]! + Math.sign(t.storage[i]!) * 0.1;
+  if (awayFromZero)
+    for (let i = 0; i < t.size; i++) t.storage[i] = t.storage[i]! + Math.sign(t.storage[i]!) * 0.1;
   return t;
 }
 
@@ -44,11 +45,20 @@ function expectOk(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
 
 describe('gradient rules pass gradcheck', () => {
   const shapes: [number[], number[]][] = [
-    [[3, 4], [3, 4]],
+    [
+      [3, 4],
+      [3, 4],
+    ],
     [[3, 4], [4]],
-    [[2, 1, 4], [3, 1]],
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
     [[5], []],
-    [[1, 3], [2, 1]],
+    [
+      [1, 3],
+      [2, 1],
+    ],
   ];
 
   it.each(shapes)('binary ops with broadcasting %j × %j', (sa, sb) => {
@@ -62,7 +72,10 @@ describe('gradient rules pass gradcheck', () => {
 
   it('fan-out: one tensor used several times', () => {
     expectOk((x) => mul(add(x, x), mul(x, exp(x))), [input([2, 3])]);
-    expectOk((x, y) => add(matmul(x, y), matmul(x, y, { transB: false })), [input([2, 3]), input([3, 2])]);
+    expectOk(
+      (x, y) => add(matmul(x, y), matmul(x, y, { transB: false })),
+      [input([2, 3]), input([3, 2])],
+    );
   });
 
   it('unary ops', () => {
@@ -111,7 +124,10 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('dropout (same generator seed inside fn each evaluation)', () => {
-    expectOk((x) => dropout(x, { p: 0.4, training: true, generator: new Generator(5) }), [input([4, 6])]);
+    expectOk(
+      (x) => dropout(x, { p: 0.4, training: true, generator: new Generator(5) }),
+      [input([4, 6])],
+    );
   });
 
   it('reports the worst element when a gradient is wrong', () => {

@@ -1,4 +1,4 @@
-import { type Tensor, abs, div, greater, mul, neg, sub } from '@lacuna/tensor';
+import { div, greater, mul, neg, sub, type Tensor } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rules of the elementwise ops in @lacuna/tensor's ops/unary.ts. `saved.output` is the

@@ -1,9 +1,37 @@
-import { ArgumentRangeError, type Generator, type Shape, type Tensor, full, normal, uniform } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  full,
+  type Generator,
+  normal,
+  type Shape,
+  type Tensor,
+  uniform,
+} from '@lacuna/tensor';
 
-/** Fan-in and fan-out of a weight: [out, in] for Linear, [out, in, kh, kw] for convolutions. */
-export function fans(shape: Shape): { fanIn: number; fanOut: number } {
+/** Fan-in and fan-out of a weight shape. */
+export interface Fans {
+  /** Inputs feeding each output unit: in · (kernel size). */
+  fanIn: number;
+  /** Outputs each input unit feeds: out · (kernel size). */
+  fanOut: number;
+}
+
+/**
+ * Fan-in and fan-out of a weight: [out, in] for Linear, [out, in, kh, kw] for convolutions.
+ *
+ * @example
+ * ```ts
+ * import { fans } from '@lacuna/layers';
+ * fans([64, 3, 5, 5]); // { fanIn: 75, fanOut: 1600 }
+ * ```
+ */
+export function fans(shape: Shape): Fans {
   if (shape.length < 2) {
-    throw new ArgumentRangeError('fans', 'shape', `must have rank ≥ 2 ([out, in, ...]), got [${shape.join(',')}]`);
+    throw new ArgumentRangeError(
+      'fans',
+      'shape',
+      `must have rank ≥ 2 ([out, in, ...]), got [${shape.join(',')}]`,
+    );
   }
   const receptive = shape.slice(2).reduce((a, d) => a * d, 1);
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };

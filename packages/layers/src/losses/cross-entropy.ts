@@ -1,4 +1,14 @@
-import { DTypeError, ShapeError, type Tensor, logSoftmax, mean, mul, neg, oneHot, sum } from '@lacuna/tensor';
+import {
+  DTypeError,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  ShapeError,
+  sum,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /**
  * Cross-entropy of integer class labels under softmax(logits), averaged over the batch:
@@ -17,13 +27,25 @@ import { DTypeError, ShapeError, type Tensor, logSoftmax, mean, mul, neg, oneHot
  */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   if (logits.rank !== 2) {
-    throw new ShapeError('crossEntropy', 'logits', `must have shape [N, C], got [${logits.shape.join(',')}]`);
+    throw new ShapeError(
+      'crossEntropy',
+      'logits',
+      `must have shape [N, C], got [${logits.shape.join(',')}]`,
+    );
   }
   if (labels.dtype !== 'int32') {
-    throw new DTypeError('crossEntropy', 'labels', `must have dtype int32 (class indices), got ${labels.dtype}`);
+    throw new DTypeError(
+      'crossEntropy',
+      'labels',
+      `must have dtype int32 (class indices), got ${labels.dtype}`,
+    );
   }
   if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new ShapeError('crossEntropy', 'labels', `must have shape [${logits.shape[0]}], got [${labels.shape.join(',')}]`);
+    throw new ShapeError(
+      'crossEntropy',
+      'labels',
+      `must have shape [${logits.shape[0]}], got [${labels.shape.join(',')}]`,
+    );
   }
   const picked = sum(mul(logSoftmax(logits, 1), oneHot(labels, logits.shape[1]!)), { axis: 1 });
   return neg(mean(picked));

@@ -1,4 +1,4 @@
-import { ShapeError, type Tensor, mean, mul, sub } from '@lacuna/tensor';
+import { mean, mul, ShapeError, sub, type Tensor } from '@lacuna/tensor';
 
 /**
  * Mean squared error `L = (1/n) Σ (predᵢ - targetᵢ)²` over all elements.
@@ -14,7 +14,11 @@ import { ShapeError, type Tensor, mean, mul, sub } from '@lacuna/tensor';
  */
 export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   if (pred.shape.join() !== target.shape.join()) {
-    throw new ShapeError('mseLoss', 'target', `must have pred's shape [${pred.shape.join(',')}], got [${target.shape.join(',')}]`);
+    throw new ShapeError(
+      'mseLoss',
+      'target',
+      `must have pred's shape [${pred.shape.join(',')}], got [${target.shape.join(',')}]`,
+    );
   }
   const d = sub(pred, target);
   return mean(mul(d, d));

@@ -1,4 +1,4 @@
-import { type Tensor, relu, sigmoid, tanh } from '@lacuna/tensor';
+import { relu, sigmoid, type Tensor, tanh } from '@lacuna/tensor';
 import { Module } from '../module.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type DropoutScaling, type Generator, type Tensor, dropout, zeros } from '@lacuna/tensor';
+import { type DropoutScaling, dropout, type Generator, type Tensor, zeros } from '@lacuna/tensor';
 import { Module } from '../module.js';
 
 /** Options of {@link Dropout}. */
@@ -44,11 +44,21 @@ export class Dropout extends Module {
     this.scaling = options.scaling ?? 'inverted';
     this.#generator = options.generator;
     // Validate eagerly so a bad p fails where the model is built, not at the first batch.
-    dropout(zeros([0]), { p, training: false, generator: options.generator, scaling: this.scaling });
+    dropout(zeros([0]), {
+      p,
+      training: false,
+      generator: options.generator,
+      scaling: this.scaling,
+    });
   }
 
   /** Applies dropout when `training`, else the identity (inverted) or `x·(1-p)` (classic). */
   forward(x: Tensor): Tensor {
-    return dropout(x, { p: this.p, training: this.training, generator: this.#generator, scaling: this.scaling });
+    return dropout(x, {
+      p: this.p,
+      training: this.training,
+      generator: this.#generator,
+      scaling: this.scaling,
+    });
   }
 }

@@ -1,4 +1,12 @@
-import { ArgumentRangeError, type Generator, type Tensor, ShapeError, add, matmul, uniform } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  add,
+  type Generator,
+  matmul,
+  ShapeError,
+  type Tensor,
+  uniform,
+} from '@lacuna/tensor';
 import { Module } from '../module.js';
 
 /** Options of {@link Linear}. */
@@ -10,7 +18,8 @@ export interface LinearOptions {
 }
 
 function checkFeatures(name: string, n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentRangeError('Linear', name, `must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ArgumentRangeError('Linear', name, `must be a positive integer, got ${n}`);
   return n;
 }
 
@@ -49,7 +58,8 @@ export class Linear extends Module {
     this.inFeatures = checkFeatures('inFeatures', inFeatures);
     this.outFeatures = checkFeatures('outFeatures', outFeatures);
     const bound = 1 / Math.sqrt(inFeatures);
-    const init = (shape: number[]) => uniform(shape, { generator: options.generator, low: -bound, high: bound });
+    const init = (shape: number[]) =>
+      uniform(shape, { generator: options.generator, low: -bound, high: bound });
     this.weight = this.registerParameter('weight', init([outFeatures, inFeatures]));
     this.bias = options.bias === false ? null : this.registerParameter('bias', init([outFeatures]));
   }
@@ -57,7 +67,11 @@ export class Linear extends Module {
   /** `x·Wᵀ + b` for x of shape [N, inFeatures]. */
   forward(x: Tensor): Tensor {
     if (x.rank !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ShapeError('Linear.forward', 'x', `must have shape [N, ${this.inFeatures}], got [${x.shape.join(',')}]`);
+      throw new ShapeError(
+        'Linear.forward',
+        'x',
+        `must have shape [N, ${this.inFeatures}], got [${x.shape.join(',')}]`,
+      );
     }
     const y = matmul(x, this.weight, { transB: true });
     return this.bias ? add(y, this.bias) : y;

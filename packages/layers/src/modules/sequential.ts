@@ -25,7 +25,11 @@ export class Sequential extends Module {
     super();
     layers.forEach((layer, i) => {
       if (!(layer instanceof Module)) {
-        throw new LacunaError('Sequential', `layers[${i}]`, `must be a Module, got ${typeof layer}`);
+        throw new LacunaError(
+          'Sequential',
+          `layers[${i}]`,
+          `must be a Module, got ${typeof layer}`,
+        );
       }
       this.registerModule(String(i), layer);
     });

@@ -2,7 +2,15 @@ import type { TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
 /** Elementwise ops of two operands that broadcast. */
-export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'greater' | 'equal';
+export type BinaryOpName =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'maximum'
+  | 'minimum'
+  | 'greater'
+  | 'equal';
 
 /** Elementwise ops of one operand. */
 export type UnaryOpName = 'neg' | 'exp' | 'log' | 'relu' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh';
@@ -28,7 +36,9 @@ export interface MatmulParams {
 
 /** A 64-bit key for counter-based random numbers, as two unsigned 32-bit halves. */
 export interface RandomKey {
+  /** High 32 bits. */
   readonly hi: number;
+  /** Low 32 bits. */
   readonly lo: number;
 }
 
@@ -54,7 +64,13 @@ export interface Backend {
   /** `out[i] = f(x[i])`. */
   unary(op: UnaryOpName, x: TypedArray, out: TypedArray): void;
   /** Reduces the sorted `axes` of `x` (shape `shape`) into `out`, laid out as `shape` without them. */
-  reduce(op: ReduceOpName, x: TypedArray, shape: Shape, axes: readonly number[], out: TypedArray): void;
+  reduce(
+    op: ReduceOpName,
+    x: TypedArray,
+    shape: Shape,
+    axes: readonly number[],
+    out: TypedArray,
+  ): void;
   /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as [outer, size, inner]. */

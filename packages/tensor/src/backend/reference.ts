@@ -1,7 +1,14 @@
 import type { TypedArray } from '../dtype.js';
-import { UNIT_24, randomBits } from '../random/counter-hash.js';
+import { randomBits, UNIT_24 } from '../random/counter-hash.js';
 import { type Shape, sizeOf } from '../shape.js';
-import type { Backend, BinaryOpName, MatmulParams, RandomKey, ReduceOpName, UnaryOpName } from './backend.js';
+import type {
+  Backend,
+  BinaryOpName,
+  MatmulParams,
+  RandomKey,
+  ReduceOpName,
+  UnaryOpName,
+} from './backend.js';
 
 type Fn2 = (x: number, y: number) => number;
 type Fn1 = (x: number) => number;
@@ -11,8 +18,8 @@ const BINARY: Record<BinaryOpName, Fn2> = {
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x > y ? x : y),
-  minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x < y ? x : y),
+  maximum: Math.max, // propagates NaN, as IEEE maximum should
+  minimum: Math.min,
   greater: (x, y) => (x > y ? 1 : 0),
   equal: (x, y) => (x === y ? 1 : 0),
 };
@@ -21,7 +28,7 @@ const UNARY: Record<UnaryOpName, Fn1> = {
   neg: (x) => -x,
   exp: Math.exp,
   log: Math.log,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => Math.max(x, 0),
   sqrt: Math.sqrt,
   abs: Math.abs,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
@@ -92,7 +99,13 @@ function unary(op: UnaryOpName, x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
 }
 
-function reduce(op: ReduceOpName, x: TypedArray, shape: Shape, axes: readonly number[], out: TypedArray): void {
+function reduce(
+  op: ReduceOpName,
+  x: TypedArray,
+  shape: Shape,
+  axes: readonly number[],
+  out: TypedArray,
+): void {
   // Move reduced axes innermost conceptually: iterate output positions, and for each, the reduced
   // block. Accumulate in float64 for sums so long reductions stay accurate.
   const rank = shape.length;
@@ -173,7 +186,13 @@ function matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulPa
   }
 }
 
-function logSoftmax(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void {
+function logSoftmax(
+  x: Float32Array,
+  outer: number,
+  size: number,
+  inner: number,
+  out: Float32Array,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;

@@ -32,10 +32,23 @@ export function getBackend(): Backend {
  * ```
  */
 export function setBackend(backend: Backend): Backend {
-  const kernels: (keyof Backend)[] = ['binary', 'unary', 'reduce', 'matmul', 'logSoftmax', 'uniform', 'normal', 'dropout'];
+  const kernels: (keyof Backend)[] = [
+    'binary',
+    'unary',
+    'reduce',
+    'matmul',
+    'logSoftmax',
+    'uniform',
+    'normal',
+    'dropout',
+  ];
   const missing = kernels.filter((k) => typeof backend?.[k] !== 'function');
   if (missing.length > 0) {
-    throw new LacunaError('setBackend', 'backend', `must implement every kernel, missing: ${missing.join(', ')}`);
+    throw new LacunaError(
+      'setBackend',
+      'backend',
+      `must implement every kernel, missing: ${missing.join(', ')}`,
+    );
   }
   const previous = active;
   active = backend;

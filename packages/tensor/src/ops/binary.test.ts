@@ -47,7 +47,9 @@ describe('broadcasting binary ops', () => {
           expect(out.shape).toEqual(outShape);
           for (let i = 0; i < out.size; i++) {
             const idx = unravel(i, outShape);
-            const want = Math.fround(f(broadcastGet(a.storage, sa, idx), broadcastGet(b.storage, sb, idx)));
+            const want = Math.fround(
+              f(broadcastGet(a.storage, sa, idx), broadcastGet(b.storage, sb, idx)),
+            );
             expect(out.storage[i]).toBe(want);
           }
         }
@@ -57,7 +59,10 @@ describe('broadcasting binary ops', () => {
   });
 
   it('broadcast known values and number operands', () => {
-    expect(add(tensor([[1], [2]]), tensor([10, 20])).toArray()).toEqual([[11, 21], [12, 22]]);
+    expect(add(tensor([[1], [2]]), tensor([10, 20])).toArray()).toEqual([
+      [11, 21],
+      [12, 22],
+    ]);
     expect(sub(10, tensor([1, 2])).toArray()).toEqual([9, 8]);
     expect(div(tensor([1, 3], { dtype: 'int32' }), 2).toArray()).toEqual([0.5, 1.5]);
     expect(div(tensor([1, 3], { dtype: 'int32' }), 2).dtype).toBe('float32');
@@ -78,6 +83,8 @@ describe('broadcasting binary ops', () => {
     expect(() => add(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(
       "add: argument 'b' has shape [3], expected a shape broadcastable with [2]",
     );
-    expect(() => mul([1, 2] as never, tensor([1]))).toThrow(/mul: argument 'a' must be a Tensor, got an array/);
+    expect(() => mul([1, 2] as never, tensor([1]))).toThrow(
+      /mul: argument 'a' must be a Tensor, got an array/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { BinaryOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { type DType, allocate, promote } from '../dtype.js';
+import { allocate, type DType, promote } from '../dtype.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -16,7 +16,8 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (typeof a === 'number' && typeof b === 'number') {
     return [scalarFor(a, 'float32'), scalarFor(b, 'float32')];
   }
-  const ta = typeof a === 'number' ? scalarFor(a, checkTensor(op, 'b', b).dtype) : checkTensor(op, 'a', a);
+  const ta =
+    typeof a === 'number' ? scalarFor(a, checkTensor(op, 'b', b).dtype) : checkTensor(op, 'a', a);
   const tb = typeof b === 'number' ? scalarFor(b, ta.dtype) : checkTensor(op, 'b', b);
   return [ta, tb];
 }
@@ -33,7 +34,14 @@ export function binaryOp(op: BinaryOpName, a: TensorLike, b: TensorLike): Tensor
   const [ta, tb] = operands(op, a, b);
   const shape = broadcastShapes(ta.shape, tb.shape, op);
   const dtype = resultDType(op, ta.dtype, tb.dtype);
-  const out = new Tensor(allocate(dtype, shape.reduce((n, d) => n * d, 1)), shape, dtype);
+  const out = new Tensor(
+    allocate(
+      dtype,
+      shape.reduce((n, d) => n * d, 1),
+    ),
+    shape,
+    dtype,
+  );
   getBackend().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
   if (COMPARISONS.has(op)) return out; // not differentiable: no node, see autograd's error
   return record(op, [ta, tb], out, {});

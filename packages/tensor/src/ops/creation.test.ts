@@ -1,20 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, ArgumentRangeError } from '../errors.js';
+import { ArgumentRangeError, DTypeError, ShapeError } from '../errors.js';
 import { arange, eye, full, linspace, ones, tensor, zeros, zerosLike } from './creation.js';
 
 describe('tensor()', () => {
   it('infers shape and float32 from nested arrays and reads back', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float32');
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(Array.from(t.data())).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('keeps typed arrays dtype and takes a shape', () => {
     const t = tensor(new Int32Array([1, 2, 3, 4]), { shape: [2, 2] });
     expect(t.dtype).toBe('int32');
-    expect(t.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(t.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('copies its input: later writes to the source do not leak in', () => {
@@ -35,7 +44,9 @@ describe('tensor()', () => {
 
   it('rejects ragged arrays with the position', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(ShapeError);
-    expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: argument 'data' is ragged: expected length 2 at \[1\], got length 1/);
+    expect(() => tensor([[1, 2], [3]])).toThrow(
+      /tensor: argument 'data' is ragged: expected length 2 at \[1\], got length 1/,
+    );
     expect(() => tensor([[1, 2], 3] as never)).toThrow(/ragged/);
   });
 
@@ -47,14 +58,21 @@ describe('tensor()', () => {
   });
 
   it('checks an explicit shape against the data length', () => {
-    expect(() => tensor(new Float32Array(5), { shape: [2, 3] })).toThrow(/\[2,3\] holds 6 elements, but data has 5/);
+    expect(() => tensor(new Float32Array(5), { shape: [2, 3] })).toThrow(
+      /\[2,3\] holds 6 elements, but data has 5/,
+    );
   });
 
   it('prints like PyTorch with shape and dtype', () => {
-    expect(tensor([[1, 2], [3, 4]]).toString()).toBe(
-      'tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]], shape=[2, 2], dtype=float32)',
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).toString(),
+    ).toBe('tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]], shape=[2, 2], dtype=float32)');
+    expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe(
+      'tensor([1, 2], shape=[2], dtype=int32)',
     );
-    expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], shape=[2], dtype=int32)');
     const big = zeros([2000]).toString();
     expect(big).toContain('...');
     expect(big.length).toBeLessThan(200);
@@ -63,7 +81,10 @@ describe('tensor()', () => {
 
 describe('creation functions', () => {
   it('zeros, ones, full, *Like', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3], { dtype: 'int32' }).toArray()).toEqual([1, 1, 1]);
     expect(full([2], 0.5).toArray()).toEqual([0.5, 0.5]);
     expect(zerosLike(ones([1, 2], { dtype: 'int32' })).dtype).toBe('int32');
@@ -83,7 +104,13 @@ describe('creation functions', () => {
   });
 
   it('eye', () => {
-    expect(eye(2).toArray()).toEqual([[1, 0], [0, 1]]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 });

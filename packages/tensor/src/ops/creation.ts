@@ -1,6 +1,6 @@
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from '../dtype.js';
-import { ArgumentRangeError, DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { type Shape, checkShape, sizeOf } from '../shape.js';
+import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype.js';
+import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { type NestedArray, Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -18,7 +18,11 @@ export interface TensorOptions extends CreationOptions {
 
 function checkDType(op: string, dtype: unknown): DType {
   if (!isDType(dtype)) {
-    throw new DTypeError(op, 'dtype', `must be 'float32', 'int32' or 'bool', got ${JSON.stringify(dtype)}`);
+    throw new DTypeError(
+      op,
+      'dtype',
+      `must be 'float32', 'int32' or 'bool', got ${JSON.stringify(dtype)}`,
+    );
   }
   return dtype;
 }
@@ -30,13 +34,25 @@ function fill(op: string, values: ArrayLike<number | boolean>, dtype: DType): Ty
     const raw = values[i]!;
     const v = typeof raw === 'boolean' ? Number(raw) : raw;
     if (typeof v !== 'number') {
-      throw new DTypeError(op, 'data', `must hold numbers or booleans, got ${typeof raw} at flat index ${i}`);
+      throw new DTypeError(
+        op,
+        'data',
+        `must hold numbers or booleans, got ${typeof raw} at flat index ${i}`,
+      );
     }
     if (dtype === 'int32' && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647)) {
-      throw new ArgumentRangeError(op, 'data', `must hold 32-bit integers for dtype int32, got ${v} at flat index ${i}`);
+      throw new ArgumentRangeError(
+        op,
+        'data',
+        `must hold 32-bit integers for dtype int32, got ${v} at flat index ${i}`,
+      );
     }
     if (dtype === 'bool' && v !== 0 && v !== 1) {
-      throw new ArgumentRangeError(op, 'data', `must hold 0/1 or booleans for dtype bool, got ${v} at flat index ${i}`);
+      throw new ArgumentRangeError(
+        op,
+        'data',
+        `must hold 0/1 or booleans for dtype bool, got ${v} at flat index ${i}`,
+      );
     }
     out[i] = v;
   }
@@ -54,10 +70,20 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flatten(data: NestedArray, shape: readonly number[], out: (number | boolean)[], dim: number, path: number[]): void {
+function flatten(
+  data: NestedArray,
+  shape: readonly number[],
+  out: (number | boolean)[],
+  dim: number,
+  path: number[],
+): void {
   if (dim === shape.length) {
     if (Array.isArray(data)) {
-      throw new ShapeError('tensor', 'data', `is ragged: expected a scalar at [${path.join('][')}], got an array`);
+      throw new ShapeError(
+        'tensor',
+        'data',
+        `is ragged: expected a scalar at [${path.join('][')}], got an array`,
+      );
     }
     out.push(data as number | boolean);
     return;
@@ -70,7 +96,8 @@ function flatten(data: NestedArray, shape: readonly number[], out: (number | boo
       `is ragged: expected length ${shape[dim]} at ${path.length ? `[${path.join('][')}]` : 'the top level'}, got ${got}`,
     );
   }
-  for (let i = 0; i < data.length; i++) flatten(data[i] as NestedArray, shape, out, dim + 1, [...path, i]);
+  for (let i = 0; i < data.length; i++)
+    flatten(data[i] as NestedArray, shape, out, dim + 1, [...path, i]);
 }
 
 /**
@@ -94,11 +121,17 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
   const typed = dtypeOfArray(data);
   if (typed !== undefined || ArrayBuffer.isView(data)) {
     const arr = data as TypedArray;
-    const shape = options.shape === undefined ? [arr.length] : checkShape('tensor', 'shape', options.shape);
+    const shape =
+      options.shape === undefined ? [arr.length] : checkShape('tensor', 'shape', options.shape);
     if (sizeOf(shape) !== arr.length) {
-      throw new ShapeError('tensor', 'shape', `${fmtShape(shape)} holds ${sizeOf(shape)} elements, but data has ${arr.length}`);
+      throw new ShapeError(
+        'tensor',
+        'shape',
+        `${fmtShape(shape)} holds ${sizeOf(shape)} elements, but data has ${arr.length}`,
+      );
     }
-    const dtype = options.dtype === undefined ? (typed ?? 'float32') : checkDType('tensor', options.dtype);
+    const dtype =
+      options.dtype === undefined ? (typed ?? 'float32') : checkDType('tensor', options.dtype);
     return new Tensor(fill('tensor', arr, dtype), shape, dtype);
   }
   const nested = data as NestedArray;
@@ -106,7 +139,11 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
   const flat: (number | boolean)[] = [];
   flatten(nested, shape, flat, 0, []);
   if (options.shape !== undefined) {
-    throw new ShapeError('tensor', 'shape', 'may only be given with typed-array data; nested arrays carry their own shape');
+    throw new ShapeError(
+      'tensor',
+      'shape',
+      'may only be given with typed-array data; nested arrays carry their own shape',
+    );
   }
   const dtype =
     options.dtype === undefined
@@ -172,7 +209,11 @@ export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
  * fullLike(tensor([1, 2]), 7).toArray(); // [7, 7]
  * ```
  */
-export function fullLike(like: Tensor, value: number | boolean, options: CreationOptions = {}): Tensor {
+export function fullLike(
+  like: Tensor,
+  value: number | boolean,
+  options: CreationOptions = {},
+): Tensor {
   checkTensor('fullLike', 'like', like);
   return full(like.shape, value, { dtype: options.dtype ?? like.dtype });
 }
@@ -214,10 +255,20 @@ export function onesLike(like: Tensor, options: CreationOptions = {}): Tensor {
  * arange(1, 2, 0.25).toArray(); // [1, 1.25, 1.5, 1.75]
  * ```
  */
-export function arange(start: number, stop?: number, step = 1, options: CreationOptions = {}): Tensor {
+export function arange(
+  start: number,
+  stop?: number,
+  step = 1,
+  options: CreationOptions = {},
+): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  for (const [name, v] of [['start', lo], ['stop', hi], ['step', step]] as const) {
-    if (!Number.isFinite(v)) throw new ArgumentRangeError('arange', name, `must be finite, got ${v}`);
+  for (const [name, v] of [
+    ['start', lo],
+    ['stop', hi],
+    ['step', step],
+  ] as const) {
+    if (!Number.isFinite(v))
+      throw new ArgumentRangeError('arange', name, `must be finite, got ${v}`);
   }
   if (step === 0) throw new ArgumentRangeError('arange', 'step', 'must not be 0');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
@@ -236,10 +287,16 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
  * ```
  */
 export function linspace(start: number, end: number, steps: number): Tensor {
-  if (!Number.isFinite(start)) throw new ArgumentRangeError('linspace', 'start', `must be finite, got ${start}`);
-  if (!Number.isFinite(end)) throw new ArgumentRangeError('linspace', 'end', `must be finite, got ${end}`);
+  if (!Number.isFinite(start))
+    throw new ArgumentRangeError('linspace', 'start', `must be finite, got ${start}`);
+  if (!Number.isFinite(end))
+    throw new ArgumentRangeError('linspace', 'end', `must be finite, got ${end}`);
   if (!Number.isInteger(steps) || steps < 0) {
-    throw new ArgumentRangeError('linspace', 'steps', `must be a non-negative integer, got ${steps}`);
+    throw new ArgumentRangeError(
+      'linspace',
+      'steps',
+      `must be a non-negative integer, got ${steps}`,
+    );
   }
   const out = new Float32Array(steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;

@@ -3,7 +3,7 @@ import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
-import { type RandomOptions, checkGenerator } from './random.js';
+import { checkGenerator, type RandomOptions } from './random.js';
 import { checkFloat } from './util.js';
 
 /** How dropout keeps the expected activation unchanged. */
@@ -33,14 +33,26 @@ export interface DropoutResult {
 function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutScaling } {
   const p = options?.p;
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
-    throw new ArgumentRangeError('dropout', 'p', `is the drop probability and must lie in [0, 1), got ${p}`);
+    throw new ArgumentRangeError(
+      'dropout',
+      'p',
+      `is the drop probability and must lie in [0, 1), got ${p}`,
+    );
   }
   if (typeof options.training !== 'boolean') {
-    throw new LacunaError('dropout', 'training', `must be true or false (it has no default), got ${String(options.training)}`);
+    throw new LacunaError(
+      'dropout',
+      'training',
+      `must be true or false (it has no default), got ${String(options.training)}`,
+    );
   }
   const scaling = options.scaling ?? 'inverted';
   if (scaling !== 'inverted' && scaling !== 'classic') {
-    throw new LacunaError('dropout', 'scaling', `must be 'inverted' or 'classic', got ${JSON.stringify(scaling)}`);
+    throw new LacunaError(
+      'dropout',
+      'scaling',
+      `must be 'inverted' or 'classic', got ${JSON.stringify(scaling)}`,
+    );
   }
   return { p, scaling };
 }
@@ -58,13 +70,21 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
   checkFloat('dropout', 'x', x);
   const { p, scaling } = checkOptions(options);
   const generator = checkGenerator('dropout', options);
-  if (!options.training) return { output: scaling === 'classic' && p > 0 ? mul(x, 1 - p) : x, mask: null };
+  if (!options.training)
+    return { output: scaling === 'classic' && p > 0 ? mul(x, 1 - p) : x, mask: null };
   if (p === 0) return { output: x, mask: null };
   const out = new Float32Array(x.size);
   const mask = new Uint8Array(x.size);
   const scale = scaling === 'inverted' ? 1 / (1 - p) : 1;
   const keepThreshold = Math.round((1 - p) * 16777216);
-  getBackend().dropout(x.storage as Float32Array, keepThreshold, scale, generator.nextKey(), out, mask);
+  getBackend().dropout(
+    x.storage as Float32Array,
+    keepThreshold,
+    scale,
+    generator.nextKey(),
+    out,
+    mask,
+  );
   const output = record('dropout', [x], new Tensor(out, x.shape, 'float32'), { mask, scale });
   return { output, mask: new Tensor(mask, x.shape, 'bool') };
 }

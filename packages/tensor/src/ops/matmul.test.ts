@@ -17,23 +17,47 @@ describe('matmul', () => {
   it('matches the naive product for every transpose combination on random sizes', () => {
     const dim = fc.integer({ min: 0, max: 300 }).map((d) => (d > 40 ? (d % 7) + 257 : d)); // some sizes cross the 256 panel
     fc.assert(
-      fc.property(dim, fc.integer({ min: 0, max: 20 }), dim, fc.boolean(), fc.boolean(), (m, k, n, ta, tb) => {
-        const a = filled(ta ? [k, m] : [m, k], 1);
-        const b = filled(tb ? [n, k] : [k, n], 2);
-        const out = matmul(a, b, { transA: ta, transB: tb });
-        expect(out.shape).toEqual([m, n]);
-        expect(closeTo(out.storage, naiveMatmul(a.storage, b.storage, m, n, k, ta, tb))).toBe(true);
-      }),
+      fc.property(
+        dim,
+        fc.integer({ min: 0, max: 20 }),
+        dim,
+        fc.boolean(),
+        fc.boolean(),
+        (m, k, n, ta, tb) => {
+          const a = filled(ta ? [k, m] : [m, k], 1);
+          const b = filled(tb ? [n, k] : [k, n], 2);
+          const out = matmul(a, b, { transA: ta, transB: tb });
+          expect(out.shape).toEqual([m, n]);
+          expect(closeTo(out.storage, naiveMatmul(a.storage, b.storage, m, n, k, ta, tb))).toBe(
+            true,
+          );
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('computes known values', () => {
-    const a = tensor([[1, 2], [3, 4]]);
-    expect(matmul(a, a).toArray()).toEqual([[7, 10], [15, 22]]);
-    expect(matmul(a, a, { transB: true }).toArray()).toEqual([[5, 11], [11, 25]]);
-    expect(matmul(a, a, { transA: true }).toArray()).toEqual([[10, 14], [14, 20]]);
-    expect(matmul(a, a, { transA: true, transB: true }).toArray()).toEqual([[7, 15], [10, 22]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(matmul(a, a).toArray()).toEqual([
+      [7, 10],
+      [15, 22],
+    ]);
+    expect(matmul(a, a, { transB: true }).toArray()).toEqual([
+      [5, 11],
+      [11, 25],
+    ]);
+    expect(matmul(a, a, { transA: true }).toArray()).toEqual([
+      [10, 14],
+      [14, 20],
+    ]);
+    expect(matmul(a, a, { transA: true, transB: true }).toArray()).toEqual([
+      [7, 15],
+      [10, 22],
+    ]);
   });
 
   it('batches, and shares a 2-D operand across the batch', () => {
@@ -45,16 +69,30 @@ describe('matmul', () => {
     expect(out.shape).toEqual([3, 4, 2]);
     for (let i = 0; i < 3; i++) {
       const ai = a.storage.subarray(i * 20, (i + 1) * 20);
-      expect(closeTo(out.storage.subarray(i * 8, (i + 1) * 8), naiveMatmul(ai, b.storage.subarray(i * 10, (i + 1) * 10), 4, 2, 5, false, false))).toBe(true);
-      expect(closeTo(shared.storage.subarray(i * 8, (i + 1) * 8), naiveMatmul(ai, w.storage, 4, 2, 5, false, false))).toBe(true);
+      expect(
+        closeTo(
+          out.storage.subarray(i * 8, (i + 1) * 8),
+          naiveMatmul(ai, b.storage.subarray(i * 10, (i + 1) * 10), 4, 2, 5, false, false),
+        ),
+      ).toBe(true);
+      expect(
+        closeTo(
+          shared.storage.subarray(i * 8, (i + 1) * 8),
+          naiveMatmul(ai, w.storage, 4, 2, 5, false, false),
+        ),
+      ).toBe(true);
     }
   });
 
   it('rejects mismatched inner sizes, ranks, batches and dtypes', () => {
     expect(() => matmul(filled([2, 3], 0), filled([2, 3], 0))).toThrow(ShapeError);
-    expect(() => matmul(filled([2, 3], 0), filled([2, 3], 0))).toThrow(/matmul: argument 'b' has shape \[2,3\]: its rows must equal the 3 columns of a \[2,3\], got 2/);
+    expect(() => matmul(filled([2, 3], 0), filled([2, 3], 0))).toThrow(
+      /matmul: argument 'b' has shape \[2,3\]: its rows must equal the 3 columns of a \[2,3\], got 2/,
+    );
     expect(() => matmul(filled([3], 0), filled([3, 1], 0))).toThrow(/must have rank 2 or 3/);
-    expect(() => matmul(filled([2, 2, 2], 0), filled([3, 2, 2], 0))).toThrow(/batch size 3, expected 2/);
+    expect(() => matmul(filled([2, 2, 2], 0), filled([3, 2, 2], 0))).toThrow(
+      /batch size 3, expected 2/,
+    );
     expect(() => matmul(tensor([[1]], { dtype: 'int32' }), filled([1, 1], 0))).toThrow(DTypeError);
   });
 });

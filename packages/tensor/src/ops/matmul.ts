@@ -1,5 +1,5 @@
 import { getBackend } from '../backend/registry.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
@@ -35,7 +35,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   checkFloat('matmul', 'b', b);
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
-  for (const [name, t] of [['a', a], ['b', b]] as const) {
+  for (const [name, t] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (t.rank !== 2 && t.rank !== 3) {
       throw new ShapeError('matmul', name, `must have rank 2 or 3, got shape ${fmtShape(t.shape)}`);
     }
@@ -61,16 +64,37 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const out = new Tensor(new Float32Array(batch * m * n), shape, 'float32');
   const backend = getBackend();
   if (batchA === batchB) {
-    backend.matmul(a.storage as Float32Array, b.storage as Float32Array, out.storage as Float32Array, {
-      batch, m, n, k, transA, transB,
-    });
+    backend.matmul(
+      a.storage as Float32Array,
+      b.storage as Float32Array,
+      out.storage as Float32Array,
+      {
+        batch,
+        m,
+        n,
+        k,
+        transA,
+        transB,
+      },
+    );
   } else {
     // One side is shared across the batch: run one product per batch element on subarray views.
     for (let i = 0; i < batch; i++) {
-      const as = (a.storage as Float32Array).subarray(batchA === 1 ? 0 : i * m * k, (batchA === 1 ? 0 : i * m * k) + m * k);
-      const bs = (b.storage as Float32Array).subarray(batchB === 1 ? 0 : i * k * n, (batchB === 1 ? 0 : i * k * n) + k * n);
+      const as = (a.storage as Float32Array).subarray(
+        batchA === 1 ? 0 : i * m * k,
+        (batchA === 1 ? 0 : i * m * k) + m * k,
+      );
+      const bs = (b.storage as Float32Array).subarray(
+        batchB === 1 ? 0 : i * k * n,
+        (batchB === 1 ? 0 : i * k * n) + k * n,
+      );
       backend.matmul(as, bs, (out.storage as Float32Array).subarray(i * m * n, (i + 1) * m * n), {
-        batch: 1, m, n, k, transA, transB,
+        batch: 1,
+        m,
+        n,
+        k,
+        transA,
+        transB,
       });
     }
   }

@@ -19,13 +19,21 @@ export function oneHot(indices: Tensor, numClasses: number): Tensor {
     throw new DTypeError('oneHot', 'indices', `must have dtype int32, got ${indices.dtype}`);
   }
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new ArgumentRangeError('oneHot', 'numClasses', `must be a positive integer, got ${numClasses}`);
+    throw new ArgumentRangeError(
+      'oneHot',
+      'numClasses',
+      `must be a positive integer, got ${numClasses}`,
+    );
   }
   const out = new Float32Array(indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) {
     const c = indices.storage[i]!;
     if (c < 0 || c >= numClasses) {
-      throw new ArgumentRangeError('oneHot', 'indices', `must lie in [0, ${numClasses}), got ${c} at flat index ${i}`);
+      throw new ArgumentRangeError(
+        'oneHot',
+        'indices',
+        `must lie in [0, ${numClasses}), got ${c} at flat index ${i}`,
+      );
     }
     out[i * numClasses + c] = 1;
   }

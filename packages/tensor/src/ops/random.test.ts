@@ -30,7 +30,7 @@ describe('random ops at a fixed seed', () => {
   it('normal has the requested mean and std', () => {
     const x = normal([N], { generator: new Generator(3), mean: 2, std: 0.5 });
     const { mean, variance } = stats(x.storage);
-    expect(Math.abs(mean - 2)).toBeLessThan(5 * 0.5 / Math.sqrt(N));
+    expect(Math.abs(mean - 2)).toBeLessThan((5 * 0.5) / Math.sqrt(N));
     expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.005);
     // Tails: about 4.55 % of a normal lies beyond 2 std.
     const beyond = x.storage.filter((v) => Math.abs(v - 2) > 1).length / N;
@@ -43,8 +43,12 @@ describe('random ops at a fixed seed', () => {
       const rate = stats(b.storage).mean;
       expect(Math.abs(rate - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
     }
-    expect(bernoulli([100], { generator: new Generator(4), p: 0 }).storage.every((v) => v === 0)).toBe(true);
-    expect(bernoulli([100], { generator: new Generator(4), p: 1 }).storage.every((v) => v === 1)).toBe(true);
+    expect(
+      bernoulli([100], { generator: new Generator(4), p: 0 }).storage.every((v) => v === 0),
+    ).toBe(true);
+    expect(
+      bernoulli([100], { generator: new Generator(4), p: 1 }).storage.every((v) => v === 1),
+    ).toBe(true);
   });
 
   it('randint covers [low, high) evenly and permutation is a permutation', () => {
@@ -84,21 +88,31 @@ describe('random ops at a fixed seed', () => {
     const root = new Generator(7);
     const f1 = root.fork();
     const f2 = root.fork();
-    expect(uniform([8], { generator: f1 }).storage).not.toEqual(uniform([8], { generator: f2 }).storage);
-    expect(() => g.setState({ algorithm: 'alea', c: Number.NaN } as never)).toThrow(ArgumentRangeError);
+    expect(uniform([8], { generator: f1 }).storage).not.toEqual(
+      uniform([8], { generator: f2 }).storage,
+    );
+    expect(() => g.setState({ algorithm: 'alea', c: Number.NaN } as never)).toThrow(
+      ArgumentRangeError,
+    );
     expect(() => new Generator(Number.NaN)).toThrow(/Generator: argument 'seed'/);
   });
 
   it('random ops demand an explicit generator', () => {
     expect(() => uniform([2], {} as never)).toThrow(LacunaError);
-    expect(() => uniform([2], {} as never)).toThrow(/uniform: argument 'generator' must be a Generator/);
+    expect(() => uniform([2], {} as never)).toThrow(
+      /uniform: argument 'generator' must be a Generator/,
+    );
   });
 });
 
 describe('dropout', () => {
   it('zeroes a p fraction (binomial bounds) and scales the rest by 1/(1-p)', () => {
     const p = 0.3;
-    const { output, mask } = dropoutWithMask(ones([N]), { p, training: true, generator: new Generator(8) });
+    const { output, mask } = dropoutWithMask(ones([N]), {
+      p,
+      training: true,
+      generator: new Generator(8),
+    });
     const kept = Array.from(mask!.storage).reduce((a, v) => a + v, 0);
     expect(Math.abs(kept / N - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
     for (let i = 0; i < N; i++) {
@@ -111,13 +125,25 @@ describe('dropout', () => {
     const x = tensor(Float32Array.from({ length: N }, (_, i) => (i % 10) / 10));
     const expected = stats(x.storage).mean;
     const inv = dropout(x, { p: 0.5, training: true, generator: new Generator(9) });
-    const classicTrain = dropout(x, { p: 0.5, training: true, generator: new Generator(9), scaling: 'classic' });
-    const classicEval = dropout(x, { p: 0.5, training: false, generator: new Generator(9), scaling: 'classic' });
+    const classicTrain = dropout(x, {
+      p: 0.5,
+      training: true,
+      generator: new Generator(9),
+      scaling: 'classic',
+    });
+    const classicEval = dropout(x, {
+      p: 0.5,
+      training: false,
+      generator: new Generator(9),
+      scaling: 'classic',
+    });
     const invEval = dropout(x, { p: 0.5, training: false, generator: new Generator(9) });
     expect(invEval).toBe(x);
     expect(Math.abs(stats(inv.storage).mean - expected)).toBeLessThan(0.01);
     // classic: E[train] = (1-p)·x = inference output
-    expect(Math.abs(stats(classicTrain.storage).mean - stats(classicEval.storage).mean)).toBeLessThan(0.01);
+    expect(
+      Math.abs(stats(classicTrain.storage).mean - stats(classicEval.storage).mean),
+    ).toBeLessThan(0.01);
     expect(stats(classicEval.storage).mean).toBeCloseTo(expected * 0.5, 5);
   });
 
@@ -126,13 +152,19 @@ describe('dropout', () => {
     const a = dropout(ones([256]), { p: 0.5, training: true, generator: g });
     const b = dropout(ones([256]), { p: 0.5, training: true, generator: g });
     expect(a.storage).not.toEqual(b.storage);
-    expect(dropout(ones([4]), { p: 0, training: true, generator: g }).storage).toEqual(new Float32Array([1, 1, 1, 1]));
+    expect(dropout(ones([4]), { p: 0, training: true, generator: g }).storage).toEqual(
+      new Float32Array([1, 1, 1, 1]),
+    );
     for (const p of [-0.1, 1, 1.5, Number.NaN]) {
-      expect(() => dropout(ones([4]), { p, training: true, generator: g })).toThrow(ArgumentRangeError);
+      expect(() => dropout(ones([4]), { p, training: true, generator: g })).toThrow(
+        ArgumentRangeError,
+      );
     }
     expect(() => dropout(ones([4]), { p: 1, training: true, generator: g })).toThrow(
       "dropout: argument 'p' is the drop probability and must lie in [0, 1), got 1",
     );
-    expect(() => dropout(ones([4]), { p: 0.5, generator: g } as never)).toThrow(/training.*no default/);
+    expect(() => dropout(ones([4]), { p: 0.5, generator: g } as never)).toThrow(
+      /training.*no default/,
+    );
   });
 });

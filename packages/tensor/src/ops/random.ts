@@ -1,7 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { Generator } from '../random/generator.js';
-import { type Shape, checkShape, sizeOf } from '../shape.js';
+import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Every random op takes its generator explicitly: there is no hidden global seed. */
@@ -11,10 +11,17 @@ export interface RandomOptions {
 }
 
 /** @internal */
-export function checkGenerator(op: string, options: { generator?: unknown } | undefined): Generator {
+export function checkGenerator(
+  op: string,
+  options: { generator?: unknown } | undefined,
+): Generator {
   const g = options?.generator;
   if (!(g instanceof Generator)) {
-    throw new LacunaError(op, 'generator', `must be a Generator (e.g. new Generator(seed)), got ${g === undefined ? 'undefined' : typeof g}`);
+    throw new LacunaError(
+      op,
+      'generator',
+      `must be a Generator (e.g. new Generator(seed)), got ${g === undefined ? 'undefined' : typeof g}`,
+    );
   }
   return g;
 }
@@ -37,12 +44,16 @@ function checkFinite(op: string, argument: string, value: number): number {
  * uniform([2, 2], { generator: new Generator(1), low: -1, high: 1 });
  * ```
  */
-export function uniform(shape: Shape, options: RandomOptions & { low?: number; high?: number }): Tensor {
+export function uniform(
+  shape: Shape,
+  options: RandomOptions & { low?: number; high?: number },
+): Tensor {
   checkShape('uniform', 'shape', shape);
   const g = checkGenerator('uniform', options);
   const low = checkFinite('uniform', 'low', options.low ?? 0);
   const high = checkFinite('uniform', 'high', options.high ?? 1);
-  if (!(high > low)) throw new ArgumentRangeError('uniform', 'high', `must exceed low = ${low}, got ${high}`);
+  if (!(high > low))
+    throw new ArgumentRangeError('uniform', 'high', `must exceed low = ${low}, got ${high}`);
   const out = new Float32Array(sizeOf(shape));
   getBackend().uniform(g.nextKey(), out);
   if (low !== 0 || high !== 1) {
@@ -66,7 +77,10 @@ export function uniform(shape: Shape, options: RandomOptions & { low?: number; h
  * normal([1000], { generator: new Generator(1), mean: 0, std: 0.01 });
  * ```
  */
-export function normal(shape: Shape, options: RandomOptions & { mean?: number; std?: number }): Tensor {
+export function normal(
+  shape: Shape,
+  options: RandomOptions & { mean?: number; std?: number },
+): Tensor {
   checkShape('normal', 'shape', shape);
   const g = checkGenerator('normal', options);
   const mu = checkFinite('normal', 'mean', options.mean ?? 0);
@@ -93,7 +107,8 @@ export function bernoulli(shape: Shape, options: RandomOptions & { p: number }):
   checkShape('bernoulli', 'shape', shape);
   const g = checkGenerator('bernoulli', options);
   const p = checkFinite('bernoulli', 'p', options.p);
-  if (p < 0 || p > 1) throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
+  if (p < 0 || p > 1)
+    throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
   const out = new Float32Array(sizeOf(shape));
   const mask = new Uint8Array(out.length);
   const ones = new Float32Array(out.length).fill(1);
@@ -113,9 +128,14 @@ export function bernoulli(shape: Shape, options: RandomOptions & { p: number }):
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions): Tensor {
   checkShape('randint', 'shape', shape);
   const g = checkGenerator('randint', options);
-  if (!Number.isInteger(low)) throw new ArgumentRangeError('randint', 'low', `must be an integer, got ${low}`);
+  if (!Number.isInteger(low))
+    throw new ArgumentRangeError('randint', 'low', `must be an integer, got ${low}`);
   if (!Number.isInteger(high) || high <= low || high - low > 2 ** 32) {
-    throw new ArgumentRangeError('randint', 'high', `must be an integer in (low, low + 2^32], got ${high}`);
+    throw new ArgumentRangeError(
+      'randint',
+      'high',
+      `must be an integer in (low, low + 2^32], got ${high}`,
+    );
   }
   const out = new Int32Array(sizeOf(shape));
   const range = high - low;
@@ -133,7 +153,8 @@ export function randint(low: number, high: number, shape: Shape, options: Random
  * ```
  */
 export function permutation(n: number, options: RandomOptions): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentRangeError('permutation', 'n', `must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ArgumentRangeError('permutation', 'n', `must be a non-negative integer, got ${n}`);
   const g = checkGenerator('permutation', options);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

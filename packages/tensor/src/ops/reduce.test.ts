@@ -10,11 +10,24 @@ describe('reductions', () => {
   it('match a naive reference over random shapes and axis sets, with keepDims', () => {
     const arb = fc
       .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-      .chain((shape) => fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, i) => i), { minLength: 1 }), fc.boolean()));
+      .chain((shape) =>
+        fc.tuple(
+          fc.constant(shape),
+          fc.subarray(
+            shape.map((_, i) => i),
+            { minLength: 1 },
+          ),
+          fc.boolean(),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([shape, axes, keepDims]) => {
         const n = shape.reduce((a, d) => a * d, 1);
-        const x = new Tensor(Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 13) - 6), shape, 'float32');
+        const x = new Tensor(
+          Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 13) - 6),
+          shape,
+          'float32',
+        );
         const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
         const groups = new Map<number, number[]>();
         for (let i = 0; i < n; i++) {
@@ -27,7 +40,10 @@ describe('reductions', () => {
         const mn = mean(x, { axis: axes });
         expect(s.shape).toEqual(keepDims ? outShape : shape.filter((_, i) => !axes.includes(i)));
         for (const [key, vals] of groups) {
-          expect(s.storage[key]).toBeCloseTo(vals.reduce((a, v) => a + v, 0), 4);
+          expect(s.storage[key]).toBeCloseTo(
+            vals.reduce((a, v) => a + v, 0),
+            4,
+          );
           expect(mx.storage[key]).toBe(Math.max(...vals));
           expect(mn.storage[key]).toBeCloseTo(vals.reduce((a, v) => a + v, 0) / vals.length, 5);
         }
@@ -37,7 +53,10 @@ describe('reductions', () => {
   });
 
   it('known values, negative axes and dtypes', () => {
-    const x = tensor([[1, 5], [7, 2]]);
+    const x = tensor([
+      [1, 5],
+      [7, 2],
+    ]);
     expect(sum(x).item()).toBe(15);
     expect(sum(x, { axis: -1 }).toArray()).toEqual([6, 9]);
     expect(max(x, { axis: 1 }).toArray()).toEqual([5, 7]);
@@ -46,13 +65,31 @@ describe('reductions', () => {
     expect(sum(tensor([true, true, false])).toArray()).toBe(2);
     expect(sum(tensor([true, true, false])).dtype).toBe('int32');
     expect(sum(tensor([[]])).item()).toBe(0);
-    expect(argmax(tensor([[1, 5, 2], [9, 0, 9]]), 1).toArray()).toEqual([1, 0]);
-    expect(argmax(tensor([[1, 5, 2], [9, 0, 9]]), 0).toArray()).toEqual([1, 0, 1]);
+    expect(
+      argmax(
+        tensor([
+          [1, 5, 2],
+          [9, 0, 9],
+        ]),
+        1,
+      ).toArray(),
+    ).toEqual([1, 0]);
+    expect(
+      argmax(
+        tensor([
+          [1, 5, 2],
+          [9, 0, 9],
+        ]),
+        0,
+      ).toArray(),
+    ).toEqual([1, 0, 1]);
   });
 
   it('reject bad axes and empty max', () => {
     expect(() => sum(tensor([[1]]), { axis: 2 })).toThrow(ArgumentRangeError);
-    expect(() => sum(tensor([[1]]), { axis: 2 })).toThrow("sum: argument 'axis' must be an integer in [-2, 1] for a tensor of rank 2, got 2");
+    expect(() => sum(tensor([[1]]), { axis: 2 })).toThrow(
+      "sum: argument 'axis' must be an integer in [-2, 1] for a tensor of rank 2, got 2",
+    );
     expect(() => sum(tensor([[1]]), { axis: [0, -2] })).toThrow(/must not repeat/);
     expect(() => max(tensor([]))).toThrow(ShapeError);
   });

@@ -1,7 +1,7 @@
 import type { ReduceOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { type DType, allocate } from '../dtype.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { allocate, type DType } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -15,8 +15,14 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
-function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
-  return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+function reducedShape(
+  shape: readonly number[],
+  axes: readonly number[],
+  keepDims: boolean,
+): number[] {
+  return keepDims
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
 }
 
 function reduceOp(
@@ -31,7 +37,11 @@ function reduceOp(
   const axes = normalizeAxes(name, options.axis, x.rank);
   const keepDims = options.keepDims ?? false;
   if (op !== 'sum' && axes.some((a) => x.shape[a] === 0)) {
-    throw new ShapeError(name, 'x', `has shape ${fmtShape(x.shape)}: cannot take the ${op} over an empty axis`);
+    throw new ShapeError(
+      name,
+      'x',
+      `has shape ${fmtShape(x.shape)}: cannot take the ${op} over an empty axis`,
+    );
   }
   const shape = reducedShape(x.shape, axes, keepDims);
   const out = new Tensor(allocate(dtype, sizeOf(shape)), shape, dtype);
@@ -55,7 +65,13 @@ function reduceOp(
  * ```
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
-  return reduceOp('sum', 'sum', x, options, checkTensor('sum', 'x', x).dtype === 'float32' ? 'float32' : 'int32');
+  return reduceOp(
+    'sum',
+    'sum',
+    x,
+    options,
+    checkTensor('sum', 'x', x).dtype === 'float32' ? 'float32' : 'int32',
+  );
 }
 
 /**
@@ -134,5 +150,9 @@ export function argmax(x: Tensor, axis: number): Tensor {
       out[o * inner + i] = best;
     }
   }
-  return new Tensor(out, x.shape.filter((_, i) => i !== ax), 'int32');
+  return new Tensor(
+    out,
+    x.shape.filter((_, i) => i !== ax),
+    'int32',
+  );
 }

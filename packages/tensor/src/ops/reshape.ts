@@ -1,4 +1,4 @@
-import { ShapeError, fmtShape } from '../errors.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -19,10 +19,15 @@ import { checkTensor } from './util.js';
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor('reshape', 'x', x);
   const bad = () =>
-    new ShapeError('reshape', 'shape', `${fmtShape(shape)} does not fit the ${x.size} elements of ${fmtShape(x.shape)}`);
+    new ShapeError(
+      'reshape',
+      'shape',
+      `${fmtShape(shape)} does not fit the ${x.size} elements of ${fmtShape(x.shape)}`,
+    );
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= -1)) throw bad();
   const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new ShapeError('reshape', 'shape', `may contain at most one -1, got ${fmtShape(shape)}`);
+  if (unknown > 1)
+    throw new ShapeError('reshape', 'shape', `may contain at most one -1, got ${fmtShape(shape)}`);
   let resolved = [...shape];
   if (unknown === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
@@ -46,7 +51,11 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 export function flatten(x: Tensor, startAxis = 1): Tensor {
   checkTensor('flatten', 'x', x);
   if (!Number.isInteger(startAxis) || startAxis < 0 || startAxis > x.rank) {
-    throw new ShapeError('flatten', 'startAxis', `must be an integer in [0, ${x.rank}], got ${startAxis}`);
+    throw new ShapeError(
+      'flatten',
+      'startAxis',
+      `must be an integer in [0, ${x.rank}], got ${startAxis}`,
+    );
   }
   return reshape(x, [...x.shape.slice(0, startAxis), sizeOf(x.shape.slice(startAxis))]);
 }

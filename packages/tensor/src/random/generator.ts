@@ -19,7 +19,11 @@ export interface GeneratorState {
 function checkSeed(seed: unknown): string {
   if (typeof seed === 'number' && Number.isFinite(seed)) return String(seed);
   if (typeof seed === 'string') return seed;
-  throw new ArgumentRangeError('Generator', 'seed', `must be a finite number or a string, got ${String(seed)}`);
+  throw new ArgumentRangeError(
+    'Generator',
+    'seed',
+    `must be a finite number or a string, got ${String(seed)}`,
+  );
 }
 
 /**
@@ -99,7 +103,9 @@ export class Generator {
       state !== null &&
       typeof state === 'object' &&
       state.algorithm === 'alea' &&
-      [state.c, state.s0, state.s1, state.s2].every((v) => typeof v === 'number' && Number.isFinite(v));
+      [state.c, state.s0, state.s1, state.s2].every(
+        (v) => typeof v === 'number' && Number.isFinite(v),
+      );
     if (!ok) {
       throw new ArgumentRangeError(
         'Generator.setState',

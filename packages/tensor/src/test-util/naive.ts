@@ -26,7 +26,11 @@ export function naiveMatmul(
 }
 
 /** Element of a row-major tensor at a multi-index, broadcasting size-1 and missing axes. */
-export function broadcastGet(data: ArrayLike<number>, shape: readonly number[], index: readonly number[]): number {
+export function broadcastGet(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  index: readonly number[],
+): number {
   let off = 0;
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -46,7 +50,11 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-export function closeTo(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4): boolean {
+export function closeTo(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol = 1e-4,
+): boolean {
   if (actual.length !== expected.length) return false;
   for (let i = 0; i < actual.length; i++) {
     const e = expected[i]!;
