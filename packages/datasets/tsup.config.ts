@@ -8,6 +8,4 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
-  // One shared chunk for both entries, so classes like IdxFormatError keep one identity in CJS too.
-  splitting: true,
 });

@@ -1,5 +1,6 @@
 /**
- * `@lacuna/datasets/node`: loaders that read files, for Node.js only.
+ * `@lacuna/datasets/node`: everything in `@lacuna/datasets` plus loaders that read files, for
+ * Node.js only.
  *
  * @packageDocumentation
  */
@@ -8,6 +9,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type IdxArray, idxImagesToTensor, idxLabelsToTensor, parseIdx } from './idx.js';
 import type { Dataset } from './synthetic.js';
+
+// The node entry re-exports the browser-safe API, so Node code imports everything from one place
+// (CJS builds do not share chunks between entries, so mixing both entries would duplicate classes).
+export * from './index.js';
 
 export * from './index.js';
 
