@@ -7,12 +7,20 @@
 // the workspace, then import it from ESM, require it from CJS, type-check a TypeScript consumer,
 // and bundle the browser-safe entries for the browser, failing on any Node built-in.
 import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
-import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -24,7 +32,11 @@ const fail = (msg) => {
 const ok = (msg) => console.log(`  ✓ ${msg}`);
 
 function run(cmd, args, options = {}) {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
 }
 
 /** Runs a command and reports its output on failure instead of throwing. */
@@ -40,18 +52,25 @@ function check(label, cmd, args, options = {}) {
 }
 
 // pnpm is the one running this script (`pnpm test`); reuse it rather than assuming a global one.
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, [process.env.npm_execpath]]
-  : ['pnpm', []];
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, [process.env.npm_execpath]]
+    : ['pnpm', []];
 const runPnpm = (args, options) => run(pnpm[0], [...pnpm[1], ...args], options);
 
 const packageDirs = readdirSync(join(root, 'packages'))
   .map((d) => join(root, 'packages', d))
   .filter((d) => statSync(join(d, 'package.json'), { throwIfNoEntry: false }));
-const manifests = packageDirs.map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }));
+const manifests = packageDirs.map((dir) => ({
+  dir,
+  pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
+}));
 
 console.log('Release check: building packages');
-run(bin('turbo'), ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+run(bin('turbo'), ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 
 const work = mkdtempSync(join(tmpdir(), 'lacuna-release-'));
 const tarballDir = join(work, 'tarballs');
@@ -70,7 +89,9 @@ for (const { dir, pkg } of manifests) {
 
   const entries = run('tar', ['-tzf', tarball]).split('\n').filter(Boolean);
   const files = new Set(entries);
-  const unwanted = entries.filter((e) => /\.test\.[cm]?[jt]s$|__fixtures__|\/fixtures\/|test-util\/|\.tsbuildinfo$/.test(e));
+  const unwanted = entries.filter((e) =>
+    /\.test\.[cm]?[jt]s$|__fixtures__|\/fixtures\/|test-util\/|\.tsbuildinfo$/.test(e),
+  );
   if (unwanted.length) fail(`tarball holds test files or fixtures: ${unwanted.join(', ')}`);
   else ok(`no tests or fixtures among ${entries.length} files`);
 
@@ -80,8 +101,12 @@ for (const { dir, pkg } of manifests) {
   const packed = JSON.parse(readFileSync(join(extract, 'package', 'package.json'), 'utf8'));
   const ranges = Object.entries({ ...packed.dependencies, ...packed.peerDependencies });
   const unresolved = ranges.filter(([, r]) => /^(workspace|catalog):/.test(r));
-  if (unresolved.length) fail(`packed package.json keeps ${unresolved.map(([n, r]) => `${n}@${r}`).join(', ')}`);
-  else ok(`dependency ranges are real semver: ${ranges.map(([n, r]) => `${n}@${r}`).join(', ') || 'none'}`);
+  if (unresolved.length)
+    fail(`packed package.json keeps ${unresolved.map(([n, r]) => `${n}@${r}`).join(', ')}`);
+  else
+    ok(
+      `dependency ranges are real semver: ${ranges.map(([n, r]) => `${n}@${r}`).join(', ') || 'none'}`,
+    );
 
   // Every source map must point at files inside the tarball.
   const badSources = [];
@@ -92,19 +117,36 @@ for (const { dir, pkg } of manifests) {
       if (!target.startsWith('package/') || !files.has(target)) badSources.push(`${map} → ${src}`);
     }
   }
-  if (badSources.length) fail(`source maps point outside the package: ${badSources.slice(0, 5).join(', ')}`);
+  if (badSources.length)
+    fail(`source maps point outside the package: ${badSources.slice(0, 5).join(', ')}`);
   else ok('source maps resolve inside the package');
 
   check('publint', bin('publint'), ['run', tarball, '--strict']);
-  check('arethetypeswrong (node16 + bundler resolution)', bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii', '--no-emoji', '--no-color']);
+  check('arethetypeswrong (node16 + bundler resolution)', bin('attw'), [
+    tarball,
+    '--profile',
+    'node16',
+    '--format',
+    'ascii',
+    '--no-emoji',
+    '--no-color',
+  ]);
 }
 
 // A consumer project outside the workspace: plain npm, real tarballs, no links into the repo.
 console.log('\nConsumer project (npm install of the tarballs)');
 const app = join(work, 'consumer');
 mkdirSync(app);
-writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'lacuna-consumer', private: true, version: '1.0.0' }, null, 2));
-check('npm install of all tarballs', 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: app });
+writeFileSync(
+  join(app, 'package.json'),
+  JSON.stringify({ name: 'lacuna-consumer', private: true, version: '1.0.0' }, null, 2),
+);
+check(
+  'npm install of all tarballs',
+  'npm',
+  ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs],
+  { cwd: app },
+);
 const linked = manifests.filter(({ pkg }) => {
   try {
     return statSync(join(app, 'node_modules', pkg.name)).isSymbolicLink?.() ?? false;
@@ -112,7 +154,10 @@ const linked = manifests.filter(({ pkg }) => {
     return true;
   }
 });
-if (linked.length) fail(`packages missing or linked instead of installed: ${linked.map(({ pkg }) => pkg.name).join(', ')}`);
+if (linked.length)
+  fail(
+    `packages missing or linked instead of installed: ${linked.map(({ pkg }) => pkg.name).join(', ')}`,
+  );
 
 // The same small program in both module systems: a real computation with asserted results.
 const program = (load) => `
@@ -157,6 +202,26 @@ const datasetsNode = require('@lacuna/datasets/node');`),
 check('ESM import runs and computes', process.execPath, ['check.mjs'], { cwd: app });
 check('CJS require runs and computes', process.execPath, ['check.cjs'], { cwd: app });
 
+// README examples are promised to run: strip their types and run each against the tarballs.
+const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
+const readmes = ['README.md', ...manifests.map(({ dir }) => join(dir, 'README.md'))];
+for (const readme of readmes) {
+  const blocks = [
+    ...readFileSync(resolve(root, readme), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g),
+  ].map((m) => m[1]);
+  for (const [i, source] of blocks.entries()) {
+    const label = `${readme.replace(`${root}/`, '')} example ${i + 1}`;
+    const { code } = await esbuild.transform(source, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'node20',
+    });
+    const file = join(app, `readme-${label.replace(/[^\w]+/g, '-')}.mjs`);
+    writeFileSync(file, code);
+    check(`${label} runs`, process.execPath, [file], { cwd: app });
+  }
+}
+
 // TypeScript consumer: public types, strict, under Node16 resolution (ESM and CJS) and Bundler.
 const tsProgram = `import { Generator, type Tensor, tensor, matmul, ShapeError } from '@lacuna/tensor';
 import { valueAndGrad, gradcheck, type GradcheckResult } from '@lacuna/autograd';
@@ -184,18 +249,42 @@ writeFileSync(join(app, 'bundler.ts'), tsProgram);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // No DOM and no Node types: the public declarations must stand on ES2022 alone.
 const tsconfig = (module, moduleResolution, files) => ({
-  compilerOptions: { noEmit: true, strict: true, skipLibCheck: false, target: 'es2022', lib: ['es2022'], types: [], module, moduleResolution },
+  compilerOptions: {
+    noEmit: true,
+    strict: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    lib: ['es2022'],
+    types: [],
+    module,
+    moduleResolution,
+  },
   files,
 });
-writeFileSync(join(app, 'tsconfig.node16.json'), JSON.stringify(tsconfig('node16', 'node16', ['check.mts', 'check.cts'])));
-writeFileSync(join(app, 'tsconfig.bundler.json'), JSON.stringify(tsconfig('preserve', 'bundler', ['bundler.ts'])));
-check('tsc --noEmit, module Node16 (check.mts as ESM, check.cts as CJS)', process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: app });
-check('tsc --noEmit, moduleResolution Bundler', process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: app });
+writeFileSync(
+  join(app, 'tsconfig.node16.json'),
+  JSON.stringify(tsconfig('node16', 'node16', ['check.mts', 'check.cts'])),
+);
+writeFileSync(
+  join(app, 'tsconfig.bundler.json'),
+  JSON.stringify(tsconfig('preserve', 'bundler', ['bundler.ts'])),
+);
+check(
+  'tsc --noEmit, module Node16 (check.mts as ESM, check.cts as CJS)',
+  process.execPath,
+  [tsc, '-p', 'tsconfig.node16.json'],
+  { cwd: app },
+);
+check(
+  'tsc --noEmit, moduleResolution Bundler',
+  process.execPath,
+  [tsc, '-p', 'tsconfig.bundler.json'],
+  { cwd: app },
+);
 
 // Browser bundle: everything but @lacuna/datasets/node, for platform 'browser'. Any Node built-in
 // pulled in fails; then the bundle runs in a bare VM context (no require, process or Buffer).
 console.log('\nBrowser bundle (esbuild, platform browser)');
-const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const pulledIn = [];
 writeFileSync(
@@ -230,7 +319,8 @@ try {
         name: 'no-node-builtins',
         setup(build) {
           build.onResolve({ filter: /.*/ }, (args) => {
-            if (builtins.has(args.path)) pulledIn.push(`${args.path} (imported by ${args.importer})`);
+            if (builtins.has(args.path))
+              pulledIn.push(`${args.path} (imported by ${args.importer})`);
             return undefined;
           });
         },
@@ -247,7 +337,9 @@ try {
   if (context.result === 4) ok('bundle runs a training step in a bare context (no Node globals)');
   else fail(`bundle ran but produced ${context.result}`);
 } catch (error) {
-  fail(`browser bundle failed: ${error.message}${pulledIn.length ? ` (Node built-ins: ${pulledIn.join(', ')})` : ''}`);
+  fail(
+    `browser bundle failed: ${error.message}${pulledIn.length ? ` (Node built-ins: ${pulledIn.join(', ')})` : ''}`,
+  );
 }
 
 rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Repository invariants a reviewer would otherwise check by hand: publishable package manifests,
+// package READMEs, the README's two quick-start commands and CI running the same test command.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { quickStart } from './quick-start.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const problems = [];
+const read = (p) => readFileSync(join(root, p), 'utf8');
+const json = (p) => JSON.parse(read(p));
+
+for (const name of readdirSync(join(root, 'packages'))) {
+  const dir = `packages/${name}`;
+  if (!existsSync(join(root, dir, 'package.json'))) continue;
+  const pkg = json(`${dir}/package.json`);
+  const at = (msg) => problems.push(`${dir}/package.json: ${msg}`);
+  if (pkg.name !== `@lacuna/${name}`) at(`name must be @lacuna/${name}, got ${pkg.name}`);
+  if (pkg.private) at('a publishable package must not be private');
+  if (!/^\d+\.\d+\.\d+/.test(pkg.version ?? '')) at(`version must be semver, got ${pkg.version}`);
+  if (pkg.license !== 'MIT') at('license must be MIT');
+  if (typeof pkg.sideEffects !== 'boolean' && !Array.isArray(pkg.sideEffects))
+    at('sideEffects must be declared');
+  if (pkg.engines?.node !== '>=20.19')
+    at(`engines.node must be ">=20.19", got ${pkg.engines?.node}`);
+  if (pkg.publishConfig?.access !== 'public') at('publishConfig.access must be "public"');
+  if (pkg.repository?.directory !== dir) at(`repository.directory must be "${dir}"`);
+  if (!Array.isArray(pkg.files) || !pkg.files.includes('dist')) at('files must list dist');
+  if (pkg.exports?.['./package.json'] !== './package.json')
+    at('exports must include "./package.json"');
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (typeof target === 'string') continue;
+    for (const [condition, leaf] of Object.entries(target)) {
+      if (Object.keys(leaf)[0] !== 'types')
+        at(`exports["${subpath}"].${condition} must list "types" first`);
+    }
+  }
+  for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
+    if (dep.startsWith('@lacuna/') && range !== 'workspace:^')
+      at(`${dep} must use "workspace:^" (it becomes ^version when packed)`);
+  }
+  if (!existsSync(join(root, dir, 'CHANGELOG.md')))
+    problems.push(
+      `${dir}/CHANGELOG.md is missing (changesets writes it on \`pnpm version-packages\`)`,
+    );
+  const readmePath = `${dir}/README.md`;
+  if (!existsSync(join(root, readmePath))) problems.push(`${readmePath} is missing`);
+  else {
+    const readme = read(readmePath);
+    if (!readme.includes(`npm install ${pkg.name}`))
+      problems.push(`${readmePath} must show "npm install ${pkg.name}"`);
+    if (!/```ts\n[\s\S]*?import[\s\S]*?```/.test(readme))
+      problems.push(`${readmePath} must hold a runnable TypeScript example`);
+  }
+}
+
+for (const name of readdirSync(join(root, 'apps'))) {
+  const pkg = json(`apps/${name}/package.json`);
+  if (!pkg.private) problems.push(`apps/${name} must be private`);
+  for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
+    if (dep.startsWith('@lacuna/') && range !== 'workspace:*')
+      problems.push(`apps/${name}: ${dep} must use "workspace:*"`);
+  }
+}
+
+const changesets = json('.changeset/config.json');
+if (changesets.fixed?.length || changesets.linked?.length)
+  problems.push('.changeset/config.json: versions must be independent (no fixed or linked groups)');
+
+try {
+  const { demo, test } = quickStart(read('README.md'));
+  for (const [label, cmd] of [
+    ['demo', demo],
+    ['test', test],
+  ]) {
+    if (!cmd.startsWith('npx -y pnpm@'))
+      problems.push(
+        `README ${label} command must start from npx (nothing installed globally), got: ${cmd}`,
+      );
+  }
+  const pinned = json('package.json').packageManager;
+  for (const cmd of [demo, test]) {
+    for (const m of cmd.matchAll(/pnpm@([\w.-]+)/g)) {
+      if (`pnpm@${m[1]}` !== pinned)
+        problems.push(`README command uses pnpm@${m[1]} but packageManager is ${pinned}`);
+    }
+  }
+  if (!read('.ci/run').includes('scripts/quick-start.mjs test'))
+    problems.push('.ci/run must run the README test command (via scripts/quick-start.mjs test)');
+} catch (error) {
+  problems.push(error.message);
+}
+
+if (problems.length) {
+  console.error(`Repository check failed:\n- ${problems.join('\n- ')}`);
+  process.exit(1);
+}
+console.log(
+  'Repository check passed: package manifests, READMEs, quick-start commands and CI agree.',
+);
