@@ -1,32 +1,52 @@
 /**
- * `@lacuna/tensor`: n-dimensional tensors, broadcasting ops, reductions, matmul and seeded random
- * numbers, with kernels behind a swappable {@link Backend}.
+ * `@lacuna/tensor`: n-dimensional tensors, broadcasting ops, reductions, shape ops, matmul,
+ * convolution and pooling, and seeded random numbers, with kernels behind a swappable
+ * {@link Backend}.
  *
  * @packageDocumentation
  */
 export type {
   Backend,
   BinaryOpName,
+  Conv2dGeometry,
   MatmulParams,
   RandomKey,
   ReduceOpName,
   UnaryOpName,
+  UnaryParams,
 } from './backend/backend.js';
-export { referenceBackend } from './backend/reference.js';
+export { referenceBackend } from './backend/reference/index.js';
 export { getBackend, setBackend } from './backend/registry.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
+export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
 export {
   add,
   div,
   equal,
   greater,
+  greaterEqual,
+  less,
+  lessEqual,
   maximum,
   minimum,
   mul,
+  notEqual,
+  pow,
   sub,
   type TensorLike,
 } from './ops/binary.js';
+export { broadcastTo } from './ops/broadcast-to.js';
+export { clamp } from './ops/clamp.js';
+export { concat, stack } from './ops/concat.js';
+export type { Pair } from './ops/conv-geometry.js';
+export {
+  type Conv2dConfig,
+  type Conv2dOptions,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+} from './ops/conv2d.js';
 export {
   arange,
   type CreationOptions,
@@ -44,13 +64,25 @@ export {
 export {
   type DropoutOptions,
   type DropoutResult,
+  type DropoutSaved,
   type DropoutScaling,
   dropout,
+  dropoutBackward,
   dropoutWithMask,
 } from './ops/dropout.js';
+export { gather, indexSelect } from './ops/gather.js';
 export { logSoftmax, softmax } from './ops/log-softmax.js';
 export { type MatmulOptions, matmul } from './ops/matmul.js';
 export { oneHot } from './ops/one-hot.js';
+export { pad } from './ops/pad.js';
+export { permute, transpose } from './ops/permute.js';
+export {
+  avgPool2d,
+  avgPool2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  type PoolOptions,
+} from './ops/pool.js';
 export {
   bernoulli,
   normal,
@@ -59,9 +91,23 @@ export {
   randint,
   uniform,
 } from './ops/random.js';
-export { argmax, max, mean, min, type ReduceOptions, sum } from './ops/reduce.js';
+export {
+  argmax,
+  argmin,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type ReduceOptions,
+  sum,
+  type VarianceOptions,
+  variance,
+} from './ops/reduce.js';
 export { flatten, reshape } from './ops/reshape.js';
-export { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from './ops/unary.js';
+export { type SliceRange, slice } from './ops/slice.js';
+export { squeeze, unsqueeze } from './ops/squeeze.js';
+export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
+export { where } from './ops/where.js';
 export { Generator, type GeneratorState } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
 export { broadcastShapes, type Shape } from './shape.js';

@@ -95,3 +95,16 @@ export function normalizeAxes(
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** Strides of `shape` aligned to `outShape`, 0 on the axes where it broadcasts. @internal */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = rank - shape.length + i;
+    strides[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : s;
+    s *= shape[i]!;
+  }
+  return strides;
+}

@@ -1,4 +1,16 @@
-import { add, div, equal, greater, mul, neg, sub, type Tensor } from '@lacuna/tensor';
+import {
+  add,
+  div,
+  equal,
+  greater,
+  log,
+  mul,
+  neg,
+  pow,
+  sub,
+  type Tensor,
+  where,
+} from '@lacuna/tensor';
 import { type GradRule, sumToShape } from './rule.js';
 
 // Gradient rules of the broadcasting binary ops in @lacuna/tensor's ops/binary.ts. Each input's
@@ -28,6 +40,19 @@ export const mulRule: GradRule = (g, node) => {
 export const divRule: GradRule = (g, node) => {
   const [a, b] = inputs(node);
   return [sumToShape(div(g, b), a.shape), sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape)];
+};
+
+/**
+ * d aᵇ = (g·b·aᵇ⁻¹, g·aᵇ·ln a). The exponent's gradient is taken as 0 where a ≤ 0, where ln a is
+ * undefined (PyTorch does the same at a = 0).
+ */
+export const powRule: GradRule = (g, node) => {
+  const [a, b] = inputs(node);
+  const da = mul(g, mul(b, pow(a, sub(b, 1))));
+  const positive = greater(a, 0);
+  const lnA = log(where(positive, a, 1));
+  const db = mul(g, where(positive, mul(pow(a, b), lnA), 0));
+  return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
 };
 
 /** Where a and b tie, each gets half the gradient (as in PyTorch). */

@@ -1,37 +1,68 @@
-import { addRule, divRule, maximumRule, minimumRule, mulRule, subRule } from './binary.js';
+import { eluRule, geluRule, leakyReluRule, seluRule, softplusRule } from './activation.js';
+import { addRule, divRule, maximumRule, minimumRule, mulRule, powRule, subRule } from './binary.js';
+import { avgPool2dRule, conv2dRule, maxPool2dRule } from './conv.js';
 import { dropoutRule } from './dropout.js';
 import { logSoftmaxRule } from './log-softmax.js';
 import { matmulRule } from './matmul.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
-import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
 import {
+  broadcastToRule,
+  concatRule,
+  gatherRule,
+  indexSelectRule,
+  padRule,
+  permuteRule,
+  reshapeRule,
+  sliceRule,
+} from './shape.js';
+import {
   absRule,
+  clampRule,
+  erfRule,
   expRule,
+  log1pRule,
   logRule,
   negRule,
   reluRule,
   sigmoidRule,
+  signRule,
   sqrtRule,
   tanhRule,
 } from './unary.js';
+import { whereRule } from './where.js';
 
-/** Every gradient rule, keyed by the op name @lacuna/tensor records. A static table: no registration side effects. */
+/**
+ * Every gradient rule, keyed by the op name @lacuna/tensor records. A static table: no
+ * registration side effects. Ops built from other ops (softmax, variance, logsumexp, stack,
+ * squeeze, flatten) need no rule of their own.
+ */
 export const gradRules: Readonly<Record<string, GradRule>> = {
   add: addRule,
   sub: subRule,
   mul: mulRule,
   div: divRule,
+  pow: powRule,
   maximum: maximumRule,
   minimum: minimumRule,
   neg: negRule,
   exp: expRule,
   log: logRule,
-  relu: reluRule,
+  log1p: log1pRule,
+  erf: erfRule,
   sqrt: sqrtRule,
   abs: absRule,
+  sign: signRule,
+  relu: reluRule,
+  leakyRelu: leakyReluRule,
+  elu: eluRule,
+  selu: seluRule,
+  gelu: geluRule,
   sigmoid: sigmoidRule,
   tanh: tanhRule,
+  softplus: softplusRule,
+  clamp: clampRule,
+  where: whereRule,
   sum: sumRule,
   mean: meanRule,
   max: extremumRule,
@@ -39,5 +70,15 @@ export const gradRules: Readonly<Record<string, GradRule>> = {
   matmul: matmulRule,
   logSoftmax: logSoftmaxRule,
   reshape: reshapeRule,
+  permute: permuteRule,
+  broadcastTo: broadcastToRule,
+  slice: sliceRule,
+  concat: concatRule,
+  gather: gatherRule,
+  indexSelect: indexSelectRule,
+  pad: padRule,
+  conv2d: conv2dRule,
+  maxPool2d: maxPool2dRule,
+  avgPool2d: avgPool2dRule,
   dropout: dropoutRule,
 };

@@ -1,30 +1,59 @@
 import {
   abs,
   add,
+  avgPool2d,
+  broadcastTo,
+  clamp,
+  concat,
+  conv2d,
   div,
   dropout,
+  elu,
+  erf,
   exp,
+  flatten,
   Generator,
+  gather,
+  gelu,
+  greater,
+  indexSelect,
+  leakyRelu,
   log,
+  log1p,
   logSoftmax,
+  logsumexp,
   matmul,
   max,
   maximum,
+  maxPool2d,
   mean,
   min,
   minimum,
   mul,
   neg,
+  pad,
+  permute,
+  pow,
   relu,
   reshape,
+  selu,
   sigmoid,
+  slice,
   softmax,
+  softplus,
   sqrt,
+  squeeze,
+  stack,
   sub,
   sum,
   type Tensor,
   tanh,
+  tensor,
+  transpose,
   uniform,
+  unsqueeze,
+  variance,
+  where,
 } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../gradcheck.js';
@@ -128,6 +157,85 @@ describe('gradient rules pass gradcheck', () => {
       (x) => dropout(x, { p: 0.4, training: true, generator: new Generator(5) }),
       [input([4, 6])],
     );
+  });
+
+  it('pow (base > 0 for the exponent gradient), log1p, erf, clamp', () => {
+    expectOk(pow, [input([2, 3], { positive: true }), input([3])]);
+    expectOk((x) => pow(x, 3), [input([2, 3])]);
+    expectOk(log1p, [input([2, 3], { positive: true })]);
+    expectOk(erf, [input([2, 3])]);
+    const x = input([3, 4]);
+    // keep inputs off the clamp bounds, where the derivative jumps
+    for (let i = 0; i < x.size; i++)
+      if (Math.abs(Math.abs(x.storage[i]!) - 1) < 0.05) x.storage[i] = 0.3;
+    expectOk((t) => clamp(t, -1, 1), [x]);
+  });
+
+  it('activations', () => {
+    expectOk((x) => leakyRelu(x, 0.2), [input([2, 5], { awayFromZero: true })]);
+    expectOk((x) => elu(x, 1.5), [input([2, 5], { awayFromZero: true })]);
+    expectOk(selu, [input([2, 5], { awayFromZero: true })]);
+    expectOk(gelu, [input([2, 5])]);
+    expectOk(softplus, [input([2, 5])]);
+  });
+
+  it('where, variance, logsumexp', () => {
+    const c = greater(input([3, 1]), 0);
+    expectOk((a, b) => where(c, a, b), [input([3, 4]), input([4])]);
+    expectOk((x) => variance(x, { axis: 1 }), [input([3, 4])]);
+    expectOk((x) => variance(x), [input([3, 4])]);
+    expectOk((x) => logsumexp(x, { axis: -1 }), [input([3, 4])]);
+  });
+
+  it('shape ops', () => {
+    expectOk((x) => permute(x, [2, 0, 1]), [input([2, 3, 4])]);
+    expectOk((x) => transpose(x), [input([3, 4])]);
+    expectOk((x) => broadcastTo(x, [2, 3, 4]), [input([3, 1])]);
+    expectOk(
+      (x) =>
+        slice(x, [
+          [1, 3],
+          [0, 4, 2],
+        ]),
+      [input([3, 4])],
+    );
+    expectOk((a, b) => concat([a, b, a], 1), [input([2, 3]), input([2, 1])]);
+    expectOk((a, b) => stack([a, b], 1), [input([2, 3]), input([2, 3])]);
+    expectOk((x) => squeeze(unsqueeze(flatten(x), 0)), [input([2, 3, 2])]);
+    const idx = tensor(
+      [
+        [2, 0],
+        [1, 1],
+      ],
+      { dtype: 'int32' },
+    );
+    expectOk((x) => gather(x, 1, idx), [input([2, 3])]);
+    expectOk((x) => indexSelect(x, 0, tensor([2, 0, 2], { dtype: 'int32' })), [input([3, 2])]);
+    expectOk(
+      (x) =>
+        pad(x, [
+          [1, 0],
+          [2, 1],
+        ]),
+      [input([2, 3])],
+    );
+  });
+
+  it('conv2d (input, weight, bias) with stride, padding, dilation and groups; pooling', () => {
+    expectOk(
+      (x, w, b) => conv2d(x, w, { bias: b, stride: 2, padding: 1 }),
+      [input([2, 2, 5, 5]), input([3, 2, 3, 3]), input([3])],
+    );
+    expectOk(
+      (x, w) => conv2d(x, w, { dilation: 2, groups: 2, padding: [1, 0] }),
+      [input([1, 4, 6, 5]), input([4, 2, 2, 2])],
+    );
+    const x = input([2, 2, 4, 4]);
+    // distinct values so the max in each window is unique and stays unique under perturbation
+    for (let i = 0; i < x.size; i++) x.storage[i] = Math.fround(((i * 37) % 64) / 16);
+    expectOk((t) => maxPool2d(t, 2), [x]);
+    expectOk((t) => maxPool2d(t, 3, { stride: 1, padding: 1 }), [x]);
+    expectOk((t) => avgPool2d(t, 3, { stride: 2, padding: 1 }), [input([1, 2, 5, 5])]);
   });
 
   it('reports the worst element when a gradient is wrong', () => {

@@ -1,4 +1,17 @@
-import { div, greater, mul, neg, sub, type Tensor } from '@lacuna/tensor';
+import {
+  abs,
+  add,
+  div,
+  exp,
+  greater,
+  greaterEqual,
+  lessEqual,
+  mul,
+  neg,
+  sub,
+  type Tensor,
+  zerosLike,
+} from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rules of the elementwise ops in @lacuna/tensor's ops/unary.ts. `saved.output` is the
@@ -27,3 +40,17 @@ export const tanhRule: GradRule = (g, node) => [mul(g, sub(1, mul(y(node), y(nod
 function signOf(t: Tensor): Tensor {
   return sub(greater(t, 0), greater(0, t));
 }
+
+/** d log(1+x) = g/(1+x) */
+export const log1pRule: GradRule = (g, node) => [div(g, add(x(node), 1))];
+/** d sign(x) = 0 (almost everywhere) */
+export const signRule: GradRule = (g) => [zerosLike(g)];
+/** d erf(x) = g·(2/√π)·e^(-x²) */
+export const erfRule: GradRule = (g, node) => [
+  mul(g, mul(exp(neg(mul(x(node), x(node)))), 2 / Math.sqrt(Math.PI))),
+];
+/** d clamp(x, lo, hi) = g where lo ≤ x ≤ hi, else 0 (as in PyTorch) */
+export const clampRule: GradRule = (g, node) => {
+  const { min = -Infinity, max = Infinity } = node.saved as { min?: number; max?: number };
+  return [mul(g, mul(greaterEqual(x(node), min), lessEqual(x(node), max)))];
+};

@@ -1,19 +1,51 @@
 import type { TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
-/** Elementwise ops of two operands that broadcast. */
+/** Elementwise ops of two operands that broadcast. Comparisons write 0/1. */
 export type BinaryOpName =
   | 'add'
   | 'sub'
   | 'mul'
   | 'div'
+  | 'pow'
   | 'maximum'
   | 'minimum'
   | 'greater'
-  | 'equal';
+  | 'greaterEqual'
+  | 'less'
+  | 'lessEqual'
+  | 'equal'
+  | 'notEqual';
 
-/** Elementwise ops of one operand. */
-export type UnaryOpName = 'neg' | 'exp' | 'log' | 'relu' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh';
+/** Elementwise ops of one operand; some read a parameter from {@link UnaryParams}. */
+export type UnaryOpName =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'erf'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'clamp';
+
+/** Parameters of the parametrised unary ops. */
+export interface UnaryParams {
+  /** Negative slope of leakyRelu, α of elu. */
+  readonly alpha?: number;
+  /** Lower bound of clamp (−∞ when absent). */
+  readonly min?: number;
+  /** Upper bound of clamp (+∞ when absent). */
+  readonly max?: number;
+}
 
 /** Reductions over a set of axes. */
 export type ReduceOpName = 'sum' | 'max' | 'min';
@@ -32,6 +64,32 @@ export interface MatmulParams {
   readonly transA: boolean;
   /** B is stored as n×k and used transposed. */
   readonly transB: boolean;
+}
+
+/** Geometry of a 2-D convolution or pooling window over NCHW input. */
+export interface Conv2dGeometry {
+  /** Batch size N. */
+  readonly batch: number;
+  /** Input channels C (for pooling: channels, pooled independently). */
+  readonly channels: number;
+  /** Input height. */
+  readonly inH: number;
+  /** Input width. */
+  readonly inW: number;
+  /** Window height. */
+  readonly kH: number;
+  /** Window width. */
+  readonly kW: number;
+  /** Stride [vertical, horizontal]. */
+  readonly stride: readonly [number, number];
+  /** Zero padding [top/bottom, left/right]. */
+  readonly padding: readonly [number, number];
+  /** Dilation [vertical, horizontal]. */
+  readonly dilation: readonly [number, number];
+  /** Output height. */
+  readonly outH: number;
+  /** Output width. */
+  readonly outW: number;
 }
 
 /** A 64-bit key for counter-based random numbers, as two unsigned 32-bit halves. */
@@ -61,8 +119,19 @@ export interface Backend {
     out: TypedArray,
     outShape: Shape,
   ): void;
-  /** `out[i] = f(x[i])`. */
-  unary(op: UnaryOpName, x: TypedArray, out: TypedArray): void;
+  /** `out[i] = f(x[i])`, with `params` for the parametrised ops. */
+  unary(op: UnaryOpName, x: TypedArray, out: TypedArray, params?: UnaryParams): void;
+  /** `out[i] = cond[i'] ? a[i''] : b[i''']`, all three broadcast to `outShape`. */
+  where(
+    cond: TypedArray,
+    condShape: Shape,
+    a: TypedArray,
+    aShape: Shape,
+    b: TypedArray,
+    bShape: Shape,
+    out: TypedArray,
+    outShape: Shape,
+  ): void;
   /** Reduces the sorted `axes` of `x` (shape `shape`) into `out`, laid out as `shape` without them. */
   reduce(
     op: ReduceOpName,
@@ -71,18 +140,52 @@ export interface Backend {
     axes: readonly number[],
     out: TypedArray,
   ): void;
+  /** Index of the max (or min) along the middle axis of x viewed as [outer, size, inner]; first on ties, NaN wins. */
+  argReduce(
+    op: 'max' | 'min',
+    x: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    out: Int32Array,
+  ): void;
+  /** Copies the strided view (`offset`, `strides`, `shape`) of `x` into contiguous `out`. Strides may be 0 (broadcast). */
+  copyStrided(
+    x: TypedArray,
+    offset: number,
+    strides: readonly number[],
+    shape: Shape,
+    out: TypedArray,
+  ): void;
   /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as [outer, size, inner]. */
   logSoftmax(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void;
+  /**
+   * Unfolds one image (channels g.channels, g.inH × g.inW) into columns: `cols` is
+   * [channels·kH·kW, outH·outW], zero where the window hangs over the padding.
+   */
+  im2col(x: Float32Array, g: Conv2dGeometry, cols: Float32Array): void;
+  /** The adjoint of {@link Backend.im2col}: adds every column entry back onto its image position in `dx`. */
+  col2im(cols: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
+  /** Max pooling over NCHW `x`; `argmax` gets each window's winning flat input index (-1 if all padding). */
+  maxPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array, argmax: Int32Array): void;
+  /** Scatters `grad` (pooled shape) back to the winning positions: `dx[argmax[i]] += grad[i]`. */
+  maxPool2dBackward(grad: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  /** Average pooling over NCHW `x`; divides by the full window size (padding counts as zeros). */
+  avgPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array): void;
+  /** Spreads each pooled gradient evenly over its window (the adjoint of {@link Backend.avgPool2d}). */
+  avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */
   normal(key: RandomKey, out: Float32Array): void;
   /**
-   * Fused dropout: draws element i's keep bit from counter i under `key`
-   * (kept when its 24-bit uniform is below `keepThreshold`), writes `out[i] = x[i]·scale` for
-   * kept elements and 0 otherwise, and `mask[i]` = 1 or 0.
+   * Fused dropout: draws element i's keep bit from counter i under `key` (kept when the top 24
+   * bits of its hash, read as an integer, are below `keepThreshold`), writes
+   * `out[i] = x[i]·keep·scale`, and `mask[i] = keep` when a mask is given. Because the bits
+   * depend only on (key, i), the backward pass is this same kernel applied to the output
+   * gradient: the mask is regenerated, never stored, never re-drawn.
    */
   dropout(
     x: Float32Array,
@@ -90,6 +193,6 @@ export interface Backend {
     scale: number,
     key: RandomKey,
     out: Float32Array,
-    mask: Uint8Array,
+    mask?: Uint8Array,
   ): void;
 }

@@ -1,6 +1,6 @@
 import { LacunaError } from '../errors.js';
 import type { Backend } from './backend.js';
-import { referenceBackend } from './reference.js';
+import { referenceBackend } from './reference/index.js';
 
 // The active backend is a choice of device, like PyTorch's default device: every backend gives
 // the same results (the reference is the oracle), so switching changes speed, never numbers.
@@ -32,16 +32,7 @@ export function getBackend(): Backend {
  * ```
  */
 export function setBackend(backend: Backend): Backend {
-  const kernels: (keyof Backend)[] = [
-    'binary',
-    'unary',
-    'reduce',
-    'matmul',
-    'logSoftmax',
-    'uniform',
-    'normal',
-    'dropout',
-  ];
+  const kernels = Object.keys(referenceBackend).filter((k) => k !== 'name') as (keyof Backend)[];
   const missing = kernels.filter((k) => typeof backend?.[k] !== 'function');
   if (missing.length > 0) {
     throw new LacunaError(

@@ -10,7 +10,14 @@ import { checkTensor } from './util.js';
 /** A tensor or a plain number (treated as a scalar that broadcasts). */
 export type TensorLike = Tensor | number;
 
-const COMPARISONS = new Set<BinaryOpName>(['greater', 'equal']);
+const COMPARISONS = new Set<BinaryOpName>([
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'equal',
+  'notEqual',
+]);
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (typeof a === 'number' && typeof b === 'number') {
@@ -103,6 +110,20 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
+ * Elementwise power `a^b` with broadcasting (float32 unless both are integers; negative bases with
+ * fractional exponents give NaN, as IEEE defines).
+ *
+ * @example
+ * ```ts
+ * import { pow, tensor } from '@lacuna/tensor';
+ * pow(tensor([1, 2, 3]), 2).toArray(); // [1, 4, 9]
+ * ```
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('pow', a, b);
+}
+
+/**
  * Elementwise maximum with broadcasting; NaN if either is NaN.
  *
  * @example
@@ -152,4 +173,56 @@ export function greater(a: TensorLike, b: TensorLike): Tensor {
  */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('equal', a, b);
+}
+
+/**
+ * Elementwise `a >= b` as a bool tensor (not differentiable).
+ *
+ * @example
+ * ```ts
+ * import { greaterEqual, tensor } from '@lacuna/tensor';
+ * greaterEqual(tensor([1, 3]), 3).toArray(); // [false, true]
+ * ```
+ */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('greaterEqual', a, b);
+}
+
+/**
+ * Elementwise `a < b` as a bool tensor (not differentiable).
+ *
+ * @example
+ * ```ts
+ * import { less, tensor } from '@lacuna/tensor';
+ * less(tensor([1, 5]), 3).toArray(); // [true, false]
+ * ```
+ */
+export function less(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('less', a, b);
+}
+
+/**
+ * Elementwise `a <= b` as a bool tensor (not differentiable).
+ *
+ * @example
+ * ```ts
+ * import { lessEqual, tensor } from '@lacuna/tensor';
+ * lessEqual(tensor([3, 5]), 3).toArray(); // [true, false]
+ * ```
+ */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('lessEqual', a, b);
+}
+
+/**
+ * Elementwise `a !== b` as a bool tensor (not differentiable; NaN is unequal to everything).
+ *
+ * @example
+ * ```ts
+ * import { notEqual, tensor } from '@lacuna/tensor';
+ * notEqual(tensor([1, 2]), 2).toArray(); // [true, false]
+ * ```
+ */
+export function notEqual(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('notEqual', a, b);
 }

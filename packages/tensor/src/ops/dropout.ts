@@ -1,5 +1,7 @@
+import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
+import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
@@ -20,6 +22,19 @@ export interface DropoutOptions extends RandomOptions {
    * `'classic'` (Srivastava et al. 2014): no scaling in training, multiply by 1-p at inference.
    */
   scaling?: DropoutScaling;
+}
+
+/**
+ * What a recorded dropout keeps for its backward pass: 16 bytes, whatever the tensor's size. The
+ * mask is regenerated from the key (counter-based random bits), never stored, never re-drawn.
+ */
+export interface DropoutSaved {
+  /** The key the mask was drawn under. */
+  readonly key: RandomKey;
+  /** Keep when the element's 24-bit uniform integer is below this: round((1-p)·2²⁴). */
+  readonly keepThreshold: number;
+  /** 1/(1-p) for inverted scaling, 1 for classic. */
+  readonly scale: number;
 }
 
 /** The dropout output and the mask it used (1 = kept), one byte per element. */
@@ -57,8 +72,52 @@ function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutSca
   return { p, scaling };
 }
 
+/** Runs the fused kernel, recording the key (not the mask) for backward. */
+function apply(
+  x: Tensor,
+  p: number,
+  scaling: DropoutScaling,
+  generator: Generator,
+  mask?: Uint8Array,
+): Tensor {
+  const saved: DropoutSaved = {
+    key: generator.nextKey(),
+    keepThreshold: Math.round((1 - p) * 16777216),
+    scale: scaling === 'inverted' ? 1 / (1 - p) : 1,
+  };
+  const out = new Float32Array(x.size);
+  getBackend().dropout(
+    x.storage as Float32Array,
+    saved.keepThreshold,
+    saved.scale,
+    saved.key,
+    out,
+    mask,
+  );
+  return record('dropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
+}
+
+/** Validates the options; returns null when dropout is inactive, with the output to use. */
+function inactive(
+  x: Tensor,
+  options: DropoutOptions,
+): { p: number; scaling: DropoutScaling; generator: Generator; output: Tensor | null } {
+  checkFloat('dropout', 'x', x);
+  const { p, scaling } = checkOptions(options);
+  const generator = checkGenerator('dropout', options);
+  const output = !options.training
+    ? scaling === 'classic' && p > 0
+      ? mul(x, 1 - p)
+      : x
+    : p === 0
+      ? x
+      : null;
+  return { p, scaling, generator, output };
+}
+
 /**
- * Dropout that also returns its mask. See {@link dropout} for the math.
+ * Dropout that also returns its mask (one byte per element, computed only on request). See
+ * {@link dropout} for the math.
  *
  * @example
  * ```ts
@@ -67,26 +126,10 @@ function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutSca
  * ```
  */
 export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResult {
-  checkFloat('dropout', 'x', x);
-  const { p, scaling } = checkOptions(options);
-  const generator = checkGenerator('dropout', options);
-  if (!options.training)
-    return { output: scaling === 'classic' && p > 0 ? mul(x, 1 - p) : x, mask: null };
-  if (p === 0) return { output: x, mask: null };
-  const out = new Float32Array(x.size);
+  const { p, scaling, generator, output } = inactive(x, options);
+  if (output) return { output, mask: null };
   const mask = new Uint8Array(x.size);
-  const scale = scaling === 'inverted' ? 1 / (1 - p) : 1;
-  const keepThreshold = Math.round((1 - p) * 16777216);
-  getBackend().dropout(
-    x.storage as Float32Array,
-    keepThreshold,
-    scale,
-    generator.nextKey(),
-    out,
-    mask,
-  );
-  const output = record('dropout', [x], new Tensor(out, x.shape, 'float32'), { mask, scale });
-  return { output, mask: new Tensor(mask, x.shape, 'bool') };
+  return { output: apply(x, p, scaling, generator, mask), mask: new Tensor(mask, x.shape, 'bool') };
 }
 
 /**
@@ -95,9 +138,10 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
  *
  * Inverted scaling (default): `y = x · m / (1 - p)`, `m ~ Bernoulli(1 - p)`; identity at inference.
  * Classic scaling: `y = x · m` in training and `y = x · (1 - p)` at inference. Both keep
- * E[y] equal between training and inference. Each call draws a fresh mask from `generator`; the
- * same generator state gives the same mask, bit for bit. The backward pass multiplies by the same
- * mask and scale (the mask is saved, one byte per element).
+ * E[y] equal between training and inference. Each call draws a fresh 64-bit key from
+ * `generator`, and element i is kept when a counter-based hash of (key, i) falls below 1-p: the
+ * same generator state gives the same mask bit for bit, and the backward pass regenerates the
+ * mask from the key (16 bytes kept between forward and backward, whatever the size).
  *
  * @param x - float32 input of any shape.
  * @param options - `p` (drop probability, [0, 1)), `training` (required), `generator`, `scaling`.
@@ -111,5 +155,33 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
  * ```
  */
 export function dropout(x: Tensor, options: DropoutOptions): Tensor {
-  return dropoutWithMask(x, options).output;
+  const { p, scaling, generator, output } = inactive(x, options);
+  return output ?? apply(x, p, scaling, generator);
+}
+
+/**
+ * The backward pass of a recorded dropout: `dx = grad · m · scale` with the same mask m,
+ * regenerated from the saved key by the same fused kernel.
+ *
+ * @param grad - Gradient of the dropout's output.
+ * @param saved - The dropout node's saved values (`output.gradNode.saved`).
+ * @example
+ * ```ts
+ * import { Generator, dropout, dropoutBackward, ones } from '@lacuna/tensor';
+ * const x = ones([4]);
+ * x.requiresGrad = true;
+ * const y = dropout(x, { p: 0.5, training: true, generator: new Generator(0) });
+ * dropoutBackward(ones([4]), y.gradNode!.saved as never).toArray(); // equals y: same mask, same scale
+ * ```
+ */
+export function dropoutBackward(grad: Tensor, saved: DropoutSaved): Tensor {
+  const out = new Float32Array(grad.size);
+  getBackend().dropout(
+    grad.storage as Float32Array,
+    saved.keepThreshold,
+    saved.scale,
+    saved.key,
+    out,
+  );
+  return new Tensor(out, grad.shape, 'float32');
 }

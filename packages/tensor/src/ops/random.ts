@@ -109,10 +109,9 @@ export function bernoulli(shape: Shape, options: RandomOptions & { p: number }):
   const p = checkFinite('bernoulli', 'p', options.p);
   if (p < 0 || p > 1)
     throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
-  const out = new Float32Array(sizeOf(shape));
-  const mask = new Uint8Array(out.length);
-  const ones = new Float32Array(out.length).fill(1);
-  getBackend().dropout(ones, Math.round(p * 16777216), 1, g.nextKey(), out, mask);
+  const out = new Float32Array(sizeOf(shape)).fill(1);
+  // The dropout kernel keeps each element with probability p: applied to ones, that is Bernoulli(p).
+  getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out);
   return new Tensor(out, shape, 'float32');
 }
 

@@ -1,11 +1,14 @@
 import type { ReduceOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { allocate, type DType } from '../dtype.js';
-import { fmtShape, ShapeError } from '../errors.js';
-import { record } from '../record.js';
+import { ArgumentRangeError, fmtShape, ShapeError } from '../errors.js';
+import { record, withoutRecording } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkTensor } from './util.js';
+import { add, div, mul, sub } from './binary.js';
+import { reshape } from './reshape.js';
+import { exp, log } from './unary.js';
+import { checkFloat, checkTensor } from './util.js';
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -113,8 +116,27 @@ export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceOp('min', 'min', x, options, checkTensor('min', 'x', x).dtype);
 }
 
+function argReduce(op: 'max' | 'min', name: string, x: Tensor, axis: number): Tensor {
+  checkTensor(name, 'x', x);
+  const ax = normalizeAxis(name, axis, x.rank);
+  const size = x.shape[ax] ?? 1;
+  if (size === 0) {
+    throw new ShapeError(name, 'x', `has shape ${fmtShape(x.shape)}: axis ${axis} is empty`);
+  }
+  const outer = sizeOf(x.shape.slice(0, ax));
+  const inner = sizeOf(x.shape.slice(ax + 1));
+  const out = new Int32Array(outer * inner);
+  getBackend().argReduce(op, x.storage, outer, size, inner, out);
+  return new Tensor(
+    out,
+    x.shape.filter((_, i) => i !== ax),
+    'int32',
+  );
+}
+
 /**
- * Index of the largest element along `axis` (first one on ties), as int32. Not differentiable.
+ * Index of the largest element along `axis` (first one on ties; NaN counts as largest), as int32.
+ * Not differentiable.
  *
  * @param x - Input of any dtype.
  * @param axis - The axis to search; negative counts from the end.
@@ -125,34 +147,82 @@ export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
  * ```
  */
 export function argmax(x: Tensor, axis: number): Tensor {
-  checkTensor('argmax', 'x', x);
-  const ax = normalizeAxis('argmax', axis, x.rank);
-  const size = x.shape[ax]!;
-  if (size === 0) {
-    throw new ShapeError('argmax', 'x', `has shape ${fmtShape(x.shape)}: axis ${axis} is empty`);
+  return argReduce('max', 'argmax', x, axis);
+}
+
+/**
+ * Index of the smallest element along `axis` (first one on ties; NaN counts as smallest), as
+ * int32. Not differentiable.
+ *
+ * @example
+ * ```ts
+ * import { argmin, tensor } from '@lacuna/tensor';
+ * argmin(tensor([[1, 5, 2], [9, 0, 3]]), 1).toArray(); // [0, 1]
+ * ```
+ */
+export function argmin(x: Tensor, axis: number): Tensor {
+  return argReduce('min', 'argmin', x, axis);
+}
+
+/** Options of {@link variance}. */
+export interface VarianceOptions extends ReduceOptions {
+  /** Subtracted from the count in the denominator: 1 (default) for the unbiased estimate, 0 for the population variance. */
+  correction?: number;
+}
+
+/**
+ * Variance over axes: `Σ (x - mean)² / (n - correction)`, as float32 (PyTorch's `var`, unbiased by
+ * default). Differentiable (built from differentiable ops).
+ *
+ * @example
+ * ```ts
+ * import { tensor, variance } from '@lacuna/tensor';
+ * variance(tensor([1, 2, 3, 4])).item();                    // 1.6667 (unbiased)
+ * variance(tensor([1, 2, 3, 4]), { correction: 0 }).item(); // 1.25
+ * ```
+ */
+export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
+  checkTensor('variance', 'x', x);
+  const correction = options.correction ?? 1;
+  if (!Number.isInteger(correction) || correction < 0) {
+    throw new ArgumentRangeError(
+      'variance',
+      'correction',
+      `must be a non-negative integer, got ${correction}`,
+    );
   }
-  const inner = sizeOf(x.shape.slice(ax + 1));
-  const outer = sizeOf(x.shape.slice(0, ax));
-  const out = new Int32Array(outer * inner);
-  const s = x.storage;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * size * inner + i;
-      let best = 0;
-      let bestValue = s[base]!;
-      for (let k = 1; k < size; k++) {
-        const v = s[base + k * inner]!;
-        if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) {
-          best = k;
-          bestValue = v;
-        }
-      }
-      out[o * inner + i] = best;
-    }
-  }
-  return new Tensor(
-    out,
-    x.shape.filter((_, i) => i !== ax),
-    'int32',
-  );
+  const axes = normalizeAxes('variance', options.axis, x.rank);
+  const n = sizeOf(axes.map((a) => x.shape[a]!));
+  const d = sub(x, mean(x, { axis: axes, keepDims: true }));
+  const ss = sum(mul(d, d), { axis: axes, keepDims: options.keepDims ?? false });
+  return div(ss, Math.max(n - correction, 0));
+}
+
+/**
+ * `log Σ exp(x)` over axes, computed stably as `m + log Σ exp(x - m)` with m the maximum.
+ * Differentiable; its gradient is softmax(x).
+ *
+ * @example
+ * ```ts
+ * import { logsumexp, tensor } from '@lacuna/tensor';
+ * logsumexp(tensor([1000, 1000])).item(); // 1000.6931…
+ * ```
+ */
+export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+  checkFloat('logsumexp', 'x', x);
+  const axes = normalizeAxes('logsumexp', options.axis, x.rank);
+  // The shift needs no gradient: the result does not depend on it.
+  const m = withoutRecording(() => {
+    const raw = max(x, { axis: axes, keepDims: true });
+    const s = raw.storage;
+    for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i]!)) s[i] = 0;
+    return raw;
+  });
+  const lse = add(log(sum(exp(sub(x, m)), { axis: axes, keepDims: true })), m);
+  return options.keepDims
+    ? lse
+    : reshape(
+        lse,
+        x.shape.filter((_, i) => !axes.includes(i)),
+      );
 }

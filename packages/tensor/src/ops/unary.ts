@@ -1,16 +1,16 @@
-import type { UnaryOpName } from '../backend/backend.js';
+import type { UnaryOpName, UnaryParams } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
 /** Computes `op` elementwise on a float32 tensor and records it for autograd. @internal */
-export function unaryOp(op: UnaryOpName, x: Tensor): Tensor {
+export function unaryOp(op: UnaryOpName, x: Tensor, params: UnaryParams = {}): Tensor {
   checkFloat(op, 'x', x);
   const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
-  getBackend().unary(op, x.storage, out.storage);
-  // exp, sigmoid and tanh differentiate most cheaply through their output.
-  return record(op, [x], out, { output: out });
+  getBackend().unary(op, x.storage, out.storage, params);
+  // exp, sqrt, sigmoid and tanh differentiate most cheaply through their output.
+  return record(op, [x], out, { ...params, output: out });
 }
 
 /**
@@ -115,4 +115,43 @@ export function sigmoid(x: Tensor): Tensor {
  */
 export function tanh(x: Tensor): Tensor {
   return unaryOp('tanh', x);
+}
+
+/**
+ * Elementwise `log(1 + x)`, accurate for small x.
+ *
+ * @example
+ * ```ts
+ * import { log1p, tensor } from '@lacuna/tensor';
+ * log1p(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function log1p(x: Tensor): Tensor {
+  return unaryOp('log1p', x);
+}
+
+/**
+ * Elementwise sign: -1, 0 or 1 (NaN stays NaN). Its gradient is zero almost everywhere.
+ *
+ * @example
+ * ```ts
+ * import { sign, tensor } from '@lacuna/tensor';
+ * sign(tensor([-2, 0, 3])).toArray(); // [-1, 0, 1]
+ * ```
+ */
+export function sign(x: Tensor): Tensor {
+  return unaryOp('sign', x);
+}
+
+/**
+ * The error function `erf(x) = 2/√π ∫₀ˣ e^(-t²) dt` elementwise (to about 1e-7, ample for float32).
+ *
+ * @example
+ * ```ts
+ * import { erf, tensor } from '@lacuna/tensor';
+ * erf(tensor([0, 1])).toArray(); // [0, 0.8427…]
+ * ```
+ */
+export function erf(x: Tensor): Tensor {
+  return unaryOp('erf', x);
 }

@@ -1,0 +1,46 @@
+import type { Backend } from '../backend.js';
+import {
+  avgPool2d,
+  avgPool2dBackward,
+  col2im,
+  im2col,
+  maxPool2d,
+  maxPool2dBackward,
+} from './conv.js';
+import { copyStrided } from './copy.js';
+import { binary, unary, where } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { dropout, normal, uniform } from './random.js';
+import { argReduce, logSoftmax, reduce } from './reduce.js';
+
+/**
+ * The plain-TypeScript backend: clear, correct, single-threaded. It is the default and the oracle
+ * every faster backend is tested against.
+ *
+ * @example
+ * ```ts
+ * import { referenceBackend } from '@lacuna/tensor';
+ * const out = new Float32Array(4);
+ * referenceBackend.unary('relu', new Float32Array([-1, 2, -3, 4]), out); // [0, 2, 0, 4]
+ * ```
+ */
+export const referenceBackend: Backend = {
+  name: 'reference',
+  binary,
+  unary,
+  where,
+  reduce,
+  argReduce,
+  copyStrided,
+  matmul,
+  logSoftmax,
+  im2col,
+  col2im,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  uniform,
+  normal,
+  dropout,
+};

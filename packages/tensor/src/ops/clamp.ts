@@ -1,0 +1,38 @@
+import { ArgumentRangeError, fmtValue } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { unaryOp } from './unary.js';
+
+/**
+ * Limits every element to [min, max] (either bound may be omitted). NaN stays NaN. The gradient
+ * passes where the input lies inside the bounds.
+ *
+ * @param x - float32 input.
+ * @param min - Lower bound, or undefined for none.
+ * @param max - Upper bound, or undefined for none; must be ≥ min.
+ * @example
+ * ```ts
+ * import { clamp, tensor } from '@lacuna/tensor';
+ * clamp(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * ```
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  for (const [name, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
+      throw new ArgumentRangeError(
+        'clamp',
+        name,
+        `must be a number or undefined, got ${fmtValue(v)}`,
+      );
+    }
+  }
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new ArgumentRangeError('clamp', 'max', `must be ≥ min = ${min}, got ${max}`);
+  }
+  return unaryOp('clamp', x, {
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+  });
+}

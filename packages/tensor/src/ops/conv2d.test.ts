@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ArgumentRangeError, ShapeError } from '../errors.js';
+import { Generator } from '../random/generator.js';
+import type { Tensor } from '../tensor.js';
+import { closeTo } from '../test-util/naive.js';
+import { conv2d } from './conv2d.js';
+import { arange, ones, tensor } from './creation.js';
+import { avgPool2d, maxPool2d } from './pool.js';
+import { uniform } from './random.js';
+import { reshape } from './reshape.js';
+
+/** Direct convolution, the definition written out. */
+function naiveConv(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  stride: number[],
+  padding: number[],
+  dilation: number[],
+  groups: number,
+): { data: number[]; shape: number[] } {
+  const [N, C, H, W] = x.shape as number[];
+  const [O, Cg, kH, kW] = w.shape as number[];
+  const oH = Math.floor((H! + 2 * padding[0]! - dilation[0]! * (kH! - 1) - 1) / stride[0]!) + 1;
+  const oW = Math.floor((W! + 2 * padding[1]! - dilation[1]! * (kW! - 1) - 1) / stride[1]!) + 1;
+  const out: number[] = [];
+  const og = O! / groups;
+  for (let n = 0; n < N!; n++)
+    for (let o = 0; o < O!; o++)
+      for (let y = 0; y < oH; y++)
+        for (let xx = 0; xx < oW; xx++) {
+          let s = b ? b.storage[o]! : 0;
+          const g = Math.floor(o / og);
+          for (let c = 0; c < Cg!; c++)
+            for (let i = 0; i < kH!; i++)
+              for (let j = 0; j < kW!; j++) {
+                const iy = y * stride[0]! - padding[0]! + i * dilation[0]!;
+                const ix = xx * stride[1]! - padding[1]! + j * dilation[1]!;
+                if (iy < 0 || iy >= H! || ix < 0 || ix >= W!) continue;
+                s +=
+                  w.storage[((o * Cg! + c) * kH! + i) * kW! + j]! *
+                  x.storage[((n * C! + g * Cg! + c) * H! + iy) * W! + ix]!;
+              }
+          out.push(s);
+        }
+  return { data: out, shape: [N!, O!, oH, oW] };
+}
+
+describe('conv2d', () => {
+  it('matches the direct definition with stride, padding, dilation and groups', () => {
+    let seed = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 2 }),
+          groups: fc.integer({ min: 1, max: 3 }),
+          cg: fc.integer({ min: 1, max: 2 }),
+          og: fc.integer({ min: 1, max: 2 }),
+          h: fc.integer({ min: 3, max: 7 }),
+          w: fc.integer({ min: 3, max: 7 }),
+          k: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          padding: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+          dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          bias: fc.boolean(),
+        }),
+        (p) => {
+          if (p.h + 2 * p.padding[0] < p.dilation[0] * (p.k[0] - 1) + 1) return;
+          if (p.w + 2 * p.padding[1] < p.dilation[1] * (p.k[1] - 1) + 1) return;
+          const g = new Generator(seed++);
+          const x = uniform([p.n, p.cg * p.groups, p.h, p.w], { generator: g, low: -1, high: 1 });
+          const w = uniform([p.og * p.groups, p.cg, ...p.k], { generator: g, low: -1, high: 1 });
+          const b = p.bias ? uniform([p.og * p.groups], { generator: g }) : null;
+          const y = conv2d(x, w, {
+            bias: b,
+            stride: p.stride,
+            padding: p.padding,
+            dilation: p.dilation,
+            groups: p.groups,
+          });
+          const want = naiveConv(x, w, b, p.stride, p.padding, p.dilation, p.groups);
+          expect(y.shape).toEqual(want.shape);
+          expect(closeTo(y.storage, want.data)).toBe(true);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('rejects mismatched channels, groups and windows', () => {
+    expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(ShapeError);
+    expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(
+      /has 2 input channels per group, expected 3/,
+    );
+    expect(() => conv2d(ones([1, 4, 4, 4]), ones([3, 2, 3, 3]), { groups: 2 })).toThrow(
+      ArgumentRangeError,
+    );
+    expect(() => conv2d(ones([1, 1, 2, 2]), ones([1, 1, 3, 3]))).toThrow(/too small/);
+    expect(() => conv2d(ones([1, 1, 4]), ones([1, 1, 3, 3]))).toThrow(/\[N, C, H, W\]/);
+    expect(() => conv2d(ones([1, 1, 4, 4]), ones([1, 1, 3, 3]), { stride: 0 })).toThrow(/stride/);
+    expect(() => conv2d(ones([1, 1, 4, 4]), ones([2, 1, 3, 3]), { bias: ones([3]) })).toThrow(
+      /bias' must have shape \[2\]/,
+    );
+  });
+});
+
+describe('pooling', () => {
+  it('max and average pooling known values', () => {
+    const x = reshape(arange(16), [1, 1, 4, 4]);
+    expect(maxPool2d(x, 2).toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(avgPool2d(x, 2).toArray()).toEqual([
+      [
+        [
+          [2.5, 4.5],
+          [10.5, 12.5],
+        ],
+      ],
+    ]);
+    expect(maxPool2d(x, 3, { stride: 1 }).toArray()).toEqual([
+      [
+        [
+          [10, 11],
+          [14, 15],
+        ],
+      ],
+    ]);
+    // padding: max ignores it, average counts it as zeros
+    expect(
+      maxPool2d(
+        tensor([
+          [
+            [
+              [-1, -2],
+              [-3, -4],
+            ],
+          ],
+        ]),
+        2,
+        { padding: 1, stride: 2 },
+      ).toArray(),
+    ).toEqual([
+      [
+        [
+          [-1, -2],
+          [-3, -4],
+        ],
+      ],
+    ]);
+    expect(avgPool2d(ones([1, 1, 2, 2]), 2, { padding: 1, stride: 2 }).toArray()).toEqual([
+      [
+        [
+          [0.25, 0.25],
+          [0.25, 0.25],
+        ],
+      ],
+    ]);
+    expect(maxPool2d(ones([2, 3, 6, 6]), 2).shape).toEqual([2, 3, 3, 3]);
+  });
+
+  it('reject padding beyond half the window', () => {
+    expect(() => maxPool2d(ones([1, 1, 4, 4]), 2, { padding: 2 })).toThrow(
+      /at most half the kernel/,
+    );
+    expect(() => avgPool2d(ones([1, 1, 4, 4]), 2, { dilation: 2 })).toThrow(/not supported/);
+  });
+});
