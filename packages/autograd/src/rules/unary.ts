@@ -1,5 +1,4 @@
 import {
-  abs,
   add,
   div,
   exp,

@@ -22,7 +22,9 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0) {
     throw new LacunaError('concat', 'tensors', 'must be a non-empty array of tensors');
   }
-  tensors.forEach((t, i) => checkTensor('concat', `tensors[${i}]`, t));
+  tensors.forEach((t, i) => {
+    checkTensor('concat', `tensors[${i}]`, t);
+  });
   const first = tensors[0]!;
   const ax = normalizeAxis('concat', axis, first.rank);
   tensors.forEach((t, i) => {

@@ -113,9 +113,14 @@ export function binary(
 ): void {
   const row = ROWS[op];
   const n = out.length;
-  if (a.length === n && b.length === n) return row(a, 0, 1, b, 0, 1, out, 0, n);
-  if (a.length === n && b.length === 1) return row(a, 0, 1, b, 0, 0, out, 0, n);
-  if (a.length === 1 && b.length === n) return row(a, 0, 0, b, 0, 1, out, 0, n);
+  if (a.length === n && (b.length === n || b.length === 1)) {
+    row(a, 0, 1, b, 0, b.length === n ? 1 : 0, out, 0, n);
+    return;
+  }
+  if (a.length === 1 && b.length === n) {
+    row(a, 0, 0, b, 0, 1, out, 0, n);
+    return;
+  }
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
   forEachRow(outShape, [sa, sb], (off, o, inner, is) =>
@@ -262,7 +267,7 @@ export function unary(
       const hi = params.max ?? Infinity;
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        out[i] = v < lo ? lo : v > hi ? hi : v;
+        out[i] = v < lo ? lo : Math.min(v, hi);
       }
       return;
     }
