@@ -27,15 +27,17 @@ if (selected.length === 0) {
 }
 
 console.log(
-  `Lacuna benchmarks (${values.quick ? 'quick smoke run: sizes are tiny, figures mean nothing' : 'full'}); median of ${runs} runs after warm-up`,
+  `Lacuna benchmarks (${values.quick ? 'quick smoke run: sizes are tiny, figures mean nothing' : 'full'}); medians after warm-up`,
 );
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 const rows = selected.map((w) => {
-  const t = measure(w.lacuna, runs);
+  const n = values.runs === undefined && !values.quick && w.runs !== undefined ? w.runs : runs;
+  const t = measure(w.lacuna, n);
   const rate = w.work / (t.medianMs / 1000);
-  const peer = w.peer ? measure(w.peer.run, runs) : undefined;
+  const peer = w.peer ? measure(w.peer.run, n) : undefined;
   return {
     workload: w.title,
+    runs: n,
     'median ms': t.medianMs.toFixed(2),
     'min–max ms': `${t.minMs.toFixed(2)}–${t.maxMs.toFixed(2)}`,
     throughput: `${rate.toFixed(w.unit === 'samples' ? 0 : 2)} ${w.unit}/s`,
