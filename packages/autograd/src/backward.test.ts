@@ -124,6 +124,10 @@ describe('backward', () => {
       /gradOutput' is required for an output of shape \[3\]/,
     );
     expect(() => backward(noGrad(() => sum(w)))).toThrow(GradientError);
+    const labels = tensor([1, 2], { dtype: 'int32' });
+    expect(() => {
+      labels.requiresGrad = true;
+    }).toThrow(/requiresGrad: argument 'this' must be a float32 tensor to require gradients \(int32 values are not differentiable\)/);
   });
 
   it('takes a gradOutput for non-scalar outputs', () => {

@@ -1,5 +1,5 @@
 import { type DType, dtypeOfArray, type TypedArray } from './dtype.js';
-import { fmtShape, ShapeError } from './errors.js';
+import { DTypeError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import type { GradNode } from './record.js';
 import { type Shape, sizeOf } from './shape.js';
@@ -38,8 +38,7 @@ export class Tensor {
    * optimizers read and write it directly; user code should prefer {@link Tensor.data}.
    */
   readonly storage: TypedArray;
-  /** Whether gradients with respect to this tensor are wanted (set it on parameters). */
-  requiresGrad = false;
+  #requiresGrad = false;
   /** The gradient accumulated by `backward`, same shape as this tensor; null until then. */
   grad: Tensor | null = null;
   /** How an op produced this tensor, when it was recorded for autograd; null for leaves. */
@@ -76,6 +75,21 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = size;
+  }
+
+  /**
+   * Whether gradients with respect to this tensor are wanted (set it on parameters). Only float32
+   * tensors can require gradients: integer and bool values are not differentiable.
+   */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (value && this.dtype !== 'float32') {
+      throw new DTypeError('requiresGrad', 'this', `must be a float32 tensor to require gradients (${this.dtype} values are not differentiable)`);
+    }
+    this.#requiresGrad = value;
   }
 
   /** Number of dimensions. */
