@@ -127,7 +127,9 @@ describe('backward', () => {
     const labels = tensor([1, 2], { dtype: 'int32' });
     expect(() => {
       labels.requiresGrad = true;
-    }).toThrow(/requiresGrad: argument 'this' must be a float32 tensor to require gradients \(int32 values are not differentiable\)/);
+    }).toThrow(
+      /requiresGrad: argument 'this' must be a float32 tensor to require gradients \(int32 values are not differentiable\)/,
+    );
   });
 
   it('takes a gradOutput for non-scalar outputs', () => {

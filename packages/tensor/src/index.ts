@@ -73,6 +73,15 @@ export {
 export { gather, indexSelect } from './ops/gather.js';
 export { logSoftmax, softmax } from './ops/log-softmax.js';
 export { type MatmulOptions, matmul } from './ops/matmul.js';
+export {
+  type GaussianSaved,
+  gaussianDropout,
+  gaussianDropoutBackward,
+  gaussianNoise,
+  type MaskedAffineOptions,
+  maskedAffine,
+  maskedAffineBackward,
+} from './ops/noise.js';
 export { oneHot } from './ops/one-hot.js';
 export { pad } from './ops/pad.js';
 export { permute, transpose } from './ops/permute.js';

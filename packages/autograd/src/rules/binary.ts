@@ -18,28 +18,54 @@ import { type GradRule, sumToShape } from './rule.js';
 
 const inputs = (node: { inputs: readonly Tensor[] }) => node.inputs as [Tensor, Tensor];
 
+/** Each input's gradient, computed only for inputs that require one (constants such as masks get null). */
+const each = (a: Tensor, b: Tensor, da: () => Tensor, db: () => Tensor) => [
+  a.requiresGrad ? sumToShape(da(), a.shape) : null,
+  b.requiresGrad ? sumToShape(db(), b.shape) : null,
+];
+
 /** d(a+b) = (g, g) */
 export const addRule: GradRule = (g, node) => {
   const [a, b] = inputs(node);
-  return [sumToShape(g, a.shape), sumToShape(g, b.shape)];
+  return each(
+    a,
+    b,
+    () => g,
+    () => g,
+  );
 };
 
 /** d(a-b) = (g, -g) */
 export const subRule: GradRule = (g, node) => {
   const [a, b] = inputs(node);
-  return [sumToShape(g, a.shape), sumToShape(neg(g), b.shape)];
+  return each(
+    a,
+    b,
+    () => g,
+    () => neg(g),
+  );
 };
 
 /** d(a·b) = (g·b, g·a) */
 export const mulRule: GradRule = (g, node) => {
   const [a, b] = inputs(node);
-  return [sumToShape(mul(g, b), a.shape), sumToShape(mul(g, a), b.shape)];
+  return each(
+    a,
+    b,
+    () => mul(g, b),
+    () => mul(g, a),
+  );
 };
 
 /** d(a/b) = (g/b, -g·a/b²) */
 export const divRule: GradRule = (g, node) => {
   const [a, b] = inputs(node);
-  return [sumToShape(div(g, b), a.shape), sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape)];
+  return each(
+    a,
+    b,
+    () => div(g, b),
+    () => neg(div(mul(g, a), mul(b, b))),
+  );
 };
 
 /**

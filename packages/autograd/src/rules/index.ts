@@ -4,6 +4,7 @@ import { avgPool2dRule, conv2dRule, maxPool2dRule } from './conv.js';
 import { dropoutRule } from './dropout.js';
 import { logSoftmaxRule } from './log-softmax.js';
 import { matmulRule } from './matmul.js';
+import { gaussianDropoutRule, gaussianNoiseRule, maskedAffineRule } from './noise.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
 import type { GradRule } from './rule.js';
 import {
@@ -81,4 +82,7 @@ export const gradRules: Readonly<Record<string, GradRule>> = {
   maxPool2d: maxPool2dRule,
   avgPool2d: avgPool2dRule,
   dropout: dropoutRule,
+  gaussianDropout: gaussianDropoutRule,
+  gaussianNoise: gaussianNoiseRule,
+  maskedAffine: maskedAffineRule,
 };

@@ -11,11 +11,17 @@ import { type GradRule, sumToShape } from './rule.js';
 export const matmulRule: GradRule = (g, node) => {
   const [a, b] = node.inputs as [Tensor, Tensor];
   const { transA, transB } = node.saved as { transA: boolean; transB: boolean };
-  const da = transA
-    ? matmul(b, g, { transA: transB, transB: true }) // op(B)·dCᵀ
-    : matmul(g, b, { transB: !transB }); // dC·op(B)ᵀ
-  const db = transB
-    ? matmul(g, a, { transA: true, transB: transA }) // dCᵀ·op(A)
-    : matmul(a, g, { transA: !transA }); // op(A)ᵀ·dC
-  return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+  const da = () =>
+    transA
+      ? matmul(b, g, { transA: transB, transB: true }) // op(B)·dCᵀ
+      : matmul(g, b, { transB: !transB }); // dC·op(B)ᵀ
+  const db = () =>
+    transB
+      ? matmul(g, a, { transA: true, transB: transA }) // dCᵀ·op(A)
+      : matmul(a, g, { transA: !transA }); // op(A)ᵀ·dC
+  // The first layer's input needs no gradient: skipping it saves a third of that layer's backward.
+  return [
+    a.requiresGrad ? sumToShape(da(), a.shape) : null,
+    b.requiresGrad ? sumToShape(db(), b.shape) : null,
+  ];
 };

@@ -14,6 +14,8 @@ import {
   flatten,
   Generator,
   gather,
+  gaussianDropout,
+  gaussianNoise,
   gelu,
   greater,
   indexSelect,
@@ -22,6 +24,7 @@ import {
   log1p,
   logSoftmax,
   logsumexp,
+  maskedAffine,
   matmul,
   max,
   maximum,
@@ -236,6 +239,22 @@ describe('gradient rules pass gradcheck', () => {
     expectOk((t) => maxPool2d(t, 2), [x]);
     expectOk((t) => maxPool2d(t, 3, { stride: 1, padding: 1 }), [x]);
     expectOk((t) => avgPool2d(t, 3, { stride: 2, padding: 1 }), [input([1, 2, 5, 5])]);
+  });
+
+  it('noise ops: Gaussian dropout, Gaussian noise, masked affine with a broadcast mask', () => {
+    expectOk(
+      (x) => gaussianDropout(x, { p: 0.3, training: true, generator: new Generator(4) }),
+      [input([3, 4])],
+    );
+    expectOk(
+      (x) => gaussianNoise(x, { std: 0.5, training: true, generator: new Generator(4) }),
+      [input([3, 4])],
+    );
+    const mask = tensor([[[true], [false], [true]]]);
+    expectOk(
+      (x) => maskedAffine(x, mask, { scale: 1.5, shift: 0.2, fill: -0.3 }),
+      [input([2, 3, 4])],
+    );
   });
 
   it('reports the worst element when a gradient is wrong', () => {

@@ -176,6 +176,20 @@ export interface Backend {
   avgPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array): void;
   /** Spreads each pooled gradient evenly over its window (the adjoint of {@link Backend.avgPool2d}). */
   avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
+  /**
+   * `out[i] = m ? x[i]·scale + shift : fill` where m is `mask` (0/1 bytes) broadcast from
+   * `maskShape` to `shape`: the one kernel behind shared-mask, alpha and block dropout.
+   */
+  maskedAffine(
+    x: Float32Array,
+    shape: Shape,
+    mask: Uint8Array,
+    maskShape: Shape,
+    scale: number,
+    shift: number,
+    fill: number,
+    out: Float32Array,
+  ): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */

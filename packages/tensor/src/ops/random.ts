@@ -93,17 +93,18 @@ export function normal(
 }
 
 /**
- * Bernoulli samples: 1 with probability `p`, else 0, as float32.
+ * Bernoulli samples: 1 with probability `p`, else 0, as float32 (or as a bool mask with
+ * `dtype: 'bool'`, one byte per element).
  *
  * @param shape - Output shape.
- * @param options - `generator` and `p` in [0, 1].
+ * @param options - `generator`, `p` in [0, 1], `dtype` ('float32' or 'bool').
  * @example
  * ```ts
  * import { Generator, bernoulli } from '@lacuna/tensor';
  * bernoulli([10], { generator: new Generator(1), p: 0.3 });
  * ```
  */
-export function bernoulli(shape: Shape, options: RandomOptions & { p: number }): Tensor {
+export function bernoulli(shape: Shape, options: RandomOptions & { p: number; dtype?: 'float32' | 'bool' }): Tensor {
   checkShape('bernoulli', 'shape', shape);
   const g = checkGenerator('bernoulli', options);
   const p = checkFinite('bernoulli', 'p', options.p);
@@ -111,6 +112,11 @@ export function bernoulli(shape: Shape, options: RandomOptions & { p: number }):
     throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
   const out = new Float32Array(sizeOf(shape)).fill(1);
   // The dropout kernel keeps each element with probability p: applied to ones, that is Bernoulli(p).
+  if (options.dtype === 'bool') {
+    const mask = new Uint8Array(out.length);
+    getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out, mask);
+    return new Tensor(mask, shape, 'bool');
+  }
   getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out);
   return new Tensor(out, shape, 'float32');
 }

@@ -275,3 +275,21 @@ export function unary(
 }
 
 export { SELU_ALPHA, SELU_LAMBDA };
+
+export function maskedAffine(
+  x: Float32Array,
+  shape: Shape,
+  mask: Uint8Array,
+  maskShape: Shape,
+  scale: number,
+  shift: number,
+  fill: number,
+  out: Float32Array,
+): void {
+  const strides = [broadcastStrides(shape, shape), broadcastStrides(maskShape, shape)];
+  forEachRow(shape, strides, (off, o, inner, is) => {
+    let px = off[0]!;
+    let pm = off[1]!;
+    for (let j = 0; j < inner; j++, px += is[0]!, pm += is[1]!) out[o + j] = mask[pm] ? x[px]! * scale + shift : fill;
+  });
+}

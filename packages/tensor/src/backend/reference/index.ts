@@ -8,7 +8,7 @@ import {
   maxPool2dBackward,
 } from './conv.js';
 import { copyStrided } from './copy.js';
-import { binary, unary, where } from './elementwise.js';
+import { binary, maskedAffine, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { dropout, normal, uniform } from './random.js';
 import { argReduce, logSoftmax, reduce } from './reduce.js';
@@ -40,6 +40,7 @@ export const referenceBackend: Backend = {
   maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  maskedAffine,
   uniform,
   normal,
   dropout,
