@@ -1,12 +1,26 @@
-import { zeroGrad } from '@lacuna/autograd';
-import { LacunaError, type Tensor } from '@lacuna/tensor';
+import { noGrad, zeroGrad } from '@lacuna/autograd';
+import { DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+
+/** Per-call mode override for {@link Module.call}. */
+export interface CallOptions {
+  /** Run this call in training (true) or inference (false) mode, whatever the modules' own mode. */
+  training?: boolean;
+}
+
+/** Options of {@link Module.loadStateDict}. */
+export interface LoadStateDictOptions {
+  /** Require exactly the module's names (default true); when false, missing and extra entries are skipped. */
+  strict?: boolean;
+}
 
 /**
- * Base class of every layer and model: owns named parameters and child modules, and a training
- * mode that `train()` / `eval()` set recursively (no global flag).
+ * Base class of every layer and model: owns named parameters, buffers (non-trained state such as
+ * batch-norm running statistics) and child modules, and a training mode that `train()` / `eval()`
+ * set recursively (no global flag).
  *
- * Subclasses register parameters with {@link Module.registerParameter} and children with
- * {@link Module.registerModule} in their constructor, and implement `forward`.
+ * Subclasses register parameters with {@link Module.registerParameter}, buffers with
+ * {@link Module.registerBuffer} and children with {@link Module.registerModule} in their
+ * constructor, and implement `forward`.
  *
  * @example
  * ```ts
@@ -26,15 +40,25 @@ import { LacunaError, type Tensor } from '@lacuna/tensor';
  */
 export abstract class Module {
   #training = true;
+  #mcDropout = false;
   readonly #parameters = new Map<string, Tensor>();
+  readonly #buffers = new Map<string, Tensor>();
   readonly #children = new Map<string, Module>();
 
   /** Computes the module's output. */
   abstract forward(x: Tensor): Tensor;
 
-  /** Whether the module is in training mode (dropout active). New modules start in training mode. */
+  /** Whether the module is in training mode. New modules start in training mode. */
   get training(): boolean {
     return this.#training;
+  }
+
+  /**
+   * Whether dropout-family layers stay active at inference (MC dropout), set by
+   * {@link Module.mcDropout}. Other layers (batch norm) ignore it.
+   */
+  get mcDropoutEnabled(): boolean {
+    return this.#mcDropout;
   }
 
   /**
@@ -55,9 +79,57 @@ export abstract class Module {
   }
 
   /**
+   * Turns the dropout-family layers on (or off) at inference for Monte Carlo dropout (Gal &
+   * Ghahramani 2016), recursively, leaving `training` untouched: batch norm keeps using its
+   * running statistics.
+   *
+   * @example
+   * ```ts
+   * import { Dropout, Linear, Sequential } from '@lacuna/layers';
+   * import { Generator } from '@lacuna/tensor';
+   * const g = new Generator(0);
+   * const net = new Sequential(new Linear(2, 2, { generator: g }), new Dropout(0.5, { generator: g }));
+   * net.eval().mcDropout(true); // dropout samples, everything else infers
+   * ```
+   */
+  mcDropout(enabled = true): this {
+    this.#mcDropout = enabled;
+    for (const child of this.#children.values()) child.mcDropout(enabled);
+    return this;
+  }
+
+  /**
+   * `forward(x)` with an optional per-call mode: `{ training: false }` runs one inference pass
+   * on a model in training mode (or the reverse) and restores every module's mode afterwards,
+   * even if forward throws.
+   *
+   * @example
+   * ```ts
+   * import { Dropout } from '@lacuna/layers';
+   * import { Generator, ones } from '@lacuna/tensor';
+   * const drop = new Dropout(0.5, { generator: new Generator(0) }); // training mode
+   * drop.call(ones([4]), { training: false }); // identity, and drop.training is still true
+   * ```
+   */
+  call(x: Tensor, options: CallOptions = {}): Tensor {
+    if (options.training === undefined) return this.forward(x);
+    const saved = this.#modes();
+    this.train(options.training);
+    try {
+      return this.forward(x);
+    } finally {
+      for (const [m, mode] of saved) m.#training = mode;
+    }
+  }
+
+  #modes(): [Module, boolean][] {
+    return [[this, this.#training], ...[...this.#children.values()].flatMap((c) => c.#modes())];
+  }
+
+  /**
    * Registers a trainable tensor under `name` (marking it `requiresGrad`) and returns it.
    *
-   * @param name - A plain identifier, unique among this module's parameters and children.
+   * @param name - A plain identifier, unique among this module's parameters, buffers and children.
    * @param value - A float32 tensor.
    */
   protected registerParameter(name: string, value: Tensor): Tensor {
@@ -68,9 +140,22 @@ export abstract class Module {
   }
 
   /**
+   * Registers non-trained state (e.g. running statistics) under `name`: saved in the state dict,
+   * not returned by {@link Module.parameters}.
+   *
+   * @param name - A plain identifier, unique within this module.
+   * @param value - The buffer's initial value; update it in place (its `storage`).
+   */
+  protected registerBuffer(name: string, value: Tensor): Tensor {
+    this.#checkName(name);
+    this.#buffers.set(name, value);
+    return value;
+  }
+
+  /**
    * Registers a child module under `name` and returns it.
    *
-   * @param name - A plain identifier, unique among this module's parameters and children.
+   * @param name - A plain identifier, unique within this module.
    * @param module - The child.
    */
   protected registerModule<M extends Module>(name: string, module: M): M {
@@ -79,6 +164,7 @@ export abstract class Module {
       throw new LacunaError(this.constructor.name, name, `must be a Module, got ${typeof module}`);
     }
     module.train(this.#training);
+    module.mcDropout(this.#mcDropout);
     this.#children.set(name, module);
     return module;
   }
@@ -86,6 +172,15 @@ export abstract class Module {
   /** Child modules with their names, in registration order. */
   namedChildren(): [string, Module][] {
     return [...this.#children];
+  }
+
+  /** This module and every descendant, with dotted names ('' for this one), depth first. */
+  namedModules(): [string, Module][] {
+    const out: [string, Module][] = [['', this]];
+    for (const [name, child] of this.#children) {
+      for (const [sub, m] of child.namedModules()) out.push([sub ? `${name}.${sub}` : name, m]);
+    }
+    return out;
   }
 
   /**
@@ -99,16 +194,68 @@ export abstract class Module {
    * ```
    */
   namedParameters(): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.#parameters];
-    for (const [name, child] of this.#children) {
-      for (const [sub, t] of child.namedParameters()) out.push([`${name}.${sub}`, t]);
-    }
-    return out;
+    return this.#collect((m) => m.#parameters);
+  }
+
+  /** Every buffer of this module and its descendants, with dotted names. */
+  namedBuffers(): [string, Tensor][] {
+    return this.#collect((m) => m.#buffers);
   }
 
   /** Every parameter of this module and its descendants, in {@link Module.namedParameters} order. */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
+  }
+
+  #collect(pick: (m: Module) => Map<string, Tensor>): [string, Tensor][] {
+    return this.namedModules().flatMap(([prefix, m]) =>
+      [...pick(m)].map(([name, t]): [string, Tensor] => [prefix ? `${prefix}.${name}` : name, t]),
+    );
+  }
+
+  /**
+   * Parameters and buffers by dotted name (the tensors themselves, not copies), in a stable
+   * order: what a checkpoint saves.
+   */
+  stateDict(): Map<string, Tensor> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies values into this module's parameters and buffers. Names, shapes and dtypes must match
+   * exactly; every mismatch is reported at once, and nothing is written unless all entries fit.
+   *
+   * @param state - Tensors by dotted name, e.g. from {@link Module.stateDict} or a checkpoint.
+   * @param options - `strict` (default true): missing or unexpected names are errors.
+   */
+  loadStateDict(state: ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): void {
+    const own = this.stateDict();
+    const strict = options.strict ?? true;
+    const problems: string[] = [];
+    if (strict) {
+      const missing = [...own.keys()].filter((k) => !state.has(k));
+      const unexpected = [...state.keys()].filter((k) => !own.has(k));
+      if (missing.length) problems.push(`missing ${missing.join(', ')}`);
+      if (unexpected.length) problems.push(`unexpected ${unexpected.join(', ')}`);
+    }
+    for (const [name, target] of own) {
+      const source = state.get(name);
+      if (!source) continue;
+      if (source.dtype !== target.dtype) problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
+      else if (source.shape.join() !== target.shape.join()) {
+        problems.push(`'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`);
+      }
+    }
+    if (problems.length) {
+      const error = problems.some((p) => p.includes('dtype')) ? DTypeError : ShapeError;
+      throw new error('loadStateDict', 'state', `does not fit ${this.constructor.name}: ${problems.join('; ')}`);
+    }
+    noGrad(() => {
+      for (const [name, target] of own) {
+        const source = state.get(name);
+        if (source) target.storage.set(source.storage);
+      }
+    });
   }
 
   /** Clears `.grad` of every parameter (PyTorch's `model.zero_grad()`). */
@@ -118,13 +265,9 @@ export abstract class Module {
 
   #checkName(name: string): void {
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      throw new LacunaError(
-        this.constructor.name,
-        'name',
-        `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`,
-      );
+      throw new LacunaError(this.constructor.name, 'name', `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`);
     }
-    if (this.#parameters.has(name) || this.#children.has(name)) {
+    if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
       throw new LacunaError(this.constructor.name, 'name', `'${name}' is already registered`);
     }
   }

@@ -21,7 +21,23 @@ export class LacunaError extends Error {
     this.name = new.target.name;
     this.op = op;
     this.argument = argument;
+    brand(this);
   }
+
+  /**
+   * `e instanceof LacunaError` holds for every Lacuna error, including {@link ArgumentRangeError},
+   * which extends the built-in RangeError instead. Subclasses keep the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== LacunaError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+const BRAND = Symbol.for('lacuna.error');
+
+function brand(error: Error): void {
+  Object.defineProperty(error, BRAND, { value: true });
 }
 
 /**
@@ -49,7 +65,9 @@ export class DTypeError extends LacunaError {}
 /**
  * A scalar argument outside its allowed range or not finite, e.g. dropout `p = 1.5` or NaN.
  *
- * Named `ArgumentRangeError` so that it does not shadow the built-in `RangeError`.
+ * It extends the built-in `RangeError` (so `e instanceof RangeError` holds) and is also a
+ * {@link LacunaError}, with `op` and `argument`. Named `ArgumentRangeError` so that it does not
+ * shadow `RangeError`.
  *
  * @example
  * ```ts
@@ -59,7 +77,20 @@ export class DTypeError extends LacunaError {}
  * catch (e) { console.log(e instanceof ArgumentRangeError); }
  * ```
  */
-export class ArgumentRangeError extends LacunaError {}
+export class ArgumentRangeError extends RangeError {
+  /** The op that rejected its input. */
+  readonly op: string;
+  /** The argument at fault. */
+  readonly argument: string;
+
+  constructor(op: string, argument: string, detail: string) {
+    super(`${op}: argument '${argument}' ${detail}`);
+    this.name = 'ArgumentRangeError';
+    this.op = op;
+    this.argument = argument;
+    brand(this);
+  }
+}
 
 /** Formats a shape the way error messages print it: `[2,3]`. @internal */
 export function fmtShape(shape: readonly number[]): string {

@@ -114,3 +114,20 @@ describe('creation functions', () => {
     ]);
   });
 });
+
+describe('error classes', () => {
+  it('ArgumentRangeError is a RangeError and a LacunaError; the others keep exact instanceof', async () => {
+    const { ArgumentRangeError, DTypeError, LacunaError, ShapeError } = await import('../errors.js');
+    const range = new ArgumentRangeError('op', 'p', 'bad');
+    expect(range).toBeInstanceOf(RangeError);
+    expect(range).toBeInstanceOf(LacunaError);
+    expect(range).toBeInstanceOf(ArgumentRangeError);
+    expect(range).not.toBeInstanceOf(ShapeError);
+    const shape = new ShapeError('op', 'x', 'bad');
+    expect(shape).toBeInstanceOf(LacunaError);
+    expect(shape).not.toBeInstanceOf(DTypeError);
+    expect(new Error('x')).not.toBeInstanceOf(LacunaError);
+    expect(range.message).toBe("op: argument 'p' bad");
+    expect(range.name).toBe('ArgumentRangeError');
+  });
+});
