@@ -1,8 +1,32 @@
 /**
- * `@lacuna/layers`: modules with train/eval modes, layers, losses, initialisers and dropout.
+ * `@lacuna/layers`: modules with train/eval modes, layers, losses, initialisers, safetensors
+ * checkpoints, and the whole dropout family with Monte Carlo dropout. Browser-safe; file
+ * checkpoints live in `@lacuna/layers/node`.
  *
  * @packageDocumentation
  */
+export {
+  parseSafetensors,
+  type Safetensors,
+  SafetensorsError,
+  serializeSafetensors,
+} from './checkpoint/safetensors.js';
+export { AlphaDropout, alphaDropoutCoefficients, FeatureAlphaDropout } from './dropout/alpha.js';
+export { DropoutLayer, type DropoutLayerOptions } from './dropout/base.js';
+export { DropBlock2d } from './dropout/drop-block.js';
+export { DropConnectLinear, type DropConnectOptions } from './dropout/drop-connect.js';
+export { DropPath, type DropPathOptions } from './dropout/drop-path.js';
+export {
+  Dropout,
+  Dropout1d,
+  Dropout2d,
+  Dropout3d,
+  type DropoutOptions,
+} from './dropout/dropout.js';
+export { GaussianDropout, GaussianNoise } from './dropout/gaussian.js';
+export { LockedDropout } from './dropout/locked.js';
+export { type McPrediction, type McPredictOptions, mcPredict } from './dropout/mc.js';
+export { type NoiseShape, sharedMaskDropout } from './dropout/noise-shape.js';
 export {
   constant,
   type Fans,
@@ -13,10 +37,20 @@ export {
   heUniform,
   lecunNormal,
 } from './init/initializers.js';
-export { crossEntropy } from './losses/cross-entropy.js';
+export {
+  binaryCrossEntropyWithLogits,
+  type CrossEntropyOptions,
+  crossEntropy,
+  nllLoss,
+} from './losses/classification.js';
 export { mseLoss } from './losses/mse.js';
-export { Module } from './module.js';
-export { ReLU, Sigmoid, Tanh } from './modules/activations.js';
-export { Dropout, type DropoutModuleOptions } from './modules/dropout.js';
+export type { Reduction } from './losses/reduction.js';
+export { type CallOptions, type LoadStateDictOptions, Module } from './module.js';
+export { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softmax, Tanh } from './modules/activations.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './modules/batch-norm.js';
+export { Conv2d, type Conv2dLayerOptions } from './modules/conv.js';
 export { Linear, type LinearOptions } from './modules/linear.js';
+export { AvgPool2d, Flatten, MaxPool2d } from './modules/pool.js';
+export { Residual, type ResidualOptions } from './modules/residual.js';
 export { Sequential } from './modules/sequential.js';
+export { type Summary, type SummaryRow, summary } from './summary.js';

@@ -10,10 +10,10 @@ import {
   uniform,
 } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
-import { crossEntropy } from './losses/cross-entropy.js';
+import { Dropout } from './dropout/dropout.js';
+import { crossEntropy } from './losses/classification.js';
 import { mseLoss } from './losses/mse.js';
 import { ReLU } from './modules/activations.js';
-import { Dropout } from './modules/dropout.js';
 import { Linear } from './modules/linear.js';
 import { Sequential } from './modules/sequential.js';
 

@@ -241,14 +241,21 @@ export abstract class Module {
     for (const [name, target] of own) {
       const source = state.get(name);
       if (!source) continue;
-      if (source.dtype !== target.dtype) problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
+      if (source.dtype !== target.dtype)
+        problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
       else if (source.shape.join() !== target.shape.join()) {
-        problems.push(`'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`);
+        problems.push(
+          `'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`,
+        );
       }
     }
     if (problems.length) {
       const error = problems.some((p) => p.includes('dtype')) ? DTypeError : ShapeError;
-      throw new error('loadStateDict', 'state', `does not fit ${this.constructor.name}: ${problems.join('; ')}`);
+      throw new error(
+        'loadStateDict',
+        'state',
+        `does not fit ${this.constructor.name}: ${problems.join('; ')}`,
+      );
     }
     noGrad(() => {
       for (const [name, target] of own) {
@@ -265,7 +272,11 @@ export abstract class Module {
 
   #checkName(name: string): void {
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      throw new LacunaError(this.constructor.name, 'name', `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`);
+      throw new LacunaError(
+        this.constructor.name,
+        'name',
+        `must be a non-empty identifier of letters, digits and _, got ${JSON.stringify(name)}`,
+      );
     }
     if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
       throw new LacunaError(this.constructor.name, 'name', `'${name}' is already registered`);

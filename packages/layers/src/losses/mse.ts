@@ -1,4 +1,5 @@
-import { mean, mul, ShapeError, sub, type Tensor } from '@lacuna/tensor';
+import { mul, ShapeError, sub, type Tensor } from '@lacuna/tensor';
+import { type Reduction, reduce } from './reduction.js';
 
 /**
  * Mean squared error `L = (1/n) Σ (predᵢ - targetᵢ)²` over all elements.
@@ -12,7 +13,11 @@ import { mean, mul, ShapeError, sub, type Tensor } from '@lacuna/tensor';
  * mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
  * ```
  */
-export function mseLoss(pred: Tensor, target: Tensor): Tensor {
+export function mseLoss(
+  pred: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction } = {},
+): Tensor {
   if (pred.shape.join() !== target.shape.join()) {
     throw new ShapeError(
       'mseLoss',
@@ -21,5 +26,5 @@ export function mseLoss(pred: Tensor, target: Tensor): Tensor {
     );
   }
   const d = sub(pred, target);
-  return mean(mul(d, d));
+  return reduce('mseLoss', mul(d, d), options.reduction);
 }

@@ -1,0 +1,101 @@
+import { bernoulli, type Generator, maskedAffine, ShapeError, type Tensor } from '@lacuna/tensor';
+import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
+
+/** SELU's negative saturation value, -λα. */
+const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772;
+
+/**
+ * The affine coefficients of alpha dropout: dropped units are set to α' = -λα ≈ -1.7581, then
+ * `y = a·(x·m + α'(1-m)) + b`, with `a = ((1-p)(1 + p·α'²))^(-1/2)` and `b = -a·α'·p`, which keep
+ * a zero-mean, unit-variance input at zero mean and unit variance.
+ */
+export function alphaDropoutCoefficients(p: number): { a: number; b: number; alphaPrime: number } {
+  const a = 1 / Math.sqrt((1 - p) * (1 + p * ALPHA_PRIME * ALPHA_PRIME));
+  return { a, b: -a * ALPHA_PRIME * p, alphaPrime: ALPHA_PRIME };
+}
+
+function alphaDropout(
+  x: Tensor,
+  p: number,
+  noiseShape: number[],
+  active: boolean,
+  generator: Generator,
+): Tensor {
+  if (!active || p === 0) return x;
+  const { a, b, alphaPrime } = alphaDropoutCoefficients(p);
+  const mask = bernoulli(noiseShape, { p: 1 - p, generator, dtype: 'bool' });
+  return maskedAffine(x, mask, { scale: a, shift: b, fill: a * alphaPrime + b });
+}
+
+/**
+ * Alpha dropout for self-normalising (SELU) networks (Klambauer et al. 2017, "Self-Normalizing
+ * Neural Networks"): dropped units go to SELU's saturation value α' ≈ -1.7581 instead of 0, then
+ * an affine map restores the input's mean and variance:
+ * `y = a·(x·m + α'(1-m)) + b`, `a = ((1-p)(1+p·α'²))^(-1/2)`, `b = -a·α'·p`. Identity at inference.
+ *
+ * Shapes: any; one mask value per element.
+ *
+ * @example
+ * ```ts
+ * import { AlphaDropout } from '@lacuna/layers';
+ * import { Generator, normal } from '@lacuna/tensor';
+ * const g = new Generator(0);
+ * new AlphaDropout(0.1, { generator: g }).forward(normal([64, 32], { generator: g })); // mean ≈ 0, variance ≈ 1
+ * ```
+ */
+export class AlphaDropout extends DropoutLayer {
+  /** Drop probability in [0, 1). */
+  readonly p: number;
+
+  /** @param p - Drop probability in [0, 1). */
+  constructor(p: number, options: DropoutLayerOptions) {
+    super('AlphaDropout', options);
+    this.p = checkP('AlphaDropout', p);
+  }
+
+  /** Alpha-drops elements when active. */
+  forward(x: Tensor): Tensor {
+    return alphaDropout(x, this.p, [...x.shape], this.active, this.generator());
+  }
+}
+
+/**
+ * Feature alpha dropout: {@link AlphaDropout} with one mask value per (sample, channel) of
+ * [N, C, ...] input, for SELU convolutional nets.
+ *
+ * @example
+ * ```ts
+ * import { FeatureAlphaDropout } from '@lacuna/layers';
+ * import { Generator, normal } from '@lacuna/tensor';
+ * const g = new Generator(0);
+ * new FeatureAlphaDropout(0.2, { generator: g }).forward(normal([2, 8, 4, 4], { generator: g }));
+ * ```
+ */
+export class FeatureAlphaDropout extends DropoutLayer {
+  /** Probability of dropping a channel. */
+  readonly p: number;
+
+  /** @param p - Drop probability in [0, 1). */
+  constructor(p: number, options: DropoutLayerOptions) {
+    super('FeatureAlphaDropout', options);
+    this.p = checkP('FeatureAlphaDropout', p);
+  }
+
+  /** Alpha-drops whole channels when active. */
+  forward(x: Tensor): Tensor {
+    if (x.rank < 3) {
+      throw new ShapeError(
+        'FeatureAlphaDropout',
+        'x',
+        `must have shape [N, C, ...] with at least one feature axis, got [${x.shape.join(',')}]`,
+      );
+    }
+    return alphaDropout(
+      x,
+      this.p,
+      x.shape.map((d, i) => (i < 2 ? d : 1)),
+      this.active,
+      this.generator(),
+    );
+  }
+}

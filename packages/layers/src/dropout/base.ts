@@ -1,0 +1,94 @@
+import { ArgumentRangeError, Generator, type GeneratorState, LacunaError } from '@lacuna/tensor';
+import { Module } from '../module.js';
+
+/** Options every dropout-family layer takes. */
+export interface DropoutLayerOptions {
+  /** The stream masks are drawn from; each training call draws fresh ones. */
+  generator: Generator;
+}
+
+/** Checks a drop probability: a RangeError outside [0, 1) (or [0, 1] where allowed), NaN included. @internal */
+export function checkP(op: string, p: unknown, allowOne = false): number {
+  const ok = typeof p === 'number' && p >= 0 && (allowOne ? p <= 1 : p < 1);
+  if (!ok) {
+    throw new ArgumentRangeError(
+      op,
+      'p',
+      `is the drop probability and must lie in [0, ${allowOne ? '1]' : '1)'}, got ${String(p)}`,
+    );
+  }
+  return p as number;
+}
+
+/**
+ * Base class of the dropout family. It holds the generator, decides when the layer is active
+ * (training mode, or MC dropout at inference), and offers a frozen mask on request.
+ *
+ * Active when `training` or `mcDropoutEnabled`. Frozen ({@link DropoutLayer.freezeMask}): every
+ * call reuses the randomness drawn at freeze time, so the mask stays fixed (for gradcheck,
+ * debugging, or variational inference that wants one mask per sequence of calls) until
+ * {@link DropoutLayer.unfreezeMask}.
+ */
+export abstract class DropoutLayer extends Module {
+  #generator: Generator;
+  #frozen: GeneratorState | null = null;
+  #override: Generator | null = null;
+
+  /**
+   * @param op - Class name for error messages.
+   * @param options - `generator`.
+   */
+  protected constructor(op: string, options: DropoutLayerOptions) {
+    super();
+    if (!(options?.generator instanceof Generator)) {
+      throw new LacunaError(
+        op,
+        'generator',
+        'must be a Generator (e.g. new Generator(seed) or parent.fork())',
+      );
+    }
+    this.#generator = options.generator;
+  }
+
+  /** Whether this layer perturbs its input on the next call. */
+  get active(): boolean {
+    return this.training || this.mcDropoutEnabled;
+  }
+
+  /** Whether the mask is frozen. */
+  get frozen(): boolean {
+    return this.#frozen !== null;
+  }
+
+  /** Fixes the mask: every later call reuses the randomness drawn now (until {@link DropoutLayer.unfreezeMask}). */
+  freezeMask(): this {
+    this.#frozen = this.#generator.getState();
+    this.#generator.nextKey(); // later unfrozen draws do not repeat the frozen mask
+    return this;
+  }
+
+  /** Back to a fresh mask on every call. */
+  unfreezeMask(): this {
+    this.#frozen = null;
+    return this;
+  }
+
+  /**
+   * Draws from `generator` instead of the layer's own stream until called with null (used by
+   * `mcPredict` to make Monte Carlo passes reproducible on their own).
+   */
+  useGenerator(generator: Generator | null): this {
+    this.#override = generator;
+    return this;
+  }
+
+  /** The generator this call draws from. */
+  protected generator(): Generator {
+    if (this.#frozen) {
+      const g = new Generator(0);
+      g.setState(this.#frozen);
+      return g;
+    }
+    return this.#override ?? this.#generator;
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  ArgumentRangeError,
+  add,
+  dropout,
+  matmul,
+  ShapeError,
+  type Tensor,
+  uniform,
+} from '@lacuna/tensor';
+import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
+
+/** Options of {@link DropConnectLinear}. */
+export interface DropConnectOptions extends DropoutLayerOptions {
+  /** Add a learned bias (default true). The bias is not dropped. */
+  bias?: boolean;
+}
+
+/**
+ * A fully connected layer with DropConnect (Wan et al. 2013, "Regularization of Neural Networks
+ * using DropConnect"): in training, each *weight* is dropped with probability p for the batch,
+ * `y = x·(M⊙W)ᵀ/(1-p) + b`, M ~ Bernoulli(1-p) per weight; at inference the expected weights W are
+ * used (the inverted-scaling counterpart of the paper's Gaussian moment matching).
+ *
+ * Shapes: x [N, inFeatures] → y [N, outFeatures]; W [outFeatures, inFeatures]. The generator
+ * initialises W and b (like Linear) and then draws the masks.
+ *
+ * @example
+ * ```ts
+ * import { DropConnectLinear } from '@lacuna/layers';
+ * import { Generator, ones } from '@lacuna/tensor';
+ * const fc = new DropConnectLinear(16, 4, 0.5, { generator: new Generator(0) });
+ * fc.forward(ones([8, 16])).shape; // [8, 4]
+ * ```
+ */
+export class DropConnectLinear extends DropoutLayer {
+  /** Probability of dropping each weight. */
+  readonly p: number;
+  /** Weight, [outFeatures, inFeatures]. */
+  readonly weight: Tensor;
+  /** Bias, [outFeatures], or null. */
+  readonly bias: Tensor | null;
+  /** Input size. */
+  readonly inFeatures: number;
+
+  /**
+   * @param inFeatures - Input size.
+   * @param outFeatures - Output size.
+   * @param p - Probability of dropping each weight, in [0, 1).
+   * @param options - `generator`, `bias`.
+   */
+  constructor(inFeatures: number, outFeatures: number, p: number, options: DropConnectOptions) {
+    super('DropConnectLinear', options);
+    for (const [name, n] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(n) || n < 1)
+        throw new ArgumentRangeError(
+          'DropConnectLinear',
+          name,
+          `must be a positive integer, got ${n}`,
+        );
+    }
+    this.p = checkP('DropConnectLinear', p);
+    this.inFeatures = inFeatures;
+    const bound = 1 / Math.sqrt(inFeatures);
+    const init = (shape: number[]) =>
+      uniform(shape, { generator: options.generator, low: -bound, high: bound });
+    this.weight = this.registerParameter('weight', init([outFeatures, inFeatures]));
+    this.bias = options.bias === false ? null : this.registerParameter('bias', init([outFeatures]));
+  }
+
+  /** `x·(M⊙W)ᵀ/(1-p) + b` when active, `x·Wᵀ + b` otherwise. */
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) {
+      throw new ShapeError(
+        'DropConnectLinear.forward',
+        'x',
+        `must have shape [N, ${this.inFeatures}], got [${x.shape.join(',')}]`,
+      );
+    }
+    const w = dropout(this.weight, {
+      p: this.p,
+      training: this.active,
+      generator: this.generator(),
+    });
+    const y = matmul(x, w, { transB: true });
+    return this.bias ? add(y, this.bias) : y;
+  }
+}

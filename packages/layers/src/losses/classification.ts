@@ -1,0 +1,166 @@
+import {
+  ArgumentRangeError,
+  abs,
+  add,
+  DTypeError,
+  logSoftmax,
+  mul,
+  neg,
+  oneHot,
+  relu,
+  ShapeError,
+  softplus,
+  sub,
+  sum,
+  type Tensor,
+} from '@lacuna/tensor';
+import { type Reduction, reduce } from './reduction.js';
+
+/** Options of {@link crossEntropy}. */
+export interface CrossEntropyOptions {
+  /** ε in [0, 1): the target becomes (1-ε)·onehot + ε/C (Szegedy et al. 2016). Default 0. */
+  labelSmoothing?: number;
+  /** 'mean' (default), 'sum' or 'none'. */
+  reduction?: Reduction;
+}
+
+function checkLogits(op: string, logits: Tensor): [number, number] {
+  if (logits.rank !== 2 || logits.dtype !== 'float32') {
+    throw new ShapeError(
+      op,
+      'logits',
+      `must be float32 with shape [N, C], got ${logits.dtype} [${logits.shape.join(',')}]`,
+    );
+  }
+  return logits.shape as unknown as [number, number];
+}
+
+/** Integer labels [N] or target distributions [N, C], as a float [N, C] target. */
+function targetsOf(op: string, targets: Tensor, n: number, c: number): Tensor {
+  if (targets.dtype === 'int32') {
+    if (targets.rank !== 1 || targets.shape[0] !== n) {
+      throw new ShapeError(
+        op,
+        'targets',
+        `as class indices must have shape [${n}], got [${targets.shape.join(',')}]`,
+      );
+    }
+    return oneHot(targets, c);
+  }
+  if (targets.dtype !== 'float32')
+    throw new DTypeError(
+      op,
+      'targets',
+      `must be int32 class indices or float32 probabilities, got ${targets.dtype}`,
+    );
+  if (targets.rank !== 2 || targets.shape[0] !== n || targets.shape[1] !== c) {
+    throw new ShapeError(
+      op,
+      'targets',
+      `as probabilities must have shape [${n}, ${c}], got [${targets.shape.join(',')}]`,
+    );
+  }
+  return targets;
+}
+
+/**
+ * Cross-entropy of targets under softmax(logits): `L = -(1/N) Σᵢ Σ_c tᵢ꜀ · log softmax(zᵢ)꜀`,
+ * computed through logSoftmax so it is stable for large logits.
+ *
+ * Targets are int32 class indices [N] (t one-hot) or float32 probabilities [N, C] (e.g. one-hot or
+ * soft labels). With label smoothing ε the target becomes (1-ε)·t + ε/C.
+ *
+ * @param logits - float32 [N, C] unnormalised scores.
+ * @param targets - int32 [N] or float32 [N, C].
+ * @param options - `labelSmoothing`, `reduction`.
+ * @example
+ * ```ts
+ * import { crossEntropy } from '@lacuna/layers';
+ * import { tensor } from '@lacuna/tensor';
+ * crossEntropy(tensor([[2, 0], [0, 2]]), tensor([0, 1], { dtype: 'int32' })).item(); // ≈ 0.127
+ * ```
+ */
+export function crossEntropy(
+  logits: Tensor,
+  targets: Tensor,
+  options: CrossEntropyOptions = {},
+): Tensor {
+  const [n, c] = checkLogits('crossEntropy', logits);
+  const eps = options.labelSmoothing ?? 0;
+  if (typeof eps !== 'number' || !(eps >= 0 && eps < 1)) {
+    throw new ArgumentRangeError(
+      'crossEntropy',
+      'labelSmoothing',
+      `must lie in [0, 1), got ${eps}`,
+    );
+  }
+  let t = targetsOf('crossEntropy', targets, n, c);
+  if (eps > 0) t = add(mul(t, 1 - eps), eps / c);
+  const perExample = neg(sum(mul(logSoftmax(logits, 1), t), { axis: 1 }));
+  return reduce('crossEntropy', perExample, options.reduction);
+}
+
+/**
+ * Negative log-likelihood of class indices under log-probabilities:
+ * `L = -(1/N) Σᵢ logpᵢ[yᵢ]` (pair with a model ending in logSoftmax).
+ *
+ * @param logProbs - float32 [N, C] log-probabilities.
+ * @param labels - int32 [N] class indices.
+ * @example
+ * ```ts
+ * import { nllLoss } from '@lacuna/layers';
+ * import { logSoftmax, tensor } from '@lacuna/tensor';
+ * nllLoss(logSoftmax(tensor([[2, 0]])), tensor([0], { dtype: 'int32' })).item(); // ≈ 0.127
+ * ```
+ */
+export function nllLoss(
+  logProbs: Tensor,
+  labels: Tensor,
+  options: { reduction?: Reduction } = {},
+): Tensor {
+  const [n, c] = checkLogits('nllLoss', logProbs);
+  if (labels.dtype !== 'int32')
+    throw new DTypeError(
+      'nllLoss',
+      'labels',
+      `must have dtype int32 (class indices), got ${labels.dtype}`,
+    );
+  const perExample = neg(sum(mul(logProbs, targetsOf('nllLoss', labels, n, c)), { axis: 1 }));
+  return reduce('nllLoss', perExample, options.reduction);
+}
+
+/**
+ * Binary cross-entropy on logits, stable for any logit:
+ * `L = mean(max(z, 0) - z·y + log(1 + e^-|z|))`, equal to -[y·log σ(z) + (1-y)·log(1-σ(z))].
+ *
+ * @param logits - float32, any shape.
+ * @param targets - float32 in [0, 1], the same shape.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithLogits } from '@lacuna/layers';
+ * import { tensor } from '@lacuna/tensor';
+ * binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // log 2 ≈ 0.693
+ * ```
+ */
+export function binaryCrossEntropyWithLogits(
+  logits: Tensor,
+  targets: Tensor,
+  options: { reduction?: Reduction } = {},
+): Tensor {
+  if (logits.dtype !== 'float32' || targets.dtype !== 'float32') {
+    throw new DTypeError(
+      'binaryCrossEntropyWithLogits',
+      'targets',
+      `and logits must be float32, got ${targets.dtype} and ${logits.dtype}`,
+    );
+  }
+  if (logits.shape.join() !== targets.shape.join()) {
+    throw new ShapeError(
+      'binaryCrossEntropyWithLogits',
+      'targets',
+      `must have the logits' shape [${logits.shape.join(',')}], got [${targets.shape.join(',')}]`,
+    );
+  }
+  const losses = add(sub(relu(logits), mul(logits, targets)), softplus(neg(abs(logits))));
+  return reduce('binaryCrossEntropyWithLogits', losses, options.reduction);
+}
