@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { benchDropoutVariants } from './dropout-variants.js';
 import { measure } from './measure.js';
 import { workloads } from './workloads.js';
 
@@ -7,6 +8,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     only: { type: 'string' },
+    'skip-variants': { type: 'boolean', default: false },
   },
 });
 
@@ -47,3 +49,19 @@ const rows = selected.map((w) => {
   };
 });
 console.table(rows);
+
+if (!values['skip-variants']) {
+  const shape = values.quick ? [2, 64, 4, 4] : [32, 64, 32, 32];
+  console.log(
+    `\nDropout family: forward + backward on [${shape.join(', ')}] (p = 0.5), and bytes the graph holds between them`,
+  );
+  console.table(
+    benchDropoutVariants(shape, values.quick ? 2 : 5).map((r) => ({
+      variant: r.name,
+      runs: r.timing.runs,
+      'median ms': r.timing.medianMs.toFixed(1),
+      'Melem/s': (r.elements / 1e6 / (r.timing.medianMs / 1000)).toFixed(1),
+      'bytes held / element': r.bytesPerElement.toFixed(3),
+    })),
+  );
+}

@@ -30,7 +30,11 @@ export class LacunaError extends Error {
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this !== LacunaError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
   }
 }
 

@@ -87,7 +87,11 @@ export class Tensor {
 
   set requiresGrad(value: boolean) {
     if (value && this.dtype !== 'float32') {
-      throw new DTypeError('requiresGrad', 'this', `must be a float32 tensor to require gradients (${this.dtype} values are not differentiable)`);
+      throw new DTypeError(
+        'requiresGrad',
+        'this',
+        `must be a float32 tensor to require gradients (${this.dtype} values are not differentiable)`,
+      );
     }
     this.#requiresGrad = value;
   }

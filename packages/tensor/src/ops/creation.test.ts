@@ -117,7 +117,9 @@ describe('creation functions', () => {
 
 describe('error classes', () => {
   it('ArgumentRangeError is a RangeError and a LacunaError; the others keep exact instanceof', async () => {
-    const { ArgumentRangeError, DTypeError, LacunaError, ShapeError } = await import('../errors.js');
+    const { ArgumentRangeError, DTypeError, LacunaError, ShapeError } = await import(
+      '../errors.js'
+    );
     const range = new ArgumentRangeError('op', 'p', 'bad');
     expect(range).toBeInstanceOf(RangeError);
     expect(range).toBeInstanceOf(LacunaError);

@@ -10,7 +10,11 @@ import { checkFloat, checkTensor } from './util.js';
 
 function checkTraining(op: string, training: unknown): boolean {
   if (typeof training !== 'boolean') {
-    throw new LacunaError(op, 'training', `must be true or false (it has no default), got ${String(training)}`);
+    throw new LacunaError(
+      op,
+      'training',
+      `must be true or false (it has no default), got ${String(training)}`,
+    );
   }
   return training;
 }
@@ -44,11 +48,18 @@ function multiplicativeNoise(key: RandomKey, std: number, out: Float32Array): Fl
  * gaussianDropout(ones([4]), { p: 0.5, training: true, generator: new Generator(0) }); // mean 1, variance 1
  * ```
  */
-export function gaussianDropout(x: Tensor, options: { p: number; training: boolean; generator: Generator }): Tensor {
+export function gaussianDropout(
+  x: Tensor,
+  options: { p: number; training: boolean; generator: Generator },
+): Tensor {
   checkFloat('gaussianDropout', 'x', x);
   const p = options?.p;
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
-    throw new ArgumentRangeError('gaussianDropout', 'p', `is the drop probability and must lie in [0, 1), got ${p}`);
+    throw new ArgumentRangeError(
+      'gaussianDropout',
+      'p',
+      `is the drop probability and must lie in [0, 1), got ${p}`,
+    );
   }
   const generator = checkGenerator('gaussianDropout', options);
   if (!checkTraining('gaussianDropout', options.training) || p === 0) return x;
@@ -90,7 +101,10 @@ export function gaussianDropoutBackward(grad: Tensor, saved: GaussianSaved): Ten
  * gaussianNoise(zeros([4]), { std: 0.1, training: true, generator: new Generator(0) });
  * ```
  */
-export function gaussianNoise(x: Tensor, options: { std: number; training: boolean; generator: Generator }): Tensor {
+export function gaussianNoise(
+  x: Tensor,
+  options: { std: number; training: boolean; generator: Generator },
+): Tensor {
   checkFloat('gaussianNoise', 'x', x);
   const std = options?.std;
   if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
@@ -133,16 +147,35 @@ export interface MaskedAffineOptions {
 export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptions): Tensor {
   checkFloat('maskedAffine', 'x', x);
   checkTensor('maskedAffine', 'mask', mask);
-  if (mask.dtype !== 'bool') throw new DTypeError('maskedAffine', 'mask', `must have dtype bool, got ${mask.dtype}`);
+  if (mask.dtype !== 'bool')
+    throw new DTypeError('maskedAffine', 'mask', `must have dtype bool, got ${mask.dtype}`);
   if (!sameShape(broadcastShapes(x.shape, mask.shape, 'maskedAffine'), x.shape)) {
-    throw new ShapeError('maskedAffine', 'mask', `of shape [${mask.shape.join(',')}] must broadcast to x's shape [${x.shape.join(',')}] without growing it`);
+    throw new ShapeError(
+      'maskedAffine',
+      'mask',
+      `of shape [${mask.shape.join(',')}] must broadcast to x's shape [${x.shape.join(',')}] without growing it`,
+    );
   }
   const { scale, shift = 0, fill = 0 } = options ?? ({} as MaskedAffineOptions);
-  for (const [name, v] of [['scale', scale], ['shift', shift], ['fill', fill]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentRangeError('maskedAffine', name, `must be a finite number, got ${v}`);
+  for (const [name, v] of [
+    ['scale', scale],
+    ['shift', shift],
+    ['fill', fill],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ArgumentRangeError('maskedAffine', name, `must be a finite number, got ${v}`);
   }
   const out = new Float32Array(x.size);
-  getBackend().maskedAffine(x.storage as Float32Array, x.shape, mask.storage as Uint8Array, mask.shape, scale, shift, fill, out);
+  getBackend().maskedAffine(
+    x.storage as Float32Array,
+    x.shape,
+    mask.storage as Uint8Array,
+    mask.shape,
+    scale,
+    shift,
+    fill,
+    out,
+  );
   return record('maskedAffine', [x], new Tensor(out, x.shape, 'float32'), { mask, scale });
 }
 
@@ -157,6 +190,15 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
  */
 export function maskedAffineBackward(grad: Tensor, mask: Tensor, scale: number): Tensor {
   const out = new Float32Array(grad.size);
-  getBackend().maskedAffine(grad.storage as Float32Array, grad.shape, mask.storage as Uint8Array, mask.shape, scale, 0, 0, out);
+  getBackend().maskedAffine(
+    grad.storage as Float32Array,
+    grad.shape,
+    mask.storage as Uint8Array,
+    mask.shape,
+    scale,
+    0,
+    0,
+    out,
+  );
   return new Tensor(out, grad.shape, 'float32');
 }

@@ -104,7 +104,10 @@ export function normal(
  * bernoulli([10], { generator: new Generator(1), p: 0.3 });
  * ```
  */
-export function bernoulli(shape: Shape, options: RandomOptions & { p: number; dtype?: 'float32' | 'bool' }): Tensor {
+export function bernoulli(
+  shape: Shape,
+  options: RandomOptions & { p: number; dtype?: 'float32' | 'bool' },
+): Tensor {
   checkShape('bernoulli', 'shape', shape);
   const g = checkGenerator('bernoulli', options);
   const p = checkFinite('bernoulli', 'p', options.p);

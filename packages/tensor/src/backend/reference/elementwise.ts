@@ -290,6 +290,7 @@ export function maskedAffine(
   forEachRow(shape, strides, (off, o, inner, is) => {
     let px = off[0]!;
     let pm = off[1]!;
-    for (let j = 0; j < inner; j++, px += is[0]!, pm += is[1]!) out[o + j] = mask[pm] ? x[px]! * scale + shift : fill;
+    for (let j = 0; j < inner; j++, px += is[0]!, pm += is[1]!)
+      out[o + j] = mask[pm] ? x[px]! * scale + shift : fill;
   });
 }
