@@ -11,7 +11,12 @@ export {
   SafetensorsError,
   serializeSafetensors,
 } from './checkpoint/safetensors.js';
-export { AlphaDropout, alphaDropoutCoefficients, FeatureAlphaDropout } from './dropout/alpha.js';
+export {
+  AlphaDropout,
+  type AlphaDropoutCoefficients,
+  alphaDropoutCoefficients,
+  FeatureAlphaDropout,
+} from './dropout/alpha.js';
 export { DropoutLayer, type DropoutLayerOptions } from './dropout/base.js';
 export { DropBlock2d } from './dropout/drop-block.js';
 export { DropConnectLinear, type DropConnectOptions } from './dropout/drop-connect.js';

@@ -25,10 +25,12 @@ export class LacunaError extends Error {
   }
 
   /**
-   * `e instanceof LacunaError` holds for every Lacuna error, including {@link ArgumentRangeError},
+   * `e instanceof LacunaError` holds for every Lacuna error, including `ArgumentRangeError`,
    * which extends the built-in RangeError instead. Subclasses keep the ordinary check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of instanceof: subclasses keep the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
     if (this !== LacunaError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
       typeof value === 'object' &&

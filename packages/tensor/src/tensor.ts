@@ -85,6 +85,7 @@ export class Tensor {
     return this.#requiresGrad;
   }
 
+  /** Marks (or unmarks) the tensor as wanting gradients; throws a DTypeError for non-float32 tensors. */
   set requiresGrad(value: boolean) {
     if (value && this.dtype !== 'float32') {
       throw new DTypeError(

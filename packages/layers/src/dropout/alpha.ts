@@ -4,12 +4,28 @@ import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
 /** SELU's negative saturation value, -λα. */
 const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772;
 
+/** The affine coefficients of alpha dropout. */
+export interface AlphaDropoutCoefficients {
+  /** Scale `a = ((1-p)(1 + p·α'²))^(-1/2)`. */
+  a: number;
+  /** Shift `b = -a·α'·p`. */
+  b: number;
+  /** The value dropped units take before the affine map, `α' = -λα ≈ -1.7581`. */
+  alphaPrime: number;
+}
+
 /**
  * The affine coefficients of alpha dropout: dropped units are set to α' = -λα ≈ -1.7581, then
  * `y = a·(x·m + α'(1-m)) + b`, with `a = ((1-p)(1 + p·α'²))^(-1/2)` and `b = -a·α'·p`, which keep
  * a zero-mean, unit-variance input at zero mean and unit variance.
+ *
+ * @example
+ * ```ts
+ * import { alphaDropoutCoefficients } from '@lacuna/layers';
+ * alphaDropoutCoefficients(0.1); // { a: 0.9129…, b: 0.1605…, alphaPrime: -1.7581… }
+ * ```
  */
-export function alphaDropoutCoefficients(p: number): { a: number; b: number; alphaPrime: number } {
+export function alphaDropoutCoefficients(p: number): AlphaDropoutCoefficients {
   const a = 1 / Math.sqrt((1 - p) * (1 + p * ALPHA_PRIME * ALPHA_PRIME));
   return { a, b: -a * ALPHA_PRIME * p, alphaPrime: ALPHA_PRIME };
 }
