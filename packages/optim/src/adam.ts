@@ -1,0 +1,160 @@
+import type { Tensor } from '@lacuna/tensor';
+import {
+  type BaseOptions,
+  checkHyper,
+  Optimizer,
+  type ParamGroupSpec,
+  type ParamState,
+} from './optimizer.js';
+
+/** Hyper-parameters of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions extends BaseOptions {
+  /** Decay rates (β₁, β₂), each in [0, 1) (default [0.9, 0.999]). */
+  betas?: readonly [number, number];
+  /** Added to the denominator, ε ≥ 0 (default 1e-8). */
+  eps?: number;
+  /** Weight decay λ ≥ 0: an L2 term in Adam, decoupled in AdamW (defaults 0 and 0.01). */
+  weightDecay?: number;
+  /** Use the running maximum of the second moment (Reddi et al. 2018). */
+  amsgrad?: boolean;
+}
+
+function validate(name: string, o: AdamOptions): AdamOptions {
+  checkHyper(name, 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
+  const betas = o.betas ?? [0.9, 0.999];
+  if (!Array.isArray(betas) || betas.length !== 2)
+    checkHyper(name, 'betas', Number.NaN, () => false, 'a pair [β₁, β₂]');
+  checkHyper(name, 'betas[0]', betas[0], (v) => v >= 0 && v < 1, 'in [0, 1)');
+  checkHyper(name, 'betas[1]', betas[1], (v) => v >= 0 && v < 1, 'in [0, 1)');
+  checkHyper(name, 'eps', o.eps ?? 1e-8, (v) => v >= 0, 'a finite number ≥ 0');
+  checkHyper(name, 'weightDecay', o.weightDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');
+  return o;
+}
+
+function adamUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  state: ParamState,
+  o: AdamOptions,
+  t: number,
+  decoupled: boolean,
+  defaultDecay: number,
+): void {
+  const { lr, eps = 1e-8, amsgrad = false } = o;
+  const [b1, b2] = o.betas ?? [0.9, 0.999];
+  const wd = o.weightDecay ?? defaultDecay;
+  const m = (state.expAvg ??= new Float32Array(w.length)) as Float32Array;
+  const v = (state.expAvgSq ??= new Float32Array(w.length)) as Float32Array;
+  const vmax = amsgrad
+    ? ((state.maxExpAvgSq ??= new Float32Array(w.length)) as Float32Array)
+    : null;
+  const bc1 = 1 - b1 ** t;
+  const bc2 = Math.sqrt(1 - b2 ** t);
+  const stepSize = lr / bc1;
+  for (let i = 0; i < w.length; i++) {
+    let gi = g[i]!;
+    if (wd !== 0) {
+      if (decoupled) w[i] = w[i]! * (1 - lr * wd);
+      else gi += wd * w[i]!;
+    }
+    m[i] = b1 * m[i]! + (1 - b1) * gi;
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
+    let second = v[i]!;
+    if (vmax) second = vmax[i] = Math.max(vmax[i]!, v[i]!);
+    w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(second) / bc2 + eps);
+  }
+}
+
+/**
+ * Adam (Kingma & Ba 2015), with PyTorch's update rule for `torch.optim.Adam`. For each parameter θ
+ * with gradient g at step t:
+ *
+ * ```
+ * g ← g + λ·θ                                    (L2 weight decay)
+ * m ← β₁·m + (1-β₁)·g          v ← β₂·v + (1-β₂)·g²
+ * v̂ ← max(v̂, v) with amsgrad, else v̂ = v
+ * θ ← θ - (η / (1-β₁ᵗ)) · m / (√v̂ / √(1-β₂ᵗ) + ε)
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Adam } from '@lacuna/optim';
+ * import { backward } from '@lacuna/autograd';
+ * import { mul, sum, tensor } from '@lacuna/tensor';
+ * const w = tensor([3, -1]);
+ * w.requiresGrad = true;
+ * const opt = new Adam([w], { lr: 0.1 });
+ * for (let i = 0; i < 200; i++) {
+ *   opt.zeroGrad();
+ *   backward(sum(mul(w, w)));
+ *   opt.step();
+ * }
+ * ```
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  /**
+   * @param params - Parameters or parameter groups.
+   * @param options - `lr`, `betas`, `eps`, `weightDecay`, `amsgrad`.
+   */
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
+    options: AdamOptions,
+  ) {
+    super('Adam', params, options);
+  }
+
+  protected validate(o: AdamOptions): AdamOptions {
+    return validate('Adam', o);
+  }
+
+  protected update(
+    w: Float32Array,
+    g: Float32Array,
+    state: ParamState,
+    o: AdamOptions,
+    t: number,
+  ): void {
+    adamUpdate(w, g, state, o, t, false, 0);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization"): Adam with the weight
+ * decay applied to the parameter directly instead of through the gradient, PyTorch's rule:
+ * `θ ← θ·(1 - η·λ)` before the Adam update (default λ = 0.01).
+ *
+ * @example
+ * ```ts
+ * import { AdamW } from '@lacuna/optim';
+ * import { tensor } from '@lacuna/tensor';
+ * const w = tensor([1]);
+ * w.requiresGrad = true;
+ * const opt = new AdamW([w], { lr: 1e-3, weightDecay: 0.01 });
+ * ```
+ */
+export class AdamW extends Optimizer<AdamOptions> {
+  /**
+   * @param params - Parameters or parameter groups.
+   * @param options - `lr`, `betas`, `eps`, `weightDecay` (default 0.01), `amsgrad`.
+   */
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
+    options: AdamOptions,
+  ) {
+    super('AdamW', params, options);
+  }
+
+  protected validate(o: AdamOptions): AdamOptions {
+    return validate('AdamW', o);
+  }
+
+  protected update(
+    w: Float32Array,
+    g: Float32Array,
+    state: ParamState,
+    o: AdamOptions,
+    t: number,
+  ): void {
+    adamUpdate(w, g, state, o, t, true, 0.01);
+  }
+}

@@ -1,0 +1,206 @@
+import { zeroGrad } from '@lacuna/autograd';
+import { ArgumentRangeError, LacunaError, Tensor } from '@lacuna/tensor';
+
+/** A group of parameters with its own hyper-parameters (PyTorch's param_groups). */
+export interface ParamGroupSpec<H> {
+  /** The group's parameters. */
+  params: Iterable<Tensor>;
+  /** Overrides of the optimizer's defaults for this group. */
+  options?: Partial<H>;
+}
+
+/** A resolved parameter group; its `options` may be changed between steps (schedules do). */
+export interface ParamGroup<H> {
+  /** The group's parameters. */
+  readonly params: readonly Tensor[];
+  /** The group's hyper-parameters. */
+  options: H;
+}
+
+/** Per-parameter optimizer state: named buffers and counters. */
+export type ParamState = Record<string, Float32Array | number>;
+
+/** A JSON-friendly snapshot of an optimizer. */
+export interface OptimizerState<H> {
+  /** Steps taken. */
+  step: number;
+  /** Each group's hyper-parameters (including scheduled values such as lr). */
+  groups: H[];
+  /** Per-parameter state in parameter order (groups concatenated); null before a parameter's first update. */
+  state: (Record<string, number[] | number> | null)[];
+}
+
+/** Hyper-parameters every optimizer has. */
+export interface BaseOptions {
+  /** Learning rate η ≥ 0. */
+  lr: number;
+}
+
+/** Checks a hyper-parameter: a finite number satisfying `ok`, else an ArgumentRangeError. @internal */
+export function checkHyper(
+  op: string,
+  name: string,
+  value: unknown,
+  ok: (v: number) => boolean,
+  expected: string,
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+    throw new ArgumentRangeError(op, name, `must be ${expected}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Base class of the optimizers: parameter groups, `step()`, `zeroGrad()` and exact state
+ * save/restore. Subclasses validate their options and implement `update` for one parameter.
+ */
+export abstract class Optimizer<H extends BaseOptions> {
+  /** The parameter groups. */
+  readonly paramGroups: ParamGroup<H>[];
+  #step = 0;
+  readonly #state = new Map<Tensor, ParamState>();
+  readonly #name: string;
+
+  /**
+   * @param name - Class name for error messages.
+   * @param params - Parameters, or groups of parameters with their own options.
+   * @param defaults - Options for every group that does not override them.
+   */
+  protected constructor(
+    name: string,
+    params: Iterable<Tensor> | Iterable<ParamGroupSpec<H>>,
+    defaults: H,
+  ) {
+    this.#name = name;
+    const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
+    const specs: ParamGroupSpec<H>[] = list.every((p) => p instanceof Tensor)
+      ? [{ params: list as Tensor[] }]
+      : (list as ParamGroupSpec<H>[]);
+    const seen = new Set<Tensor>();
+    this.paramGroups = specs.map((spec, gi) => {
+      const groupParams = [...(spec?.params ?? [])];
+      groupParams.forEach((p, i) => {
+        if (!(p instanceof Tensor) || p.dtype !== 'float32')
+          throw new LacunaError(name, `params[${gi}][${i}]`, 'must be a float32 Tensor');
+        if (seen.has(p))
+          throw new LacunaError(
+            name,
+            `params[${gi}][${i}]`,
+            'appears in more than one place; each parameter may be optimized once',
+          );
+        seen.add(p);
+      });
+      const options = this.validate({ ...defaults, ...spec.options } as H);
+      return { params: groupParams, options };
+    });
+  }
+
+  /** Checks (and may normalise) one group's options; throws ArgumentRangeError on bad values. */
+  protected abstract validate(options: H): H;
+
+  /**
+   * Updates one parameter in place from its gradient.
+   *
+   * @param w - The parameter's storage.
+   * @param g - Its gradient.
+   * @param state - Its state, empty before its first update.
+   * @param options - Its group's options.
+   * @param step - This parameter's updates so far, including this one (1 on its first), as
+   *   PyTorch counts them: a parameter without a gradient on some step does not advance.
+   */
+  protected abstract update(
+    w: Float32Array,
+    g: Float32Array,
+    state: ParamState,
+    options: H,
+    step: number,
+  ): void;
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** Clears every parameter's gradient. */
+  zeroGrad(): void {
+    for (const group of this.paramGroups) zeroGrad(group.params);
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    this.#step++;
+    for (const group of this.paramGroups) {
+      this.validate(group.options); // schedules may have changed them
+      for (const p of group.params) {
+        if (!p.grad) continue;
+        let state = this.#state.get(p);
+        if (!state) this.#state.set(p, (state = {}));
+        state.step = ((state.step as number | undefined) ?? 0) + 1;
+        this.update(
+          p.storage as Float32Array,
+          p.grad.storage as Float32Array,
+          state,
+          group.options,
+          state.step,
+        );
+      }
+    }
+  }
+
+  /** The optimizer's state (step count, group options, per-parameter buffers) as plain data. */
+  stateDict(): OptimizerState<H> {
+    const params = this.paramGroups.flatMap((g) => g.params);
+    return {
+      step: this.#step,
+      groups: this.paramGroups.map((g) => ({ ...g.options })),
+      state: params.map((p) => {
+        const s = this.#state.get(p);
+        if (!s) return null;
+        return Object.fromEntries(
+          Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]),
+        );
+      }),
+    };
+  }
+
+  /**
+   * Restores state saved by {@link Optimizer.stateDict} for the same parameter layout; continuing
+   * then gives bit-identical parameters to an uninterrupted run.
+   */
+  loadStateDict(saved: OptimizerState<H>): void {
+    const params = this.paramGroups.flatMap((g) => g.params);
+    const fail = (detail: string) =>
+      new LacunaError(`${this.#name}.loadStateDict`, 'state', detail);
+    if (!saved || !Array.isArray(saved.state) || !Array.isArray(saved.groups))
+      throw fail('must be an object from stateDict()');
+    if (saved.groups.length !== this.paramGroups.length)
+      throw fail(`has ${saved.groups.length} groups, expected ${this.paramGroups.length}`);
+    if (saved.state.length !== params.length)
+      throw fail(`holds state for ${saved.state.length} parameters, expected ${params.length}`);
+    saved.state.forEach((s, i) => {
+      for (const v of Object.values(s ?? {})) {
+        if (Array.isArray(v) && v.length !== params[i]!.size)
+          throw fail(
+            `buffer of parameter ${i} has ${v.length} elements, expected ${params[i]!.size}`,
+          );
+      }
+    });
+    saved.groups.forEach((options, i) => {
+      this.paramGroups[i]!.options = this.validate({ ...options });
+    });
+    this.#state.clear();
+    saved.state.forEach((s, i) => {
+      if (s)
+        this.#state.set(
+          params[i]!,
+          Object.fromEntries(
+            Object.entries(s).map(([k, v]) => [
+              k,
+              typeof v === 'number' ? v : Float32Array.from(v),
+            ]),
+          ),
+        );
+    });
+    this.#step = saved.step;
+  }
+}

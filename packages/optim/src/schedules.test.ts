@@ -1,0 +1,120 @@
+import { ArgumentRangeError, type Tensor, tensor } from '@lacuna/tensor';
+import { describe, expect, it } from 'vitest';
+import { clipGradNorm, clipGradValue, maxNorm } from './constraints.js';
+import {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearWarmup,
+  MomentumRamp,
+  MultiStepLR,
+  OneCycleLR,
+  StepLR,
+} from './schedules.js';
+import { SGD } from './sgd.js';
+
+const opt = (lr = 1, momentum?: number) => {
+  const w = tensor([1]);
+  w.requiresGrad = true;
+  return new SGD([w], { lr, ...(momentum === undefined ? {} : { momentum }) });
+};
+
+const lrs = (s: { step(): void }, o: SGD, n: number) =>
+  Array.from({ length: n }, () => {
+    const v = o.paramGroups[0]!.options.lr;
+    s.step();
+    return v;
+  });
+
+describe('schedules', () => {
+  it('step, multi-step and exponential decay', () => {
+    let o = opt();
+    expect(lrs(new StepLR(o, { stepSize: 2, gamma: 0.5 }), o, 5)).toEqual([1, 1, 0.5, 0.5, 0.25]);
+    o = opt();
+    expect(
+      lrs(new MultiStepLR(o, { milestones: [1, 3], gamma: 0.1 }), o, 4).map((v) => +v.toFixed(6)),
+    ).toEqual([1, 0.1, 0.1, 0.01]);
+    o = opt();
+    expect(lrs(new ExponentialLR(o, { gamma: 0.5 }), o, 3)).toEqual([1, 0.5, 0.25]);
+    expect(() => new StepLR(opt(), { stepSize: 0 })).toThrow(ArgumentRangeError);
+    expect(() => new MultiStepLR(opt(), { milestones: [3, 2] })).toThrow(/increasing/);
+  });
+
+  it('cosine annealing, linear warm-up and one-cycle', () => {
+    let o = opt(1);
+    const cos = lrs(new CosineAnnealingLR(o, { tMax: 4, etaMin: 0 }), o, 6);
+    [1, (1 + Math.SQRT1_2) / 2, 0.5, (1 - Math.SQRT1_2) / 2, 0, 0].forEach((v, i) =>
+      expect(cos[i]).toBeCloseTo(v, 10),
+    );
+    o = opt(0.1);
+    const warm = lrs(new LinearWarmup(o, { warmupSteps: 4, startFactor: 0 }), o, 6);
+    [0, 0.025, 0.05, 0.075, 0.1, 0.1].forEach((v, i) => expect(warm[i]).toBeCloseTo(v, 10));
+    o = opt(0.1);
+    const one = lrs(new OneCycleLR(o, { maxLr: 1, totalSteps: 100 }), o, 100);
+    expect(one[0]).toBeCloseTo(1 / 25, 10);
+    expect(Math.max(...one)).toBeCloseTo(1, 10);
+    expect(one.indexOf(Math.max(...one))).toBe(29);
+    expect(one[99]).toBeCloseTo(1 / 25 / 1e4, 10);
+  });
+
+  it('momentum ramp from 0.5 to 0.99 (Srivastava et al.)', () => {
+    const o = opt(0.1, 0.5);
+    const ramp = new MomentumRamp(o, { start: 0.5, end: 0.99, steps: 7 });
+    const values = Array.from({ length: 9 }, () => {
+      const v = o.paramGroups[0]!.options.momentum!;
+      ramp.step();
+      return v;
+    });
+    expect(values[0]).toBe(0.5);
+    expect(values[7]).toBeCloseTo(0.99, 10);
+    expect(values[8]).toBeCloseTo(0.99, 10);
+    expect(values[3]).toBeCloseTo(0.5 + (0.49 * 3) / 7, 10);
+  });
+
+  it('resumes from a saved position', () => {
+    const a = opt();
+    const s = new CosineAnnealingLR(a, { tMax: 10 });
+    for (let i = 0; i < 4; i++) s.step();
+    const b = opt();
+    const r = new CosineAnnealingLR(b, { tMax: 10 });
+    r.loadStateDict(JSON.parse(JSON.stringify(s.stateDict())));
+    expect(b.paramGroups[0]!.options.lr).toBe(a.paramGroups[0]!.options.lr);
+  });
+});
+
+describe('constraints', () => {
+  it('max-norm leaves no row above c and leaves short rows alone', () => {
+    const w = tensor(
+      Array.from({ length: 50 }, (_, r) =>
+        Array.from({ length: 30 }, (_, c) => Math.sin(r * 7 + c) * (r % 5)),
+      ),
+    );
+    const before = w.toArray() as number[][];
+    const largest = maxNorm([w], 2);
+    expect(largest).toBeGreaterThan(2);
+    (w.toArray() as number[][]).forEach((row, r) => {
+      const norm = Math.hypot(...row);
+      expect(norm).toBeLessThanOrEqual(2);
+      const was = Math.hypot(...before[r]!);
+      if (was <= 2) expect(row).toEqual(before[r]);
+      else expect(norm).toBeCloseTo(2, 5);
+    });
+    const conv = tensor(new Float32Array(2 * 3 * 2 * 2).fill(1), { shape: [2, 3, 2, 2] });
+    maxNorm([conv], 1);
+    expect(Math.hypot(...Array.from(conv.storage.subarray(0, 12)))).toBeCloseTo(1, 5);
+    expect(() => maxNorm([w], 0)).toThrow(ArgumentRangeError);
+  });
+
+  it('clips gradients by global norm and by value', () => {
+    const a = tensor([0, 0]);
+    const b = tensor([0]);
+    a.grad = tensor([3, 0]);
+    b.grad = tensor([4]);
+    expect(clipGradNorm([a, b], 1)).toBeCloseTo(5, 6);
+    expect(Array.from(a.grad.storage).map((v) => +v.toFixed(5))).toEqual([0.6, 0]);
+    expect(b.grad.storage[0]).toBeCloseTo(0.8, 5);
+    const c: Tensor = tensor([0, 0]);
+    c.grad = tensor([-5, 0.5]);
+    clipGradValue([c], 1);
+    expect(c.grad.toArray()).toEqual([-1, 0.5]);
+  });
+});
