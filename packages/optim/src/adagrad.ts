@@ -1,6 +1,7 @@
 import type { Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
+  buffer,
   checkHyper,
   Optimizer,
   type ParamGroupSpec,
@@ -73,9 +74,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     t: number,
   ): void {
     const { lr, lrDecay = 0, weightDecay: wd = 0, initialAccumulatorValue = 0, eps = 1e-10 } = o;
-    const sum = (state.sum ??= new Float32Array(w.length).fill(
-      initialAccumulatorValue,
-    )) as Float32Array;
+    const sum = buffer(state, 'sum', w.length, initialAccumulatorValue);
     const clr = lr / (1 + (t - 1) * lrDecay);
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]! + wd * w[i]!;

@@ -1,6 +1,7 @@
 import type { Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
+  buffer,
   checkHyper,
   Optimizer,
   type ParamGroupSpec,
@@ -43,11 +44,9 @@ function adamUpdate(
   const { lr, eps = 1e-8, amsgrad = false } = o;
   const [b1, b2] = o.betas ?? [0.9, 0.999];
   const wd = o.weightDecay ?? defaultDecay;
-  const m = (state.expAvg ??= new Float32Array(w.length)) as Float32Array;
-  const v = (state.expAvgSq ??= new Float32Array(w.length)) as Float32Array;
-  const vmax = amsgrad
-    ? ((state.maxExpAvgSq ??= new Float32Array(w.length)) as Float32Array)
-    : null;
+  const m = buffer(state, 'expAvg', w.length);
+  const v = buffer(state, 'expAvgSq', w.length);
+  const vmax = amsgrad ? buffer(state, 'maxExpAvgSq', w.length) : null;
   const bc1 = 1 - b1 ** t;
   const bc2 = Math.sqrt(1 - b2 ** t);
   const stepSize = lr / bc1;
@@ -60,7 +59,10 @@ function adamUpdate(
     m[i] = b1 * m[i]! + (1 - b1) * gi;
     v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
     let second = v[i]!;
-    if (vmax) second = vmax[i] = Math.max(vmax[i]!, v[i]!);
+    if (vmax) {
+      vmax[i] = Math.max(vmax[i]!, v[i]!);
+      second = vmax[i]!;
+    }
     w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(second) / bc2 + eps);
   }
 }

@@ -21,6 +21,7 @@ export {
   CosineAnnealingLR,
   ExponentialLR,
   LinearWarmup,
+  type MomentumOptions,
   MomentumRamp,
   MultiStepLR,
   OneCycleLR,

@@ -36,6 +36,15 @@ export interface BaseOptions {
   lr: number;
 }
 
+/** The state buffer `name`, created (filled with `fill`) on first use. @internal */
+export function buffer(state: ParamState, name: string, size: number, fill = 0): Float32Array {
+  const existing = state[name];
+  if (existing instanceof Float32Array) return existing;
+  const created = new Float32Array(size).fill(fill);
+  state[name] = created;
+  return created;
+}
+
 /** Checks a hyper-parameter: a finite number satisfying `ok`, else an ArgumentRangeError. @internal */
 export function checkHyper(
   op: string,
@@ -133,8 +142,8 @@ export abstract class Optimizer<H extends BaseOptions> {
       this.validate(group.options); // schedules may have changed them
       for (const p of group.params) {
         if (!p.grad) continue;
-        let state = this.#state.get(p);
-        if (!state) this.#state.set(p, (state = {}));
+        const state = this.#state.get(p) ?? {};
+        this.#state.set(p, state);
         state.step = ((state.step as number | undefined) ?? 0) + 1;
         this.update(
           p.storage as Float32Array,

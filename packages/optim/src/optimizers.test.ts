@@ -41,7 +41,7 @@ describe('trajectories on fixed gradients match hand-computed values', () => {
     const p = param([0]);
     const out = trajectory(new SGD([p], { lr: 0.1, momentum: 0.9, dampening: 0.5 }), p, [1, 1, 2]);
     // b1 = 1 → -0.1; b2 = 0.9 + 0.5 = 1.4 → -0.24; b3 = 1.26 + 1 = 2.26 → -0.466
-    [-0.1, -0.24, -0.466].forEach((v, i) => expect(out[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of [-0.1, -0.24, -0.466].entries()) expect(out[i]).toBeCloseTo(v, 6);
     const q = param([1]);
     const nest = trajectory(
       new SGD([q], { lr: 0.1, momentum: 0.5, nesterov: true, weightDecay: 0.1 }),
@@ -49,7 +49,7 @@ describe('trajectories on fixed gradients match hand-computed values', () => {
       [1, 1],
     );
     // d = 1.1, b = 1.1, d = 1.65 → 0.835; d = 1.0835, b = 1.6335, d = 1.90025 → 0.644975
-    [0.835, 0.644975].forEach((v, i) => expect(nest[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of [0.835, 0.644975].entries()) expect(nest[i]).toBeCloseTo(v, 6);
   });
 
   it('Adam: bias-corrected first step moves by lr·sign(g); later steps follow the formula', () => {
@@ -151,9 +151,9 @@ describe('convergence', () => {
     ['RMSprop', (w: Tensor) => new RMSprop([w], { lr: 0.01, momentum: 0.5 })],
     ['Adagrad', (w: Tensor) => new Adagrad([w], { lr: 0.5 })],
   ] as const)('%s minimises a quadratic', (_, make) => {
-    run(make, quadratic, [0, 0, 0], 600).forEach((v, i) =>
-      expect(v).toBeCloseTo([1, -2, 3][i]!, 2),
-    );
+    for (const [i, v] of run(make, quadratic, [0, 0, 0], 600).entries()) {
+      expect(v).toBeCloseTo([1, -2, 3][i]!, 2);
+    }
   });
 
   it('SGD with momentum and Adam reach the Rosenbrock minimum', () => {

@@ -1,6 +1,7 @@
 import type { Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
+  buffer,
   checkHyper,
   Optimizer,
   type ParamGroupSpec,
@@ -70,10 +71,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       momentum: mu = 0,
       centered = false,
     } = o;
-    const v = (state.squareAvg ??= new Float32Array(w.length)) as Float32Array;
-    const gAvg = centered ? ((state.gradAvg ??= new Float32Array(w.length)) as Float32Array) : null;
-    const buf =
-      mu > 0 ? ((state.momentumBuffer ??= new Float32Array(w.length)) as Float32Array) : null;
+    const v = buffer(state, 'squareAvg', w.length);
+    const gAvg = centered ? buffer(state, 'gradAvg', w.length) : null;
+    const buf = mu > 0 ? buffer(state, 'momentumBuffer', w.length) : null;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]! + wd * w[i]!;
       v[i] = alpha * v[i]! + (1 - alpha) * gi * gi;

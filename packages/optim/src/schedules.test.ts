@@ -42,12 +42,13 @@ describe('schedules', () => {
   it('cosine annealing, linear warm-up and one-cycle', () => {
     let o = opt(1);
     const cos = lrs(new CosineAnnealingLR(o, { tMax: 4, etaMin: 0 }), o, 6);
-    [1, (1 + Math.SQRT1_2) / 2, 0.5, (1 - Math.SQRT1_2) / 2, 0, 0].forEach((v, i) =>
-      expect(cos[i]).toBeCloseTo(v, 10),
-    );
+    for (const [i, v] of [1, (1 + Math.SQRT1_2) / 2, 0.5, (1 - Math.SQRT1_2) / 2, 0, 0].entries()) {
+      expect(cos[i]).toBeCloseTo(v, 10);
+    }
     o = opt(0.1);
     const warm = lrs(new LinearWarmup(o, { warmupSteps: 4, startFactor: 0 }), o, 6);
-    [0, 0.025, 0.05, 0.075, 0.1, 0.1].forEach((v, i) => expect(warm[i]).toBeCloseTo(v, 10));
+    for (const [i, v] of [0, 0.025, 0.05, 0.075, 0.1, 0.1].entries())
+      expect(warm[i]).toBeCloseTo(v, 10);
     o = opt(0.1);
     const one = lrs(new OneCycleLR(o, { maxLr: 1, totalSteps: 100 }), o, 100);
     expect(one[0]).toBeCloseTo(1 / 25, 10);

@@ -337,6 +337,12 @@ export class OneCycleLR extends Schedule {
   }
 }
 
+/** Options of an optimizer with a momentum to ramp (SGD, RMSprop). */
+export interface MomentumOptions extends BaseOptions {
+  /** The momentum factor the ramp sets. */
+  momentum?: number;
+}
+
 /**
  * A linear momentum ramp: from `start` to `end` over `steps` steps, then constant. Srivastava et
  * al. (2014) raise SGD's momentum from 0.5 to 0.99 while training with dropout. Schedules the
@@ -352,7 +358,7 @@ export class OneCycleLR extends Schedule {
  * new MomentumRamp(opt, { start: 0.5, end: 0.99, steps: 500 });
  * ```
  */
-export class MomentumRamp extends Schedule<BaseOptions & { momentum?: number }> {
+export class MomentumRamp extends Schedule<MomentumOptions> {
   readonly #start: number;
   readonly #end: number;
   readonly #steps: number;
