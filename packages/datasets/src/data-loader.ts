@@ -7,6 +7,7 @@ import {
   Tensor,
 } from '@lacuna/tensor';
 import type { Dataset } from './synthetic.js';
+import type { Transform } from './transforms.js';
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions {
@@ -18,6 +19,8 @@ export interface DataLoaderOptions {
   generator?: Generator;
   /** Skip a final batch smaller than `batchSize`. Default false. */
   dropLast?: boolean;
+  /** Applied to every batch (normalise, flatten, one-hot; see `compose`). */
+  transform?: Transform;
 }
 
 /** Copies the rows `order[start..end)` of `t` into a new tensor. */
@@ -59,6 +62,7 @@ export class DataLoader {
   /** Whether a short final batch is skipped. */
   readonly dropLast: boolean;
   readonly #generator: Generator | undefined;
+  readonly #transform: Transform | undefined;
 
   /**
    * @param dataset - `x` and `y` with the same first dimension.
@@ -91,6 +95,7 @@ export class DataLoader {
     this.batchSize = options.batchSize;
     this.dropLast = options.dropLast ?? false;
     this.#generator = options.generator;
+    this.#transform = options.transform;
   }
 
   /** Number of examples. */
@@ -114,10 +119,11 @@ export class DataLoader {
     for (let b = 0; b < this.numBatches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(n, start + this.batchSize);
-      yield {
+      const batch = {
         x: gatherRows(this.dataset.x, order, start, end),
         y: gatherRows(this.dataset.y, order, start, end),
       };
+      yield this.#transform ? this.#transform(batch) : batch;
     }
   }
 }

@@ -1,6 +1,18 @@
 import { LacunaError, Tensor } from '@lacuna/tensor';
 
 /**
+ * A data file is malformed: wrong magic number, bad length, an impossible label, a checksum that
+ * does not match. Nothing is returned for such a file.
+ *
+ * @example
+ * ```ts
+ * import { DatasetFormatError, parseIdx } from '@lacuna/datasets';
+ * try { parseIdx(new Uint8Array([1, 2, 3])); } catch (e) { console.log(e instanceof DatasetFormatError); }
+ * ```
+ */
+export class DatasetFormatError extends LacunaError {}
+
+/**
  * The file is not a valid IDX (MNIST-format) file: wrong magic number, unknown type code,
  * truncated data or trailing bytes. Nothing is returned for such a file.
  *
@@ -10,7 +22,7 @@ import { LacunaError, Tensor } from '@lacuna/tensor';
  * try { parseIdx(new Uint8Array([1, 2, 3])); } catch (e) { console.log(e instanceof IdxFormatError); }
  * ```
  */
-export class IdxFormatError extends LacunaError {}
+export class IdxFormatError extends DatasetFormatError {}
 
 /** The element arrays IDX files can hold, by type code. */
 export type IdxData =

@@ -1,11 +1,14 @@
 /**
- * `@lacuna/datasets`: synthetic sets, IDX (MNIST) parsing and a seeded DataLoader. Browser-safe;
- * file-system loaders live in `@lacuna/datasets/node`.
+ * `@lacuna/datasets`: seeded synthetic sets, IDX (MNIST) and CIFAR-10 parsing, subsets and
+ * splits, batch transforms and a seeded DataLoader. Browser-safe; file and network loaders live
+ * in `@lacuna/datasets/node`.
  *
  * @packageDocumentation
  */
+export { CIFAR10_CLASSES, parseCifar10Batch } from './cifar.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';
 export {
+  DatasetFormatError,
   type IdxArray,
   type IdxData,
   IdxFormatError,
@@ -13,4 +16,14 @@ export {
   idxLabelsToTensor,
   parseIdx,
 } from './idx.js';
-export { type Dataset, type TwoMoonsOptions, twoMoons } from './synthetic.js';
+export { balancedSubset, takeRows, trainValidationSplit } from './subsets.js';
+export {
+  circles,
+  type Dataset,
+  regression1d,
+  type SyntheticOptions,
+  spirals,
+  type TwoMoonsOptions,
+  twoMoons,
+} from './synthetic.js';
+export { compose, flattenInputs, normalize, oneHotLabels, type Transform } from './transforms.js';

