@@ -1,5 +1,6 @@
 import { Tensor } from '@lacuna/tensor';
 import { DatasetFormatError } from './idx.js';
+import type { Dataset } from './synthetic.js';
 
 /** CIFAR-10's class names, by label. */
 export const CIFAR10_CLASSES: readonly string[] = [
@@ -33,7 +34,7 @@ const RECORD = 1 + 3 * 32 * 32;
  * parseCifar10Batch(record).y.toArray(); // [3]
  * ```
  */
-export function parseCifar10Batch(bytes: Uint8Array, name = 'bytes'): { x: Tensor; y: Tensor } {
+export function parseCifar10Batch(bytes: Uint8Array, name = 'bytes'): Dataset {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0 || bytes.length % RECORD !== 0) {
     throw new DatasetFormatError(
       'parseCifar10Batch',

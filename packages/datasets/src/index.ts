@@ -16,7 +16,7 @@ export {
   idxLabelsToTensor,
   parseIdx,
 } from './idx.js';
-export { balancedSubset, takeRows, trainValidationSplit } from './subsets.js';
+export { balancedSubset, type TrainValidation, takeRows, trainValidationSplit } from './subsets.js';
 export {
   circles,
   type Dataset,

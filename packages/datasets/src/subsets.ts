@@ -42,6 +42,14 @@ function checkPaired(op: string, data: Dataset): number {
   return data.x.shape[0]!;
 }
 
+/** The two parts of {@link trainValidationSplit}. */
+export interface TrainValidation {
+  /** The rows left for training. */
+  train: Dataset;
+  /** The held-out rows. */
+  validation: Dataset;
+}
+
 /**
  * Splits a dataset into training and validation parts after a seeded shuffle.
  *
@@ -58,7 +66,7 @@ function checkPaired(op: string, data: Dataset): number {
 export function trainValidationSplit(
   data: Dataset,
   options: { validationFraction?: number; validationSize?: number; generator: Generator },
-): { train: Dataset; validation: Dataset } {
+): TrainValidation {
   const n = checkPaired('trainValidationSplit', data);
   const size = options.validationSize ?? Math.round((options.validationFraction ?? Number.NaN) * n);
   if (!Number.isInteger(size) || size < 1 || size >= n) {
