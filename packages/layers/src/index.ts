@@ -59,3 +59,21 @@ export { AvgPool2d, Flatten, MaxPool2d } from './modules/pool.js';
 export { Residual, type ResidualOptions } from './modules/residual.js';
 export { Sequential } from './modules/sequential.js';
 export { type Summary, type SummaryRow, summary } from './summary.js';
+export { decodeTrainingState, encodeTrainingState } from './training/encode.js';
+export {
+  type Batch,
+  type BatchSource,
+  type Callback,
+  type Checkpointer,
+  type EpochLog,
+  earlyStopping,
+  evaluate,
+  type FitOptions,
+  fit,
+  type History,
+  type Metrics,
+  memoryCheckpointer,
+  type Stateful,
+  type TrainableOptimizer,
+  type TrainingState,
+} from './training/fit.js';

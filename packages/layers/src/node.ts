@@ -4,10 +4,12 @@
  *
  * @packageDocumentation
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseSafetensors, serializeSafetensors } from './checkpoint/safetensors.js';
 import type { LoadStateDictOptions, Module } from './module.js';
+import { decodeTrainingState, encodeTrainingState } from './training/encode.js';
+import type { Checkpointer } from './training/fit.js';
 
 /**
  * Writes `bytes` to `path` atomically: to a temporary sibling first (flushed to disk), then
@@ -79,4 +81,33 @@ export async function loadCheckpoint(
   const { tensors, metadata } = parseSafetensors(new Uint8Array(await readFile(path)), path);
   module.loadStateDict(tensors, options);
   return metadata;
+}
+
+/**
+ * A checkpointer for `fit` that keeps the latest training state in one safetensors file
+ * (`<dir>/training.safetensors`), replaced atomically after every epoch: a run killed at any
+ * moment resumes from its last finished epoch.
+ *
+ * @param dir - Directory for the checkpoint (created if missing).
+ * @example
+ * ```ts
+ * import { fileCheckpointer } from '@lacuna/layers/node';
+ * const checkpoint = fileCheckpointer('/tmp/run-1');
+ * ```
+ */
+export function fileCheckpointer(dir: string): Checkpointer {
+  const path = join(dir, 'training.safetensors');
+  return {
+    async save(state) {
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic(path, encodeTrainingState(state));
+    },
+    async load() {
+      const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      return bytes ? decodeTrainingState(new Uint8Array(bytes), path) : null;
+    },
+  };
 }

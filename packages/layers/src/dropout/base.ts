@@ -73,6 +73,16 @@ export abstract class DropoutLayer extends Module {
     return this;
   }
 
+  /** The state of the layer's own generator (saved with training checkpoints). */
+  randomState(): GeneratorState {
+    return this.#generator.getState();
+  }
+
+  /** Restores the layer's own generator to a saved state. */
+  setRandomState(state: GeneratorState): void {
+    this.#generator.setState(state);
+  }
+
   /**
    * Draws from `generator` instead of the layer's own stream until called with null (used by
    * `mcPredict` to make Monte Carlo passes reproducible on their own).
