@@ -1,78 +1,117 @@
-import { parseArgs } from 'node:util';
-import {
-  defaultConfig,
-  type ExperimentConfig,
-  type RunResult,
-  runConfiguration,
-} from './experiment.js';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LacunaError } from '@lacuna/tensor';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { compare } from './commands/compare.js';
+import { mc } from './commands/mc.js';
+import { scaling } from './commands/scaling.js';
+import { size } from './commands/size.js';
+import { sweep } from './commands/sweep.js';
+import { variants } from './commands/variants.js';
+import { type CommonOptions, printTable } from './common.js';
+import { DATASETS, loadTask, type Task } from './data.js';
+import { UsageError } from './errors.js';
+import { type Report, writeReport } from './report.js';
 
-// node:util's parseArgs is enough for a handful of numeric flags; no CLI dependency needed yet.
-const { values } = parseArgs({
-  options: {
-    epochs: { type: 'string' },
-    seed: { type: 'string' },
-    'train-size': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-
-if (values.help) {
-  console.log(`lacuna demo: does dropout prevent over-fitting?
-
-Trains the same over-sized MLP (2-${defaultConfig.hidden}-${defaultConfig.hidden}-2) on a small noisy two-moons
-set twice, without and with dropout (p = 0.5 on hidden layers), and compares train and test accuracy.
-
-Options:
-  --epochs N       training epochs (default ${defaultConfig.epochs})
-  --seed N         random seed (default ${defaultConfig.seed})
-  --train-size N   training examples (default ${defaultConfig.trainSize})`);
-  process.exit(0);
-}
-
-function intOption(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`demo: option --${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
+// commander: the de-facto Node CLI parser, with subcommands, typed options and generated help.
+const int = (name: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
   return n;
-}
-
-const cfg: ExperimentConfig = {
-  ...defaultConfig,
-  epochs: intOption('epochs', values.epochs, defaultConfig.epochs),
-  seed: intOption('seed', values.seed, defaultConfig.seed),
-  trainSize: intOption('train-size', values['train-size'], defaultConfig.trainSize),
+};
+const probability = (value: string) => {
+  const p = Number(value);
+  if (!(p >= 0 && p < 1)) throw new InvalidArgumentError('a drop probability must lie in [0, 1)');
+  return p;
 };
 
-const pct = (v: number) => `${(100 * v).toFixed(1).padStart(5)} %`;
-console.log(
-  `Does dropout prevent over-fitting? two moons, ${cfg.trainSize} training / ${cfg.testSize} test points, noise ${cfg.noise}`,
-);
-console.log(
-  `MLP 2-${cfg.hidden}-${cfg.hidden}-2, SGD lr ${cfg.lr} momentum 0.9, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}\n`,
-);
+type Runner = (task: Task, o: CommonOptions) => Promise<Report>;
 
-const results: RunResult[] = [];
-for (const [name, p] of [
-  ['no dropout', 0],
-  ['dropout 0.5', 0.5],
-] as const) {
+async function run(name: string, runner: Runner, raw: Record<string, unknown>): Promise<void> {
+  const quick = Boolean(raw.quick);
+  const dataset = String(raw.dataset);
+  const o: CommonOptions = {
+    dataset,
+    quick,
+    trainSize:
+      (raw.trainSize as number | undefined) ??
+      (quick ? (dataset === 'moons' ? 64 : 300) : dataset === 'moons' ? 64 : 2000),
+    epochs: (raw.epochs as number | undefined) ?? (quick ? 10 : dataset === 'moons' ? 150 : 12),
+    seed: raw.seed as number,
+    out: resolve(String(raw.out ?? `lacuna-report/${name}`)),
+    inputP: (raw.inputP as number | undefined) ?? (dataset === 'moons' ? 0 : 0.2),
+    hiddenP: raw.hiddenP as number,
+  };
+  // Fail on an unwritable --out before minutes of training, not after.
+  try {
+    await mkdir(o.out, { recursive: true });
+    await access(o.out, constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write the report to --out ${o.out}`);
+  }
   const started = performance.now();
-  results.push(
-    runConfiguration(cfg, name, p, (epoch, train, test) => {
-      console.log(
-        `  ${name.padEnd(12)} epoch ${String(epoch).padStart(4)}  train loss ${train.loss.toFixed(4)} acc ${pct(train.accuracy)}  test loss ${test.loss.toFixed(4)} acc ${pct(test.accuracy)}`,
-      );
-    }),
+  const task = await loadTask(dataset, o.trainSize, o.seed, quick ? 1000 : undefined);
+  console.log(
+    `${name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seed}${quick ? ' (quick)' : ''}\n`,
   );
-  console.log(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const report = await runner(task, o);
+  const { html, json } = await writeReport(report, o.out);
+  console.log(`\n${report.title}\n${printTable(report.table)}\n\n${report.summary}`);
+  console.log(
+    `\nreport: ${html}\nmetrics: ${json}\n(${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
 
-console.log('configuration   train acc   test acc   gap (train - test)   test loss');
-for (const r of results) {
-  console.log(
-    `${r.name.padEnd(14)}  ${pct(r.train.accuracy)}   ${pct(r.test.accuracy)}   ${pct(r.train.accuracy - r.test.accuracy).padStart(18)}   ${r.test.loss.toFixed(4).padStart(9)}`,
-  );
+const program = new Command()
+  .name('lacuna-demo')
+  .description(
+    'What dropout does to over-fitting, measured: trains real networks and writes an HTML report.',
+  )
+  .showHelpAfterError('(run with --help for usage)');
+
+const commands: [string, string, Runner][] = [
+  [
+    'compare',
+    'does dropout prevent over-fitting? the same MLP without and with dropout (default)',
+    compare,
+  ],
+  ['sweep', 'dropout rate from 0.0 to 0.9: final test accuracy and loss per rate', sweep],
+  ['variants', 'Dropout, GaussianDropout, DropConnect, AlphaDropout with SELU, and none', variants],
+  [
+    'mc',
+    'MC dropout: confidence against accuracy, entropy on clean versus shifted inputs, vote versus mean',
+    mc,
+  ],
+  ['size', 'effect of the training-set size (Srivastava et al. Figure 10)', size],
+  ['scaling', 'classic versus inverted scaling reach the same test accuracy', scaling],
+];
+
+for (const [name, description, runner] of commands) {
+  program
+    .command(name, { isDefault: name === 'compare' })
+    .description(description)
+    .addOption(new Option('--dataset <name>', 'dataset').choices([...DATASETS]).default('mnist'))
+    .option('--train-size <n>', 'training examples (class-balanced subset)', int('--train-size', 1))
+    .option('--epochs <n>', 'training epochs', int('--epochs', 1))
+    .option('--seed <n>', 'random seed', int('--seed', 0), 1)
+    .option('--input-p <p>', 'dropout on the inputs', probability)
+    .option('--hidden-p <p>', 'dropout on hidden units', probability, 0.5)
+    .option('--out <dir>', 'directory for report.html and metrics.json')
+    .option('--quick', 'a small, fast run (for tests and a first look)', false)
+    .action((opts) => run(name, runner, opts));
+}
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const e = error as { code?: string; exitCode?: number; message?: string };
+  if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 2); // commander already printed it
+  if (error instanceof UsageError || error instanceof LacunaError) {
+    console.error(`lacuna-demo: ${e.message}`);
+    process.exit(2);
+  }
+  console.error(`lacuna-demo: unexpected error: ${e.message ?? String(error)}`);
+  process.exit(1);
 }

