@@ -68,7 +68,9 @@ describe('demo --quick, every subcommand', () => {
       '0.8',
       '0.9',
     ]);
-    for (const run of m.metrics) expect(run.final.testAccuracy).toBeGreaterThan(0.1);
+    const acc = m.metrics.map((run: { final: { testAccuracy: number } }) => run.final.testAccuracy);
+    for (const a of acc.slice(0, 6)) expect(a).toBeGreaterThan(0.5); // rates up to 0.5 all learn
+    expect(Math.max(...acc)).toBeGreaterThan(acc[9]); // 0.9 under-fits
   });
 
   it('variants, size and scaling run and report every configuration', () => {
@@ -82,10 +84,10 @@ describe('demo --quick, every subcommand', () => {
       const m = metrics(join(out, cmd));
       expect(m.table.rows).toHaveLength(rows);
     }
+    // Both scalings learn; their equal expected activations are tested exactly in @lacuna/layers,
+    // and the full-length run in the README compares their final accuracy.
     const scaling = metrics(join(out, 'scaling'));
-    expect(
-      Math.abs(scaling.metrics[0].final.testAccuracy - scaling.metrics[1].final.testAccuracy),
-    ).toBeLessThan(0.1);
+    for (const run of scaling.metrics) expect(run.final.testAccuracy).toBeGreaterThan(0.4);
   });
 
   it('mc: entropy is higher on shifted inputs than on clean ones', () => {
