@@ -13,6 +13,10 @@ export interface CommonOptions {
   quick: boolean;
   inputP: number;
   hiddenP: number;
+  /** SGD learning rate. */
+  lr: number;
+  /** The optimizer. */
+  optimizer: 'sgd' | 'adam';
 }
 
 /** Network and training settings for a task (smaller in quick mode). */
@@ -27,7 +31,8 @@ export function defaults(
       epochs: o.epochs,
       seed: o.seed,
       batchSize: task.name === 'moons' ? 16 : 32,
-      lr: 0.05,
+      lr: o.lr,
+      optimizer: o.optimizer,
       momentum: 0.9,
     },
   };

@@ -20,6 +20,11 @@ const int = (name: string, min: number) => (value: string) => {
     throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
   return n;
 };
+const positive = (value: string) => {
+  const v = Number(value);
+  if (!(v > 0) || !Number.isFinite(v)) throw new InvalidArgumentError('must be a positive number');
+  return v;
+};
 const probability = (value: string) => {
   const p = Number(value);
   if (!(p >= 0 && p < 1)) throw new InvalidArgumentError('a drop probability must lie in [0, 1)');
@@ -42,6 +47,8 @@ async function run(name: string, runner: Runner, raw: Record<string, unknown>): 
     out: resolve(String(raw.out ?? `lacuna-report/${name}`)),
     inputP: (raw.inputP as number | undefined) ?? (dataset === 'moons' ? 0 : 0.2),
     hiddenP: raw.hiddenP as number,
+    optimizer: raw.optimizer as 'sgd' | 'adam',
+    lr: (raw.lr as number | undefined) ?? (raw.optimizer === 'sgd' ? 0.05 : 0.001),
   };
   // Fail on an unwritable --out before minutes of training, not after.
   try {
@@ -97,6 +104,10 @@ for (const [name, description, runner] of commands) {
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--input-p <p>', 'dropout on the inputs', probability)
     .option('--hidden-p <p>', 'dropout on hidden units', probability, 0.5)
+    .addOption(
+      new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']).default('adam'),
+    )
+    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.05 for sgd)', positive)
     .option('--out <dir>', 'directory for report.html and metrics.json')
     .option('--quick', 'a small, fast run (for tests and a first look)', false)
     .action((opts) => run(name, runner, opts));

@@ -1,6 +1,6 @@
 import { DataLoader } from '@lacuna/datasets';
 import { crossEntropy, type EpochLog, fit, type Module } from '@lacuna/layers';
-import { SGD } from '@lacuna/optim';
+import { Adam, SGD } from '@lacuna/optim';
 import { Generator } from '@lacuna/tensor';
 import type { Task } from './data.js';
 import { buildMlp, type MlpSpec } from './models.js';
@@ -13,6 +13,8 @@ export interface TrainSettings {
   batchSize: number;
   lr: number;
   momentum: number;
+  /** 'sgd' (with momentum) or 'adam'. */
+  optimizer: 'sgd' | 'adam';
   /** Print nothing per epoch. */
   quiet?: boolean;
 }
@@ -50,7 +52,10 @@ export async function trainConfiguration(
     shuffle: true,
     generator: new Generator(s.seed + 1),
   });
-  const optimizer = new SGD(model.parameters(), { lr: s.lr, momentum: s.momentum });
+  const optimizer =
+    s.optimizer === 'adam'
+      ? new Adam(model.parameters(), { lr: s.lr })
+      : new SGD(model.parameters(), { lr: s.lr, momentum: s.momentum });
   const { epochs: history } = await fit(model, {
     data: loader,
     optimizer,
