@@ -26,7 +26,7 @@ export interface Report {
   metrics: unknown;
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Chart.js's UMD build, read from its npm package so the report needs no network. */
@@ -39,22 +39,22 @@ async function chartJs(): Promise<string> {
 /** The self-contained HTML page: styles, Chart.js and the data inline, nothing fetched. */
 export async function renderHtml(report: Report): Promise<string> {
   const data = JSON.stringify(report.charts).replace(/</g, '\\u003c');
-  const table = `<table><thead><tr>${report.table.columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>${report.table.rows
-    .map((r) => `<tr>${r.map((v) => `<td>${escape(String(v))}</td>`).join('')}</tr>`)
+  const table = `<table><thead><tr>${report.table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${report.table.rows
+    .map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
   const settings = Object.entries(report.settings)
-    .map(([k, v]) => `<code>${escape(k)}=${escape(JSON.stringify(v))}</code>`)
+    .map(([k, v]) => `<code>${escapeHtml(k)}=${escapeHtml(JSON.stringify(v))}</code>`)
     .join(' ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(report.title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.5rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}
 th{background:#f3f3f3}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1.5rem}
 figure{margin:0;border:1px solid #eee;padding:.5rem}code{background:#f6f6f6;padding:0 .2rem}
 </style></head><body>
-<h1>${escape(report.title)}</h1>
-<p>${escape(report.summary)}</p>
+<h1>${escapeHtml(report.title)}</h1>
+<p>${escapeHtml(report.summary)}</p>
 <p>${settings}</p>
 ${table}
 <div class="charts" id="charts"></div>

@@ -71,6 +71,7 @@ export {
   type FitOptions,
   fit,
   type History,
+  type MemoryCheckpointer,
   type Metrics,
   memoryCheckpointer,
   type Stateful,

@@ -331,6 +331,12 @@ export function earlyStopping(options: { patience: number; minDelta?: number }):
   };
 }
 
+/** A {@link Checkpointer} that also exposes what it holds. */
+export interface MemoryCheckpointer extends Checkpointer {
+  /** The latest saved state (a copy), or null before the first save. */
+  readonly latest: TrainingState | null;
+}
+
 /**
  * A checkpointer that keeps the latest state in memory (tests, browsers).
  *
@@ -340,7 +346,7 @@ export function earlyStopping(options: { patience: number; minDelta?: number }):
  * const checkpoint = memoryCheckpointer();
  * ```
  */
-export function memoryCheckpointer(): Checkpointer & { latest: TrainingState | null } {
+export function memoryCheckpointer(): MemoryCheckpointer {
   const store: { latest: TrainingState | null } = { latest: null };
   return {
     get latest() {
