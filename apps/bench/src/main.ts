@@ -1,67 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchDropoutVariants } from './dropout-variants.js';
-import { measure } from './measure.js';
-import { workloads } from './workloads.js';
+import { writeFileAtomic } from '@lacuna/layers/node';
+import type { Timing } from './measure.js';
+import { PEERS, type PeerId, WORKLOADS, type WorkloadId } from './peers/types.js';
 
+interface Result {
+  peer: PeerId;
+  workload: WorkloadId;
+  title?: string;
+  unit?: string;
+  work?: number;
+  timing?: Timing;
+  throughput?: number;
+  peakRssMb: number;
+  variants?: { name: string; elements: number; timing: Timing; bytesPerElement: number }[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+// node:util's parseArgs covers three flags; no CLI dependency needed.
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    runs: { type: 'string' },
     only: { type: 'string' },
-    'skip-variants': { type: 'boolean', default: false },
+    peers: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
-
-const runs = values.runs === undefined ? (values.quick ? 3 : 9) : Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
-  process.exit(2);
-}
-const only = values.only?.split(',').map((s) => s.trim());
-const selected = workloads(values.quick).filter((w) => !only || only.includes(w.id));
-if (selected.length === 0) {
-  console.error(
-    `bench: --only matched no workload; ids: ${workloads(true)
-      .map((w) => w.id)
-      .join(', ')}`,
-  );
-  process.exit(2);
-}
-
-console.log(
-  `Lacuna benchmarks (${values.quick ? 'quick smoke run: sizes are tiny, figures mean nothing' : 'full'}); medians after warm-up`,
-);
-console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
-const rows = selected.map((w) => {
-  const n = values.runs === undefined && !values.quick && w.runs !== undefined ? w.runs : runs;
-  const t = measure(w.lacuna, n);
-  const rate = w.work / (t.medianMs / 1000);
-  const peer = w.peer ? measure(w.peer.run, n) : undefined;
-  return {
-    workload: w.title,
-    runs: n,
-    'median ms': t.medianMs.toFixed(2),
-    'min–max ms': `${t.minMs.toFixed(2)}–${t.maxMs.toFixed(2)}`,
-    throughput: `${rate.toFixed(w.unit === 'samples' ? 0 : 2)} ${w.unit}/s`,
-    peer: w.peer ? w.peer.name : '',
-    'peer median ms': peer ? peer.medianMs.toFixed(2) : '',
-    'speed-up vs peer': peer ? `${(peer.medianMs / t.medianMs).toFixed(2)}×` : '',
-  };
-});
-console.table(rows);
-
-if (!values['skip-variants']) {
-  const shape = values.quick ? [2, 64, 4, 4] : [32, 64, 32, 32];
+if (values.help) {
   console.log(
-    `\nDropout family: forward + backward on [${shape.join(', ')}] (p = 0.5), and bytes the graph holds between them`,
+    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-wasm]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants',
   );
-  console.table(
-    benchDropoutVariants(shape, values.quick ? 2 : 5).map((r) => ({
-      variant: r.name,
-      runs: r.timing.runs,
-      'median ms': r.timing.medianMs.toFixed(1),
-      'Melem/s': (r.elements / 1e6 / (r.timing.medianMs / 1000)).toFixed(1),
-      'bytes held / element': r.bytesPerElement.toFixed(3),
-    })),
-  );
+  process.exit(0);
 }
+const pick = <T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] => {
+  if (raw === undefined) return [...all];
+  const list = raw.split(',').map((s) => s.trim());
+  const bad = list.filter((s) => !all.includes(s as T));
+  if (bad.length) {
+    console.error(`bench: unknown ${what} ${bad.join(', ')} (choose from ${all.join(', ')})`);
+    process.exit(2);
+  }
+  return list as T[];
+};
+const workloads = pick(values.only, WORKLOADS, 'workload');
+const peers = pick(values.peers, PEERS, 'peer');
+const quick = values.quick;
+
+const results: Result[] = [];
+for (const workload of workloads) {
+  for (const peer of peers) {
+    if (workload === 'W6' && peer !== 'lacuna') continue; // the dropout family is Lacuna's own
+    process.stderr.write(`${workload} ${peer} … `);
+    const r = spawnSync(
+      process.execPath,
+      [join(here, 'peer.js'), peer, workload, ...(quick ? ['--quick'] : [])],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
+    if (r.status !== 0) {
+      console.error(`\nbench: ${peer} ${workload} failed:\n${r.stderr}`);
+      process.exit(1);
+    }
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Result;
+    results.push(result);
+    process.stderr.write(`${result.timing ? `${result.timing.medianMs.toFixed(1)} ms` : 'done'}\n`);
+  }
+}
+
+const require = createRequire(import.meta.url);
+const version = async (name: string) => {
+  try {
+    let dir = dirname(require.resolve(name));
+    while (
+      !(await readFile(join(dir, 'package.json'), 'utf8').then(
+        (t) => JSON.parse(t).name === name,
+        () => false,
+      ))
+    )
+      dir = dirname(dir);
+    return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+};
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  lacunaTensor: await version('@lacuna/tensor'),
+  tfjs: await version('@tensorflow/tfjs'),
+  date: new Date().toISOString(),
+  quick,
+};
+
+const fmt = (r: Result) =>
+  r.unit === 'GFLOP'
+    ? `${r.throughput!.toFixed(2)} GFLOP/s`
+    : r.unit === 'samples'
+      ? `${r.throughput!.toFixed(0)} samples/s`
+      : `${r.throughput!.toFixed(0)} Melem/s`;
+const rows = results
+  .filter((r) => r.timing)
+  .map((r) => {
+    const base = results.find((b) => b.workload === r.workload && b.peer === 'lacuna' && b.timing);
+    return {
+      workload: r.workload,
+      what: r.title!,
+      peer: r.peer,
+      runs: r.timing!.runs,
+      'median ms': r.timing!.medianMs.toFixed(2),
+      'min–max ms': `${r.timing!.minMs.toFixed(2)}–${r.timing!.maxMs.toFixed(2)}`,
+      throughput: fmt(r),
+      'Lacuna speed-up':
+        base && r.peer !== 'lacuna'
+          ? `${(r.timing!.medianMs / base.timing!.medianMs).toFixed(2)}×`
+          : '',
+      'peak RSS MB': r.peakRssMb.toFixed(0),
+    };
+  });
+console.log(
+  `\nLacuna vs TensorFlow.js ${machine.tfjs} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick smoke run: tiny sizes, the figures mean nothing)' : ''}`,
+);
+console.table(rows);
+const variants = results.find((r) => r.variants)?.variants ?? [];
+const variantRows = variants.map((v) => ({
+  variant: v.name,
+  runs: v.timing.runs,
+  'median ms': v.timing.medianMs.toFixed(1),
+  'Melem/s (fwd+bwd)': (v.elements / 1e6 / (v.timing.medianMs / 1000)).toFixed(1),
+  'bytes held / element': v.bytesPerElement.toFixed(3),
+}));
+if (variantRows.length) {
+  console.log('\nW6: dropout family, forward + backward, and what each keeps between them');
+  console.table(variantRows);
+}
+
+const table = (list: Record<string, unknown>[]) => {
+  if (!list.length) return '';
+  const cols = Object.keys(list[0]!);
+  return [
+    `| ${cols.join(' | ')} |`,
+    `| ${cols.map(() => '---').join(' | ')} |`,
+    ...list.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
+  ].join('\n');
+};
+const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n\n## W6: dropout family\n\n${table(variantRows)}\n`;
+const dir = join(here, '..', 'results', ...(quick ? ['tmp'] : []));
+await mkdir(dir, { recursive: true });
+await writeFileAtomic(
+  join(dir, 'latest.json'),
+  new TextEncoder().encode(`${JSON.stringify({ machine, results }, null, 2)}\n`),
+);
+await writeFileAtomic(join(dir, 'latest.md'), new TextEncoder().encode(markdown));
+console.log(`\nresults: ${join(dir, 'latest.md')}`);

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measure } from './measure.js';
-import { workloads } from './workloads.js';
 
 describe('bench harness', () => {
   it('reports median, min and max over the requested runs', () => {
@@ -12,10 +14,26 @@ describe('bench harness', () => {
     expect(t.medianMs).toBeLessThanOrEqual(t.maxMs);
   });
 
-  it('every quick workload runs', () => {
-    for (const w of workloads(true)) {
-      expect(() => w.lacuna()).not.toThrow();
-      w.peer?.run();
-    }
+  it('--quick runs every workload for every peer and writes JSON and Markdown results', () => {
+    const dist = join(import.meta.dirname, '..', 'dist');
+    const r = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const { machine, results } = JSON.parse(
+      readFileSync(join(dist, '..', 'results', 'tmp', 'latest.json'), 'utf8'),
+    );
+    expect(machine.quick).toBe(true);
+    // W1–W5 for three peers, W6 for Lacuna alone
+    expect(results).toHaveLength(5 * 3 + 1);
+    for (const res of results.filter((x: { timing?: unknown }) => x.timing))
+      expect(res.throughput).toBeGreaterThan(0);
+    expect(results.at(-1).variants.length).toBe(10);
+    expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
+      '| W4 |',
+    );
+    const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W9'], {
+      encoding: 'utf8',
+    });
+    expect(only.status).toBe(2);
+    expect(only.stderr).toMatch(/unknown workload W9/);
   });
 });

@@ -1,4 +1,4 @@
-import { add, type GradNode, reshape, sum, type Tensor, zeros } from '@lacuna/tensor';
+import { broadcastTo, type GradNode, reshape, sum, type Tensor } from '@lacuna/tensor';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, return the
@@ -30,5 +30,5 @@ export function expandReduced(
   axes: readonly number[],
 ): Tensor {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return add(zeros(shape), reshape(grad, kept));
+  return broadcastTo(reshape(grad, kept), shape);
 }

@@ -1,0 +1,37 @@
+// One peer, one workload, in its own process: prints a JSON line with the timing and the peak
+// resident memory. Spawned by main.ts; run directly as `node dist/peer.js <peer> <workload> [--quick]`.
+import { benchDropoutVariants } from './dropout-variants.js';
+import { measure } from './measure.js';
+import { prepareLacuna } from './peers/lacuna.js';
+import { prepareTfjs, useTfjsBackend } from './peers/tfjs.js';
+import { PEERS, type PeerId, sizes, WORKLOADS, type WorkloadId } from './peers/types.js';
+
+const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
+const quick = flag === '--quick';
+if (!PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
+  console.error(`usage: peer.js <${PEERS.join('|')}> <${WORKLOADS.join('|')}> [--quick]`);
+  process.exit(2);
+}
+
+if (workload === 'W6') {
+  const variants = benchDropoutVariants(sizes(quick).variants, quick ? 2 : 3);
+  console.log(
+    JSON.stringify({ peer, workload, variants, peakRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
+} else {
+  if (peer !== 'lacuna') await useTfjsBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  const w = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
+  const timing = measure(w.run, quick ? 2 : w.runs, quick ? 1 : 2);
+  console.log(
+    JSON.stringify({
+      peer,
+      workload,
+      title: w.title,
+      unit: w.unit,
+      work: w.work,
+      timing,
+      throughput: w.work / (timing.medianMs / 1000),
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}
