@@ -108,7 +108,11 @@ for (const [name, description, runner] of commands) {
     .addOption(
       new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']).default('adam'),
     )
-    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.005 with --quick; 0.05 for sgd)', positive)
+    .option(
+      '--lr <rate>',
+      'learning rate (default 0.001 for adam, 0.005 with --quick; 0.05 for sgd)',
+      positive,
+    )
     .option('--out <dir>', 'directory for report.html and metrics.json')
     .option('--quick', 'a small, fast run (for tests and a first look)', false)
     .action((opts) => run(name, runner, opts));
