@@ -94,6 +94,9 @@ function adamUpdate(
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** Whether weight decay is applied to the parameter (AdamW) instead of through the gradient. */
+  protected readonly decoupled: boolean = false;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `betas`, `eps`, `weightDecay`, `amsgrad`.
@@ -102,11 +105,11 @@ export class Adam extends Optimizer<AdamOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
     options: AdamOptions,
   ) {
-    super('Adam', params, options);
+    super(new.target.name, params, options);
   }
 
   protected validate(o: AdamOptions): AdamOptions {
-    return validate('Adam', o);
+    return validate(this.constructor.name, o);
   }
 
   protected update(
@@ -116,7 +119,7 @@ export class Adam extends Optimizer<AdamOptions> {
     o: AdamOptions,
     t: number,
   ): void {
-    adamUpdate(w, g, state, o, t, false, 0);
+    adamUpdate(w, g, state, o, t, this.decoupled, this.decoupled ? 0.01 : 0);
   }
 }
 
@@ -134,29 +137,7 @@ export class Adam extends Optimizer<AdamOptions> {
  * const opt = new AdamW([w], { lr: 1e-3, weightDecay: 0.01 });
  * ```
  */
-export class AdamW extends Optimizer<AdamOptions> {
-  /**
-   * @param params - Parameters or parameter groups.
-   * @param options - `lr`, `betas`, `eps`, `weightDecay` (default 0.01), `amsgrad`.
-   */
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
-    options: AdamOptions,
-  ) {
-    super('AdamW', params, options);
-  }
-
-  protected validate(o: AdamOptions): AdamOptions {
-    return validate('AdamW', o);
-  }
-
-  protected update(
-    w: Float32Array,
-    g: Float32Array,
-    state: ParamState,
-    o: AdamOptions,
-    t: number,
-  ): void {
-    adamUpdate(w, g, state, o, t, true, 0.01);
-  }
+export class AdamW extends Adam {
+  /** AdamW decouples the weight decay from the gradient. */
+  protected override readonly decoupled: boolean = true;
 }

@@ -1,12 +1,5 @@
-import {
-  ArgumentRangeError,
-  add,
-  dropout,
-  matmul,
-  ShapeError,
-  type Tensor,
-  uniform,
-} from '@lacuna/tensor';
+import { dropout, type Tensor } from '@lacuna/tensor';
+import { initLinear, linearForward } from '../modules/linear.js';
 import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
 
 /** Options of {@link DropConnectLinear}. */
@@ -50,41 +43,26 @@ export class DropConnectLinear extends DropoutLayer {
    */
   constructor(inFeatures: number, outFeatures: number, p: number, options: DropConnectOptions) {
     super('DropConnectLinear', options);
-    for (const [name, n] of [
-      ['inFeatures', inFeatures],
-      ['outFeatures', outFeatures],
-    ] as const) {
-      if (!Number.isInteger(n) || n < 1)
-        throw new ArgumentRangeError(
-          'DropConnectLinear',
-          name,
-          `must be a positive integer, got ${n}`,
-        );
-    }
+    const init = initLinear(
+      'DropConnectLinear',
+      inFeatures,
+      outFeatures,
+      options.generator,
+      options.bias !== false,
+    );
     this.p = checkP('DropConnectLinear', p);
     this.inFeatures = inFeatures;
-    const bound = 1 / Math.sqrt(inFeatures);
-    const init = (shape: number[]) =>
-      uniform(shape, { generator: options.generator, low: -bound, high: bound });
-    this.weight = this.registerParameter('weight', init([outFeatures, inFeatures]));
-    this.bias = options.bias === false ? null : this.registerParameter('bias', init([outFeatures]));
+    this.weight = this.registerParameter('weight', init.weight);
+    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
   }
 
   /** `x·(M⊙W)ᵀ/(1-p) + b` when active, `x·Wᵀ + b` otherwise. */
   forward(x: Tensor): Tensor {
-    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ShapeError(
-        'DropConnectLinear.forward',
-        'x',
-        `must have shape [N, ${this.inFeatures}], got [${x.shape.join(',')}]`,
-      );
-    }
     const w = dropout(this.weight, {
       p: this.p,
       training: this.active,
       generator: this.generator(),
     });
-    const y = matmul(x, w, { transB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return linearForward('DropConnectLinear.forward', x, w, this.bias);
   }
 }

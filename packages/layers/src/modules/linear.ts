@@ -17,10 +17,34 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
-function checkFeatures(name: string, n: number): number {
-  if (!Number.isInteger(n) || n < 1)
-    throw new ArgumentRangeError('Linear', name, `must be a positive integer, got ${n}`);
-  return n;
+/** Checks the sizes and draws W [out, in] and b [out] ~ U(-1/√in, 1/√in), PyTorch's default. @internal */
+export function initLinear(
+  op: string,
+  inFeatures: number,
+  outFeatures: number,
+  generator: Generator,
+  bias: boolean,
+): { weight: Tensor; bias: Tensor | null } {
+  for (const [name, n] of [
+    ['inFeatures', inFeatures],
+    ['outFeatures', outFeatures],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1)
+      throw new ArgumentRangeError(op, name, `must be a positive integer, got ${n}`);
+  }
+  const bound = 1 / Math.sqrt(inFeatures);
+  const init = (shape: number[]) => uniform(shape, { generator, low: -bound, high: bound });
+  return { weight: init([outFeatures, inFeatures]), bias: bias ? init([outFeatures]) : null };
+}
+
+/** `x·Wᵀ + b` for x [N, in], with the shape check both fully connected layers share. @internal */
+export function linearForward(op: string, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const inFeatures = weight.shape[1]!;
+  if (x.rank !== 2 || x.shape[1] !== inFeatures) {
+    throw new ShapeError(op, 'x', `must have shape [N, ${inFeatures}], got [${x.shape.join(',')}]`);
+  }
+  const y = matmul(x, weight, { transB: true });
+  return bias ? add(y, bias) : y;
 }
 
 /**
@@ -55,25 +79,21 @@ export class Linear extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions) {
     super();
-    this.inFeatures = checkFeatures('inFeatures', inFeatures);
-    this.outFeatures = checkFeatures('outFeatures', outFeatures);
-    const bound = 1 / Math.sqrt(inFeatures);
-    const init = (shape: number[]) =>
-      uniform(shape, { generator: options.generator, low: -bound, high: bound });
-    this.weight = this.registerParameter('weight', init([outFeatures, inFeatures]));
-    this.bias = options.bias === false ? null : this.registerParameter('bias', init([outFeatures]));
+    const init = initLinear(
+      'Linear',
+      inFeatures,
+      outFeatures,
+      options.generator,
+      options.bias !== false,
+    );
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.weight = this.registerParameter('weight', init.weight);
+    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
   }
 
   /** `x·Wᵀ + b` for x of shape [N, inFeatures]. */
   forward(x: Tensor): Tensor {
-    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ShapeError(
-        'Linear.forward',
-        'x',
-        `must have shape [N, ${this.inFeatures}], got [${x.shape.join(',')}]`,
-      );
-    }
-    const y = matmul(x, this.weight, { transB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return linearForward('Linear.forward', x, this.weight, this.bias);
   }
 }
