@@ -149,7 +149,9 @@ const table = (list: Record<string, unknown>[]) => {
   ].join('\n');
 };
 const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n\n## W6: dropout family\n\n${table(variantRows)}\n`;
-const dir = join(here, '..', 'results', ...(quick ? ['tmp'] : []));
+// Only a complete run replaces the results kept in the repository; partial and quick runs go to tmp/.
+const complete = !quick && values.only === undefined && values.peers === undefined;
+const dir = join(here, '..', 'results', ...(complete ? [] : ['tmp']));
 await mkdir(dir, { recursive: true });
 await writeFileAtomic(
   join(dir, 'latest.json'),
