@@ -86,6 +86,47 @@ function scenario(pkg, kind, expectBumped) {
   }
 }
 
+/** The pending changesets must parse: a scratch `changeset version` with them bumps every package they name. */
+function pendingChangesets() {
+  const pending = readdirSync(join(root, '.changeset')).filter(
+    (f) => f.endsWith('.md') && f !== 'README.md',
+  );
+  if (pending.length === 0) return;
+  const named = new Set();
+  for (const f of pending) {
+    const text = readFileSync(join(root, '.changeset', f), 'utf8');
+    const front = text.match(/^---\n([\s\S]*?)\n---\n/);
+    const lines = front ? front[1].split('\n').filter(Boolean) : [];
+    const ok =
+      lines.length > 0 &&
+      lines.every((l) => /^["']@lacuna\/[a-z-]+["']: (patch|minor|major)$/.test(l));
+    if (!ok)
+      problems.push(
+        `.changeset/${f}: front matter must list "@lacuna/<pkg>": patch|minor|major between --- lines`,
+      );
+    for (const l of lines) named.add(l.split(':')[0].replace(/["'@]|lacuna\//g, ''));
+  }
+  const dir = scratch();
+  try {
+    for (const f of pending) cpSync(join(root, '.changeset', f), join(dir, '.changeset', f));
+    const before = Object.fromEntries(packages.map((p) => [p, version(dir, p)]));
+    try {
+      execFileSync(process.execPath, [changeset, 'version'], { cwd: dir, stdio: 'pipe' });
+    } catch (error) {
+      problems.push(
+        `changeset version rejects the pending changesets: ${String(error.stderr).split('\n').slice(0, 3).join(' ')}`,
+      );
+      return;
+    }
+    for (const p of named)
+      if (version(dir, p) === before[p])
+        problems.push(`pending changesets name ${p}, but changeset version did not bump it`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+pendingChangesets();
 scenario('optim', 'minor', []);
 scenario('tensor', 'patch', []);
 scenario('tensor', 'minor', ['autograd', 'layers', 'optim', 'datasets']);
