@@ -8,6 +8,7 @@
 // and bundle the browser-safe entries for the browser, failing on any Node built-in.
 import { execFileSync } from 'node:child_process';
 import {
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -149,7 +150,7 @@ check(
 );
 const linked = manifests.filter(({ pkg }) => {
   try {
-    return statSync(join(app, 'node_modules', pkg.name)).isSymbolicLink?.() ?? false;
+    return lstatSync(join(app, 'node_modules', pkg.name)).isSymbolicLink();
   } catch {
     return true;
   }

@@ -1,4 +1,4 @@
-import { balancedSubset, type Dataset, twoMoons } from '@lacuna/datasets';
+import { balancedSubset, type Dataset, takeRows, twoMoons } from '@lacuna/datasets';
 import { loadFashionMnist, loadMnist } from '@lacuna/datasets/node';
 import { Generator, Tensor } from '@lacuna/tensor';
 import { UsageError } from './errors.js';
@@ -22,14 +22,11 @@ const flat = (d: Dataset): Dataset => ({
 });
 
 /** First `n` rows (the test set in quick runs). */
-function head(d: Dataset, n: number): Dataset {
-  const rows = Math.min(n, d.x.shape[0]!);
-  const width = d.x.size / d.x.shape[0]!;
-  return {
-    x: new Tensor(d.x.storage.slice(0, rows * width), [rows, width], 'float32'),
-    y: new Tensor(d.y.storage.slice(0, rows), [rows], 'int32'),
-  };
-}
+const head = (d: Dataset, n: number): Dataset =>
+  takeRows(
+    d,
+    Array.from({ length: Math.min(n, d.y.size) }, (_, i) => i),
+  );
 
 /**
  * Loads a dataset offline and cuts a class-balanced training subset of `trainSize` examples

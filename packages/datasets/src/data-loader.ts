@@ -6,6 +6,7 @@ import {
   ShapeError,
   Tensor,
 } from '@lacuna/tensor';
+import { takeRows } from './subsets.js';
 import type { Dataset } from './synthetic.js';
 import type { Transform } from './transforms.js';
 
@@ -21,19 +22,6 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** Applied to every batch (normalise, flatten, one-hot; see `compose`). */
   transform?: Transform;
-}
-
-/** Copies the rows `order[start..end)` of `t` into a new tensor. */
-function gatherRows(t: Tensor, order: Int32Array, start: number, end: number): Tensor {
-  const row = t.size / t.shape[0]!;
-  const out = new (t.storage.constructor as new (n: number) => typeof t.storage)(
-    (end - start) * row,
-  );
-  for (let i = start; i < end; i++) {
-    const src = order[i]! * row;
-    out.set(t.storage.subarray(src, src + row), (i - start) * row);
-  }
-  return new Tensor(out, [end - start, ...t.shape.slice(1)], t.dtype);
 }
 
 /**
@@ -119,10 +107,7 @@ export class DataLoader {
     for (let b = 0; b < this.numBatches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(n, start + this.batchSize);
-      const batch = {
-        x: gatherRows(this.dataset.x, order, start, end),
-        y: gatherRows(this.dataset.y, order, start, end),
-      };
+      const batch = takeRows(this.dataset, order.subarray(start, end));
       yield this.#transform ? this.#transform(batch) : batch;
     }
   }

@@ -113,17 +113,37 @@ export abstract class Module {
    */
   call(x: Tensor, options: CallOptions = {}): Tensor {
     if (options.training === undefined) return this.forward(x);
-    const saved = this.#modes();
+    const restore = this.saveModes();
     this.train(options.training);
     try {
       return this.forward(x);
     } finally {
-      for (const [m, mode] of saved) m.#training = mode;
+      restore();
     }
   }
 
-  #modes(): [Module, boolean][] {
-    return [[this, this.#training], ...[...this.#children.values()].flatMap((c) => c.#modes())];
+  /**
+   * Snapshots the training and MC-dropout modes of this module and every descendant; calling the
+   * returned function puts each one back, whatever was switched in between.
+   *
+   * @example
+   * ```ts
+   * import { Linear } from '@lacuna/layers';
+   * import { Generator } from '@lacuna/tensor';
+   * const fc = new Linear(2, 2, { generator: new Generator(0) });
+   * const restore = fc.saveModes();
+   * fc.eval();
+   * restore(); // fc.training is true again
+   * ```
+   */
+  saveModes(): () => void {
+    const saved = this.namedModules().map(([, m]) => [m, m.#training, m.#mcDropout] as const);
+    return () => {
+      for (const [m, training, mc] of saved) {
+        m.#training = training;
+        m.#mcDropout = mc;
+      }
+    };
   }
 
   /**

@@ -46,7 +46,7 @@ export function summary(model: Module, inputShape: Shape): Summary {
   const modules = model.namedModules();
   const shapes = new Map<Module, readonly number[]>();
   const originals = modules.map(([, m]) => [m, m.forward] as const);
-  const wasTraining = model.namedModules().map(([, m]) => [m, m.training] as const);
+  const restoreModes = model.saveModes();
   for (const [, m] of modules) {
     const forward = m.forward;
     m.forward = (x: Tensor) => {
@@ -60,7 +60,7 @@ export function summary(model: Module, inputShape: Shape): Summary {
     noGrad(() => model.forward(zeros(inputShape)));
   } finally {
     for (const [m, forward] of originals) m.forward = forward;
-    for (const [m, mode] of wasTraining) m.train(mode);
+    restoreModes();
   }
   const own = (m: Module) => {
     const childParams = new Set(m.namedChildren().flatMap(([, c]) => c.parameters()));

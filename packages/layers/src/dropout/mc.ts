@@ -71,7 +71,7 @@ export function mcPredict(model: Module, x: Tensor, options: McPredictOptions): 
     .namedModules()
     .map(([, m]) => m)
     .filter((m): m is DropoutLayer => m instanceof DropoutLayer);
-  const modes = model.namedModules().map(([, m]) => [m, m.training, m.mcDropoutEnabled] as const);
+  const restoreModes = model.saveModes();
   model.eval().mcDropout(true);
   if (options.generator) for (const layer of layers) layer.useGenerator(options.generator.fork());
   try {
@@ -90,10 +90,7 @@ export function mcPredict(model: Module, x: Tensor, options: McPredictOptions): 
     return summarise(passes, shapeOf(x, passes[0]!.length), T);
   } finally {
     for (const layer of layers) layer.useGenerator(null);
-    for (const [m, training, mc] of modes) {
-      m.train(training);
-      m.mcDropout(mc);
-    }
+    restoreModes();
   }
 }
 

@@ -151,7 +151,7 @@ export function evaluate(
   loss: (output: Tensor, targets: Tensor) => Tensor,
   batchSize = 1000,
 ): Metrics {
-  const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
+  const restoreModes = model.saveModes();
   model.eval();
   try {
     return noGrad(() => {
@@ -180,7 +180,7 @@ export function evaluate(
       };
     });
   } finally {
-    for (const [m, mode] of modes) m.train(mode);
+    restoreModes();
   }
 }
 
