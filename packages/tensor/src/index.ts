@@ -17,6 +17,11 @@ export type {
 } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';
 export { getBackend, setBackend } from './backend/registry.js';
+export {
+  createWasmBackend,
+  type WasmBackend,
+  type WasmBackendOptions,
+} from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';

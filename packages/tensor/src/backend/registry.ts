@@ -1,19 +1,29 @@
 import { LacunaError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { referenceBackend } from './reference/index.js';
+import { createWasmBackend } from './wasm/index.js';
 
-// The active backend is a choice of device, like PyTorch's default device: every backend gives
-// the same results (the reference is the oracle), so switching changes speed, never numbers.
-let active: Backend = referenceBackend;
+// The active backend is a choice of device, like PyTorch's default device: backends agree with
+// the reference (the oracle) to float32 rounding, and bit for bit on random numbers and dropout
+// masks. WebAssembly SIMD is the default wherever it loads; the reference is the fallback.
+function defaultBackend(): Backend {
+  try {
+    return createWasmBackend();
+  } catch {
+    return referenceBackend;
+  }
+}
+
+let active: Backend = defaultBackend();
 
 /**
- * The backend ops run their kernels on (the reference backend unless {@link setBackend} chose
- * another).
+ * The backend ops run their kernels on: the WebAssembly SIMD backend where it loads, else the
+ * reference backend, unless {@link setBackend} chose another.
  *
  * @example
  * ```ts
  * import { getBackend } from '@lacuna/tensor';
- * console.log(getBackend().name); // 'reference'
+ * console.log(getBackend().name); // e.g. 'wasm-simd (2 threads)'
  * ```
  */
 export function getBackend(): Backend {

@@ -33,7 +33,7 @@ export interface DropoutSaved {
   readonly key: RandomKey;
   /** Keep when the element's 24-bit uniform integer is below this: round((1-p)·2²⁴). */
   readonly keepThreshold: number;
-  /** 1/(1-p) for inverted scaling, 1 for classic. */
+  /** 1/(1-p) rounded to float32 for inverted scaling, 1 for classic. */
   readonly scale: number;
 }
 
@@ -83,7 +83,8 @@ function apply(
   const saved: DropoutSaved = {
     key: generator.nextKey(),
     keepThreshold: Math.round((1 - p) * 16777216),
-    scale: scaling === 'inverted' ? 1 / (1 - p) : 1,
+    // Rounded to float32 so every backend's float32 product x·scale is the same number.
+    scale: scaling === 'inverted' ? Math.fround(1 / (1 - p)) : 1,
   };
   const out = new Float32Array(x.size);
   getBackend().dropout(

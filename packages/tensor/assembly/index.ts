@@ -1,0 +1,6 @@
+// The WebAssembly kernels of @lacuna/tensor's wasm backend. Pointers are byte offsets into the
+// memory the host imports; nothing here allocates, so any number of instances (one per thread)
+// can share one memory.
+export { gemm, gemmScratchBytes } from './gemm';
+export { dropout, uniform } from './random';
+export { binary, unary } from './elementwise';

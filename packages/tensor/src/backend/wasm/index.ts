@@ -1,0 +1,344 @@
+import type { TypedArray } from '../../dtype.js';
+import type { Shape } from '../../shape.js';
+import type {
+  Backend,
+  BinaryOpName,
+  MatmulParams,
+  RandomKey,
+  UnaryOpName,
+  UnaryParams,
+} from '../backend.js';
+import { referenceBackend } from '../reference/index.js';
+import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
+import { BINARY_OPS, broadcastLayout, UNARY_OPS } from './layout.js';
+import { Arena } from './memory.js';
+import { type Share, ThreadPool } from './threads.js';
+import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Threads the big kernels may use, this one included (default: the machine's cores, at most 8).
+   * 1 runs everything on the calling thread. Results never depend on it.
+   */
+  threads?: number;
+}
+
+/** The WebAssembly SIMD backend: a {@link Backend} plus control over its helper threads. */
+export interface WasmBackend extends Backend {
+  /** Threads the big kernels may use (1 where SharedArrayBuffer or workers are unavailable). */
+  readonly threads: number;
+  /**
+   * Starts the helper threads if they have not started and resolves with the number of threads
+   * (this one included) that are running. Kernels never wait for this: until helpers are up, the
+   * calling thread does their share.
+   */
+  whenReady(): Promise<number>;
+  /** Stops the helper threads; kernels then run on the calling thread only. */
+  dispose(): void;
+}
+
+const KERNELS = ['gemm', 'dropout', 'uniform', 'binary', 'unary'] as const;
+type KernelName = (typeof KERNELS)[number];
+type Kernel = (...args: number[]) => number;
+
+const PAGE = 65536;
+const CONTROL = PAGE; // page 0 is left to the module itself
+const MAX_THREADS = 8;
+// Below this many multiply-adds a product runs on one thread: waking a helper costs ~10 µs.
+const PARALLEL_MIN_MACS = 1 << 19;
+// Below this many elements an elementwise kernel runs on one thread.
+const PARALLEL_MIN_ELEMENTS = 1 << 16;
+const MR = 4;
+const NR = 8;
+
+function decode(base64: string): Uint8Array {
+  const text = (globalThis as unknown as { atob(data: string): string }).atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function hardwareThreads(): number {
+  const host = globalThis as unknown as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const os = host.process?.getBuiltinModule?.('node:os') as
+    | { availableParallelism?: () => number }
+    | undefined;
+  return os?.availableParallelism?.() ?? host.navigator?.hardwareConcurrency ?? 1;
+}
+
+function sharedMemoryWorks(): boolean {
+  const host = globalThis as unknown as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === 'function' && host.crossOriginIsolated !== false;
+}
+
+/** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. */
+function split(total: number, parts: number, align: number): [number, number][] {
+  const step = Math.ceil(total / parts / align) * align;
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < total; start += step)
+    ranges.push([start, Math.min(total, start + step)]);
+  return ranges;
+}
+
+/**
+ * Creates a WebAssembly SIMD backend: packed, register-blocked matmul on every thread, fused
+ * dropout and uniform random numbers with four counters per SIMD lane group; other kernels run
+ * the reference code. Bit-identical results to itself at any thread count; the same dropout masks
+ * and uniform numbers as the reference backend; matmul accumulates in float32 in k order.
+ * Throws where WebAssembly SIMD is unavailable.
+ *
+ * @param options - `threads`: how many threads the big kernels may use.
+ * @example
+ * ```ts
+ * import { createWasmBackend, setBackend, matmul, ones } from '@lacuna/tensor';
+ * const wasm = createWasmBackend({ threads: 2 });
+ * const previous = setBackend(wasm);
+ * matmul(ones([64, 64]), ones([64, 64])).toArray()[0]; // [64, 64, …]
+ * setBackend(previous);
+ * wasm.dispose();
+ * ```
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const api = wasmApi();
+  if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
+  const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
+  if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
+    throw new RangeError(
+      `createWasmBackend: threads must be an integer in [1, 64], got ${String(options.threads)}`,
+    );
+  }
+  const shared = requested > 1 && sharedMemoryWorks();
+  const threads = shared ? requested : 1;
+  const module: WasmModule = new api.Module(
+    decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
+  );
+  // The scratch size is a property of the module: ask a throwaway instance before laying out memory.
+  const probe = new api.Instance(module, {
+    env: { memory: new api.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared }) },
+  });
+  const scratchBytes = (probe.exports.gemmScratchBytes as () => number)();
+  const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
+  const scratchBase = CONTROL + PAGE;
+  const arenaBase = scratchBase + threads * scratchStride;
+  const memory: WasmMemory = new api.Memory({
+    initial: arenaBase / PAGE + 16,
+    maximum: MAXIMUM_PAGES,
+    shared,
+  });
+  const { exports } = new api.Instance(module, { env: { memory } });
+  const kernel = (name: KernelName) => exports[name] as Kernel;
+  const arena = new Arena(memory, arenaBase, MAXIMUM_PAGES);
+  const pool = shared ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1) : undefined;
+  const scratch = (thread: number) => scratchBase + thread * scratchStride;
+
+  /** Runs `shares` (one per thread; the first on this one) of kernel `name`. */
+  function parallel(name: KernelName, shares: Share[], helpers: number[]): void {
+    if (shares.length === 1 || !pool) kernel(name)(...shares[0]!);
+    else pool.run(kernel(name), KERNELS.indexOf(name), shares, helpers);
+  }
+
+  function matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void {
+    const { batch, m, n, k, transA, transB } = p;
+    if (out.length === 0) return;
+    arena.reset();
+    const pa = arena.reserve(a.length * 4);
+    const pb = arena.reserve(b.length * 4);
+    const pc = arena.reserve(out.length * 4);
+    if (pa < 0 || pb < 0 || pc < 0) {
+      referenceBackend.matmul(a, b, out, p); // operands too big for the wasm memory
+      return;
+    }
+    arena.f32(pa, a.length).set(a);
+    arena.f32(pb, b.length).set(b);
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const helpers = helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
+    const parts = helpers.length + 1;
+    const shares: Share[] = [];
+    const sa = m * k;
+    const sb = k * n;
+    const sc = m * n;
+    const share = (
+      t: number,
+      bt: number,
+      ao: number,
+      bo: number,
+      co: number,
+      mm: number,
+      nn: number,
+    ) =>
+      shares.push([
+        bt,
+        pa + ao * 4,
+        sa,
+        lda,
+        +transA,
+        pb + bo * 4,
+        sb,
+        ldb,
+        +transB,
+        pc + co * 4,
+        sc,
+        n,
+        mm,
+        nn,
+        k,
+        scratch(t),
+      ]);
+    // Split whole products across threads when there are enough, else the larger of rows and
+    // columns in tile multiples: each output element is computed the same way wherever it lands.
+    if (batch >= parts) {
+      for (const [b0, b1] of split(batch, parts, 1))
+        share(shares.length, b1 - b0, b0 * sa, b0 * sb, b0 * sc, m, n);
+    } else if (n / NR >= m / MR) {
+      for (const [j0, j1] of split(n, parts, NR))
+        share(shares.length, batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0);
+    } else {
+      for (const [i0, i1] of split(m, parts, MR))
+        share(shares.length, batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n);
+    }
+    parallel('gemm', shares, helpers);
+    out.set(arena.f32(pc, out.length));
+  }
+
+  /** Helpers to use for `work` units of work: none below `minimum` or without a pool. */
+  function helpersFor(work: number, minimum: number): number[] {
+    return pool && work >= minimum ? pool.readyHelpers() : [];
+  }
+
+  function dropout(
+    x: Float32Array,
+    keepThreshold: number,
+    scale: number,
+    key: RandomKey,
+    out: Float32Array,
+    mask?: Uint8Array,
+  ): void {
+    const n = x.length;
+    if (n === 0) return;
+    arena.reset();
+    const pv = arena.reserve(n * 4);
+    const pm = mask ? arena.reserve(n) : 0;
+    if (pv < 0 || pm < 0) {
+      referenceBackend.dropout(x, keepThreshold, scale, key, out, mask);
+      return;
+    }
+    arena.f32(pv, n).set(x);
+    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
+    // Counters are absolute element indices, so any split draws the same bits.
+    const shares = split(n, helpers.length + 1, 4).map(([s, e]): Share => {
+      const pmShare = mask ? pm + s : 0;
+      return [
+        pv + s * 4,
+        pv + s * 4,
+        pmShare,
+        e - s,
+        s,
+        keepThreshold,
+        scale,
+        key.lo | 0,
+        key.hi | 0,
+      ];
+    });
+    parallel('dropout', shares, helpers);
+    out.set(arena.f32(pv, n));
+    if (mask) mask.set(arena.u8(pm, n));
+  }
+
+  function uniform(key: RandomKey, out: Float32Array): void {
+    const n = out.length;
+    if (n === 0) return;
+    arena.reset();
+    const pv = arena.reserve(n * 4);
+    if (pv < 0) {
+      referenceBackend.uniform(key, out);
+      return;
+    }
+    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
+    const shares = split(n, helpers.length + 1, 4).map(
+      ([s, e]): Share => [pv + s * 4, e - s, s, key.lo | 0, key.hi | 0],
+    );
+    parallel('uniform', shares, helpers);
+    out.set(arena.f32(pv, n));
+  }
+
+  function binary(
+    op: BinaryOpName,
+    a: TypedArray,
+    aShape: Shape,
+    b: TypedArray,
+    bShape: Shape,
+    out: TypedArray,
+    outShape: Shape,
+  ): void {
+    const code = BINARY_OPS[op];
+    const layout =
+      code !== undefined &&
+      a instanceof Float32Array &&
+      b instanceof Float32Array &&
+      out instanceof Float32Array
+        ? broadcastLayout(aShape, bShape, outShape)
+        : undefined;
+    const n = out.length;
+    let pa = -1;
+    let pb = -1;
+    let po = -1;
+    if (layout && n > 0) {
+      arena.reset();
+      pa = arena.reserve(a.length * 4);
+      pb = arena.reserve(b.length * 4);
+      po = arena.reserve(n * 4);
+    }
+    if (!layout || code === undefined || pa < 0 || pb < 0 || po < 0) {
+      referenceBackend.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    arena.f32(pa, a.length).set(a);
+    arena.f32(pb, b.length).set(b);
+    const { rows, cols, aMode, bMode } = layout;
+    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
+    const shares = split(rows, helpers.length + 1, 1).map(
+      ([r0, r1]): Share => [code, pa, aMode, pb, bMode, po, r0, r1 - r0, cols],
+    );
+    parallel('binary', shares, helpers);
+    out.set(arena.f32(po, n));
+  }
+
+  function unary(op: UnaryOpName, x: TypedArray, out: TypedArray, params?: UnaryParams): void {
+    const code = UNARY_OPS[op];
+    const n = x.length;
+    let px = -1;
+    if (code !== undefined && x instanceof Float32Array && out instanceof Float32Array && n > 0) {
+      arena.reset();
+      px = arena.reserve(n * 4);
+    }
+    if (code === undefined || px < 0) {
+      referenceBackend.unary(op, x, out, params);
+      return;
+    }
+    arena.f32(px, n).set(x);
+    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
+    const shares = split(n, helpers.length + 1, 4).map(
+      ([s, e]): Share => [code, px + s * 4, px + s * 4, e - s],
+    );
+    parallel('unary', shares, helpers);
+    out.set(arena.f32(px, n));
+  }
+
+  return {
+    ...referenceBackend,
+    name: threads > 1 ? `wasm-simd (${threads} threads)` : 'wasm-simd',
+    threads,
+    matmul,
+    dropout,
+    uniform,
+    binary,
+    unary,
+    whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
+    dispose: () => pool?.dispose(),
+  };
+}

@@ -1,0 +1,54 @@
+import type { WasmMemory } from './wasm-api.js';
+
+const PAGE = 65536;
+
+/**
+ * Operand space in the wasm memory: each kernel call copies its inputs in, runs, and copies its
+ * outputs out, then the space is reused by the next call (tensors themselves stay ordinary typed
+ * arrays, so the garbage collector keeps owning their lifetime). Grows the memory on demand.
+ * @internal
+ */
+export class Arena {
+  private top: number;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly base: number,
+    private readonly maximumPages: number,
+  ) {
+    this.top = base;
+  }
+
+  /** Forgets every reservation (call at the start of each kernel). */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Reserves `bytes` (16-byte aligned) and returns the offset, or -1 when memory is exhausted. */
+  reserve(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + Math.ceil(bytes / 16) * 16;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > this.maximumPages) return -1;
+      try {
+        this.memory.grow(pages);
+      } catch {
+        return -1;
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** A Float32Array over `length` floats at `ptr` (make it after the last reserve: growing can move the buffer). */
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** A Uint8Array over `length` bytes at `ptr`. */
+  u8(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, length);
+  }
+}

@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TypedArray } from '../../dtype.js';
+import type { BinaryOpName, MatmulParams, UnaryOpName } from '../backend.js';
+import { referenceBackend as ref } from '../reference/index.js';
+import { getBackend } from '../registry.js';
+import { createWasmBackend, type WasmBackend } from './index.js';
+import { broadcastLayout } from './layout.js';
+
+// The reference backend is the oracle. Elementwise kernels, random numbers and dropout must match
+// it bit for bit; matmul must match a float32, k-ordered accumulation bit for bit (and the
+// reference to rounding). Every kernel must give the same bits on one thread and on two.
+
+let one: WasmBackend;
+let two: WasmBackend;
+
+beforeAll(async () => {
+  one = createWasmBackend({ threads: 1 });
+  two = createWasmBackend({ threads: 2 });
+  expect(await two.whenReady()).toBe(2);
+});
+afterAll(() => {
+  one.dispose();
+  two.dispose();
+});
+
+/** Floats from a seed, with the values that trip kernels up mixed in when `special`. */
+function floats(n: number, seed: number, special = false): Float32Array {
+  const out = new Float32Array(n);
+  const odd = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40];
+  for (let i = 0; i < n; i++) {
+    out[i] =
+      special && i % 7 === 3
+        ? odd[(i + seed) % odd.length]!
+        : Math.sin(seed * 12.9898 + i * 78.233) * 3;
+  }
+  return out;
+}
+
+/** Equal bit for bit, except that any NaN equals any NaN (payloads are not part of the contract). */
+function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+/** op(A)·op(B) accumulated in float32 in k order, the wasm kernel's documented rounding. */
+function float32Matmul(a: Float32Array, b: Float32Array, p: MatmulParams): Float32Array {
+  const { batch, m, n, k, transA, transB } = p;
+  const out = new Float32Array(batch * m * n);
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let q = 0; q < k; q++) {
+          const av = a[t * m * k + (transA ? q * m + i : i * k + q)]!;
+          const bv = b[t * k * n + (transB ? j * k + q : q * n + j)]!;
+          acc = Math.fround(acc + Math.fround(av * bv));
+        }
+        out[t * m * n + i * n + j] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+describe('wasm backend', () => {
+  it('is the default backend where WebAssembly SIMD loads', () => {
+    expect(getBackend().name).toMatch(/^wasm-simd/);
+  });
+
+  it('rejects a bad thread count with a RangeError naming the argument', () => {
+    expect(() => createWasmBackend({ threads: 0 })).toThrow(
+      /threads must be an integer in \[1, 64\], got 0/,
+    );
+    expect(() => createWasmBackend({ threads: 1.5 })).toThrow(RangeError);
+  });
+
+  it('matmul: every transpose combination, odd sizes and tile edges, bit-exact float32 accumulation', () => {
+    // Sizes straddle the 4×8 micro-tile, the 256-deep k slab and the 512-wide column block.
+    const dim = fc.oneof(fc.integer({ min: 0, max: 13 }), fc.constantFrom(31, 33, 129, 257, 513));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        dim,
+        dim,
+        fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constantFrom(255, 256, 300)),
+        fc.boolean(),
+        fc.boolean(),
+        (batch, m, n, k, transA, transB) => {
+          fc.pre(batch * m * n * k <= 3e6);
+          const p = { batch, m, n, k, transA, transB };
+          const a = floats(batch * m * k, m + 1);
+          const b = floats(batch * k * n, n + 2);
+          const got1 = new Float32Array(batch * m * n).fill(Number.NaN);
+          const got2 = new Float32Array(batch * m * n).fill(Number.NaN);
+          const reference = new Float32Array(batch * m * n);
+          one.matmul(a, b, got1, p);
+          two.matmul(a, b, got2, p);
+          ref.matmul(a, b, reference, p);
+          expectSameBits(got1, float32Matmul(a, b, p));
+          expectSameBits(got2, got1);
+          for (let i = 0; i < reference.length; i++) {
+            expect(Math.abs(got1[i]! - reference[i]!)).toBeLessThanOrEqual(1e-5 * (k + 1) * 9);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 9 },
+    );
+  });
+
+  it('matmul: a product big enough to split across threads gives the same bits on 1 and 2 threads', () => {
+    for (const [m, n, k, transA, transB] of [
+      [200, 700, 301, false, true],
+      [700, 60, 300, true, false],
+    ] as const) {
+      const p = { batch: 1, m, n, k, transA, transB };
+      const a = floats(m * k, 3);
+      const b = floats(k * n, 4);
+      const got1 = new Float32Array(m * n);
+      const got2 = new Float32Array(m * n);
+      one.matmul(a, b, got1, p);
+      two.matmul(a, b, got2, p);
+      expectSameBits(got2, got1);
+    }
+  });
+
+  it('dropout and uniform: the reference backend’s bits, masks included, at any size and thread count', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 65_536, max: 140_000 })),
+        fc.integer({ min: 0, max: 16_777_216 }),
+        fc.double({ min: 0.5, max: 10, noNaN: true }).map(Math.fround),
+        fc.integer(),
+        fc.integer(),
+        (n, threshold, scale, hi, lo) => {
+          const key = { hi, lo };
+          const x = floats(n, 5, true);
+          const expected = new Float32Array(n);
+          const expectedMask = new Uint8Array(n);
+          ref.dropout(x, threshold, scale, key, expected, expectedMask);
+          for (const backend of [one, two]) {
+            const out = new Float32Array(n);
+            const mask = new Uint8Array(n);
+            backend.dropout(x, threshold, scale, key, out, mask);
+            expectSameBits(out, expected);
+            expectSameBits(mask, expectedMask);
+            const unmasked = new Float32Array(n);
+            backend.dropout(x, threshold, scale, key, unmasked);
+            expectSameBits(unmasked, expected);
+            const u = new Float32Array(n);
+            const expectedU = new Float32Array(n);
+            backend.uniform(key, u);
+            ref.uniform(key, expectedU);
+            expectSameBits(u, expectedU);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 3 },
+    );
+  });
+
+  /** An output shape and two operand shapes that broadcast to it (axes dropped or set to 1). */
+  const operandOf = (out: number[]) =>
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: out.length }),
+        fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+      )
+      .map(([drop, ones]) => out.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
+  const shapeAndBroadcast = fc
+    .array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 4 })
+    .chain((out) => fc.tuple(fc.constant(out), operandOf(out), operandOf(out)));
+
+  it('binary: every op and broadcast pattern matches the reference bit for bit (NaN, ±0, ±∞ included)', () => {
+    const ops: BinaryOpName[] = [
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'maximum',
+      'minimum',
+      'pow',
+      'greater',
+    ];
+    fc.assert(
+      fc.property(shapeAndBroadcast, fc.constantFrom(...ops), ([outShape, aShape, bShape], op) => {
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        const a = floats(size(aShape), 6, true);
+        const b = floats(size(bShape), 7, true);
+        const expected = new Float32Array(size(outShape));
+        ref.binary(op, a, aShape, b, bShape, expected, outShape);
+        for (const backend of [one, two]) {
+          const out = new Float32Array(expected.length);
+          backend.binary(op, a, aShape, b, bShape, out, outShape);
+          expectSameBits(out, expected);
+        }
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+
+  it('binary: large rows×cols and bias-shaped operands split across threads with the same bits', () => {
+    const a = floats(300 * 257, 8, true);
+    const bias = floats(257, 9, true);
+    const column = floats(300, 10, true);
+    for (const [b, bShape] of [
+      [bias, [257]],
+      [column, [300, 1]],
+      [floats(300 * 257, 11), [300, 257]],
+    ] as [Float32Array, number[]][]) {
+      const expected = new Float32Array(a.length);
+      ref.binary('add', a, [300, 257], b, bShape, expected, [300, 257]);
+      const out = new Float32Array(a.length);
+      two.binary('add', a, [300, 257], b, bShape, out, [300, 257]);
+      expectSameBits(out, expected);
+    }
+  });
+
+  it('binary: int32 operands still compute, on the reference kernels', () => {
+    const out = new Int32Array(3);
+    two.binary('add', new Int32Array([1, 2, 3]), [3], new Int32Array([10]), [1], out, [3]);
+    expect([...out]).toEqual([11, 12, 13]);
+  });
+
+  it('unary: exact ops match the reference bit for bit; the rest delegate to it', () => {
+    const ops: UnaryOpName[] = ['neg', 'abs', 'relu', 'sqrt', 'exp', 'gelu', 'leakyRelu', 'clamp'];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(...ops), (n, op) => {
+        const x = floats(n, 12, true);
+        const params = { alpha: 0.1, min: -0.5, max: 0.7 };
+        const expected = new Float32Array(n);
+        ref.unary(op, x, expected, params);
+        for (const backend of [one, two]) {
+          const out: TypedArray = new Float32Array(n);
+          backend.unary(op, x, out, params);
+          expectSameBits(out, expected);
+        }
+      }),
+      { numRuns: 60, seed: 13 },
+    );
+  });
+
+  it('lays out only the broadcasts its kernel covers', () => {
+    expect(broadcastLayout([4, 5], [5], [4, 5])).toEqual({ rows: 4, cols: 5, aMode: 0, bMode: 1 });
+    expect(broadcastLayout([4, 1], [4, 5], [4, 5])).toEqual({
+      rows: 4,
+      cols: 5,
+      aMode: 3,
+      bMode: 0,
+    });
+    expect(broadcastLayout([], [2, 3], [2, 3])).toEqual({ rows: 2, cols: 3, aMode: 2, bMode: 0 });
+    expect(broadcastLayout([2, 1, 3], [1, 4, 1], [2, 4, 3])).toBeUndefined();
+  });
+});
