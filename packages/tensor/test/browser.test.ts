@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const chromium = '/usr/bin/chromium';
+
+// The page: runs the wasm backend next to the reference backend and reports what it saw.
+const PAGE_SCRIPT = `
+import * as T from './tensor.js';
+const wasm = T.createWasmBackend({ threads: 2 });
+const threads = await wasm.whenReady();
+const m = 96, n = 200, k = 300;
+const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+const p = { batch: 1, m, n, k, transA: false, transB: true };
+const got = new Float32Array(m * n), want = new Float32Array(m * n);
+wasm.matmul(a, b, got, p);
+T.referenceBackend.matmul(a, b, want, p);
+let maxDiff = 0;
+for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+const x = Float32Array.from({ length: 100003 }, (_, i) => i % 11 - 5);
+const key = { hi: 7, lo: -3 };
+const d1 = new Float32Array(x.length), d2 = new Float32Array(x.length);
+wasm.dropout(x, 8388608, 2, key, d1);
+T.referenceBackend.dropout(x, 8388608, 2, key, d2);
+const y = T.dropout(T.ones([4, 8]), { p: 0.5, training: true, generator: new T.Generator(1) });
+window.result = {
+  defaultBackend: T.getBackend().name,
+  name: wasm.name,
+  threads,
+  isolated: self.crossOriginIsolated,
+  maxDiff,
+  dropoutSame: d1.every((v, i) => Object.is(v, d2[i])),
+  opValues: [...new Set(y.toArray().flat())].sort(),
+};
+`;
+
+// Needs Debian's chromium (apt-get install chromium); .ci/run installs it. Elsewhere it is skipped.
+describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', () => {
+  let server: Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    // The package as a browser user gets it: bundled for the browser, wasm embedded.
+    const bundle = await build({
+      entryPoints: [join(import.meta.dirname, '..', 'src', 'index.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+    });
+    const files: Record<string, string> = {
+      '/tensor.js': bundle.outputFiles[0]!.text,
+      '/page.js': PAGE_SCRIPT,
+      '/page.html': '<!doctype html><script type="module" src="./page.js"></script>',
+      '/favicon.ico': '',
+    };
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = files[url.pathname];
+      if (body === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      // ?isolated turns on cross-origin isolation, which is what lets a page use SharedArrayBuffer.
+      const headers: Record<string, string> = {
+        'content-type': url.pathname.endsWith('.html') ? 'text/html' : 'text/javascript',
+      };
+      if (url.searchParams.has('isolated') || req.headers.referer?.includes('isolated')) {
+        headers['cross-origin-opener-policy'] = 'same-origin';
+        headers['cross-origin-embedder-policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function visit(path: string): Promise<Record<string, unknown>> {
+    const { chromium: launcher } = await import('playwright-core');
+    const browser = await launcher.launch({
+      executablePath: chromium,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${origin}${path}`);
+      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
+      expect(errors).toEqual([]);
+      return await page.evaluate(
+        () => (window as unknown as { result: Record<string, unknown> }).result,
+      );
+    } finally {
+      await browser.close();
+    }
+  }
+
+  it('runs on two threads (Web Workers over shared memory) when the page is cross-origin isolated', async () => {
+    const r = await visit('/page.html?isolated');
+    expect(r.isolated).toBe(true);
+    expect(r.defaultBackend).toMatch(/^wasm-simd/);
+    expect(r.name).toBe('wasm-simd (2 threads)');
+    expect(r.threads).toBe(2);
+    expect(r.maxDiff as number).toBeLessThan(1e-3);
+    expect(r.dropoutSame).toBe(true);
+    expect(r.opValues).toEqual([0, 2]);
+  });
+
+  it('falls back to one thread without SharedArrayBuffer, with the same results', async () => {
+    const r = await visit('/page.html');
+    expect(r.isolated).toBe(false);
+    expect(r.name).toBe('wasm-simd');
+    expect(r.threads).toBe(1);
+    expect(r.maxDiff as number).toBeLessThan(1e-3);
+    expect(r.dropoutSame).toBe(true);
+  });
+});
