@@ -1,7 +1,16 @@
-// Benchmark of the reference backend's headline kernels, single-threaded: matmul 1024³ in every
-// transpose combination, and dropout on 1M float32 elements (the fused kernel alone, and the op
-// with its output allocation). Medians with run counts; `pnpm --filter @lacuna/tensor bench`.
-import { dropout, Generator, matmul, referenceBackend, uniform } from '../dist/index.js';
+// Kernel benchmark: the reference backend against the WebAssembly SIMD backend on one and on two
+// threads, in one process: matmul 1024³ in every transpose combination, and dropout, uniform,
+// broadcast add and relu on 1M float32 elements (kernels into a preallocated output, so the
+// figures exclude allocating it; the op row includes it). Medians with run counts and ranges.
+// `pnpm --filter @lacuna/tensor bench`.
+import {
+  createWasmBackend,
+  dropout,
+  Generator,
+  referenceBackend,
+  setBackend,
+  uniform,
+} from '../dist/index.js';
 
 function median(fn, runs, warmup = 2) {
   for (let i = 0; i < warmup; i++) fn();
@@ -15,26 +24,56 @@ function median(fn, runs, warmup = 2) {
   return { median: times[Math.floor(runs / 2)], min: times[0], max: times[runs - 1], runs };
 }
 
+const fmt = (t) =>
+  `${t.median.toFixed(2)} ms (median of ${t.runs}, ${t.min.toFixed(2)}–${t.max.toFixed(2)})`;
+const wasm1 = createWasmBackend({ threads: 1 });
+const wasm2 = createWasmBackend({ threads: 2 });
+await wasm2.whenReady();
+const backends = [referenceBackend, wasm1, wasm2];
+
 const g = new Generator(0);
 const n = 1024;
-const a = uniform([n, n], { generator: g });
-const b = uniform([n, n], { generator: g });
-console.log(`matmul ${n}³, reference backend, single thread`);
+const a = uniform([n, n], { generator: g }).storage;
+const b = uniform([n, n], { generator: g }).storage;
+const c = new Float32Array(n * n);
+console.log(`matmul ${n}³ (GFLOP/s)`);
 for (const [transA, transB] of [
   [false, false],
   [false, true],
   [true, false],
   [true, true],
 ]) {
-  const t = median(() => matmul(a, b, { transA, transB }), 5, 1);
+  const p = { batch: 1, m: n, n, k: n, transA, transB };
+  const cells = backends.map((backend) => {
+    const t = median(() => backend.matmul(a, b, c, p), backend === referenceBackend ? 3 : 7, 1);
+    return `${backend.name} ${((2 * n ** 3) / (t.median / 1000) / 1e9).toFixed(1)} (${t.runs} runs)`;
+  });
+  console.log(`  ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}: ${cells.join(' | ')}`);
+}
+
+const size = 1 << 20;
+const x = uniform([size], { generator: g }).storage;
+const bias = uniform([1024], { generator: g }).storage;
+const out = new Float32Array(size);
+const key = g.nextKey();
+const kernels = {
+  'dropout p=0.5': (be) => be.dropout(x, 8388608, 2, key, out),
+  uniform: (be) => be.uniform(key, out),
+  'add bias [1024,1024]+[1024]': (be) =>
+    be.binary('add', x, [1024, 1024], bias, [1024], out, [1024, 1024]),
+  relu: (be) => be.unary('relu', x, out),
+};
+console.log('1M float32 elements, kernel into a preallocated output');
+for (const [name, run] of Object.entries(kernels)) {
   console.log(
-    `  ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}: ${((2 * n ** 3) / (t.median / 1000) / 1e9).toFixed(2)} GFLOP/s (median of ${t.runs}, ${t.min.toFixed(0)}–${t.max.toFixed(0)} ms)`,
+    `  ${name}: ${backends.map((be) => `${be.name} ${fmt(median(() => run(be), 21))}`).join(' | ')}`,
   );
 }
-const x = uniform([1 << 20], { generator: g });
-const out = new Float32Array(1 << 20);
-const kernel = median(() => referenceBackend.dropout(x.storage, 8388608, 2, g.nextKey(), out), 21);
-const op = median(() => dropout(x, { p: 0.5, training: true, generator: g }), 21);
-console.log(
-  `dropout p=0.5 on 1M float32: kernel ${kernel.median.toFixed(2)} ms, op with output allocation ${op.median.toFixed(2)} ms (medians of 21)`,
-);
+const xt = uniform([size], { generator: g });
+const ops = backends.map((be) => {
+  setBackend(be);
+  return `${be.name} ${fmt(median(() => dropout(xt, { p: 0.5, training: true, generator: g }), 21))}`;
+});
+console.log(`dropout op (allocates its output): ${ops.join(' | ')}`);
+wasm1.dispose();
+wasm2.dispose();
