@@ -24,7 +24,7 @@ export function defaults(
   task: Task,
   o: CommonOptions,
 ): { spec: Omit<MlpSpec, 'variant' | 'inputP' | 'hiddenP'>; train: TrainSettings } {
-  const hidden = o.quick ? [64, 64] : task.name === 'moons' ? [256, 256] : [512, 512];
+  const hidden = o.quick ? [64, 64] : task.name === 'moons' ? [256, 256] : [1024, 1024];
   return {
     spec: { inputs: task.inputs, hidden, outputs: task.classes },
     train: {
