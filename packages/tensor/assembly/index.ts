@@ -4,3 +4,4 @@
 export { gemm, gemmScratchBytes } from './gemm';
 export { dropout, uniform } from './random';
 export { binary, unary } from './elementwise';
+export { reduce, reduceScratchBytes } from './reduce';

@@ -5,12 +5,13 @@ import type {
   BinaryOpName,
   MatmulParams,
   RandomKey,
+  ReduceOpName,
   UnaryOpName,
   UnaryParams,
 } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
-import { BINARY_OPS, broadcastLayout, UNARY_OPS } from './layout.js';
+import { BINARY_OPS, broadcastLayout, REDUCE_OPS, reduceBlock, UNARY_OPS } from './layout.js';
 import { Arena } from './memory.js';
 import { type Share, ThreadPool } from './threads.js';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
@@ -38,7 +39,7 @@ export interface WasmBackend extends Backend {
   dispose(): void;
 }
 
-const KERNELS = ['gemm', 'dropout', 'uniform', 'binary', 'unary'] as const;
+const KERNELS = ['gemm', 'dropout', 'uniform', 'binary', 'unary', 'reduce'] as const;
 type KernelName = (typeof KERNELS)[number];
 type Kernel = (...args: number[]) => number;
 
@@ -116,11 +117,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const module: WasmModule = new api.Module(
     decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
   );
-  // The scratch size is a property of the module: ask a throwaway instance before laying out memory.
+  // Scratch sizes are properties of the module: ask a throwaway instance before laying out memory.
   const probe = new api.Instance(module, {
     env: { memory: new api.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared }) },
   });
-  const scratchBytes = (probe.exports.gemmScratchBytes as () => number)();
+  const scratchBytes = Math.max(
+    (probe.exports.gemmScratchBytes as () => number)(),
+    (probe.exports.reduceScratchBytes as () => number)(),
+  );
   const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
   const scratchBase = CONTROL + PAGE;
   const arenaBase = scratchBase + threads * scratchStride;
@@ -329,6 +333,64 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     out.set(arena.f32(px, n));
   }
 
+  function reduce(
+    op: ReduceOpName,
+    x: TypedArray,
+    shape: Shape,
+    axes: readonly number[],
+    out: TypedArray,
+  ): void {
+    const block =
+      x instanceof Float32Array && out instanceof Float32Array
+        ? reduceBlock(shape, axes)
+        : undefined;
+    let px = -1;
+    let po = -1;
+    if (block && out.length > 0) {
+      arena.reset();
+      px = arena.reserve(x.length * 4);
+      po = arena.reserve(out.length * 4);
+    }
+    if (!block || px < 0 || po < 0) {
+      referenceBackend.reduce(op, x, shape, axes, out);
+      return;
+    }
+    arena.f32(px, x.length).set(x);
+    const { outer, size, inner } = block;
+    const helpers = helpersFor(x.length, PARALLEL_MIN_ELEMENTS);
+    const parts = helpers.length + 1;
+    const code = REDUCE_OPS[op];
+    // Split outputs, never the reduced axis: each output is accumulated the same way anywhere.
+    const shares: Share[] =
+      inner > 1 && outer < parts
+        ? split(inner, parts, 4).map(([i0, i1], t) => [
+            code,
+            px,
+            po,
+            0,
+            outer,
+            size,
+            inner,
+            i0,
+            i1 - i0,
+            scratch(t),
+          ])
+        : split(outer, parts, 2).map(([o0, o1], t) => [
+            code,
+            px,
+            po,
+            o0,
+            o1 - o0,
+            size,
+            inner,
+            0,
+            inner,
+            scratch(t),
+          ]);
+    parallel('reduce', shares, helpers);
+    out.set(arena.f32(po, out.length));
+  }
+
   return {
     ...referenceBackend,
     name: threads > 1 ? `wasm-simd (${threads} threads)` : 'wasm-simd',
@@ -338,6 +400,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     uniform,
     binary,
     unary,
+    reduce,
     whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
     dispose: () => pool?.dispose(),
   };

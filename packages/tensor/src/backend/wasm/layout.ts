@@ -1,5 +1,5 @@
 import type { Shape } from '../../shape.js';
-import type { BinaryOpName, UnaryOpName } from '../backend.js';
+import type { BinaryOpName, ReduceOpName, UnaryOpName } from '../backend.js';
 
 /** Op codes of the wasm `binary` kernel (others run on the reference backend). @internal */
 export const BINARY_OPS: Partial<Record<BinaryOpName, number>> = {
@@ -93,4 +93,27 @@ export function broadcastLayout(
     if (aMode >= 0 && bMode >= 0) return { rows: n / cols, cols, aMode, bMode };
   }
   return undefined;
+}
+
+/** Op codes of the wasm `reduce` kernel. @internal */
+export const REDUCE_OPS: Record<ReduceOpName, number> = { sum: 0, max: 1, min: 2 };
+
+/**
+ * x as [outer, size, inner] when the sorted `axes` form one contiguous block (the reductions
+ * training uses: full sums, bias gradients, row sums); undefined otherwise.
+ * @internal
+ */
+export function reduceBlock(
+  shape: Shape,
+  axes: readonly number[],
+): { outer: number; size: number; inner: number } | undefined {
+  if (axes.length === 0) return undefined;
+  const first = axes[0]!;
+  const last = axes[axes.length - 1]!;
+  if (last - first + 1 !== axes.length) return undefined;
+  return {
+    outer: size(shape.slice(0, first)),
+    size: size(shape.slice(first, last + 1)),
+    inner: size(shape.slice(last + 1)),
+  };
 }

@@ -37,12 +37,14 @@ function floats(n: number, seed: number, special = false): Float32Array {
   return out;
 }
 
+const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
 /** Equal bit for bit, except that any NaN equals any NaN (payloads are not part of the contract). */
 function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     if (!Object.is(actual[i], expected[i])) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
+      throw new Error(`element ${i}: got ${show(actual[i]!)}, expected ${show(expected[i]!)}`);
     }
   }
 }
@@ -242,6 +244,63 @@ describe('wasm backend', () => {
       }),
       { numRuns: 60, seed: 13 },
     );
+  });
+
+  it('reduce: sum, max and min over contiguous axes match the reference bit for bit; others delegate', () => {
+    const shapes = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(
+        shapes.chain((shape) =>
+          fc.tuple(
+            fc.constant(shape),
+            fc
+              .subarray([...shape.keys()], { minLength: 1 })
+              .map((a) => [...a].sort((p, q) => p - q)),
+          ),
+        ),
+        fc.constantFrom('sum', 'max', 'min') as fc.Arbitrary<'sum' | 'max' | 'min'>,
+        fc.boolean(),
+        ([shape, axes], op, special) => {
+          const x = floats(
+            shape.reduce((p, d) => p * d, 1),
+            14,
+            special,
+          );
+          const outSize = shape.filter((_, d) => !axes.includes(d)).reduce((p, d) => p * d, 1);
+          const expected = new Float32Array(outSize);
+          ref.reduce(op, x, shape, axes, expected);
+          for (const backend of [one, two]) {
+            const out = new Float32Array(outSize);
+            backend.reduce(op, x, shape, axes, out);
+            expectSameBits(out, expected);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+
+  it('reduce: large reductions split across threads keep the bits (rows, columns, full sums)', () => {
+    for (const [shape, axes] of [
+      [[70_001], [0]],
+      [[300, 701], [1]],
+      [[301, 700], [0]],
+      [[3, 40_000, 5], [1]],
+      [[2, 20_000], [0]],
+    ] as [number[], number[]][]) {
+      const x = floats(
+        shape.reduce((p, d) => p * d, 1),
+        15,
+      );
+      const outSize = shape.filter((_, d) => !axes.includes(d)).reduce((p, d) => p * d, 1);
+      for (const op of ['sum', 'max'] as const) {
+        const expected = new Float32Array(outSize);
+        ref.reduce(op, x, shape, axes, expected);
+        const out = new Float32Array(outSize);
+        two.reduce(op, x, shape, axes, out);
+        expectSameBits(out, expected);
+      }
+    }
   });
 
   it('lays out only the broadcasts its kernel covers', () => {
