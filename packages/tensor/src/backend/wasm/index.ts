@@ -145,27 +145,26 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     else pool.run(kernel(name), KERNELS.indexOf(name), shares, helpers);
   }
 
+  /** Helpers to use for `work` units of work: none below `minimum` or without a pool. */
+  function helpersFor(work: number, minimum: number): number[] {
+    return pool && work >= minimum ? pool.readyHelpers() : [];
+  }
+
   function matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void {
     const { batch, m, n, k, transA, transB } = p;
     if (out.length === 0) return;
-    arena.reset();
-    const pa = arena.reserve(a.length * 4);
-    const pb = arena.reserve(b.length * 4);
-    const pc = arena.reserve(out.length * 4);
-    if (pa < 0 || pb < 0 || pc < 0) {
+    const ptrs = arena.stage([a, b], [out.byteLength]);
+    if (!ptrs) {
       referenceBackend.matmul(a, b, out, p); // operands too big for the wasm memory
       return;
     }
-    arena.f32(pa, a.length).set(a);
-    arena.f32(pb, b.length).set(b);
+    const [pa, pb, pc] = ptrs as [number, number, number];
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const helpers = helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
     const parts = helpers.length + 1;
-    const shares: Share[] = [];
-    const sa = m * k;
-    const sb = k * n;
-    const sc = m * n;
+    const [sa, sb, sc] = [m * k, k * n, m * n];
+    // One share: `bt` products starting at float offsets ao/bo/co, mm × nn of each output.
     const share = (
       t: number,
       bt: number,
@@ -174,44 +173,40 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       co: number,
       mm: number,
       nn: number,
-    ) =>
-      shares.push([
-        bt,
-        pa + ao * 4,
-        sa,
-        lda,
-        +transA,
-        pb + bo * 4,
-        sb,
-        ldb,
-        +transB,
-        pc + co * 4,
-        sc,
-        n,
-        mm,
-        nn,
-        k,
-        scratch(t),
-      ]);
+    ): Share => [
+      bt,
+      pa + ao * 4,
+      sa,
+      lda,
+      +transA,
+      pb + bo * 4,
+      sb,
+      ldb,
+      +transB,
+      pc + co * 4,
+      sc,
+      n,
+      mm,
+      nn,
+      k,
+      scratch(t),
+    ];
     // Split whole products across threads when there are enough, else the larger of rows and
     // columns in tile multiples: each output element is computed the same way wherever it lands.
-    if (batch >= parts) {
-      for (const [b0, b1] of split(batch, parts, 1))
-        share(shares.length, b1 - b0, b0 * sa, b0 * sb, b0 * sc, m, n);
-    } else if (n / NR >= m / MR) {
-      for (const [j0, j1] of split(n, parts, NR))
-        share(shares.length, batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0);
-    } else {
-      for (const [i0, i1] of split(m, parts, MR))
-        share(shares.length, batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n);
-    }
+    const shares =
+      batch >= parts
+        ? split(batch, parts, 1).map(([b0, b1], t) =>
+            share(t, b1 - b0, b0 * sa, b0 * sb, b0 * sc, m, n),
+          )
+        : n / NR >= m / MR
+          ? split(n, parts, NR).map(([j0, j1], t) =>
+              share(t, batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0),
+            )
+          : split(m, parts, MR).map(([i0, i1], t) =>
+              share(t, batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n),
+            );
     parallel('gemm', shares, helpers);
-    out.set(arena.f32(pc, out.length));
-  }
-
-  /** Helpers to use for `work` units of work: none below `minimum` or without a pool. */
-  function helpersFor(work: number, minimum: number): number[] {
-    return pool && work >= minimum ? pool.readyHelpers() : [];
+    arena.copyOut(pc, out);
   }
 
   function dropout(
@@ -223,51 +218,46 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     mask?: Uint8Array,
   ): void {
     const n = x.length;
-    if (n === 0) return;
-    arena.reset();
-    const pv = arena.reserve(n * 4);
-    const pm = mask ? arena.reserve(n) : 0;
-    if (pv < 0 || pm < 0) {
+    const ptrs = n > 0 ? arena.stage([x], mask ? [n] : []) : undefined;
+    if (!ptrs) {
       referenceBackend.dropout(x, keepThreshold, scale, key, out, mask);
       return;
     }
-    arena.f32(pv, n).set(x);
+    const [pv, pm = 0] = ptrs as [number, number?];
     const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
-    // Counters are absolute element indices, so any split draws the same bits.
-    const shares = split(n, helpers.length + 1, 4).map(([s, e]): Share => {
-      const pmShare = mask ? pm + s : 0;
-      return [
+    // Counters are absolute element indices, so any split draws the same bits. In place.
+    const shares = split(n, helpers.length + 1, 4).map(
+      ([s, e]): Share => [
         pv + s * 4,
         pv + s * 4,
-        pmShare,
+        mask ? pm + s : 0,
         e - s,
         s,
         keepThreshold,
         scale,
         key.lo | 0,
         key.hi | 0,
-      ];
-    });
+      ],
+    );
     parallel('dropout', shares, helpers);
-    out.set(arena.f32(pv, n));
-    if (mask) mask.set(arena.u8(pm, n));
+    arena.copyOut(pv, out);
+    if (mask) arena.copyOut(pm, mask);
   }
 
   function uniform(key: RandomKey, out: Float32Array): void {
     const n = out.length;
-    if (n === 0) return;
-    arena.reset();
-    const pv = arena.reserve(n * 4);
-    if (pv < 0) {
+    const ptrs = n > 0 ? arena.stage([], [out.byteLength]) : undefined;
+    if (!ptrs) {
       referenceBackend.uniform(key, out);
       return;
     }
+    const [pv] = ptrs as [number];
     const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
     const shares = split(n, helpers.length + 1, 4).map(
       ([s, e]): Share => [pv + s * 4, e - s, s, key.lo | 0, key.hi | 0],
     );
     parallel('uniform', shares, helpers);
-    out.set(arena.f32(pv, n));
+    arena.copyOut(pv, out);
   }
 
   function binary(
@@ -280,57 +270,34 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     outShape: Shape,
   ): void {
     const code = BINARY_OPS[op];
+    const floats =
+      a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array;
     const layout =
-      code !== undefined &&
-      a instanceof Float32Array &&
-      b instanceof Float32Array &&
-      out instanceof Float32Array
-        ? broadcastLayout(aShape, bShape, outShape)
-        : undefined;
-    const n = out.length;
-    let pa = -1;
-    let pb = -1;
-    let po = -1;
-    if (layout && n > 0) {
-      arena.reset();
-      pa = arena.reserve(a.length * 4);
-      pb = arena.reserve(b.length * 4);
-      po = arena.reserve(n * 4);
-    }
-    if (!layout || code === undefined || pa < 0 || pb < 0 || po < 0) {
+      code !== undefined && floats ? broadcastLayout(aShape, bShape, outShape) : undefined;
+    const ptrs = layout ? arena.stage([a, b], [out.byteLength]) : undefined;
+    if (!layout || !ptrs) {
       referenceBackend.binary(op, a, aShape, b, bShape, out, outShape);
       return;
     }
-    arena.f32(pa, a.length).set(a);
-    arena.f32(pb, b.length).set(b);
+    const [pa, pb, po] = ptrs as [number, number, number];
     const { rows, cols, aMode, bMode } = layout;
-    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
-    const shares = split(rows, helpers.length + 1, 1).map(
-      ([r0, r1]): Share => [code, pa, aMode, pb, bMode, po, r0, r1 - r0, cols],
-    );
-    parallel('binary', shares, helpers);
-    out.set(arena.f32(po, n));
+    // One thread: the pass is memory-bound, and waking a helper costs more than it saves.
+    kernel('binary')(code!, pa, aMode, pb, bMode, po, 0, rows, cols);
+    arena.copyOut(po, out);
   }
 
   function unary(op: UnaryOpName, x: TypedArray, out: TypedArray, params?: UnaryParams): void {
     const code = UNARY_OPS[op];
     const n = x.length;
-    let px = -1;
-    if (code !== undefined && x instanceof Float32Array && out instanceof Float32Array && n > 0) {
-      arena.reset();
-      px = arena.reserve(n * 4);
-    }
-    if (code === undefined || px < 0) {
+    const floats = x instanceof Float32Array && out instanceof Float32Array;
+    const ptrs = code !== undefined && floats && n > 0 ? arena.stage([x], []) : undefined;
+    if (!ptrs) {
       referenceBackend.unary(op, x, out, params);
       return;
     }
-    arena.f32(px, n).set(x);
-    const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
-    const shares = split(n, helpers.length + 1, 4).map(
-      ([s, e]): Share => [code, px + s * 4, px + s * 4, e - s],
-    );
-    parallel('unary', shares, helpers);
-    out.set(arena.f32(px, n));
+    const [px] = ptrs as [number];
+    kernel('unary')(code!, px, px, n); // memory-bound: one thread, as binary
+    arena.copyOut(px, out);
   }
 
   function reduce(
@@ -340,22 +307,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     axes: readonly number[],
     out: TypedArray,
   ): void {
-    const block =
-      x instanceof Float32Array && out instanceof Float32Array
-        ? reduceBlock(shape, axes)
-        : undefined;
-    let px = -1;
-    let po = -1;
-    if (block && out.length > 0) {
-      arena.reset();
-      px = arena.reserve(x.length * 4);
-      po = arena.reserve(out.length * 4);
-    }
-    if (!block || px < 0 || po < 0) {
+    const floats = x instanceof Float32Array && out instanceof Float32Array;
+    const block = floats && out.length > 0 ? reduceBlock(shape, axes) : undefined;
+    const ptrs = block ? arena.stage([x], [out.byteLength]) : undefined;
+    if (!block || !ptrs) {
       referenceBackend.reduce(op, x, shape, axes, out);
       return;
     }
-    arena.f32(px, x.length).set(x);
+    const [px, po] = ptrs as [number, number];
     const { outer, size, inner } = block;
     const helpers = helpersFor(x.length, PARALLEL_MIN_ELEMENTS);
     const parts = helpers.length + 1;
@@ -388,7 +347,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
             scratch(t),
           ]);
     parallel('reduce', shares, helpers);
-    out.set(arena.f32(po, out.length));
+    arena.copyOut(po, out);
   }
 
   return {

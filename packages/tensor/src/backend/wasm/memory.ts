@@ -42,13 +42,33 @@ export class Arena {
     return ptr;
   }
 
-  /** A Float32Array over `length` floats at `ptr` (make it after the last reserve: growing can move the buffer). */
-  f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, length);
+  /**
+   * Starts a kernel call: forgets earlier reservations, copies each input in, reserves each
+   * output's bytes, and returns their offsets (inputs first); undefined when memory is exhausted,
+   * so the caller can run the reference kernel instead.
+   */
+  stage(inputs: readonly ArrayBufferView[], outputBytes: readonly number[]): number[] | undefined {
+    this.reset();
+    const ptrs: number[] = [];
+    for (const bytes of [...inputs.map((a) => a.byteLength), ...outputBytes]) {
+      const ptr = this.reserve(bytes);
+      if (ptr < 0) return undefined;
+      ptrs.push(ptr);
+    }
+    for (const [i, a] of inputs.entries()) this.bytes(ptrs[i]!, a.byteLength).set(bytesOf(a));
+    return ptrs;
   }
 
-  /** A Uint8Array over `length` bytes at `ptr`. */
-  u8(ptr: number, length: number): Uint8Array {
+  /** Copies `target.byteLength` bytes at `ptr` out into `target`. */
+  copyOut(ptr: number, target: ArrayBufferView): void {
+    bytesOf(target).set(this.bytes(ptr, target.byteLength));
+  }
+
+  private bytes(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, ptr, length);
   }
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }

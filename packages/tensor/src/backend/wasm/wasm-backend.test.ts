@@ -205,7 +205,7 @@ describe('wasm backend', () => {
     );
   });
 
-  it('binary: large rows×cols and bias-shaped operands split across threads with the same bits', () => {
+  it('binary: large rows×cols with bias- and column-shaped operands keep the bits', () => {
     const a = floats(300 * 257, 8, true);
     const bias = floats(257, 9, true);
     const column = floats(300, 10, true);
