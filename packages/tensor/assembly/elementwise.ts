@@ -137,3 +137,48 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     default: unaryLoop(SQRT, x, out, n); break;
   }
 }
+
+// out = mask ? x·scale + shift : fill for 4 floats, computed in float64 and rounded once, as the
+// reference computes it. `keep` is an i32x4 lane mask (all ones where the mask byte is non-zero).
+@inline function affine4(x: v128, keep: v128, scale: v128, shift: v128, fill: v128): v128 {
+  const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(x), scale), shift);
+  const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), scale), shift);
+  const y = i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  return v128.bitselect(y, fill, keep);
+}
+
+/**
+ * out[i] = m ? x[i]·scale + shift : fill over rows [row0, row0 + count) of rows × cols, where m
+ * is the mask byte laid over the output in `mMode` (FULL 0, ROW 1, SCALAR 2, COLUMN 3): the one
+ * kernel behind shared-mask, alpha and block dropout. x and out are full rows × cols.
+ */
+export function maskedAffine(
+  x: usize, mask: usize, mMode: i32, out: usize, row0: i32, count: i32, cols: i32, scale: f64, shift: f64, fill: f64,
+): void {
+  const sc = f64x2.splat(scale);
+  const sh = f64x2.splat(shift);
+  const fill32 = <f32>fill;
+  const fv = f32x4.splat(fill32);
+  const c4 = cols & ~3;
+  const perElement = mMode == FULL || mMode == ROW;
+  for (let r = row0; r < row0 + count; r++) {
+    const base = (<usize>r * <usize>cols) << 2;
+    const px = x + base;
+    const po = out + base;
+    const pm = mMode == FULL ? mask + <usize>r * <usize>cols : mMode == COLUMN ? mask + <usize>r : mask;
+    const rowKeep = i32x4.splat(load<u8>(pm) != 0 ? -1 : 0);
+    let j = 0;
+    for (; j < c4; j += 4) {
+      const keep = perElement
+        ? i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pm + j))), i32x4.splat(0))
+        : rowKeep;
+      const off = (<usize>j) << 2;
+      v128.store(po + off, affine4(v128.load(px + off), keep, sc, sh, fv));
+    }
+    for (; j < cols; j++) {
+      const m = load<u8>(perElement ? pm + j : pm);
+      const off = (<usize>j) << 2;
+      store<f32>(po + off, m != 0 ? <f32>(<f64>load<f32>(px + off) * scale + shift) : fill32);
+    }
+  }
+}

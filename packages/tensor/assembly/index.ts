@@ -3,5 +3,5 @@
 // can share one memory.
 export { gemm, gemmScratchBytes } from './gemm';
 export { dropout, uniform } from './random';
-export { binary, unary } from './elementwise';
+export { binary, maskedAffine, unary } from './elementwise';
 export { reduce, reduceScratchBytes } from './reduce';

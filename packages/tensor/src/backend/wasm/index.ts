@@ -39,7 +39,15 @@ export interface WasmBackend extends Backend {
   dispose(): void;
 }
 
-const KERNELS = ['gemm', 'dropout', 'uniform', 'binary', 'unary', 'reduce'] as const;
+const KERNELS = [
+  'gemm',
+  'dropout',
+  'uniform',
+  'binary',
+  'unary',
+  'reduce',
+  'maskedAffine',
+] as const;
 type KernelName = (typeof KERNELS)[number];
 type Kernel = (...args: number[]) => number;
 
@@ -273,16 +281,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const floats =
       a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array;
     const layout =
-      code !== undefined && floats ? broadcastLayout(aShape, bShape, outShape) : undefined;
+      code !== undefined && floats ? broadcastLayout([aShape, bShape], outShape) : undefined;
     const ptrs = layout ? arena.stage([a, b], [out.byteLength]) : undefined;
     if (!layout || !ptrs) {
       referenceBackend.binary(op, a, aShape, b, bShape, out, outShape);
       return;
     }
     const [pa, pb, po] = ptrs as [number, number, number];
-    const { rows, cols, aMode, bMode } = layout;
+    const { rows, cols, modes } = layout;
     // One thread: the pass is memory-bound, and waking a helper costs more than it saves.
-    kernel('binary')(code!, pa, aMode, pb, bMode, po, 0, rows, cols);
+    kernel('binary')(code!, pa, modes[0]!, pb, modes[1]!, po, 0, rows, cols);
     arena.copyOut(po, out);
   }
 
@@ -298,6 +306,29 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const [px] = ptrs as [number];
     kernel('unary')(code!, px, px, n); // memory-bound: one thread, as binary
     arena.copyOut(px, out);
+  }
+
+  function maskedAffine(
+    x: Float32Array,
+    shape: Shape,
+    mask: Uint8Array,
+    maskShape: Shape,
+    scale: number,
+    shift: number,
+    fill: number,
+    out: Float32Array,
+  ): void {
+    const layout = broadcastLayout([maskShape], shape);
+    const ptrs = layout ? arena.stage([x, mask], [out.byteLength]) : undefined;
+    if (!layout || !ptrs) {
+      referenceBackend.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out);
+      return;
+    }
+    const [px, pm, po] = ptrs as [number, number, number];
+    const { rows, cols, modes } = layout;
+    // Memory-bound: one thread, as binary.
+    kernel('maskedAffine')(px, pm, modes[0]!, po, 0, rows, cols, scale, shift, fill);
+    arena.copyOut(po, out);
   }
 
   function reduce(
@@ -360,6 +391,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     binary,
     unary,
     reduce,
+    maskedAffine,
     whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
     dispose: () => pool?.dispose(),
   };

@@ -32,65 +32,43 @@ export const COLUMN = 3;
 export interface BroadcastLayout {
   rows: number;
   cols: number;
-  aMode: number;
-  bMode: number;
+  /** One mode per operand: FULL, ROW, SCALAR or COLUMN. */
+  modes: number[];
 }
 
 const size = (shape: Shape) => shape.reduce((p, d) => p * d, 1);
 
-/** Drops leading 1s, so [1, 1, 3] and [3] compare equal. */
-function trim(shape: Shape): Shape {
-  let i = 0;
-  while (i < shape.length && shape[i] === 1) i++;
-  return shape.slice(i);
-}
-
-function sameDims(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** The operand's mode for a given split of the output, or -1 when it is none of the four. */
-function modeOf(shape: Shape, outShape: Shape, cols: number): number {
+/** How `shape` covers the output split after axis `d - 1` (cols = the product of the axes from d), or -1. */
+function modeAt(shape: Shape, outShape: Shape, d: number): number {
   const n = size(outShape);
   const s = size(shape);
-  if (s === 1) return SCALAR;
   if (s === n) return FULL;
-  const t = trim(shape);
-  const lastOut = outShape[outShape.length - 1] ?? 1;
-  if (s === cols && sameDims(t, trim(outShape.slice(outShape.length - t.length)))) return ROW;
-  if (
-    cols === lastOut &&
-    s === n / cols &&
-    t[t.length - 1] === 1 &&
-    sameDims(trim(t.slice(0, -1)), trim(outShape.slice(0, -1)))
-  ) {
-    return COLUMN;
-  }
+  if (s === 1) return SCALAR;
+  const rank = outShape.length;
+  const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  if (padded.every((v, i) => (i < d ? v === 1 : v === outShape[i]))) return ROW;
+  if (padded.every((v, i) => (i < d ? v === outShape[i] : v === 1))) return COLUMN;
   return -1;
 }
 
 /**
- * The common broadcasts (same shape, scalar, a trailing-dims row such as a bias, a keepdims
- * column) as a rows × cols layout the wasm kernel runs; undefined for any other broadcast.
+ * The broadcasts the wasm kernels run (same shape, scalar, a trailing block such as a bias, a
+ * leading block such as a per-channel or per-sample mask) as a rows × cols layout; undefined for
+ * any other broadcast. Prefers the longest rows.
  * @internal
  */
 export function broadcastLayout(
-  aShape: Shape,
-  bShape: Shape,
+  shapes: readonly Shape[],
   outShape: Shape,
 ): BroadcastLayout | undefined {
   const n = size(outShape);
   if (n === 0) return undefined;
-  const sa = size(aShape);
-  const sb = size(bShape);
-  // A row operand fixes cols; otherwise the last output axis does.
-  const rowSize = [sa, sb].find((s) => s !== 1 && s !== n);
-  const candidates = [rowSize, outShape[outShape.length - 1] ?? 1];
-  for (const cols of candidates) {
-    if (!cols || n % cols !== 0) continue;
-    const aMode = modeOf(aShape, outShape, cols);
-    const bMode = modeOf(bShape, outShape, cols);
-    if (aMode >= 0 && bMode >= 0) return { rows: n / cols, cols, aMode, bMode };
+  for (let d = 0; d <= outShape.length; d++) {
+    const modes = shapes.map((shape) => modeAt(shape, outShape, d));
+    if (modes.every((m) => m >= 0)) {
+      const cols = size(outShape.slice(d));
+      return { rows: n / cols, cols, modes };
+    }
   }
   return undefined;
 }

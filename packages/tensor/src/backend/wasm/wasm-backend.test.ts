@@ -303,15 +303,59 @@ describe('wasm backend', () => {
     }
   });
 
-  it('lays out only the broadcasts its kernel covers', () => {
-    expect(broadcastLayout([4, 5], [5], [4, 5])).toEqual({ rows: 4, cols: 5, aMode: 0, bMode: 1 });
-    expect(broadcastLayout([4, 1], [4, 5], [4, 5])).toEqual({
-      rows: 4,
-      cols: 5,
-      aMode: 3,
-      bMode: 0,
-    });
-    expect(broadcastLayout([], [2, 3], [2, 3])).toEqual({ rows: 2, cols: 3, aMode: 2, bMode: 0 });
-    expect(broadcastLayout([2, 1, 3], [1, 4, 1], [2, 4, 3])).toBeUndefined();
+  it('maskedAffine: every mask broadcast matches the reference bit for bit', () => {
+    fc.assert(
+      fc.property(
+        shapeAndBroadcast,
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        ([shape, maskShape], scale, shift, fill) => {
+          const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+          const x = floats(size(shape), 16, true);
+          const mask = Uint8Array.from({ length: size(maskShape) }, (_, i) =>
+            (i * 7919) % 3 === 0 ? 0 : 1,
+          );
+          const expected = new Float32Array(x.length);
+          ref.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, expected);
+          const out = new Float32Array(x.length);
+          two.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out);
+          expectSameBits(out, expected);
+        },
+      ),
+      { numRuns: 300, seed: 19 },
+    );
+  });
+
+  it('lays out only the broadcasts its kernels cover', () => {
+    expect(broadcastLayout([[4, 5], [5]], [4, 5])).toEqual({ rows: 4, cols: 5, modes: [0, 1] });
+    expect(
+      broadcastLayout(
+        [
+          [4, 1],
+          [4, 5],
+        ],
+        [4, 5],
+      ),
+    ).toEqual({ rows: 4, cols: 5, modes: [3, 0] });
+    expect(broadcastLayout([[], [2, 3]], [2, 3])).toEqual({ rows: 1, cols: 6, modes: [2, 0] });
+    expect(
+      broadcastLayout(
+        [
+          [2, 3, 4, 5],
+          [2, 3, 1, 1],
+        ],
+        [2, 3, 4, 5],
+      ),
+    ).toEqual({ rows: 6, cols: 20, modes: [0, 3] });
+    expect(
+      broadcastLayout(
+        [
+          [2, 1, 3],
+          [1, 4, 1],
+        ],
+        [2, 4, 3],
+      ),
+    ).toBeUndefined();
   });
 });
