@@ -121,22 +121,23 @@ export function gemmScratchBytes(): i32 {
   v128.store(c + 3 * rs, c30); v128.store(c + 3 * rs, c31, 16);
 }
 
-function gemm1(
+/** C (m×n, row stride ldc) = (accumulate ? C : 0) + op(A)·op(B), one product. */
+export function gemm1(
   a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, scratch: usize,
+  m: i32, n: i32, k: i32, scratch: usize, accumulateInto: bool = false,
 ): void {
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
   const tile = bpack + ((<usize>(KC * NC)) << 2);
   if (k == 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+    if (!accumulateInto) for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      const accumulate = p0 > 0;
+      const accumulate = p0 > 0 || accumulateInto;
       packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);

@@ -5,3 +5,4 @@ export { gemm, gemmScratchBytes } from './gemm';
 export { dropout, uniform } from './random';
 export { binary, maskedAffine, unary } from './elementwise';
 export { reduce, reduceScratchBytes } from './reduce';
+export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv';

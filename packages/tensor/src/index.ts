@@ -9,6 +9,7 @@ export type {
   Backend,
   BinaryOpName,
   Conv2dGeometry,
+  Conv2dParams,
   MatmulParams,
   RandomKey,
   ReduceOpName,

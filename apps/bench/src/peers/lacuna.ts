@@ -1,8 +1,8 @@
 import { backward, noGrad } from '@lacuna/autograd';
 import { crossEntropy, Dropout, Linear, ReLU, Sequential } from '@lacuna/layers';
 import { SGD } from '@lacuna/optim';
-import { dropout, Generator, matmul, randint, sum, uniform } from '@lacuna/tensor';
-import { type Prepared, sizes, type WorkloadId } from './types.js';
+import { conv2d, dropout, Generator, matmul, randint, sum, uniform } from '@lacuna/tensor';
+import { convFlops, type Prepared, sizes, type WorkloadId } from './types.js';
 
 /** Lacuna's implementation of each workload. */
 export function prepareLacuna(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Prepared {
@@ -41,6 +41,33 @@ export function prepareLacuna(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Pr
       unit: 'GFLOP',
       runs: 5,
       run: () => void matmul(a, b),
+    };
+  }
+  if (id === 'W7' || id === 'W8') {
+    const c = s.conv;
+    const x = uniform([c.batch, c.channels, c.size, c.size], { generator: g });
+    const w = uniform([c.filters, c.channels, 3, 3], { generator: g, low: -0.1, high: 0.1 });
+    const layer = `[${c.batch},${c.channels},${c.size},${c.size}]→${c.filters}`;
+    if (id === 'W8')
+      return {
+        title: `conv2d 3×3 forward ${layer}`,
+        work: convFlops(c) / 1e9,
+        unit: 'GFLOP',
+        runs: 9,
+        run: () => void conv2d(x, w, { padding: 1 }),
+      };
+    x.requiresGrad = true;
+    w.requiresGrad = true;
+    return {
+      title: `conv2d 3×3 forward+backward ${layer}`,
+      work: (3 * convFlops(c)) / 1e9,
+      unit: 'GFLOP',
+      runs: 3, // TF.js cpu takes over 20 s a run
+      run: () => {
+        x.grad = null;
+        w.grad = null;
+        backward(sum(conv2d(x, w, { padding: 1 })));
+      },
     };
   }
   const h = s.hidden;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 // The umbrella package: tfjs-core with its cpu backend and every gradient registered.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type Prepared, sizes, type WorkloadId } from './types.js';
+import { convFlops, type Prepared, sizes, type WorkloadId } from './types.js';
 
 /** Selects TensorFlow.js's cpu (pure JavaScript) or wasm (XNNPACK, single-threaded in Node) backend. */
 export async function useTfjsBackend(backend: 'cpu' | 'wasm'): Promise<void> {
@@ -53,6 +53,31 @@ export function prepareTfjs(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Prep
       unit: 'GFLOP',
       runs: 5,
       run: tidy(() => tf.matMul(a, b)),
+    };
+  }
+  if (id === 'W7' || id === 'W8') {
+    // TensorFlow.js's native layout is NHWC (its cpu and wasm conv2d do not take NCHW): same math.
+    const c = s.conv;
+    const x = tf.randomUniform([c.batch, c.size, c.size, c.channels], 0, 1, 'float32', 13);
+    const w = tf.randomUniform([3, 3, c.channels, c.filters], -0.1, 0.1, 'float32', 14);
+    const layer = `[${c.batch},${c.channels},${c.size},${c.size}]→${c.filters}`;
+    if (id === 'W8')
+      return {
+        title: `conv2d 3×3 forward ${layer}`,
+        work: convFlops(c) / 1e9,
+        unit: 'GFLOP',
+        runs: 9,
+        run: tidy(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')),
+      };
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')),
+    );
+    return {
+      title: `conv2d 3×3 forward+backward ${layer}`,
+      work: (3 * convFlops(c)) / 1e9,
+      unit: 'GFLOP',
+      runs: 3, // TF.js cpu takes over 20 s a run
+      run: tidy(() => grads([x, w])),
     };
   }
   const h = s.hidden;

@@ -92,6 +92,16 @@ export interface Conv2dGeometry {
   readonly outW: number;
 }
 
+/** Sizes of a grouped 2-D convolution over NCHW input (no bias: the op adds it). */
+export interface Conv2dParams {
+  /** Per-group geometry: `channels` counts the input channels of one group. */
+  readonly geometry: Conv2dGeometry;
+  /** Channel groups: input and output channels split into this many independent convolutions. */
+  readonly groups: number;
+  /** Output channels over all groups. */
+  readonly outChannels: number;
+}
+
 /** A 64-bit key for counter-based random numbers, as two unsigned 32-bit halves. */
 export interface RandomKey {
   /** High 32 bits. */
@@ -162,12 +172,25 @@ export interface Backend {
   /** Numerically stable log-softmax along the middle axis of x viewed as [outer, size, inner]. */
   logSoftmax(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void;
   /**
-   * Unfolds one image (channels g.channels, g.inH × g.inW) into columns: `cols` is
-   * [channels·kH·kW, outH·outW], zero where the window hangs over the padding.
+   * Convolution without bias: `out[n, o] = W[o] · im2col(x[n, g])` for output channel o of group
+   * g. x is [N, groups·channels, inH, inW], weight [outChannels, channels, kH, kW], out
+   * [N, outChannels, outH, outW] (overwritten).
    */
-  im2col(x: Float32Array, g: Conv2dGeometry, cols: Float32Array): void;
-  /** The adjoint of {@link Backend.im2col}: adds every column entry back onto its image position in `dx`. */
-  col2im(cols: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
+  conv2d(x: Float32Array, weight: Float32Array, p: Conv2dParams, out: Float32Array): void;
+  /** Gradient of {@link Backend.conv2d} with respect to x: `dx[n, g] = col2im(W_gᵀ · dY[n, g])`; dx overwritten. */
+  conv2dBackwardInput(
+    grad: Float32Array,
+    weight: Float32Array,
+    p: Conv2dParams,
+    dx: Float32Array,
+  ): void;
+  /** Gradient of {@link Backend.conv2d} with respect to the weight: `dW_g = Σ_n dY[n, g] · im2col(x[n, g])ᵀ`; dw overwritten. */
+  conv2dBackwardWeight(
+    x: Float32Array,
+    grad: Float32Array,
+    p: Conv2dParams,
+    dw: Float32Array,
+  ): void;
   /** Max pooling over NCHW `x`; `argmax` gets each window's winning flat input index (-1 if all padding). */
   maxPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array, argmax: Int32Array): void;
   /** Scatters `grad` (pooled shape) back to the winning positions: `dx[argmax[i]] += grad[i]`. */

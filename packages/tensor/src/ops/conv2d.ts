@@ -97,7 +97,7 @@ function configure(x: Tensor, weight: Tensor, options: Conv2dOptions): Conv2dCon
  */
 export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
   const config = configure(x, weight, options);
-  const { geometry: g, groups, outChannels } = config;
+  const { geometry: g, outChannels } = config;
   const bias = options.bias ?? null;
   if (
     bias !== null &&
@@ -109,35 +109,9 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
       `must have shape [${outChannels}], got ${fmtShape(bias.shape)}`,
     );
   }
-  const backend = getBackend();
   const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
   const out = new Float32Array(g.batch * outChannels * plane);
-  const cols = new Float32Array(ck * plane);
-  const xs = x.storage as Float32Array;
-  const ws = weight.storage as Float32Array;
-  const inImage = g.channels * groups * g.inH * g.inW;
-  for (let n = 0; n < g.batch; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const start = n * inImage + gi * g.channels * g.inH * g.inW;
-      backend.im2col(xs.subarray(start, start + g.channels * g.inH * g.inW), g, cols);
-      const o = (n * outChannels + gi * og) * plane;
-      backend.matmul(
-        ws.subarray(gi * og * ck, (gi + 1) * og * ck),
-        cols,
-        out.subarray(o, o + og * plane),
-        {
-          batch: 1,
-          m: og,
-          n: plane,
-          k: ck,
-          transA: false,
-          transB: false,
-        },
-      );
-    }
-  }
+  getBackend().conv2d(x.storage as Float32Array, weight.storage as Float32Array, config, out);
   if (bias) {
     const bs = bias.storage;
     for (let n = 0; n < g.batch; n++) {
@@ -169,36 +143,14 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
  * ```
  */
 export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2dConfig): Tensor {
-  const { geometry: g, groups, outChannels } = config;
-  const backend = getBackend();
-  const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
-  const image = g.channels * g.inH * g.inW;
-  const dx = new Float32Array(g.batch * groups * image);
-  const dcols = new Float32Array(ck * plane);
-  const gs = grad.storage as Float32Array;
-  const ws = weight.storage as Float32Array;
-  for (let n = 0; n < g.batch; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const o = (n * outChannels + gi * og) * plane;
-      backend.matmul(
-        ws.subarray(gi * og * ck, (gi + 1) * og * ck),
-        gs.subarray(o, o + og * plane),
-        dcols,
-        {
-          batch: 1,
-          m: ck,
-          n: plane,
-          k: og,
-          transA: true,
-          transB: false,
-        },
-      );
-      const start = (n * groups + gi) * image;
-      backend.col2im(dcols, g, dx.subarray(start, start + image));
-    }
-  }
+  const { geometry: g, groups } = config;
+  const dx = new Float32Array(g.batch * groups * g.channels * g.inH * g.inW);
+  getBackend().conv2dBackwardInput(
+    grad.storage as Float32Array,
+    weight.storage as Float32Array,
+    config,
+    dx,
+  );
   return new Tensor(dx, [g.batch, g.channels * groups, g.inH, g.inW], 'float32');
 }
 
@@ -219,33 +171,13 @@ export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2d
  * ```
  */
 export function conv2dBackwardWeight(x: Tensor, grad: Tensor, config: Conv2dConfig): Tensor {
-  const { geometry: g, groups, outChannels } = config;
-  const backend = getBackend();
-  const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
-  const image = g.channels * g.inH * g.inW;
-  const dw = new Float32Array(outChannels * ck);
-  const partial = new Float32Array(og * ck);
-  const cols = new Float32Array(ck * plane);
-  const xs = x.storage as Float32Array;
-  const gs = grad.storage as Float32Array;
-  for (let n = 0; n < g.batch; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const start = (n * groups + gi) * image;
-      backend.im2col(xs.subarray(start, start + image), g, cols);
-      const o = (n * outChannels + gi * og) * plane;
-      backend.matmul(gs.subarray(o, o + og * plane), cols, partial, {
-        batch: 1,
-        m: og,
-        n: ck,
-        k: plane,
-        transA: false,
-        transB: true,
-      });
-      const base = gi * og * ck;
-      for (let i = 0; i < partial.length; i++) dw[base + i]! += partial[i]!;
-    }
-  }
+  const { geometry: g, outChannels } = config;
+  const dw = new Float32Array(outChannels * g.channels * g.kH * g.kW);
+  getBackend().conv2dBackwardWeight(
+    x.storage as Float32Array,
+    grad.storage as Float32Array,
+    config,
+    dw,
+  );
   return new Tensor(dw, [outChannels, g.channels, g.kH, g.kW], 'float32');
 }

@@ -2,8 +2,9 @@ import type { Backend } from '../backend.js';
 import {
   avgPool2d,
   avgPool2dBackward,
-  col2im,
-  im2col,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
   maxPool2d,
   maxPool2dBackward,
 } from './conv.js';
@@ -34,8 +35,9 @@ export const referenceBackend: Backend = {
   copyStrided,
   matmul,
   logSoftmax,
-  im2col,
-  col2im,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

@@ -3,6 +3,7 @@ import type { Shape } from '../../shape.js';
 import type {
   Backend,
   BinaryOpName,
+  Conv2dParams,
   MatmulParams,
   RandomKey,
   ReduceOpName,
@@ -47,6 +48,9 @@ const KERNELS = [
   'unary',
   'reduce',
   'maskedAffine',
+  'conv2dForward',
+  'conv2dBackwardInput',
+  'conv2dBackwardWeight',
 ] as const;
 type KernelName = (typeof KERNELS)[number];
 type Kernel = (...args: number[]) => number;
@@ -331,6 +335,105 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.copyOut(po, out);
   }
 
+  /** The 13 geometry words the conv kernels read. */
+  function geometryWords({ geometry: g }: Conv2dParams): Int32Array {
+    return Int32Array.of(
+      g.channels,
+      g.inH,
+      g.inW,
+      g.kH,
+      g.kW,
+      ...g.stride,
+      ...g.padding,
+      ...g.dilation,
+      g.outH,
+      g.outW,
+    );
+  }
+
+  /**
+   * Runs a per-image conv kernel (forward or input gradient): images are split across threads,
+   * each thread unfolding into its own column buffer, so results do not depend on the split.
+   */
+  function perImage(
+    name: 'conv2dForward' | 'conv2dBackwardInput',
+    input: Float32Array,
+    weight: Float32Array,
+    p: Conv2dParams,
+    out: Float32Array,
+  ): boolean {
+    const g = p.geometry;
+    const ck = g.channels * g.kH * g.kW;
+    const plane = g.outH * g.outW;
+    const helpers = helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS).slice(
+      0,
+      g.batch - 1,
+    );
+    const colBytes = ck * plane * 4;
+    const ptrs = arena.stage(
+      [input, weight, geometryWords(p)],
+      [out.byteLength, ...helpers.map(() => colBytes), colBytes],
+    );
+    if (!ptrs) return false;
+    const [pi, pw, pg, po, ...cols] = ptrs as [number, number, number, number, ...number[]];
+    const og = p.outChannels / p.groups;
+    const shares = split(g.batch, helpers.length + 1, 1).map(
+      ([n0, n1], t): Share => [pi, pw, po, pg, p.groups, og, n0, n1 - n0, cols[t]!, scratch(t)],
+    );
+    parallel(name, shares, helpers);
+    arena.copyOut(po, out);
+    return true;
+  }
+
+  function conv2d(x: Float32Array, weight: Float32Array, p: Conv2dParams, out: Float32Array): void {
+    if (out.length === 0 || !perImage('conv2dForward', x, weight, p, out)) {
+      referenceBackend.conv2d(x, weight, p, out);
+    }
+  }
+
+  function conv2dBackwardInput(
+    grad: Float32Array,
+    weight: Float32Array,
+    p: Conv2dParams,
+    dx: Float32Array,
+  ): void {
+    if (dx.length === 0 || !perImage('conv2dBackwardInput', grad, weight, p, dx)) {
+      referenceBackend.conv2dBackwardInput(grad, weight, p, dx);
+    }
+  }
+
+  function conv2dBackwardWeight(
+    x: Float32Array,
+    grad: Float32Array,
+    p: Conv2dParams,
+    dw: Float32Array,
+  ): void {
+    const g = p.geometry;
+    const ck = g.channels * g.kH * g.kW;
+    const plane = g.outH * g.outW;
+    // Threads split the columns of dW: each element still sums the images in order.
+    const helpers = helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS);
+    const ranges = dw.length > 0 ? split(ck, helpers.length + 1, NR) : [];
+    const ptrs =
+      ranges.length > 0
+        ? arena.stage(
+            [x, grad, geometryWords(p)],
+            [dw.byteLength, ...ranges.map(([c0, c1]) => (c1 - c0) * plane * 4)],
+          )
+        : undefined;
+    if (!ptrs) {
+      referenceBackend.conv2dBackwardWeight(x, grad, p, dw);
+      return;
+    }
+    const [px, pd, pg, pw, ...cols] = ptrs as [number, number, number, number, ...number[]];
+    const og = p.outChannels / p.groups;
+    const shares = ranges.map(
+      ([c0, c1], t): Share => [px, pd, pw, pg, p.groups, og, g.batch, c0, c1, cols[t]!, scratch(t)],
+    );
+    parallel('conv2dBackwardWeight', shares, helpers.slice(0, ranges.length - 1));
+    arena.copyOut(pw, dw);
+  }
+
   function reduce(
     op: ReduceOpName,
     x: TypedArray,
@@ -392,6 +495,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     unary,
     reduce,
     maskedAffine,
+    conv2d,
+    conv2dBackwardInput,
+    conv2dBackwardWeight,
     whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
     dispose: () => pool?.dispose(),
   };

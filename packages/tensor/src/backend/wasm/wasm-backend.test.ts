@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TypedArray } from '../../dtype.js';
-import type { BinaryOpName, MatmulParams, UnaryOpName } from '../backend.js';
+import type { BinaryOpName, Conv2dParams, MatmulParams, UnaryOpName } from '../backend.js';
 import { referenceBackend as ref } from '../reference/index.js';
 import { getBackend } from '../registry.js';
 import { createWasmBackend, type WasmBackend } from './index.js';
@@ -325,6 +325,123 @@ describe('wasm backend', () => {
       ),
       { numRuns: 300, seed: 19 },
     );
+  });
+
+  const convParams = fc
+    .record({
+      batch: fc.integer({ min: 1, max: 4 }),
+      groups: fc.integer({ min: 1, max: 2 }),
+      channels: fc.integer({ min: 1, max: 3 }),
+      perGroupOut: fc.integer({ min: 1, max: 3 }),
+      inH: fc.integer({ min: 1, max: 9 }),
+      inW: fc.integer({ min: 1, max: 11 }),
+      kH: fc.integer({ min: 1, max: 3 }),
+      kW: fc.integer({ min: 1, max: 3 }),
+      stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+      padding: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+      dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    })
+    .map((r): Conv2dParams => {
+      const out = (size: number, k: number, s: number, p: number, d: number) =>
+        Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+      return {
+        groups: r.groups,
+        outChannels: r.groups * r.perGroupOut,
+        geometry: {
+          batch: r.batch,
+          channels: r.channels,
+          inH: r.inH,
+          inW: r.inW,
+          kH: r.kH,
+          kW: r.kW,
+          stride: r.stride,
+          padding: r.padding,
+          dilation: r.dilation,
+          outH: out(r.inH, r.kH, r.stride[0], r.padding[0], r.dilation[0]),
+          outW: out(r.inW, r.kW, r.stride[1], r.padding[1], r.dilation[1]),
+        },
+      };
+    })
+    .filter((p) => p.geometry.outH >= 1 && p.geometry.outW >= 1);
+
+  /** Agrees with the reference to float32 rounding of sums of `terms` products. */
+  function expectClose(actual: Float32Array, expected: Float32Array, terms: number): void {
+    for (let i = 0; i < expected.length; i++) {
+      const tolerance = 2e-6 * terms * (1 + Math.abs(expected[i]!)) * 9;
+      if (!(Math.abs(actual[i]! - expected[i]!) <= tolerance)) {
+        throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
+      }
+    }
+  }
+
+  it('conv2d forward, input and weight gradients: the reference to rounding, the same bits on 1 and 2 threads', () => {
+    fc.assert(
+      fc.property(convParams, (p) => {
+        const g = p.geometry;
+        const xSize = g.batch * p.groups * g.channels * g.inH * g.inW;
+        const ySize = g.batch * p.outChannels * g.outH * g.outW;
+        const wSize = p.outChannels * g.channels * g.kH * g.kW;
+        const x = floats(xSize, 21);
+        const w = floats(wSize, 22);
+        const dy = floats(ySize, 23);
+        const ck = g.channels * g.kH * g.kW;
+        const cases: [string, number, number, (b: typeof ref, out: Float32Array) => void][] = [
+          ['forward', ySize, ck, (b, out) => b.conv2d(x, w, p, out)],
+          ['input', xSize, p.outChannels, (b, out) => b.conv2dBackwardInput(dy, w, p, out)],
+          [
+            'weight',
+            wSize,
+            g.batch * g.outH * g.outW,
+            (b, out) => b.conv2dBackwardWeight(x, dy, p, out),
+          ],
+        ];
+        for (const [, size, terms, run] of cases) {
+          const expected = new Float32Array(size);
+          run(ref, expected);
+          const got1 = new Float32Array(size).fill(Number.NaN);
+          const got2 = new Float32Array(size).fill(Number.NaN);
+          run(one, got1);
+          run(two, got2);
+          expectClose(got1, expected, terms);
+          expectSameBits(got2, got1);
+        }
+      }),
+      { numRuns: 150, seed: 23 },
+    );
+  });
+
+  it('conv2d: a layer big enough for threads gives the same bits on 1 and 2 threads', () => {
+    const p: Conv2dParams = {
+      groups: 1,
+      outChannels: 16,
+      geometry: {
+        batch: 5,
+        channels: 8,
+        inH: 20,
+        inW: 20,
+        kH: 3,
+        kW: 3,
+        stride: [1, 1],
+        padding: [1, 1],
+        dilation: [1, 1],
+        outH: 20,
+        outW: 20,
+      },
+    };
+    const x = floats(5 * 8 * 400, 24);
+    const w = floats(16 * 8 * 9, 25);
+    const dy = floats(5 * 16 * 400, 26);
+    for (const [size, run] of [
+      [5 * 16 * 400, (b: WasmBackend, out: Float32Array) => b.conv2d(x, w, p, out)],
+      [5 * 8 * 400, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardInput(dy, w, p, out)],
+      [16 * 8 * 9, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardWeight(x, dy, p, out)],
+    ] as const) {
+      const got1 = new Float32Array(size);
+      const got2 = new Float32Array(size);
+      run(one, got1);
+      run(two, got2);
+      expectSameBits(got2, got1);
+    }
   });
 
   it('lays out only the broadcasts its kernels cover', () => {

@@ -1,0 +1,130 @@
+// 2-D convolution over NCHW images as im2col + GEMM, entirely inside wasm memory: each image is
+// unfolded into a per-thread column buffer and multiplied there, with no copy back to JavaScript.
+// Geometry is read from 13 i32 words at `geo`: channels (per group), inH, inW, kH, kW, strideH,
+// strideW, padH, padW, dilationH, dilationW, outH, outW.
+
+import { gemm1 } from './gemm';
+
+@inline function word(geo: usize, i: i32): i32 {
+  return load<i32>(geo + ((<usize>i) << 2));
+}
+
+// Rows [r0, r1) of im2col(x) (row r = (c, ky, kx), outH·outW columns) into `cols`, compactly.
+function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
+  const inH = word(geo, 1), inW = word(geo, 2), kH = word(geo, 3), kW = word(geo, 4);
+  const sh = word(geo, 5), sw = word(geo, 6), ph = word(geo, 7), pw = word(geo, 8);
+  const dh = word(geo, 9), dw = word(geo, 10), outH = word(geo, 11), outW = word(geo, 12);
+  const plane = outH * outW;
+  for (let r = r0; r < r1; r++) {
+    const kx = r % kW;
+    const ky = (r / kW) % kH;
+    const c = r / (kW * kH);
+    const row = cols + ((<usize>(r - r0) * <usize>plane) << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const iy = oy * sh - ph + ky * dh;
+      const o = row + ((<usize>(oy * outW)) << 2);
+      if (iy < 0 || iy >= inH) {
+        memory.fill(o, 0, (<usize>outW) << 2);
+        continue;
+      }
+      const src = x + ((<usize>((c * inH + iy) * inW)) << 2);
+      const x0 = kx * dw - pw;
+      if (sw == 1 && x0 >= 0 && x0 + outW <= inW) {
+        memory.copy(o, src + ((<usize>x0) << 2), (<usize>outW) << 2); // the whole row is inside
+        continue;
+      }
+      for (let ox = 0; ox < outW; ox++) {
+        const ix = ox * sw + x0;
+        store<f32>(o + ((<usize>ox) << 2), ix >= 0 && ix < inW ? load<f32>(src + ((<usize>ix) << 2)) : 0);
+      }
+    }
+  }
+}
+
+// dx (one image, zeroed here) = col2im(cols): every column entry added back onto its pixel.
+function col2im(cols: usize, geo: usize, dx: usize): void {
+  const channels = word(geo, 0), inH = word(geo, 1), inW = word(geo, 2), kH = word(geo, 3), kW = word(geo, 4);
+  const sh = word(geo, 5), sw = word(geo, 6), ph = word(geo, 7), pw = word(geo, 8);
+  const dh = word(geo, 9), dw = word(geo, 10), outH = word(geo, 11), outW = word(geo, 12);
+  const plane = outH * outW;
+  memory.fill(dx, 0, (<usize>(channels * inH * inW)) << 2);
+  for (let c = 0; c < channels; c++) {
+    for (let ky = 0; ky < kH; ky++) {
+      for (let kx = 0; kx < kW; kx++) {
+        const row = cols + ((<usize>(((c * kH + ky) * kW + kx) * plane)) << 2);
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * sh - ph + ky * dh;
+          if (iy < 0 || iy >= inH) continue;
+          const dst = dx + ((<usize>((c * inH + iy) * inW)) << 2);
+          const o = row + ((<usize>(oy * outW)) << 2);
+          for (let ox = 0; ox < outW; ox++) {
+            const ix = ox * sw - pw + kx * dw;
+            if (ix >= 0 && ix < inW) {
+              const p = dst + ((<usize>ix) << 2);
+              store<f32>(p, load<f32>(p) + load<f32>(o + ((<usize>ox) << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function ckOf(geo: usize): i32 {
+  return word(geo, 0) * word(geo, 3) * word(geo, 4);
+}
+
+@inline function planeOf(geo: usize): i32 {
+  return word(geo, 11) * word(geo, 12);
+}
+
+@inline function imageOf(geo: usize): i32 {
+  return word(geo, 0) * word(geo, 1) * word(geo, 2);
+}
+
+/** out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count); `cols` holds ck × plane floats. */
+export function conv2dForward(
+  x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
+): void {
+  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  for (let n = n0; n < n0 + count; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      im2colRows(x + ((<usize>((n * groups + gi) * image)) << 2), geo, 0, ck, cols);
+      const o = out + ((<usize>((n * groups + gi) * og * plane)) << 2);
+      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, false, cols, plane, false, o, plane, og, plane, ck, scratch);
+    }
+  }
+}
+
+/** dx[n, g] = col2im(W_gᵀ · dy[n, g]) for images [n0, n0 + count); `cols` holds ck × plane floats. */
+export function conv2dBackwardInput(
+  dy: usize, w: usize, dx: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
+): void {
+  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  for (let n = n0; n < n0 + count; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
+      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, true, g, plane, false, cols, plane, ck, plane, og, scratch);
+      col2im(cols, geo, dx + ((<usize>((n * groups + gi) * image)) << 2));
+    }
+  }
+}
+
+/**
+ * Columns [c0, c1) of dW_g = Σ_n dy[n, g] · im2col(x[n, g])ᵀ for every group, summed over all
+ * `batch` images in order (dW rows are ck floats apart); `cols` holds (c1 - c0) × plane floats.
+ * Splitting columns across threads leaves each element's summation order unchanged.
+ */
+export function conv2dBackwardWeight(
+  x: usize, dy: usize, dw: usize, geo: usize, groups: i32, og: i32, batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize,
+): void {
+  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  for (let gi = 0; gi < groups; gi++) {
+    const dst = dw + ((<usize>(gi * og * ck + c0)) << 2);
+    for (let n = 0; n < batch; n++) {
+      im2colRows(x + ((<usize>((n * groups + gi) * image)) << 2), geo, c0, c1, cols);
+      const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
+      gemm1(g, plane, false, cols, plane, true, dst, ck, og, c1 - c0, plane, scratch, n > 0);
+    }
+  }
+}
