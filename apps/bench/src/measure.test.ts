@@ -18,15 +18,16 @@ describe('bench harness', () => {
     const dist = join(import.meta.dirname, '..', 'dist');
     const r = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const { machine, results } = JSON.parse(
+    const { machine, results, notMeasured } = JSON.parse(
       readFileSync(join(dist, '..', 'results', 'tmp', 'latest.json'), 'utf8'),
     );
     expect(machine.quick).toBe(true);
-    // W1–W5 for three peers, W6 for Lacuna alone
-    expect(results).toHaveLength(5 * 3 + 1);
+    // W1–W5 and W8 for three peers, W6 for Lacuna alone, W7 for Lacuna and TF.js cpu
+    expect(results).toHaveLength(6 * 3 + 1 + 2);
     for (const res of results.filter((x: { timing?: unknown }) => x.timing))
       expect(res.throughput).toBeGreaterThan(0);
-    expect(results.at(-1).variants.length).toBe(10);
+    expect(results.find((x: { variants?: unknown[] }) => x.variants).variants.length).toBe(10);
+    expect(notMeasured).toEqual([expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/)]);
     expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
       '| W4 |',
     );
