@@ -6,6 +6,7 @@ const FULL = 0; // rows × cols, like the output
 const ROW = 1; // cols values, the same for every row (a bias)
 const SCALAR = 2; // one value
 const COLUMN = 3; // rows values, one per row (a keepdims reduction)
+const GROUPED = 4; // a row of cols values shared by `repeat` consecutive rows (a middle-axis broadcast)
 
 const ADD = 0;
 const SUB = 1;
@@ -149,23 +150,29 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
 
 /**
  * out[i] = m ? x[i]·scale + shift : fill over rows [row0, row0 + count) of rows × cols, where m
- * is the mask byte laid over the output in `mMode` (FULL 0, ROW 1, SCALAR 2, COLUMN 3): the one
+ * is the mask byte laid over the output in `mMode` (FULL 0, ROW 1, SCALAR 2, COLUMN 3, GROUPED 4
+ * with `repeat` rows a mask row): the one
  * kernel behind shared-mask, alpha and block dropout. x and out are full rows × cols.
  */
 export function maskedAffine(
-  x: usize, mask: usize, mMode: i32, out: usize, row0: i32, count: i32, cols: i32, scale: f64, shift: f64, fill: f64,
+  x: usize, mask: usize, mMode: i32, repeat: i32, out: usize, row0: i32, count: i32, cols: i32,
+  scale: f64, shift: f64, fill: f64,
 ): void {
   const sc = f64x2.splat(scale);
   const sh = f64x2.splat(shift);
   const fill32 = <f32>fill;
   const fv = f32x4.splat(fill32);
   const c4 = cols & ~3;
-  const perElement = mMode == FULL || mMode == ROW;
+  const perElement = mMode == FULL || mMode == ROW || mMode == GROUPED;
   for (let r = row0; r < row0 + count; r++) {
     const base = (<usize>r * <usize>cols) << 2;
     const px = x + base;
     const po = out + base;
-    const pm = mMode == FULL ? mask + <usize>r * <usize>cols : mMode == COLUMN ? mask + <usize>r : mask;
+    const pm = mMode == FULL
+      ? mask + <usize>r * <usize>cols
+      : mMode == GROUPED
+        ? mask + <usize>(r / repeat) * <usize>cols
+        : mMode == COLUMN ? mask + <usize>r : mask;
     const rowKeep = i32x4.splat(load<u8>(pm) != 0 ? -1 : 0);
     let j = 0;
     for (; j < c4; j += 4) {

@@ -322,16 +322,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     fill: number,
     out: Float32Array,
   ): void {
-    const layout = broadcastLayout([maskShape], shape);
+    const layout = broadcastLayout([maskShape], shape, true);
     const ptrs = layout ? arena.stage([x, mask], [out.byteLength]) : undefined;
     if (!layout || !ptrs) {
       referenceBackend.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out);
       return;
     }
     const [px, pm, po] = ptrs as [number, number, number];
-    const { rows, cols, modes } = layout;
+    const { rows, cols, modes, repeats } = layout;
     // Memory-bound: one thread, as binary.
-    kernel('maskedAffine')(px, pm, modes[0]!, po, 0, rows, cols, scale, shift, fill);
+    kernel('maskedAffine')(px, pm, modes[0]!, repeats[0]!, po, 0, rows, cols, scale, shift, fill);
     arena.copyOut(po, out);
   }
 

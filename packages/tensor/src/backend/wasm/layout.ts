@@ -27,47 +27,61 @@ export const ROW = 1;
 export const SCALAR = 2;
 /** @internal */
 export const COLUMN = 3;
+/** A block of trailing values shared by `repeat` consecutive rows (a middle-axis broadcast, e.g. [N, 1, C] over [N, T, C]); maskedAffine only. @internal */
+export const GROUPED = 4;
 
 /** The output seen as rows × cols, and how each operand broadcasts over it. @internal */
 export interface BroadcastLayout {
   rows: number;
   cols: number;
-  /** One mode per operand: FULL, ROW, SCALAR or COLUMN. */
+  /** One mode per operand: FULL, ROW, SCALAR, COLUMN (or GROUPED when allowed). */
   modes: number[];
+  /** Per operand, the rows that share one GROUPED row (1 otherwise). */
+  repeats: number[];
 }
 
 const size = (shape: Shape) => shape.reduce((p, d) => p * d, 1);
 
-/** How `shape` covers the output split after axis `d - 1` (cols = the product of the axes from d), or -1. */
-function modeAt(shape: Shape, outShape: Shape, d: number): number {
+/**
+ * How `shape` covers the output split after axis `d - 1` (cols = the product of the axes from d),
+ * with the rows sharing a GROUPED row; mode -1 when it fits none.
+ */
+function modeAt(shape: Shape, outShape: Shape, d: number, grouped: boolean): [number, number] {
   const n = size(outShape);
   const s = size(shape);
-  if (s === n) return FULL;
-  if (s === 1) return SCALAR;
+  if (s === n) return [FULL, 1];
+  if (s === 1) return [SCALAR, 1];
   const rank = outShape.length;
   const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
-  if (padded.every((v, i) => (i < d ? v === 1 : v === outShape[i]))) return ROW;
-  if (padded.every((v, i) => (i < d ? v === outShape[i] : v === 1))) return COLUMN;
-  return -1;
+  if (padded.every((v, i) => (i < d ? v === 1 : v === outShape[i]))) return [ROW, 1];
+  if (padded.every((v, i) => (i < d ? v === outShape[i] : v === 1))) return [COLUMN, 1];
+  // GROUPED: kept leading axes [0, a), broadcast axes [a, d), kept trailing axes [d, rank).
+  for (let a = 1; grouped && a < d; a++) {
+    const fits = padded.every((v, i) => (i >= a && i < d ? v === 1 : v === outShape[i]));
+    if (fits) return [GROUPED, size(outShape.slice(a, d))];
+  }
+  return [-1, 1];
 }
 
 /**
  * The broadcasts the wasm kernels run (same shape, scalar, a trailing block such as a bias, a
- * leading block such as a per-channel or per-sample mask) as a rows × cols layout; undefined for
- * any other broadcast. Prefers the longest rows.
+ * leading block such as a per-channel or per-sample mask, and with `grouped` a middle-axis
+ * broadcast such as a locked-dropout mask) as a rows × cols layout; undefined for any other
+ * broadcast. Prefers the longest rows.
  * @internal
  */
 export function broadcastLayout(
   shapes: readonly Shape[],
   outShape: Shape,
+  grouped = false,
 ): BroadcastLayout | undefined {
   const n = size(outShape);
   if (n === 0) return undefined;
   for (let d = 0; d <= outShape.length; d++) {
-    const modes = shapes.map((shape) => modeAt(shape, outShape, d));
-    if (modes.every((m) => m >= 0)) {
+    const fits = shapes.map((shape) => modeAt(shape, outShape, d, grouped));
+    if (fits.every(([mode]) => mode >= 0)) {
       const cols = size(outShape.slice(d));
-      return { rows: n / cols, cols, modes };
+      return { rows: n / cols, cols, modes: fits.map(([m]) => m), repeats: fits.map(([, r]) => r) };
     }
   }
   return undefined;

@@ -445,7 +445,12 @@ describe('wasm backend', () => {
   });
 
   it('lays out only the broadcasts its kernels cover', () => {
-    expect(broadcastLayout([[4, 5], [5]], [4, 5])).toEqual({ rows: 4, cols: 5, modes: [0, 1] });
+    expect(broadcastLayout([[4, 5], [5]], [4, 5])).toEqual({
+      rows: 4,
+      cols: 5,
+      modes: [0, 1],
+      repeats: [1, 1],
+    });
     expect(
       broadcastLayout(
         [
@@ -454,8 +459,13 @@ describe('wasm backend', () => {
         ],
         [4, 5],
       ),
-    ).toEqual({ rows: 4, cols: 5, modes: [3, 0] });
-    expect(broadcastLayout([[], [2, 3]], [2, 3])).toEqual({ rows: 1, cols: 6, modes: [2, 0] });
+    ).toEqual({ rows: 4, cols: 5, modes: [3, 0], repeats: [1, 1] });
+    expect(broadcastLayout([[], [2, 3]], [2, 3])).toEqual({
+      rows: 1,
+      cols: 6,
+      modes: [2, 0],
+      repeats: [1, 1],
+    });
     expect(
       broadcastLayout(
         [
@@ -464,7 +474,14 @@ describe('wasm backend', () => {
         ],
         [2, 3, 4, 5],
       ),
-    ).toEqual({ rows: 6, cols: 20, modes: [0, 3] });
+    ).toEqual({ rows: 6, cols: 20, modes: [0, 3], repeats: [1, 1] });
+    expect(broadcastLayout([[3, 1, 4]], [3, 5, 4])).toBeUndefined();
+    expect(broadcastLayout([[3, 1, 4]], [3, 5, 4], true)).toEqual({
+      rows: 15,
+      cols: 4,
+      modes: [4],
+      repeats: [5],
+    });
     expect(
       broadcastLayout(
         [
