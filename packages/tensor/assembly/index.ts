@@ -2,7 +2,7 @@
 // memory the host imports; nothing here allocates, so any number of instances (one per thread)
 // can share one memory.
 export { gemm, gemmScratchBytes } from './gemm';
-export { dropout, uniform } from './random';
+export { dropout, normal, uniform } from './random';
 export { binary, maskedAffine, unary } from './elementwise';
 export { reduce, reduceScratchBytes } from './reduce';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv';

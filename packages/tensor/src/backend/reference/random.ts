@@ -1,3 +1,4 @@
+import { boxMuller } from '../../random/box-muller.js';
 import { randomBits, UNIT_24 } from '../../random/counter-hash.js';
 import type { RandomKey } from '../backend.js';
 
@@ -8,12 +9,7 @@ export function uniform(key: RandomKey, out: Float32Array): void {
 export function normal(key: RandomKey, out: Float32Array): void {
   // Box–Muller on a pair of counters per pair of outputs; u1 in (0, 1] so log never sees 0.
   for (let i = 0; i < out.length; i += 2) {
-    const u1 = ((randomBits(key, i) >>> 8) + 1) * UNIT_24;
-    const u2 = (randomBits(key, i + 1) >>> 8) * UNIT_24;
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const t = 2 * Math.PI * u2;
-    out[i] = r * Math.cos(t);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+    boxMuller(randomBits(key, i) >>> 8, randomBits(key, i + 1) >>> 8, out, i, i + 1 < out.length);
   }
 }
 

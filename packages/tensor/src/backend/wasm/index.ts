@@ -44,6 +44,7 @@ const KERNELS = [
   'gemm',
   'dropout',
   'uniform',
+  'normal',
   'binary',
   'unary',
   'reduce',
@@ -256,19 +257,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (mask) arena.copyOut(pm, mask);
   }
 
-  function uniform(key: RandomKey, out: Float32Array): void {
+  /** Fills `out` with counter-based random numbers (uniform or normal); counters split evenly. */
+  function random(name: 'uniform' | 'normal', key: RandomKey, out: Float32Array): void {
     const n = out.length;
     const ptrs = n > 0 ? arena.stage([], [out.byteLength]) : undefined;
     if (!ptrs) {
-      referenceBackend.uniform(key, out);
+      referenceBackend[name](key, out);
       return;
     }
     const [pv] = ptrs as [number];
     const helpers = helpersFor(n, PARALLEL_MIN_ELEMENTS);
+    // Shares start at multiples of 4, so Box–Muller pairs never straddle two threads.
     const shares = split(n, helpers.length + 1, 4).map(
       ([s, e]): Share => [pv + s * 4, e - s, s, key.lo | 0, key.hi | 0],
     );
-    parallel('uniform', shares, helpers);
+    parallel(name, shares, helpers);
     arena.copyOut(pv, out);
   }
 
@@ -490,7 +493,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     threads,
     matmul,
     dropout,
-    uniform,
+    uniform: (key: RandomKey, out: Float32Array) => random('uniform', key, out),
+    normal: (key: RandomKey, out: Float32Array) => random('normal', key, out),
     binary,
     unary,
     reduce,

@@ -130,7 +130,7 @@ describe('wasm backend', () => {
     }
   });
 
-  it('dropout and uniform: the reference backend’s bits, masks included, at any size and thread count', () => {
+  it('dropout, uniform and normal: the reference backend’s bits, masks included, at any size and thread count', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 65_536, max: 140_000 })),
@@ -153,11 +153,13 @@ describe('wasm backend', () => {
             const unmasked = new Float32Array(n);
             backend.dropout(x, threshold, scale, key, unmasked);
             expectSameBits(unmasked, expected);
-            const u = new Float32Array(n);
-            const expectedU = new Float32Array(n);
-            backend.uniform(key, u);
-            ref.uniform(key, expectedU);
-            expectSameBits(u, expectedU);
+            for (const kind of ['uniform', 'normal'] as const) {
+              const got = new Float32Array(n);
+              const want = new Float32Array(n);
+              backend[kind](key, got);
+              ref[kind](key, want);
+              expectSameBits(got, want);
+            }
           }
         },
       ),
