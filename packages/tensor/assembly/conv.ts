@@ -29,8 +29,13 @@ function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
       }
       const src = x + ((<usize>((c * inH + iy) * inW)) << 2);
       const x0 = kx * dw - pw;
-      if (sw == 1 && x0 >= 0 && x0 + outW <= inW) {
-        memory.copy(o, src + ((<usize>x0) << 2), (<usize>outW) << 2); // the whole row is inside
+      if (sw == 1) {
+        // Unit stride: zeros where the window hangs over the padding, one copy for the rest.
+        const lo = min(outW, max(0, -x0));
+        const hi = max(lo, min(outW, inW - x0));
+        memory.fill(o, 0, (<usize>lo) << 2);
+        memory.copy(o + ((<usize>lo) << 2), src + ((<usize>(x0 + lo)) << 2), (<usize>(hi - lo)) << 2);
+        memory.fill(o + ((<usize>hi) << 2), 0, (<usize>(outW - hi)) << 2);
         continue;
       }
       for (let ox = 0; ox < outW; ox++) {
@@ -57,6 +62,22 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
           if (iy < 0 || iy >= inH) continue;
           const dst = dx + ((<usize>((c * inH + iy) * inW)) << 2);
           const o = row + ((<usize>(oy * outW)) << 2);
+          if (sw == 1) {
+            // Unit stride: the valid outputs map onto adjacent pixels, added four at a time.
+            const x0 = kx * dw - pw;
+            const lo = min(outW, max(0, -x0));
+            const hi = max(lo, min(outW, inW - x0));
+            let ox = lo;
+            for (; ox + 4 <= hi; ox += 4) {
+              const p = dst + ((<usize>(ox + x0)) << 2);
+              v128.store(p, f32x4.add(v128.load(p), v128.load(o + ((<usize>ox) << 2))));
+            }
+            for (; ox < hi; ox++) {
+              const p = dst + ((<usize>(ox + x0)) << 2);
+              store<f32>(p, load<f32>(p) + load<f32>(o + ((<usize>ox) << 2)));
+            }
+            continue;
+          }
           for (let ox = 0; ox < outW; ox++) {
             const ix = ox * sw - pw + kx * dw;
             if (ix >= 0 && ix < inW) {
@@ -82,16 +103,19 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
   return word(geo, 0) * word(geo, 1) * word(geo, 2);
 }
 
-/** out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count); `cols` holds ck × plane floats. */
+/**
+ * out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count), the columns gathered while
+ * packing (`cols` is unused: the forward pass needs no column buffer).
+ */
 export function conv2dForward(
   x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
 ): void {
   const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
-      im2colRows(x + ((<usize>((n * groups + gi) * image)) << 2), geo, 0, ck, cols);
+      const img = x + ((<usize>((n * groups + gi) * image)) << 2);
       const o = out + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, false, cols, plane, false, o, plane, og, plane, ck, scratch);
+      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, false, img, plane, false, o, plane, og, plane, ck, scratch, false, geo);
     }
   }
 }

@@ -15,7 +15,7 @@ const NC = 512;
 
 /** Bytes of scratch one call of gemm needs (packed A block, packed B slab, edge tile). */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR) << 2;
+  return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
 }
 
 // A(i, p) of op(A); A is m×k (lda = k) or, transposed, k×m (lda = m).
@@ -84,6 +84,61 @@ export function gemmScratchBytes(): i32 {
   }
 }
 
+// Implicit im2col: op(B) is the unfolded matrix of one image `img` (rows p = (c, ky, kx), columns
+// j = (oy, ox)), gathered straight into the packed panels, so the forward convolution never writes
+// the column matrix. `geo` holds the 13 geometry words of conv.ts.
+@inline function packBConv(
+  img: usize, geo: usize, j0: i32, nc: i32, p0: i32, kc: i32, n: i32, dst: usize, rows: usize,
+): void {
+  const inH = load<i32>(geo, 4), inW = load<i32>(geo, 8), kH = load<i32>(geo, 12), kW = load<i32>(geo, 16);
+  const sh = load<i32>(geo, 20), sw = load<i32>(geo, 24), ph = load<i32>(geo, 28), pw = load<i32>(geo, 32);
+  const dh = load<i32>(geo, 36), dw = load<i32>(geo, 40), outW = load<i32>(geo, 48);
+  // Per row p of the slab: channel offset, vertical and horizontal kernel offsets (no divisions below).
+  for (let q = 0; q < kc; q++) {
+    const p = p0 + q;
+    const at = rows + ((<usize>(3 * q)) << 2);
+    store<i32>(at, (p / (kW * kH)) * inH * inW);
+    store<i32>(at, ((p / kW) % kH) * dh, 4);
+    store<i32>(at, (p % kW) * dw, 8);
+  }
+  for (let jp = 0; jp < nc; jp += NR) {
+    const panel = dst + ((<usize>(jp * kc)) << 2);
+    const j = j0 + jp;
+    const cols = min(NR, n - j);
+    const oy = j / outW;
+    const ox = j - oy * outW;
+    // All NR columns in one output row with unit stride: each row of the panel is NR adjacent pixels.
+    const oneRow = cols == NR && ox + NR <= outW && sw == 1;
+    for (let q = 0; q < kc; q++) {
+      const at = rows + ((<usize>(3 * q)) << 2);
+      const chan = load<i32>(at);
+      const offY = load<i32>(at, 4);
+      const offX = load<i32>(at, 8);
+      const out = panel + ((<usize>(q * NR)) << 2);
+      const iy = oy * sh - ph + offY;
+      const ix = ox - pw + offX;
+      if (oneRow && iy >= 0 && iy < inH && ix >= 0 && ix + NR <= inW) {
+        const src = img + ((<usize>(chan + iy * inW + ix)) << 2);
+        v128.store(out, v128.load(src));
+        v128.store(out, v128.load(src, 16), 16);
+        continue;
+      }
+      for (let t = 0; t < NR; t++) {
+        let v: f32 = 0;
+        if (t < cols) {
+          const jj = j + t;
+          const y = jj / outW;
+          const yx = jj - y * outW;
+          const sy = y * sh - ph + offY;
+          const sx = yx * sw - pw + offX;
+          if (sy >= 0 && sy < inH && sx >= 0 && sx < inW) v = load<f32>(img + ((<usize>(chan + sy * inW + sx)) << 2));
+        }
+        store<f32>(out + ((<usize>t) << 2), v);
+      }
+    }
+  }
+}
+
 // C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc.
 @inline function microKernel(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, accumulate: bool): void {
   const rs = (<usize>ldc) << 2;
@@ -121,10 +176,13 @@ export function gemmScratchBytes(): i32 {
   v128.store(c + 3 * rs, c30); v128.store(c + 3 * rs, c31, 16);
 }
 
-/** C (m×n, row stride ldc) = (accumulate ? C : 0) + op(A)·op(B), one product. */
+/**
+ * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
+ * op(B) is the implicit im2col matrix of the image at b.
+ */
 export function gemm1(
   a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, scratch: usize, accumulateInto: bool = false,
+  m: i32, n: i32, k: i32, scratch: usize, accumulateInto: bool = false, convGeo: usize = 0,
 ): void {
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
@@ -138,7 +196,8 @@ export function gemm1(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
-      packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
+      if (convGeo) packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
+      else packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packA(a, lda, transA, i0, mc, p0, kc, m, apack);
