@@ -1,4 +1,5 @@
 import type { TypedArray } from '../../dtype.js';
+import { ArgumentRangeError } from '../../errors.js';
 import type { Shape } from '../../shape.js';
 import type {
   Backend,
@@ -99,13 +100,24 @@ function split(total: number, parts: number, align: number): [number, number][] 
 }
 
 /**
- * Creates a WebAssembly SIMD backend: packed, register-blocked matmul on every thread, fused
- * dropout and uniform random numbers with four counters per SIMD lane group; other kernels run
- * the reference code. Bit-identical results to itself at any thread count; the same dropout masks
- * and uniform numbers as the reference backend; matmul accumulates in float32 in k order.
- * Throws where WebAssembly SIMD is unavailable.
+ * Creates a WebAssembly SIMD (128-bit) backend with helper threads.
  *
- * @param options - `threads`: how many threads the big kernels may use.
+ * Matmul is a packed GEMM with a 4×8 f32x4 register-blocked micro-kernel (the blocking of Goto
+ * and van de Geijn, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 2008), every
+ * transpose combination absorbed by packing; conv2d and its two gradients unfold and multiply
+ * inside wasm memory. Dropout, uniform and normal random numbers, broadcasting add/sub/mul/div/
+ * maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min and the masked affine kernel of the
+ * shared-mask dropouts run in wasm too; the remaining kernels run the reference code.
+ *
+ * Results never depend on the thread count. Random numbers, dropout masks and the elementwise,
+ * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
+ * accumulate each output in float32 in k order (the reference accumulates in float64), so they
+ * agree with it to float32 rounding. Operands are copied into the wasm memory and results copied
+ * out; when that memory cannot grow (2 GiB), a kernel falls back to the reference code.
+ *
+ * @param options - `threads`: how many threads the big kernels may use (default: cores, at most 8).
+ * @throws ArgumentRangeError for a bad thread count; an Error where the host has no WebAssembly
+ *   or no SIMD (the module then fails to compile; the default backend falls back to the reference).
  * @example
  * ```ts
  * import { createWasmBackend, setBackend, matmul, ones } from '@lacuna/tensor';
@@ -121,8 +133,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
-    throw new RangeError(
-      `createWasmBackend: threads must be an integer in [1, 64], got ${String(options.threads)}`,
+    throw new ArgumentRangeError(
+      'createWasmBackend',
+      'threads',
+      `must be an integer in [1, 64], got ${String(options.threads)}`,
     );
   }
   const shared = requested > 1 && sharedMemoryWorks();

@@ -1,4 +1,3 @@
-import { LacunaError } from '../../errors.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
@@ -189,11 +188,7 @@ export class ThreadPool {
       Atomics.store(words, STATE, IDLE);
     }
     if (failed) {
-      throw new LacunaError(
-        'wasm backend',
-        this.names[index] ?? 'kernel',
-        'failed on a helper thread',
-      );
+      throw new Error(`wasm backend: kernel ${this.names[index]} threw on a helper thread`);
     }
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TypedArray } from '../../dtype.js';
+import { ArgumentRangeError } from '../../errors.js';
 import type { BinaryOpName, Conv2dParams, MatmulParams, UnaryOpName } from '../backend.js';
 import { referenceBackend as ref } from '../reference/index.js';
 import { getBackend } from '../registry.js';
@@ -76,9 +77,9 @@ describe('wasm backend', () => {
 
   it('rejects a bad thread count with a RangeError naming the argument', () => {
     expect(() => createWasmBackend({ threads: 0 })).toThrow(
-      /threads must be an integer in \[1, 64\], got 0/,
+      "createWasmBackend: argument 'threads' must be an integer in [1, 64], got 0",
     );
-    expect(() => createWasmBackend({ threads: 1.5 })).toThrow(RangeError);
+    expect(() => createWasmBackend({ threads: 1.5 })).toThrow(ArgumentRangeError);
   });
 
   it('matmul: every transpose combination, odd sizes and tile edges, bit-exact float32 accumulation', () => {
