@@ -1,8 +1,8 @@
 // Kernel benchmark: the reference backend against the WebAssembly SIMD backend on one and on two
-// threads, in one process: matmul 1024³ in every transpose combination, and dropout, uniform,
-// broadcast add and relu on 1M float32 elements (kernels into a preallocated output, so the
-// figures exclude allocating it; the op row includes it). Medians with run counts and ranges.
-// `pnpm --filter @lacuna/tensor bench`.
+// threads, in one process: matmul 1024³ in every transpose combination; dropout, uniform, normal,
+// broadcast add and relu on 1M float32 elements; a 3×3 convolution layer and its gradients. Kernels
+// write into preallocated outputs, so the figures exclude allocating them; the last row (the
+// dropout op) includes it. Medians with run counts and ranges. `pnpm --filter @lacuna/tensor bench`.
 import {
   createWasmBackend,
   dropout,
@@ -59,6 +59,7 @@ const key = g.nextKey();
 const kernels = {
   'dropout p=0.5': (be) => be.dropout(x, 8388608, 2, key, out),
   uniform: (be) => be.uniform(key, out),
+  normal: (be) => be.normal(key, out),
   'add bias [1024,1024]+[1024]': (be) =>
     be.binary('add', x, [1024, 1024], bias, [1024], out, [1024, 1024]),
   relu: (be) => be.unary('relu', x, out),
@@ -67,6 +68,40 @@ console.log('1M float32 elements, kernel into a preallocated output');
 for (const [name, run] of Object.entries(kernels)) {
   console.log(
     `  ${name}: ${backends.map((be) => `${be.name} ${fmt(median(() => run(be), 21))}`).join(' | ')}`,
+  );
+}
+// A 3×3 convolution layer, [32, 16, 32, 32] → 32 filters, padding 1: forward and both gradients.
+const conv = {
+  groups: 1,
+  outChannels: 32,
+  geometry: {
+    batch: 32,
+    channels: 16,
+    inH: 32,
+    inW: 32,
+    kH: 3,
+    kW: 3,
+    stride: [1, 1],
+    padding: [1, 1],
+    dilation: [1, 1],
+    outH: 32,
+    outW: 32,
+  },
+};
+const image = uniform([32 * 16 * 32 * 32], { generator: g }).storage;
+const filters = uniform([32 * 16 * 9], { generator: g }).storage;
+const dy = uniform([32 * 32 * 32 * 32], { generator: g }).storage;
+const convOut = new Float32Array(dy.length);
+const convDx = new Float32Array(image.length);
+const convDw = new Float32Array(filters.length);
+console.log('conv2d 3×3 [32,16,32,32]→32, padding 1 (0.30 GFLOP each)');
+for (const [name, run] of [
+  ['forward', (be) => be.conv2d(image, filters, conv, convOut)],
+  ['input gradient', (be) => be.conv2dBackwardInput(dy, filters, conv, convDx)],
+  ['weight gradient', (be) => be.conv2dBackwardWeight(image, dy, conv, convDw)],
+]) {
+  console.log(
+    `  ${name}: ${backends.map((be) => `${be.name} ${fmt(median(() => run(be), be === referenceBackend ? 3 : 9, 1))}`).join(' | ')}`,
   );
 }
 const xt = uniform([size], { generator: g });
