@@ -26,6 +26,18 @@ const key = { hi: 7, lo: -3 };
 const d1 = new Float32Array(x.length), d2 = new Float32Array(x.length);
 wasm.dropout(x, 8388608, 2, key, d1);
 T.referenceBackend.dropout(x, 8388608, 2, key, d2);
+const n1 = new Float32Array(1001), n2 = new Float32Array(1001);
+wasm.normal(key, n1);
+T.referenceBackend.normal(key, n2);
+const conv = { groups: 1, outChannels: 4, geometry: { batch: 3, channels: 2, inH: 9, inW: 9, kH: 3, kW: 3,
+  stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 9, outW: 9 } };
+const img = Float32Array.from({ length: 3 * 2 * 81 }, (_, i) => Math.sin(i));
+const ker = Float32Array.from({ length: 4 * 2 * 9 }, (_, i) => Math.cos(i));
+const c1 = new Float32Array(3 * 4 * 81), c2 = new Float32Array(3 * 4 * 81);
+wasm.conv2d(img, ker, conv, c1);
+T.referenceBackend.conv2d(img, ker, conv, c2);
+let convDiff = 0;
+for (let i = 0; i < c1.length; i++) convDiff = Math.max(convDiff, Math.abs(c1[i] - c2[i]));
 const y = T.dropout(T.ones([4, 8]), { p: 0.5, training: true, generator: new T.Generator(1) });
 window.result = {
   defaultBackend: T.getBackend().name,
@@ -34,6 +46,8 @@ window.result = {
   isolated: self.crossOriginIsolated,
   maxDiff,
   dropoutSame: d1.every((v, i) => Object.is(v, d2[i])),
+  normalSame: n1.every((v, i) => Object.is(v, n2[i])),
+  convDiff,
   opValues: [...new Set(y.toArray().flat())].sort(),
 };
 `;
@@ -112,6 +126,8 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
     expect(r.threads).toBe(2);
     expect(r.maxDiff as number).toBeLessThan(1e-3);
     expect(r.dropoutSame).toBe(true);
+    expect(r.normalSame).toBe(true);
+    expect(r.convDiff as number).toBeLessThan(1e-4);
     expect(r.opValues).toEqual([0, 2]);
   });
 
@@ -122,5 +138,7 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
     expect(r.threads).toBe(1);
     expect(r.maxDiff as number).toBeLessThan(1e-3);
     expect(r.dropoutSame).toBe(true);
+    expect(r.normalSame).toBe(true);
+    expect(r.convDiff as number).toBeLessThan(1e-4);
   });
 });
