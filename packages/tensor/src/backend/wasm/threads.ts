@@ -99,8 +99,8 @@ export class ThreadPool {
    * @param memory - The shared memory the kernels run on.
    * @param module - The compiled kernels (shared-memory variant).
    * @param names - Kernel export names; jobs refer to them by index.
-   * @param control - Byte offset of the control blocks (`helpers` × CONTROL_STRIDE bytes).
-   * @param helpers - Number of helper threads (threads − 1).
+   * @param control - Byte offset of the control blocks (`helperCount` × CONTROL_STRIDE bytes).
+   * @param helperCount - Number of helper threads (threads − 1).
    */
   constructor(
     private readonly memory: WasmMemory,
