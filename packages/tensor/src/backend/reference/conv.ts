@@ -1,4 +1,5 @@
 import type { Conv2dGeometry, Conv2dParams } from '../backend.js';
+import { convSizes } from '../conv-sizes.js';
 import { matmul } from './matmul.js';
 
 // im2col / col2im for one image, and pooling over a batch. Geometry: input [C, H, W] per image,
@@ -63,11 +64,8 @@ export function conv2d(
   p: Conv2dParams,
   out: Float32Array,
 ): void {
-  const { geometry: g, groups, outChannels } = p;
-  const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
-  const image = g.channels * g.inH * g.inW;
+  const { groups, outChannels } = p;
+  const { g, plane, ck, og, image } = convSizes(p);
   const cols = new Float32Array(ck * plane);
   for (let n = 0; n < g.batch; n++) {
     for (let gi = 0; gi < groups; gi++) {
@@ -97,11 +95,8 @@ export function conv2dBackwardInput(
   p: Conv2dParams,
   dx: Float32Array,
 ): void {
-  const { geometry: g, groups, outChannels } = p;
-  const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
-  const image = g.channels * g.inH * g.inW;
+  const { groups, outChannels } = p;
+  const { g, plane, ck, og, image } = convSizes(p);
   const dcols = new Float32Array(ck * plane);
   dx.fill(0);
   for (let n = 0; n < g.batch; n++) {
@@ -132,11 +127,8 @@ export function conv2dBackwardWeight(
   p: Conv2dParams,
   dw: Float32Array,
 ): void {
-  const { geometry: g, groups, outChannels } = p;
-  const plane = g.outH * g.outW;
-  const ck = g.channels * g.kH * g.kW;
-  const og = outChannels / groups;
-  const image = g.channels * g.inH * g.inW;
+  const { groups, outChannels } = p;
+  const { g, plane, ck, og, image } = convSizes(p);
   const partial = new Float32Array(og * ck);
   const cols = new Float32Array(ck * plane);
   dw.fill(0);

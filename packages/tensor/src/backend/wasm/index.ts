@@ -11,6 +11,7 @@ import type {
   UnaryOpName,
   UnaryParams,
 } from '../backend.js';
+import { convSizes } from '../conv-sizes.js';
 import { referenceBackend } from '../reference/index.js';
 import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
 import { BINARY_OPS, broadcastLayout, REDUCE_OPS, reduceBlock, UNARY_OPS } from './layout.js';
@@ -379,9 +380,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     p: Conv2dParams,
     out: Float32Array,
   ): boolean {
-    const g = p.geometry;
-    const ck = g.channels * g.kH * g.kW;
-    const plane = g.outH * g.outW;
+    const { g, ck, plane, og } = convSizes(p);
     const helpers = helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS).slice(
       0,
       g.batch - 1,
@@ -393,7 +392,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     );
     if (!ptrs) return false;
     const [pi, pw, pg, po, ...cols] = ptrs as [number, number, number, number, ...number[]];
-    const og = p.outChannels / p.groups;
     const shares = split(g.batch, helpers.length + 1, 1).map(
       ([n0, n1], t): Share => [pi, pw, po, pg, p.groups, og, n0, n1 - n0, cols[t]!, scratch(t)],
     );
@@ -425,9 +423,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     p: Conv2dParams,
     dw: Float32Array,
   ): void {
-    const g = p.geometry;
-    const ck = g.channels * g.kH * g.kW;
-    const plane = g.outH * g.outW;
+    const { g, ck, plane, og } = convSizes(p);
     // Threads split the columns of dW: each element still sums the images in order.
     const helpers = helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS);
     const ranges = dw.length > 0 ? split(ck, helpers.length + 1, NR) : [];
@@ -443,7 +439,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return;
     }
     const [px, pd, pg, pw, ...cols] = ptrs as [number, number, number, number, ...number[]];
-    const og = p.outChannels / p.groups;
     const shares = ranges.map(
       ([c0, c1], t): Share => [px, pd, pw, pg, p.groups, og, g.batch, c0, c1, cols[t]!, scratch(t)],
     );
