@@ -370,8 +370,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   }
 
   /**
-   * Runs a per-image conv kernel (forward or input gradient): images are split across threads,
-   * each thread unfolding into its own column buffer, so results do not depend on the split.
+   * Runs a per-image conv kernel (forward or input gradient): images are split across threads, so
+   * results do not depend on the split. The input gradient folds back from a column buffer per
+   * thread; the forward pass gathers its columns while packing and needs none.
    */
   function perImage(
     name: 'conv2dForward' | 'conv2dBackwardInput',
@@ -385,7 +386,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       0,
       g.batch - 1,
     );
-    const colBytes = ck * plane * 4;
+    const colBytes = name === 'conv2dForward' ? 0 : ck * plane * 4;
     const ptrs = arena.stage(
       [input, weight, geometryWords(p)],
       [out.byteLength, ...helpers.map(() => colBytes), colBytes],
