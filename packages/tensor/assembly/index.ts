@@ -6,3 +6,4 @@ export { dropout, normal, uniform } from './random';
 export { binary, maskedAffine, unary } from './elementwise';
 export { reduce, reduceScratchBytes } from './reduce';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv';
+export { avgPool2d, avgPool2dBackward, maxPool2d } from './pool';

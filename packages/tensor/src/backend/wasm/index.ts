@@ -4,6 +4,7 @@ import type { Shape } from '../../shape.js';
 import type {
   Backend,
   BinaryOpName,
+  Conv2dGeometry,
   Conv2dParams,
   MatmulParams,
   RandomKey,
@@ -54,6 +55,9 @@ const KERNELS = [
   'conv2dForward',
   'conv2dBackwardInput',
   'conv2dBackwardWeight',
+  'maxPool2d',
+  'avgPool2d',
+  'avgPool2dBackward',
 ] as const;
 type KernelName = (typeof KERNELS)[number];
 type Kernel = (...args: number[]) => number;
@@ -107,8 +111,9 @@ function split(total: number, parts: number, align: number): [number, number][] 
  * and van de Geijn, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 2008), every
  * transpose combination absorbed by packing; conv2d and its two gradients unfold and multiply
  * inside wasm memory. Dropout, uniform and normal random numbers, broadcasting add/sub/mul/div/
- * maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min and the masked affine kernel of the
- * shared-mask dropouts run in wasm too; the remaining kernels run the reference code.
+ * maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min, max/average pooling and the masked
+ * affine kernel of the shared-mask dropouts run in wasm too; the remaining kernels run the
+ * reference code.
  *
  * Results never depend on the thread count. Random numbers, dropout masks and the elementwise,
  * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
@@ -353,8 +358,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.copyOut(po, out);
   }
 
-  /** The 13 geometry words the conv kernels read. */
-  function geometryWords({ geometry: g }: Conv2dParams): Int32Array {
+  /** The 13 geometry words the conv and pooling kernels read. */
+  function geometryWords(g: Conv2dGeometry): Int32Array {
     return Int32Array.of(
       g.channels,
       g.inH,
@@ -388,7 +393,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     );
     const colBytes = name === 'conv2dForward' ? 0 : ck * plane * 4;
     const ptrs = arena.stage(
-      [input, weight, geometryWords(p)],
+      [input, weight, geometryWords(p.geometry)],
       [out.byteLength, ...helpers.map(() => colBytes), colBytes],
     );
     if (!ptrs) return false;
@@ -431,7 +436,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const ptrs =
       ranges.length > 0
         ? arena.stage(
-            [x, grad, geometryWords(p)],
+            [x, grad, geometryWords(p.geometry)],
             [dw.byteLength, ...ranges.map(([c0, c1]) => (c1 - c0) * plane * 4)],
           )
         : undefined;
@@ -445,6 +450,64 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     );
     parallel('conv2dBackwardWeight', shares, helpers.slice(0, ranges.length - 1));
     arena.copyOut(pw, dw);
+  }
+
+  /** Planes (n, c) of a pooling geometry split across threads; each plane's outputs stay whole. */
+  function planeShares(
+    g: Conv2dGeometry,
+    make: (p0: number, count: number) => Share,
+  ): [Share[], number[]] {
+    const planes = g.batch * g.channels;
+    const work = planes * g.outH * g.outW * g.kH * g.kW;
+    const helpers = helpersFor(work, PARALLEL_MIN_ELEMENTS).slice(0, Math.max(0, planes - 1));
+    const shares = split(planes, helpers.length + 1, 1).map(([p0, p1]) => make(p0, p1 - p0));
+    return [shares, helpers];
+  }
+
+  function maxPool2d(
+    x: Float32Array,
+    g: Conv2dGeometry,
+    out: Float32Array,
+    argmax: Int32Array,
+  ): void {
+    const ptrs =
+      out.length > 0
+        ? arena.stage([x, geometryWords(g)], [out.byteLength, argmax.byteLength])
+        : undefined;
+    if (!ptrs) {
+      referenceBackend.maxPool2d(x, g, out, argmax);
+      return;
+    }
+    const [px, pg, po, pa] = ptrs as [number, number, number, number];
+    const [shares, helpers] = planeShares(g, (p0, count) => [px, po, pa, pg, p0, count]);
+    parallel('maxPool2d', shares, helpers);
+    arena.copyOut(po, out);
+    arena.copyOut(pa, argmax);
+  }
+
+  function avgPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array): void {
+    const ptrs = out.length > 0 ? arena.stage([x, geometryWords(g)], [out.byteLength]) : undefined;
+    if (!ptrs) {
+      referenceBackend.avgPool2d(x, g, out);
+      return;
+    }
+    const [px, pg, po] = ptrs as [number, number, number];
+    const [shares, helpers] = planeShares(g, (p0, count) => [px, po, pg, p0, count]);
+    parallel('avgPool2d', shares, helpers);
+    arena.copyOut(po, out);
+  }
+
+  function avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
+    const ptrs = grad.length > 0 ? arena.stage([grad, dx, geometryWords(g)], []) : undefined;
+    if (!ptrs) {
+      referenceBackend.avgPool2dBackward(grad, g, dx);
+      return;
+    }
+    const [pg, pd, pgeo] = ptrs as [number, number, number];
+    // Planes are disjoint in dx, so threads never add to the same element.
+    const [shares, helpers] = planeShares(g, (p0, count) => [pg, pd, pgeo, p0, count]);
+    parallel('avgPool2dBackward', shares, helpers);
+    arena.copyOut(pd, dx);
   }
 
   function reduce(
@@ -512,6 +575,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2d,
     conv2dBackwardInput,
     conv2dBackwardWeight,
+    maxPool2d,
+    avgPool2d,
+    avgPool2dBackward,
     whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
     dispose: () => pool?.dispose(),
   };

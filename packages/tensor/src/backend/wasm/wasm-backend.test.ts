@@ -413,6 +413,74 @@ describe('wasm backend', () => {
     );
   });
 
+  it('pooling: max (values and argmax), average and its gradient match the reference bit for bit', () => {
+    fc.assert(
+      fc.property(convParams, fc.boolean(), (p, special) => {
+        // A pooling window is a convolution window over batch × channels planes.
+        const g = { ...p.geometry, channels: p.geometry.channels * p.groups };
+        const inSize = g.batch * g.channels * g.inH * g.inW;
+        const outSize = g.batch * g.channels * g.outH * g.outW;
+        const x = floats(inSize, 27, special);
+        const grad = floats(outSize, 28);
+        const base = floats(inSize, 29); // backward kernels add onto what dx holds
+        const want = {
+          out: new Float32Array(outSize),
+          arg: new Int32Array(outSize),
+          avg: new Float32Array(outSize),
+        };
+        ref.maxPool2d(x, g, want.out, want.arg);
+        ref.avgPool2d(x, g, want.avg);
+        const wantAvgDx = base.slice();
+        ref.avgPool2dBackward(grad, g, wantAvgDx);
+        for (const backend of [one, two]) {
+          const out = new Float32Array(outSize);
+          const arg = new Int32Array(outSize);
+          const avg = new Float32Array(outSize);
+          backend.maxPool2d(x, g, out, arg);
+          backend.avgPool2d(x, g, avg);
+          expectSameBits(out, want.out);
+          expectSameBits(arg, want.arg);
+          expectSameBits(avg, want.avg);
+          const avgDx = base.slice();
+          backend.avgPool2dBackward(grad, g, avgDx);
+          expectSameBits(avgDx, wantAvgDx);
+        }
+      }),
+      { numRuns: 150, seed: 29 },
+    );
+  });
+
+  it('pooling: planes split across threads give the reference bits', () => {
+    const g = {
+      batch: 4,
+      channels: 16,
+      inH: 32,
+      inW: 32,
+      kH: 3,
+      kW: 3,
+      stride: [1, 1] as [number, number],
+      padding: [1, 1] as [number, number],
+      dilation: [1, 1] as [number, number],
+      outH: 32,
+      outW: 32,
+    };
+    const x = floats(64 * 1024, 30, true);
+    const grad = floats(64 * 1024, 31);
+    const want = new Float32Array(64 * 1024);
+    const wantArg = new Int32Array(64 * 1024);
+    ref.maxPool2d(x, g, want, wantArg);
+    const got = new Float32Array(64 * 1024);
+    const arg = new Int32Array(64 * 1024);
+    two.maxPool2d(x, g, got, arg);
+    expectSameBits(got, want);
+    expectSameBits(arg, wantArg);
+    const wantDx = new Float32Array(64 * 1024);
+    ref.avgPool2dBackward(grad, g, wantDx);
+    const dx = new Float32Array(64 * 1024);
+    two.avgPool2dBackward(grad, g, dx);
+    expectSameBits(dx, wantDx);
+  });
+
   it('conv2d: a layer big enough for threads gives the same bits on 1 and 2 threads', () => {
     const p: Conv2dParams = {
       groups: 1,
