@@ -481,37 +481,41 @@ describe('wasm backend', () => {
     expectSameBits(dx, wantDx);
   });
 
-  it('conv2d: a layer big enough for threads gives the same bits on 1 and 2 threads', () => {
-    const p: Conv2dParams = {
-      groups: 1,
-      outChannels: 16,
-      geometry: {
-        batch: 5,
-        channels: 8,
-        inH: 20,
-        inW: 20,
-        kH: 3,
-        kW: 3,
-        stride: [1, 1],
-        padding: [1, 1],
-        dilation: [1, 1],
-        outH: 20,
-        outW: 20,
-      },
-    };
-    const x = floats(5 * 8 * 400, 24);
-    const w = floats(16 * 8 * 9, 25);
-    const dy = floats(5 * 16 * 400, 26);
-    for (const [size, run] of [
-      [5 * 16 * 400, (b: WasmBackend, out: Float32Array) => b.conv2d(x, w, p, out)],
-      [5 * 8 * 400, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardInput(dy, w, p, out)],
-      [16 * 8 * 9, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardWeight(x, dy, p, out)],
-    ] as const) {
-      const got1 = new Float32Array(size);
-      const got2 = new Float32Array(size);
-      run(one, got1);
-      run(two, got2);
-      expectSameBits(got2, got1);
+  it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
+    for (const groups of [1, 2]) {
+      // 8 input channels per group, 16 output channels in all.
+      const p: Conv2dParams = {
+        groups,
+        outChannels: 16,
+        geometry: {
+          batch: 5,
+          channels: 8,
+          inH: 20,
+          inW: 20,
+          kH: 3,
+          kW: 3,
+          stride: [1, 1],
+          padding: [1, 1],
+          dilation: [1, 1],
+          outH: 20,
+          outW: 20,
+        },
+      };
+      const xSize = 5 * 8 * groups * 400;
+      const x = floats(xSize, 24);
+      const w = floats(16 * 8 * 9, 25);
+      const dy = floats(5 * 16 * 400, 26);
+      for (const [size, run] of [
+        [5 * 16 * 400, (b: WasmBackend, out: Float32Array) => b.conv2d(x, w, p, out)],
+        [xSize, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardInput(dy, w, p, out)],
+        [16 * 8 * 9, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardWeight(x, dy, p, out)],
+      ] as const) {
+        const got1 = new Float32Array(size);
+        const got2 = new Float32Array(size);
+        run(one, got1);
+        run(two, got2);
+        expectSameBits(got2, got1);
+      }
     }
   });
 
