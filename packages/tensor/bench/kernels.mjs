@@ -1,8 +1,9 @@
 // Kernel benchmark: the reference backend against the WebAssembly SIMD backend on one and on two
 // threads, in one process: matmul 1024³ in every transpose combination; dropout, uniform, normal,
-// broadcast add and relu on 1M float32 elements; a 3×3 convolution layer and its gradients. Kernels
-// write into preallocated outputs, so the figures exclude allocating them; the last row (the
-// dropout op) includes it. Medians with run counts and ranges. `pnpm --filter @lacuna/tensor bench`.
+// broadcast add and relu on 1M float32 elements; a 3×3 convolution layer and its gradients; 2×2
+// pooling. Kernels write into preallocated outputs, so the figures exclude allocating them; the
+// last row (the dropout op) includes it. Medians with run counts and ranges.
+// `pnpm --filter @lacuna/tensor bench`.
 import {
   createWasmBackend,
   dropout,
@@ -102,6 +103,34 @@ for (const [name, run] of [
 ]) {
   console.log(
     `  ${name}: ${backends.map((be) => `${be.name} ${fmt(median(() => run(be), be === referenceBackend ? 3 : 9, 1))}`).join(' | ')}`,
+  );
+}
+// 2×2 pooling, stride 2, of [32, 32, 32, 32].
+const pool = {
+  batch: 32,
+  channels: 32,
+  inH: 32,
+  inW: 32,
+  kH: 2,
+  kW: 2,
+  stride: [2, 2],
+  padding: [0, 0],
+  dilation: [1, 1],
+  outH: 16,
+  outW: 16,
+};
+const pooled = new Float32Array(32 * 32 * 256);
+const argmax = new Int32Array(pooled.length);
+const poolDx = new Float32Array(image.length * 2);
+const poolX = uniform([32 * 32 * 1024], { generator: g }).storage;
+console.log('pooling 2×2 stride 2 of [32,32,32,32]');
+for (const [name, run] of [
+  ['max', (be) => be.maxPool2d(poolX, pool, pooled, argmax)],
+  ['average', (be) => be.avgPool2d(poolX, pool, pooled)],
+  ['average gradient', (be) => be.avgPool2dBackward(pooled, pool, poolDx)],
+]) {
+  console.log(
+    `  ${name}: ${backends.map((be) => `${be.name} ${fmt(median(() => run(be), 9, 1))}`).join(' | ')}`,
   );
 }
 const xt = uniform([size], { generator: g });
