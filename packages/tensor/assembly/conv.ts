@@ -1,20 +1,16 @@
 // 2-D convolution over NCHW images as im2col + GEMM, entirely inside wasm memory: each image is
 // unfolded into a per-thread column buffer and multiplied there, with no copy back to JavaScript.
-// Geometry is read from 13 i32 words at `geo`: channels (per group), inH, inW, kH, kW, strideH,
-// strideW, padH, padW, dilationH, dilationW, outH, outW.
+// `geo` points at the 13 geometry words (see geometry.ts).
 
 import { gemm1 } from './gemm';
-
-@inline function word(geo: usize, i: i32): i32 {
-  return load<i32>(geo + ((<usize>i) << 2));
-}
+import { Geometry } from './geometry';
 
 // Rows [r0, r1) of im2col(x) (row r = (c, ky, kx), outH·outW columns) into `cols`, compactly.
 function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
-  const inH = word(geo, 1), inW = word(geo, 2), kH = word(geo, 3), kW = word(geo, 4);
-  const sh = word(geo, 5), sw = word(geo, 6), ph = word(geo, 7), pw = word(geo, 8);
-  const dh = word(geo, 9), dw = word(geo, 10), outH = word(geo, 11), outW = word(geo, 12);
-  const plane = outH * outW;
+  const g = changetype<Geometry>(geo);
+  const inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outH = g.outH, outW = g.outW;
+  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
+  const plane = g.plane;
   for (let r = r0; r < r1; r++) {
     const kx = r % kW;
     const ky = (r / kW) % kH;
@@ -48,10 +44,10 @@ function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
 
 // dx (one image, zeroed here) = col2im(cols): every column entry added back onto its pixel.
 function col2im(cols: usize, geo: usize, dx: usize): void {
-  const channels = word(geo, 0), inH = word(geo, 1), inW = word(geo, 2), kH = word(geo, 3), kW = word(geo, 4);
-  const sh = word(geo, 5), sw = word(geo, 6), ph = word(geo, 7), pw = word(geo, 8);
-  const dh = word(geo, 9), dw = word(geo, 10), outH = word(geo, 11), outW = word(geo, 12);
-  const plane = outH * outW;
+  const g = changetype<Geometry>(geo);
+  const channels = g.channels, inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outH = g.outH, outW = g.outW;
+  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
+  const plane = g.plane;
   memory.fill(dx, 0, (<usize>(channels * inH * inW)) << 2);
   for (let c = 0; c < channels; c++) {
     for (let ky = 0; ky < kH; ky++) {
@@ -91,18 +87,6 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
   }
 }
 
-@inline function ckOf(geo: usize): i32 {
-  return word(geo, 0) * word(geo, 3) * word(geo, 4);
-}
-
-@inline function planeOf(geo: usize): i32 {
-  return word(geo, 11) * word(geo, 12);
-}
-
-@inline function imageOf(geo: usize): i32 {
-  return word(geo, 0) * word(geo, 1) * word(geo, 2);
-}
-
 /**
  * out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count), the columns gathered while
  * packing (`cols` is unused: the forward pass needs no column buffer).
@@ -110,7 +94,8 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
 export function conv2dForward(
   x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
 ): void {
-  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  const g = changetype<Geometry>(geo);
+  const ck = g.ck, plane = g.plane, image = g.image;
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const img = x + ((<usize>((n * groups + gi) * image)) << 2);
@@ -124,7 +109,8 @@ export function conv2dForward(
 export function conv2dBackwardInput(
   dy: usize, w: usize, dx: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
 ): void {
-  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  const g = changetype<Geometry>(geo);
+  const ck = g.ck, plane = g.plane, image = g.image;
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
@@ -142,7 +128,8 @@ export function conv2dBackwardInput(
 export function conv2dBackwardWeight(
   x: usize, dy: usize, dw: usize, geo: usize, groups: i32, og: i32, batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize,
 ): void {
-  const ck = ckOf(geo), plane = planeOf(geo), image = imageOf(geo);
+  const g = changetype<Geometry>(geo);
+  const ck = g.ck, plane = g.plane, image = g.image;
   for (let gi = 0; gi < groups; gi++) {
     const dst = dw + ((<usize>(gi * og * ck + c0)) << 2);
     for (let n = 0; n < batch; n++) {

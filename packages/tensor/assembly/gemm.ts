@@ -7,6 +7,8 @@
 // Every output element is accumulated as ((0 + a₀b₀) + a₁b₁) + … in k order, in float32, with no
 // fused multiply-add: blocking, tiling and the split across threads never change a bit.
 
+import { Geometry } from './geometry';
+
 const MR = 4;
 const NR = 8;
 const KC = 256;
@@ -86,13 +88,13 @@ export function gemmScratchBytes(): i32 {
 
 // Implicit im2col: op(B) is the unfolded matrix of one image `img` (rows p = (c, ky, kx), columns
 // j = (oy, ox)), gathered straight into the packed panels, so the forward convolution never writes
-// the column matrix. `geo` holds the 13 geometry words of conv.ts.
+// the column matrix. `geo` points at the geometry words (geometry.ts).
 @inline function packBConv(
   img: usize, geo: usize, j0: i32, nc: i32, p0: i32, kc: i32, n: i32, dst: usize, rows: usize,
 ): void {
-  const inH = load<i32>(geo, 4), inW = load<i32>(geo, 8), kH = load<i32>(geo, 12), kW = load<i32>(geo, 16);
-  const sh = load<i32>(geo, 20), sw = load<i32>(geo, 24), ph = load<i32>(geo, 28), pw = load<i32>(geo, 32);
-  const dh = load<i32>(geo, 36), dw = load<i32>(geo, 40), outW = load<i32>(geo, 48);
+  const g = changetype<Geometry>(geo);
+  const inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outW = g.outW;
+  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
   // Per row p of the slab: channel offset, vertical and horizontal kernel offsets (no divisions below).
   for (let q = 0; q < kc; q++) {
     const p = p0 + q;

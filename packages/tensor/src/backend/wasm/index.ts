@@ -69,6 +69,7 @@ const MAX_THREADS = 8;
 const PARALLEL_MIN_MACS = 1 << 19;
 // Below this many elements an elementwise kernel runs on one thread.
 const PARALLEL_MIN_ELEMENTS = 1 << 16;
+// The GEMM micro-tile of assembly/gemm.ts: splits fall on tile boundaries.
 const MR = 4;
 const NR = 8;
 

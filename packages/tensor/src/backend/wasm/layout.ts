@@ -19,16 +19,12 @@ export const UNARY_OPS: Partial<Record<UnaryOpName, number>> = {
   sqrt: 3,
 };
 
-/** How an operand covers the rows × cols output. @internal */
-export const FULL = 0;
-/** @internal */
-export const ROW = 1;
-/** @internal */
-export const SCALAR = 2;
-/** @internal */
-export const COLUMN = 3;
-/** A block of trailing values shared by `repeat` consecutive rows (a middle-axis broadcast, e.g. [N, 1, C] over [N, T, C]); maskedAffine only. @internal */
-export const GROUPED = 4;
+// How an operand covers the rows × cols output (the codes assembly/elementwise.ts reads).
+const FULL = 0; // rows × cols, like the output
+const ROW = 1; // cols values shared by every row (a bias)
+const SCALAR = 2; // one value
+const COLUMN = 3; // one value per row (a keepdims reduction)
+const GROUPED = 4; // a row shared by `repeat` consecutive rows (a middle-axis broadcast); maskedAffine only
 
 /** The output seen as rows × cols, and how each operand broadcasts over it. @internal */
 export interface BroadcastLayout {

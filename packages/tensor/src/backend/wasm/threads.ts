@@ -17,8 +17,8 @@ const EXIT = 3;
 const FAILED = 4;
 const MAX_ARGS = 28;
 
-/** Bytes of control block per thread. @internal */
-export const CONTROL_STRIDE = 256;
+/** Bytes of control block per thread. */
+const CONTROL_STRIDE = 256;
 
 interface WorkerHandle {
   post(message: unknown): void;
