@@ -1,0 +1,149 @@
+import { LacunaError } from './errors.js';
+
+/**
+ * Rejects option keys an op does not know, suggesting the closest valid one.
+ *
+ * Rule: `options` must be `undefined` or a plain object; every own key must be in `known`.
+ * A mistyped key (`weight_decay`, `label_smoothing`) is an error rather than a silent default,
+ * because a silently ignored option changes what a run computes without any sign.
+ *
+ * @param op - The op or class that takes the options, e.g. `'SGD'`.
+ * @param options - What the caller passed.
+ * @param known - The option names the op accepts.
+ * @param argument - How the argument is named in messages (default `'options'`).
+ * @throws LacunaError naming the unknown key, the closest valid one and the valid set.
+ * @example
+ * ```ts
+ * import { checkOptionKeys } from '@lacuna/tensor';
+ * try { checkOptionKeys('SGD', { lr: 0.1, weight_decay: 0.5 }, ['lr', 'weightDecay']); }
+ * catch (e) { console.log((e as Error).message); } // … did you mean 'weightDecay'? …
+ * ```
+ */
+export function checkOptionKeys(
+  op: string,
+  options: unknown,
+  known: readonly string[],
+  argument = 'options',
+): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options))
+    throw new LacunaError(op, argument, `must be an object of options, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const guess = closest(key, known);
+    const hint = guess === undefined ? '' : ` did you mean '${guess}'?`;
+    throw new LacunaError(
+      op,
+      `${argument}.${key}`,
+      `is not a known option.${hint} Known options: ${known.join(', ') || '(none)'}`,
+    );
+  }
+}
+
+/**
+ * Reads a boolean option: `undefined` gives `fallback`, anything but `true`/`false` is an error
+ * (the string `'false'` is truthy, so accepting it would silently enable the option).
+ *
+ * @param op - The op, for the message.
+ * @param name - The option's name.
+ * @param value - What came.
+ * @param fallback - The default.
+ * @example
+ * ```ts
+ * import { optionBoolean } from '@lacuna/tensor';
+ * optionBoolean('Adam', 'amsgrad', undefined, false); // false
+ * ```
+ */
+export function optionBoolean(
+  op: string,
+  name: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new LacunaError(op, name, `must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Reads an option that takes one of a fixed set of strings; `undefined` gives `fallback`.
+ *
+ * @param op - The op, for the message.
+ * @param name - The option's name.
+ * @param value - What came.
+ * @param allowed - The valid values.
+ * @param fallback - The default.
+ * @example
+ * ```ts
+ * import { optionEnum } from '@lacuna/tensor';
+ * optionEnum('dropout', 'scaling', 'classic', ['inverted', 'classic'] as const, 'inverted');
+ * ```
+ */
+export function optionEnum<const T extends string>(
+  op: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
+  const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+  const hint = guess === undefined ? '' : ` (did you mean '${guess}'?)`;
+  throw new LacunaError(
+    op,
+    name,
+    `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}${hint}`,
+  );
+}
+
+/** A short, unambiguous description of any value for an error message. @internal */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${String(value)} (a ${typeof value})`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return typeof value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The known name nearest to `key`: same letters ignoring case and `_`/`-`, else edit distance ≤ ⅓ of its length. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
+  const exact = known.find((k) => norm(k) === norm(key));
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(norm(key), norm(k));
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length]!;
+}
