@@ -41,7 +41,17 @@ export function createProgram(onCommand: OnCommand, output?: OutputConfiguration
     // Set before the subcommands are added: they copy these settings when created.
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Every command takes the options above, before or after its name.
+Numbers are plain decimal digits.
+
+Examples:
+  lacuna-demo --quick                      compare, the default command, small and fast
+  lacuna-demo sweep --quick --out sweep    the dropout-rate sweep, report in ./sweep`,
+    );
   if (output) program.configureOutput(output);
   program
     .addOption(new Option('--dataset <name>', 'dataset').choices([...DATASETS]).default('mnist'))
@@ -79,6 +89,8 @@ export function createProgram(onCommand: OnCommand, output?: OutputConfiguration
     // No command runs `compare`; an unknown word lands here too, and must not be read as
     // arguments to `compare` ("too many arguments for 'compare'").
     .allowExcessArguments(true)
+    // An action on the program would otherwise drop the implicit `help [command]`.
+    .helpCommand(true)
     .action(async () => {
       const [word] = program.args;
       if (word !== undefined) {
@@ -95,6 +107,8 @@ export function createProgram(onCommand: OnCommand, output?: OutputConfiguration
     program
       .command(name)
       .description(description)
+      // Not inherited from the program: `compare extra` is an error, not a full run.
+      .allowExcessArguments(false)
       .action((_options, command: Command) => onCommand(name, command.optsWithGlobals()));
   return program;
 }

@@ -64,6 +64,15 @@ describe('commands', () => {
     expect(r.out).toMatch(/--epochs <n> +training epochs \(1 to 1000\)/);
     expect((await parse('sweep', '--help')).out).toContain('--quick');
   });
+
+  it('a command given a stray word is an error, not a full run; help <command> still works', async () => {
+    const r = await parse('compare', 'extra');
+    expect(r.calls).toEqual([]);
+    expect(r.error?.code).toBe('commander.excessArguments');
+    const help = await parse('help', 'sweep');
+    expect(help.calls).toEqual([]);
+    expect(help.out).toMatch(/^Usage: lacuna-demo sweep/);
+  });
 });
 
 describe('numeric options', () => {
