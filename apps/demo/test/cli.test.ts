@@ -12,16 +12,23 @@ beforeAll(async () => {
 });
 afterAll(() => rm(out, { recursive: true, force: true }));
 
-function demo(...args: string[]) {
+function spawnDemo(args: string[], guard: { timeout?: number; killSignal?: NodeJS.Signals }) {
   const r = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
-    // Only a guard against hangs (--out under /proc looped for ever): no expected run comes near it.
-    timeout: 100_000,
-    killSignal: 'SIGKILL',
+    ...guard,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const demo = (...args: string[]) => spawnDemo(args, {});
+
+/**
+ * For runs that must stop before any training: one that hangs instead (as `--out /proc/x` did)
+ * is killed and fails its assertions rather than stalling the suite. Never hit when it passes.
+ */
+const demoUntrained = (...args: string[]) =>
+  spawnDemo(args, { timeout: 100_000, killSignal: 'SIGKILL' });
 
 function metrics(dir: string) {
   expect(existsSync(join(dir, 'report.html'))).toBe(true);
@@ -116,7 +123,15 @@ describe('bad input ends with one line and exit status 2', () => {
     [['--seed', ''], /--seed must be a whole number .*""/],
     [['--hidden-p', ''], /drop probability/],
   ])('%j', (args, pattern) => {
-    const r = demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'bad'), ...args);
+    const r = demoUntrained(
+      'compare',
+      '--quick',
+      '--dataset',
+      'moons',
+      '--out',
+      join(out, 'bad'),
+      ...args,
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(pattern);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -131,7 +146,7 @@ describe('bad input ends with one line and exit status 2', () => {
 
 describe('the command line', () => {
   it('pnpm start -- sweep: a leading -- is the separator, not an operand', () => {
-    const r = demo('--', 'sweep', '--help');
+    const r = demoUntrained('--', 'sweep', '--help');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: lacuna-demo sweep/);
     const run = demo(
@@ -150,14 +165,14 @@ describe('the command line', () => {
   });
 
   it('a misspelt command is reported as unknown, with a suggestion', () => {
-    const r = demo('swep', '--quick');
+    const r = demoUntrained('swep', '--quick');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'swep' \(did you mean 'sweep'\?\)/);
     expect(r.stderr).not.toMatch(/too many arguments/);
   });
 
   it('the top-level help shows the options every command takes', () => {
-    const r = demo('--help');
+    const r = demoUntrained('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--quick/);
     expect(r.stdout).toMatch(/--out <dir>/);
@@ -167,7 +182,7 @@ describe('the command line', () => {
   it.runIf(process.platform === 'linux')(
     '--out under /proc fails at once instead of hanging',
     () => {
-      const r = demo(
+      const r = demoUntrained(
         'compare',
         '--quick',
         '--dataset',
