@@ -62,30 +62,3 @@ export function userArgs(argv: readonly string[]): string[] {
   const args = argv.slice(2);
   return args[0] === '--' ? args.slice(1) : args;
 }
-
-/** The candidate closest to `name` by edit distance, if it is close enough to be a typo. */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  // A third of the word may be wrong: 'swep' → 'sweep', 'scalng' → 'scaling'; 'foo' → nothing.
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(
-        previous[j]! + 1,
-        row[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = row;
-  }
-  return previous[b.length]!;
-}

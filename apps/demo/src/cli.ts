@@ -1,5 +1,6 @@
+import { closestName } from '@lacuna/tensor';
 import { Command, Option, type OutputConfiguration } from 'commander';
-import { closest, integerIn, LIMITS, learningRate, probability } from './args.js';
+import { integerIn, LIMITS, learningRate, probability } from './args.js';
 import { DATASETS } from './data.js';
 
 /** The demo's commands, in help order; `compare` also runs when no command is given. */
@@ -95,7 +96,7 @@ Examples:
       const [word] = program.args;
       if (word !== undefined) {
         const names = COMMANDS.map(([name]) => name);
-        const guess = closest(word, names);
+        const guess = closestName(word, names);
         program.error(
           `error: unknown command '${word}'${guess ? ` (did you mean '${guess}'?)` : ''}; commands: ${names.join(', ')}`,
           { code: 'commander.unknownCommand', exitCode: 2 },

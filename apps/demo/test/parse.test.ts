@@ -1,6 +1,7 @@
+import { closestName } from '@lacuna/tensor';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { closest, userArgs } from '../src/args.js';
+import { userArgs } from '../src/args.js';
 import { type CommandName, createProgram } from '../src/cli.js';
 
 /** Parses like main.ts does, without training: records the command and captures the output. */
@@ -121,12 +122,12 @@ describe('numeric options', () => {
   });
 });
 
-describe('closest', () => {
+describe('closestName', () => {
   it('suggests near misses only', () => {
     const names = ['compare', 'sweep', 'variants', 'mc', 'size', 'scaling'];
-    expect(closest('swep', names)).toBe('sweep');
-    expect(closest('scalng', names)).toBe('scaling');
-    expect(closest('mcc', names)).toBe('mc');
-    expect(closest('frobnicate', names)).toBeUndefined();
+    expect(closestName('swep', names)).toBe('sweep');
+    expect(closestName('scalng', names)).toBe('scaling');
+    expect(closestName('mcc', names)).toBe('mc');
+    expect(closestName('frobnicate', names)).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ export {
 } from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
-export { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
+export { checkOptionKeys, closestName, optionBoolean, optionEnum } from './options.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
 export {
   add,
