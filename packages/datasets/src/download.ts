@@ -264,8 +264,15 @@ export async function downloadFile(
   for (const url of remote.mirrors) {
     for (let attempt = 1; attempt <= retries; attempt++) {
       try {
-        const raw = await fetchBytes(url, { timeoutMs, maxBytes: transferLimit, onProgress });
-        const content = remote.gzip ? gunzipCapped(raw, contentLimit) : raw;
+        const raw = await fetchBytes(url, {
+          timeoutMs,
+          maxBytes: transferLimit,
+          limitName: remote.size === undefined ? 'maxBytes' : 'from file.size',
+          onProgress,
+        });
+        const content = remote.gzip
+          ? gunzipCapped(raw, contentLimit, remote.size === undefined ? 'maxBytes' : 'file.size')
+          : raw;
         if (remote.size !== undefined && content.length !== remote.size)
           throw new PermanentFetchError(`holds ${content.length} bytes, expected ${remote.size}`);
         const digest = sha256(content);
@@ -294,7 +301,7 @@ export async function downloadFile(
 }
 
 /** gunzip whose output may not exceed `limit` bytes (a bomb stops there). */
-function gunzipCapped(raw: Uint8Array, limit: number): Uint8Array {
+function gunzipCapped(raw: Uint8Array, limit: number, limitName: string): Uint8Array {
   try {
     return new Uint8Array(gunzipSync(raw, { maxOutputLength: limit }));
   } catch (error) {
@@ -302,7 +309,7 @@ function gunzipCapped(raw: Uint8Array, limit: number): Uint8Array {
       (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ||
       error instanceof RangeError
     )
-      throw new PermanentFetchError(`decompresses to more than ${limit} bytes`);
+      throw new PermanentFetchError(`decompresses to more than ${limit} bytes (${limitName})`);
     throw new Error(`is not valid gzip (${(error as Error).message})`);
   }
 }

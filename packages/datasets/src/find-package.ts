@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where a package was found, and every place that was searched (for the not-found message). */
@@ -12,10 +11,11 @@ export interface PackageLookup {
 }
 
 /**
- * Finds an installed package the way Node's `require.resolve` would from each directory of
- * `from` in turn (each directory's `node_modules` chain, `NODE_PATH`, the global folders),
- * returning the first hit. `package.json` is looked up directly, so packages whose `exports`
- * hide it are found too.
+ * Finds an installed package the way Node's `require` would from each directory of `from` in
+ * turn: the `node_modules` folder of that directory and of each ancestor. `NODE_PATH` and the
+ * global folders are not consulted (package managers set `NODE_PATH` for their scripts), so the
+ * answer depends only on the projects around `from`. `package.json` is looked up directly, so a
+ * package whose `exports` hide it is found too.
  */
 export function findPackage(name: string, from: readonly string[]): PackageLookup {
   const searched: string[] = [];
@@ -23,10 +23,13 @@ export function findPackage(name: string, from: readonly string[]): PackageLooku
     const base = resolve(start);
     if (searched.includes(base)) continue;
     searched.push(base);
-    const paths = createRequire(join(base, 'noop.js')).resolve.paths(name) ?? [];
-    for (const p of paths) {
-      const candidate = join(p, name);
-      if (existsSync(join(candidate, 'package.json'))) return { dir: candidate, searched };
+    for (let dir = base; ; dir = dirname(dir)) {
+      // Like Node, never look in node_modules/node_modules.
+      if (basename(dir) !== 'node_modules') {
+        const candidate = join(dir, 'node_modules', name);
+        if (existsSync(join(candidate, 'package.json'))) return { dir: candidate, searched };
+      }
+      if (dirname(dir) === dir) break;
     }
   }
   return { dir: null, searched };

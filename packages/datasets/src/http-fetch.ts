@@ -10,6 +10,8 @@ export interface FetchLimits {
   timeoutMs: number;
   /** Most body bytes (after the server's Content-Encoding is undone) accepted. */
   maxBytes: number;
+  /** What set `maxBytes`, for messages (e.g. `'maxBytes'`, `'file.size'`). */
+  limitName: string;
   /** Progress callback: decoded bytes so far and the expected total, if known. */
   onProgress?: ((received: number, total: number | null) => void) | undefined;
 }
@@ -71,7 +73,7 @@ export async function fetchBytes(url: string, limits: FetchLimits): Promise<Uint
     if (total !== null && total > limits.maxBytes) {
       await response.body.cancel().catch(() => {});
       throw new PermanentFetchError(
-        `announces ${total} bytes, more than the limit of ${limits.maxBytes} (maxBytes)`,
+        `announces ${total} bytes, more than the limit of ${limits.maxBytes} (${limits.limitName})`,
       );
     }
     const reader = response.body.getReader();
@@ -85,7 +87,7 @@ export async function fetchBytes(url: string, limits: FetchLimits): Promise<Uint
       if (received > limits.maxBytes) {
         await reader.cancel().catch(() => {});
         throw new PermanentFetchError(
-          `sent more than ${limits.maxBytes} bytes${encoding === 'identity' ? '' : ` once its ${encoding} encoding was undone`} (maxBytes)`,
+          `sent more than ${limits.maxBytes} bytes${encoding === 'identity' ? '' : ` once its ${encoding} encoding was undone`} (${limits.limitName})`,
         );
       }
       chunks.push(value);

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileError } from '@lacuna/tensor/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdxFormatError } from './idx.js';
 import {
   FASHION_MNIST_CLASSES,
