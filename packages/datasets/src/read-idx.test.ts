@@ -38,7 +38,7 @@ describe('readIdxFile', () => {
       /readIdxFile: argument '.*cut\.gz' is not valid gzip: unexpected end of file/,
     );
     const flipped = new Uint8Array(gz);
-    flipped[12] ^= 0xff;
+    flipped[12] = flipped[12]! ^ 0xff;
     const bad = await put('flipped.gz', flipped);
     await expect(readIdxFile(bad)).rejects.toThrow(/'.*flipped\.gz' is not valid gzip/);
   });
