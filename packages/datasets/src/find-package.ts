@@ -38,7 +38,8 @@ export function findPackage(name: string, from: readonly string[]): PackageLooku
 /**
  * The directory of this package's own code. Resolving a data package from here finds it when it
  * is installed in the project that depends on `@lacuna/datasets`, wherever the process runs.
- * (The CommonJS build gets `import.meta.url` from tsup's shims.)
+ * The CommonJS build gets `import.meta.url` from tsup's shim (built from `__filename`). Do not
+ * use `__dirname` here: its ES-module shim would land in a chunk the browser entry shares.
  */
 export function ownDirectory(): string {
   return dirname(fileURLToPath(import.meta.url));
