@@ -68,7 +68,10 @@ export interface DownloadOptions {
    * Content-Encoding is undone) and after gunzip; default 256 MiB. Checked while streaming.
    */
   maxBytes?: number;
-  /** Reports progress; `total` is null when the server does not say. */
+  /**
+   * Reports progress in content bytes; `total` is null when the server does not say, or when it
+   * compresses the transfer (`Content-Encoding`), since its length then counts other bytes.
+   */
   onProgress?: (received: number, total: number | null) => void;
 }
 
