@@ -182,7 +182,12 @@ function checkTimeout(op: string, value: unknown): number {
 }
 
 /** Whether `path` already holds the right content; a directory there is an error. */
-async function cachedCopyIsGood(path: string, file: CheckedFile, op: string): Promise<boolean> {
+async function cachedCopyIsGood(
+  path: string,
+  file: CheckedFile,
+  maxBytes: number,
+  op: string,
+): Promise<boolean> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
     throw asFileError(error, op, 'file.name', path, 'inspected');
@@ -196,7 +201,8 @@ async function cachedCopyIsGood(path: string, file: CheckedFile, op: string): Pr
       'is where the cached file belongs, but it is not a regular file (a directory?): remove it or choose another cacheDir',
       'EISDIR',
     );
-  if (file.size !== undefined && info.size !== file.size) return false;
+  // A copy of the wrong size (or larger than any download may be) is stale: not worth hashing.
+  if (file.size !== undefined ? info.size !== file.size : info.size > maxBytes) return false;
   const bytes = await readFile(path).catch((error) => {
     throw asFileError(error, op, 'file.name', path, 'read');
   });
@@ -256,7 +262,7 @@ export async function downloadFile(
   const inside = relative(resolve(dir), resolve(path));
   if (inside.startsWith('..') || isAbsolute(inside))
     throw new LacunaError(op, 'file.name', `leads outside the cache directory ${dir}`);
-  if (await cachedCopyIsGood(path, remote, op)) return path;
+  if (await cachedCopyIsGood(path, remote, maxBytes, op)) return path;
   await ensureDir(dirname(path), { op, argument: 'options.cacheDir' });
 
   const contentLimit = remote.size ?? maxBytes;
