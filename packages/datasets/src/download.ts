@@ -4,8 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { checkOptionKeys, LacunaError, optionBoolean } from '@lacuna/tensor';
-import { ensureDir, FileError, writeFileAtomic } from '@lacuna/tensor/node';
-import { asFileError } from './fs-errors.js';
+import { ensureDir, FileError, toFileError, writeFileAtomic } from '@lacuna/tensor/node';
 import { describeError, fetchBytes, PermanentFetchError } from './http-fetch.js';
 import { DatasetFormatError } from './idx.js';
 import {
@@ -190,7 +189,7 @@ async function cachedCopyIsGood(
 ): Promise<boolean> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-    throw asFileError(error, op, 'file.name', path, 'inspected');
+    throw toFileError(error, { op, argument: 'file.name' }, path, 'inspected');
   });
   if (!info) return false;
   if (!info.isFile())
@@ -204,7 +203,7 @@ async function cachedCopyIsGood(
   // A copy of the wrong size (or larger than any download may be) is stale: not worth hashing.
   if (file.size !== undefined ? info.size !== file.size : info.size > maxBytes) return false;
   const bytes = await readFile(path).catch((error) => {
-    throw asFileError(error, op, 'file.name', path, 'read');
+    throw toFileError(error, { op, argument: 'file.name' }, path, 'read');
   });
   return sha256(bytes) === file.sha256;
 }

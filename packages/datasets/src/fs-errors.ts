@@ -1,29 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { FileError } from '@lacuna/tensor/node';
-
-/**
- * Wraps a Node file-system error as a {@link FileError} naming the op, argument and path (Node's
- * own errors are bare `Error`s, and an EISDIR from deep inside a loader says nothing of which
- * argument was wrong). FileErrors pass through.
- */
-export function asFileError(
-  error: unknown,
-  op: string,
-  argument: string,
-  path: string,
-  doing: string,
-): FileError {
-  if (error instanceof FileError) return error;
-  const code = (error as { code?: unknown })?.code;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new FileError(
-    op,
-    argument,
-    path,
-    `could not be ${doing}: ${reason}`,
-    typeof code === 'string' ? code : undefined,
-  );
-}
+import { FileError, toFileError } from '@lacuna/tensor/node';
 
 /**
  * The size of a regular file; a missing path, a directory or an unreadable one is a
@@ -34,7 +10,7 @@ export async function regularFileSize(
   at: { op: string; argument: string },
 ): Promise<number> {
   const info = await stat(path).catch((error) => {
-    throw asFileError(error, at.op, at.argument, path, 'read');
+    throw toFileError(error, at, path, 'read');
   });
   if (!info.isFile())
     throw new FileError(at.op, at.argument, path, 'is not a regular file (a directory?)', 'EISDIR');
@@ -47,7 +23,7 @@ export async function readWholeFile(
   at: { op: string; argument: string },
 ): Promise<Uint8Array> {
   const bytes = await readFile(path).catch((error) => {
-    throw asFileError(error, at.op, at.argument, path, 'read');
+    throw toFileError(error, at, path, 'read');
   });
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
