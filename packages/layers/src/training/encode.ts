@@ -20,8 +20,10 @@ const STATE_KEYS = ['epoch', 'stateful', 'generators', 'history'] as const;
  * shape and offsets (sorted by name), then the raw data section. It leaves out only the header's
  * layout (key order, padding) and the checksum itself, so it can be computed before the checksum
  * is written and checked after.
+ *
+ * @internal
  */
-function contentChecksum(bytes: Uint8Array, json: string): string {
+export function contentChecksum(bytes: Uint8Array, json: string): string {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<
