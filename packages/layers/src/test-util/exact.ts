@@ -10,7 +10,8 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | nu
     return Object.is(a, b) ? null : `${path}: ${String(a)} vs ${String(b)}`;
   const protoA = Object.getPrototypeOf(a)?.constructor?.name;
   const protoB = Object.getPrototypeOf(b)?.constructor?.name;
-  if (protoA !== protoB && !(isPlain(a) && isPlain(b))) return `${path}: ${protoA} vs ${protoB}`;
+  if (protoA !== protoB && !(isPlain(a) && isPlain(b as object)))
+    return `${path}: ${protoA} vs ${protoB}`;
   if (a instanceof Map) {
     const m = b as Map<unknown, unknown>;
     if (a.size !== m.size) return `${path}: Map of ${a.size} vs ${m.size}`;

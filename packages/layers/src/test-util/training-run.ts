@@ -42,7 +42,9 @@ export function sgd(params: Tensor[], lr: number) {
         if (
           !Array.isArray(b) ||
           b.length !== params[k]!.size ||
-          !b.every((v) => typeof v === 'number' && Object.is(Math.fround(v), v) && Number.isFinite(v))
+          !b.every(
+            (v) => typeof v === 'number' && Object.is(Math.fround(v), v) && Number.isFinite(v),
+          )
         )
           throw bad('sgd', `buffer ${k}`);
       });

@@ -14,9 +14,11 @@ function snapshot(run: ReturnType<typeof setup>) {
     optimizer: run.optimizer.stateDict(),
     schedule: run.schedule.stateDict(),
     shuffle: run.shuffle.getState(),
-    dropout: run.model.namedModules().flatMap(([, m]) =>
-      'randomState' in m ? [(m as unknown as { randomState(): unknown }).randomState()] : [],
-    ),
+    dropout: run.model
+      .namedModules()
+      .flatMap(([, m]) =>
+        'randomState' in m ? [(m as unknown as { randomState(): unknown }).randomState()] : [],
+      ),
   };
 }
 
@@ -41,7 +43,13 @@ async function resumeFrom(state: unknown, extra: { stateful?: Record<string, Sta
     stateful: { schedule: run.schedule, ...extra.stateful },
     checkpoint: { save: async () => {}, load: async () => state as TrainingState },
     resume: true,
-    callbacks: [{ onEpochStart: () => void (started = true) }],
+    callbacks: [
+      {
+        onEpochStart: () => {
+          started = true;
+        },
+      },
+    ],
   });
   const outcome = await result.then(
     () => null,
@@ -73,12 +81,16 @@ describe('fit resume checks the checkpoint before training', () => {
     const s = await saved();
     for (const epoch of [Number.NEGATIVE_INFINITY, '2', 2.5, -1, Number.NaN, null])
       await refuses(
-        edit(s, (j) => void (j.epoch = epoch)),
+        edit(s, (j) => {
+          j.epoch = epoch;
+        }),
         /fit: argument 'checkpoint.epoch' must be a non-negative integer/,
       );
     for (const epoch of [7, 1e9])
       await refuses(
-        edit(s, (j) => void (j.epoch = epoch)),
+        edit(s, (j) => {
+          j.epoch = epoch;
+        }),
         new RegExp(`'checkpoint.epoch' is ${epoch}, past this run's 6 epochs`),
       );
   });
@@ -114,43 +126,64 @@ describe('fit resume checks the checkpoint before training', () => {
       const gens = JSON.parse(JSON.stringify(s.generators));
       Object.defineProperty(gens, key, { value: g, enumerable: true });
       await refuses(
-        edit(s, (j) => void (j.generators = gens)),
+        edit(s, (j) => {
+          j.generators = gens;
+        }),
         new RegExp(`'checkpoint.generators' has '${key}', which this run does not have`),
       );
       const stateful = { ...s.stateful };
       Object.defineProperty(stateful, key, { value: {}, enumerable: true });
       await refuses(
-        edit(s, (j) => void (j.stateful = stateful)),
+        edit(s, (j) => {
+          j.stateful = stateful;
+        }),
         new RegExp(`'checkpoint.stateful' has '${key}'`),
       );
     }
     await refuses(
-      edit(s, (j) => void (j.note = 'x')),
+      edit(s, (j) => {
+        j.note = 'x';
+      }),
       /'checkpoint' has 'note', which this run does not have/,
     );
   });
 
   it('refuses malformed generator states and history before any epoch trains', async () => {
     const s = await saved();
-    await refuses(edit(s, (j) => void (j.history = {})), /'checkpoint.history' must be an array/);
     await refuses(
-      edit(s, (j) => void (j.history = (j.history as unknown[]).slice(1))),
+      edit(s, (j) => {
+        j.history = {};
+      }),
+      /'checkpoint.history' must be an array/,
+    );
+    await refuses(
+      edit(s, (j) => {
+        j.history = (j.history as unknown[]).slice(1);
+      }),
       /holds 1 epoch logs, but the checkpoint is at epoch 2/,
     );
     await refuses(
-      edit(s, (j) => void ((j.history as { epoch: number }[])[1]!.epoch = 5)),
+      edit(s, (j) => {
+        (j.history as { epoch: number }[])[1]!.epoch = 5;
+      }),
       /'checkpoint.history\[1\].epoch' must be 2, got 5/,
     );
     await refuses(
-      edit(s, (j) => void ((j.history as { train: unknown }[])[0]!.train = { loss: '1' })),
+      edit(s, (j) => {
+        (j.history as { train: unknown }[])[0]!.train = { loss: '1' };
+      }),
       /checkpoint.history\[0\].train' is missing 'accuracy'/,
     );
     await refuses(
-      edit(s, (j) => void ((j.generators as Record<string, { s0: number }>).shuffle!.s0 = 1.5)),
+      edit(s, (j) => {
+        (j.generators as Record<string, { s0: number }>).shuffle!.s0 = 1.5;
+      }),
       /'checkpoint.generators.shuffle.s0' must be a number in \[0, 1\), got 1.5/,
     );
     await refuses(
-      edit(s, (j) => void ((j.generators as Record<string, { algorithm: string }>).shuffle!.algorithm = 'mt')),
+      edit(s, (j) => {
+        (j.generators as Record<string, { algorithm: string }>).shuffle!.algorithm = 'mt';
+      }),
       /'checkpoint.generators.shuffle.algorithm' must be 'alea'/,
     );
   });
@@ -159,7 +192,9 @@ describe('fit resume checks the checkpoint before training', () => {
     const s = await saved();
     // The model and optimizer would load; the schedule refuses after them.
     await refuses(
-      edit(s, (j) => void ((j.stateful as Record<string, unknown>).schedule = { epoch: 'x' })),
+      edit(s, (j) => {
+        (j.stateful as Record<string, unknown>).schedule = { epoch: 'x' };
+      }),
       /'checkpoint.stateful.schedule' was refused: stepSchedule: argument 'state' must be \{epoch\}/,
     );
     // A stateful that fails with a plain TypeError is reported as a CheckpointError with the cause.
@@ -167,14 +202,18 @@ describe('fit resume checks the checkpoint before training', () => {
       stateDict: () => ({ n: 1 }),
       loadStateDict: (x: { n: { v: number } }) => void x.n.v.toFixed(),
     };
-    const s2 = edit(s, (j) => void ((j.stateful as Record<string, unknown>).fragile = { n: 1 }));
+    const s2 = edit(s, (j) => {
+      (j.stateful as Record<string, unknown>).fragile = { n: 1 };
+    });
     const { outcome, unchanged } = await resumeFrom(s2, { stateful: { fragile } });
     expect(outcome).toBeInstanceOf(CheckpointError);
     expect((outcome as Error).message).toMatch(/'checkpoint.stateful.fragile' was refused/);
     expect((outcome as { cause?: unknown }).cause).toBeInstanceOf(TypeError);
     expect(unchanged).toBe(true);
     // A model that does not fit keeps its own typed error.
-    const wrongModel = edit(s, (j) => void (j.model = new Map([...s.model].slice(1))));
+    const wrongModel = edit(s, (j) => {
+      j.model = new Map([...s.model].slice(1));
+    });
     const r = await resumeFrom(wrongModel);
     expect(r.outcome).toBeInstanceOf(LacunaError);
     expect((r.outcome as Error).message).toMatch(/loadStateDict: .*missing/);
@@ -209,7 +248,9 @@ describe('checkpoint order', () => {
     const store = memoryCheckpointer();
     const file = {
       bytes: null as Uint8Array | null,
-      save: async (s: TrainingState) => void (file.bytes = encodeTrainingState(s)),
+      save: async (s: TrainingState) => {
+        file.bytes = encodeTrainingState(s);
+      },
       load: async () => (file.bytes ? decodeTrainingState(file.bytes) : null),
     };
     await train(22, 1, { checkpoint: file, schedule: true });
