@@ -1,7 +1,7 @@
 /**
  * Whether two values are the same down to the bit: numbers by Object.is (so -0 ≠ 0 and NaN = NaN),
- * arrays and typed arrays by kind, length and element, plain objects by own keys (including
- * `__proto__`) and values, Maps of tensors by name, dtype, shape and data. Returns the first path
+ * arrays and typed arrays by kind, length and element, plain objects by own keys in any order
+ * (including `__proto__`) and values, Maps of tensors by name, dtype, shape and data. Returns the first path
  * that differs, or null.
  */
 export function firstDifference(a: unknown, b: unknown, path = '$'): string | null {
@@ -30,8 +30,9 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | nu
     for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `${path}[${i}]`;
     return null;
   }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b as object);
+  // Key sets, not key order: order carries no meaning in a saved state.
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b as object).sort();
   if (ka.join('\u0000') !== kb.join('\u0000')) return `${path}: keys [${ka}] vs [${kb}]`;
   if (Array.isArray(a) && a.length !== (b as unknown[]).length) return `${path}: length`;
   for (const k of ka) {

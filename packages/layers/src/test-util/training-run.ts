@@ -66,7 +66,13 @@ export function stepSchedule(opt: { lr: number }, every: number): Stateful & { s
     },
     stateDict: () => ({ epoch }),
     loadStateDict(s: { epoch: number }) {
-      if (s === null || typeof s !== 'object' || !Number.isInteger(s.epoch))
+      if (
+        s === null ||
+        typeof s !== 'object' ||
+        Object.keys(s).join() !== 'epoch' ||
+        !Number.isInteger(s.epoch) ||
+        s.epoch < 0
+      )
         throw bad('stepSchedule', 'must be {epoch}');
       epoch = s.epoch;
     },

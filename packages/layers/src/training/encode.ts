@@ -69,6 +69,18 @@ export function encodeTrainingState(state: TrainingState): Uint8Array {
       'state',
       'must be a TrainingState {epoch, model: Map, stateful, generators, history}',
     );
+  // Exactly these keys, so that decoding gives back the same object (no key gained or lost).
+  const keys = Object.keys(state);
+  const missing = STATE_KEYS.filter((k) => !Object.hasOwn(state, k));
+  const extra = keys.filter((k) => k !== 'model' && !(STATE_KEYS as readonly string[]).includes(k));
+  if (missing.length || extra.length)
+    throw new CheckpointError(
+      'encodeTrainingState',
+      'state',
+      `must have exactly the keys epoch, model, stateful, generators, history` +
+        (missing.length ? ` (missing ${missing.join(', ')})` : '') +
+        (extra.length ? ` (unknown ${extra.join(', ')})` : ''),
+    );
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of state.model) tensors.set(`model.${name}`, t);
   const rest: Record<string, unknown> = {};

@@ -56,7 +56,8 @@ function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  return `a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'object'}`;
+  const kind = Object.getPrototypeOf(value)?.constructor?.name ?? 'object';
+  return `${/^[AEIOUaeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 function checkGenerator(value: unknown, argument: string): void {

@@ -38,9 +38,11 @@ function isPlainObject(value: object): boolean {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'object' && value !== null)
-    return `a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'object'}`;
-  return `a ${typeof value}`;
+  const kind =
+    typeof value === 'object' && value !== null
+      ? (Object.getPrototypeOf(value)?.constructor?.name ?? 'object')
+      : typeof value;
+  return `${/^[AEIOUaeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /** Sets an own property even when the key is `__proto__`. */
