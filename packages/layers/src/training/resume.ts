@@ -57,7 +57,7 @@ function show(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   const kind = Object.getPrototypeOf(value)?.constructor?.name ?? 'object';
-  return `${/^[AEIOUaeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  return `${/^[AEIOaeio]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 function checkGenerator(value: unknown, argument: string): void {

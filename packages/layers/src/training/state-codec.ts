@@ -42,7 +42,7 @@ function describe(value: unknown): string {
     typeof value === 'object' && value !== null
       ? (Object.getPrototypeOf(value)?.constructor?.name ?? 'object')
       : typeof value;
-  return `${/^[AEIOUaeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  return `${/^[AEIOaeio]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /** Sets an own property even when the key is `__proto__`. */
