@@ -29,9 +29,16 @@ export interface BatchSource {
 
 /** Something whose state a checkpoint saves: an optimizer, a schedule. */
 export interface Stateful {
-  /** A JSON-friendly snapshot (number arrays allowed). */
+  /**
+   * A snapshot made of plain objects, arrays, numbers (NaN, ±Infinity and -0 included), strings,
+   * booleans, null, undefined, Float32Array, Float64Array and Int32Array; checkpoints keep it
+   * exactly and refuse anything else (Map, Date, class instances, functions).
+   */
   stateDict(): unknown;
-  /** Restores a snapshot. */
+  /**
+   * Restores a snapshot. It should check the whole snapshot before changing anything and throw a
+   * LacunaError when it does not fit: `fit` then puts back whatever it had already restored.
+   */
   loadStateDict(state: never): void;
 }
 
@@ -118,7 +125,7 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Saves a checkpoint after every epoch. */
   checkpoint?: Checkpointer;
-  /** Continue from the checkpoint's latest state when there is one. */
+  /** Continue from the checkpoint's latest state when there is one, once it is checked to fit this run. */
   resume?: boolean;
   /** Generators that are not inside the model (the data loader's) to save and restore. */
   generators?: Record<string, Generator>;

@@ -1,15 +1,22 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LacunaError, Tensor } from '@lacuna/tensor';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSafetensors } from '../checkpoint/safetensors.js';
 import { DropoutLayer } from '../dropout/base.js';
 import { crossEntropy } from '../losses/classification.js';
+import { loadCheckpoint, saveCheckpoint } from '../node.js';
 import { firstDifference } from '../test-util/exact.js';
 import { setup } from '../test-util/training-run.js';
 import { decodeTrainingState, encodeTrainingState } from './encode.js';
 import { fit, memoryCheckpointer, type TrainingState } from './fit.js';
 
 /**
- * Fuzz target for the saved-state loaders: `decodeTrainingState` and `fit`'s resume path. Valid
+ * Fuzz target for the saved-state loaders: `decodeTrainingState`, `fit`'s resume path and
+ * `loadCheckpoint` (a model-only file, which has no checksum: what it accepts must be exactly what
+ * the file holds). Valid
  * checkpoints are mutated (file bytes, and the decoded state's values and keys) and every outcome
  * must be either a typed LacunaError with the run untouched (parameters, optimizer, schedule,
  * generators) or an exact accept (the run then holds exactly the state that was loaded).
@@ -97,6 +104,8 @@ async function check(load: () => unknown, accepted: () => TrainingState): Promis
 let base: TrainingState;
 let bytes: Uint8Array;
 let headerEnd: number;
+let dir: string;
+let modelBytes: Uint8Array;
 
 beforeAll(async () => {
   const checkpoint = memoryCheckpointer();
@@ -117,7 +126,11 @@ beforeAll(async () => {
   base = checkpoint.latest!;
   bytes = encodeTrainingState(base);
   headerEnd = 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  dir = await mkdtemp(join(tmpdir(), 'lacuna-fuzz-'));
+  await saveCheckpoint(join(dir, 'model.safetensors'), small.model, { note: 'fuzz' });
+  modelBytes = new Uint8Array(await readFile(join(dir, 'model.safetensors')));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 type ByteMutation =
   | { kind: 'flip'; at: number; bit: number }
@@ -352,6 +365,41 @@ describe('fuzz: checkpoint decode and fit resume', () => {
           },
         ),
         { seed: SEED + 1, numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loadCheckpoint of mutated model files: a typed error with nothing changed, or exactly the file',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(byteMutation, { minLength: 1, maxLength: 4 }),
+          async (mutations) => {
+            const mutated = applyBytes(modelBytes, mutations);
+            const path = join(dir, 'mutated.safetensors');
+            await writeFile(path, mutated);
+            const model = setup(43, 16).model;
+            const before = new Map([...model.stateDict()].map(([k, t]) => [k, t.data()]));
+            try {
+              await loadCheckpoint(path, model);
+            } catch (error) {
+              if (!(error instanceof LacunaError)) throw error;
+              const now = new Map([...model.stateDict()].map(([k, t]) => [k, t.data()]));
+              const diff = firstDifference(now, before);
+              if (diff) throw new Error(`refused (${error.message}), but changed ${diff}`);
+              return;
+            }
+            const file = parseSafetensors(mutated).tensors;
+            const diff = firstDifference(
+              new Map([...model.stateDict()].map(([k, t]) => [k, t.data()])),
+              new Map([...file].map(([k, t]) => [k, t.data()])),
+            );
+            if (diff) throw new Error(`accepted, but the model does not hold the file: ${diff}`);
+          },
+        ),
+        { seed: SEED + 2, numRuns: RUNS },
       );
     },
     TIMEOUT,
