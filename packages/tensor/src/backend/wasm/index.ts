@@ -101,13 +101,14 @@ function hardwareThreads(): number {
 /** Why shared memory cannot be used here, or undefined when it can. */
 function noSharedMemory(): string | undefined {
   const host = globalThis as unknown as { crossOriginIsolated?: boolean };
-  if (typeof SharedArrayBuffer !== 'function') return 'this host has no SharedArrayBuffer';
+  // Browsers hide SharedArrayBuffer from pages that are not isolated: name the cause first.
   if (host.crossOriginIsolated === false) {
     return (
-      'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: ' +
-      'same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+      'the page is not cross-origin isolated, so SharedArrayBuffer is unavailable (serve it ' +
+      'with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
     );
   }
+  if (typeof SharedArrayBuffer !== 'function') return 'this host has no SharedArrayBuffer';
   return undefined;
 }
 
