@@ -565,13 +565,18 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
 `,
   };
   const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+  const notFound = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     let body = page[path];
     if (body === undefined && path.startsWith('/node_modules/@lacuna/') && !path.includes('..')) {
       body = existsSync(join(app, path)) ? readFileSync(join(app, path)) : undefined;
     }
-    if (body === undefined) return void res.writeHead(404).end();
+    if (path === '/favicon.ico') body = '';
+    if (body === undefined) {
+      notFound.push(path);
+      return void res.writeHead(404).end();
+    }
     res.writeHead(200, { 'content-type': types[posix.extname(path)] ?? 'text/plain' }).end(body);
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
@@ -593,7 +598,9 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
       .catch(() => {});
     const result = await tab.evaluate(() => window.result);
     if (errors.length || !result)
-      fail(`import-map page failed: ${errors.join('; ') || 'no result'}`);
+      fail(
+        `import-map page failed: ${errors.join('; ') || 'no result'}${notFound.length ? ` (not found: ${notFound.join(', ')})` : ''}`,
+      );
     else if (
       JSON.stringify(result.product) !== '[[7,10],[15,22]]' ||
       !(result.after < result.before * 0.7) ||
