@@ -461,6 +461,25 @@ check(
   [tsc, '-p', 'tsconfig.node16.json'],
   { cwd: app },
 );
+// moduleResolution node10 (`"moduleResolution": "node"`) ignores `exports`: the /node subpaths
+// resolve through `typesVersions`.
+writeFileSync(
+  join(app, 'node10.ts'),
+  `${tsProgram}import { writeFileAtomic } from '@lacuna/tensor/node';
+import { saveCheckpoint } from '@lacuna/layers/node';
+export { writeFileAtomic, saveCheckpoint };
+`,
+);
+writeFileSync(
+  join(app, 'tsconfig.node10.json'),
+  JSON.stringify(tsconfig('commonjs', 'node10', ['node10.ts'])),
+);
+check(
+  'tsc --noEmit, moduleResolution node10 (subpaths through typesVersions)',
+  process.execPath,
+  [tsc, '-p', 'tsconfig.node10.json'],
+  { cwd: app },
+);
 check(
   'tsc --noEmit, moduleResolution Bundler',
   process.execPath,
