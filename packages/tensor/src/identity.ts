@@ -60,7 +60,7 @@ export class VersionConflictError extends LacunaError {
       argument,
       `is a ${what} from ${theirs.name} ${theirs.version} (${theirs.path}), but this code is ` +
         `${ours.name} ${ours.version} (${ours.path}): two versions of ${ours.name} are loaded. ` +
-        `Install one version (npm ls ${ours.name}; npm dedupe); the other Lacuna packages take it as a peer dependency`,
+        `Install a single version of it (see npm ls ${ours.name}; npm dedupe)`,
     );
     this.name = 'VersionConflictError';
     this.ours = ours;
