@@ -5,19 +5,26 @@
 // `catalog:` ranges become real semver ranges), inspect the tarball, run publint and
 // @arethetypeswrong/cli on it, install every tarball with plain npm into a fresh project outside
 // the workspace, then import it from ESM, require it from CJS, type-check a TypeScript consumer,
-// and bundle the browser-safe entries for the browser, failing on any Node built-in.
+// and bundle the browser-safe entries for the browser, failing on any Node built-in. Then: one
+// process that mixes ESM imports and CJS requires of the packages and passes tensors and
+// generators across; two versions of @lacuna/tensor nested in one project, which must meet with a
+// VersionConflictError naming both; error class names in the built bundles; and, where Chromium
+// is installed, a page that loads the ESM builds with an import map and no bundler.
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { createServer } from 'node:http';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,23 +117,47 @@ for (const { dir, pkg } of manifests) {
     );
 
   // Every source map must point at files inside the tarball.
+  // Bundled third-party code (seedrandom's Alea in @lacuna/tensor) is the exception: its source
+  // lives in node_modules, so the map must embed it.
   const badSources = [];
   for (const map of entries.filter((e) => e.endsWith('.map'))) {
-    const { sources = [] } = JSON.parse(readFileSync(join(extract, map), 'utf8'));
-    for (const src of sources) {
+    const { sources = [], sourcesContent = [] } = JSON.parse(
+      readFileSync(join(extract, map), 'utf8'),
+    );
+    for (const [i, src] of sources.entries()) {
       const target = posix.normalize(posix.join(posix.dirname(map), src));
-      if (!target.startsWith('package/') || !files.has(target)) badSources.push(`${map} → ${src}`);
+      const bundled = src.includes('/node_modules/') && typeof sourcesContent[i] === 'string';
+      if (!bundled && (!target.startsWith('package/') || !files.has(target)))
+        badSources.push(`${map} → ${src}`);
     }
   }
   if (badSources.length)
     fail(`source maps point outside the package: ${badSources.slice(0, 5).join(', ')}`);
   else ok('source maps resolve inside the package');
 
+  // What npm and CDN users see: metadata, the changelog, peers, a browser entry.
+  const missingMeta = ['homepage', 'bugs', 'repository', 'license', 'description'].filter(
+    (k) => !packed[k],
+  );
+  if (!files.has('package/CHANGELOG.md')) missingMeta.push('CHANGELOG.md in the tarball');
+  for (const field of ['unpkg', 'jsdelivr']) {
+    const target = packed[field] && posix.normalize(posix.join('package', packed[field]));
+    if (!target || !files.has(target) || !target.endsWith('.js'))
+      missingMeta.push(`${field} → an ESM file in the tarball`);
+  }
+  if (missingMeta.length) fail(`packed package lacks ${missingMeta.join(', ')}`);
+  else ok(`homepage, bugs, CHANGELOG.md, unpkg/jsdelivr → ${packed.unpkg}`);
+  const lacunaDeps = Object.keys(packed.dependencies ?? {}).filter((n) => n.startsWith('@lacuna/'));
+  const peers = Object.keys(packed.peerDependencies ?? {});
+  if (lacunaDeps.length)
+    fail(`@lacuna packages must be peer dependencies, found in dependencies: ${lacunaDeps}`);
+  else ok(`Lacuna packages taken as peers: ${peers.join(', ') || 'none'}`);
+
   check('publint', bin('publint'), ['run', tarball, '--strict']);
-  check('arethetypeswrong (node16 + bundler resolution)', bin('attw'), [
+  // Every resolution profile: node10 (`moduleResolution: node`, no `exports`), node16 CJS and
+  // ESM, bundler. Subpaths such as /node resolve under node10 through `typesVersions`.
+  check('arethetypeswrong (node10, node16 CJS + ESM, bundler)', bin('attw'), [
     tarball,
-    '--profile',
-    'node16',
     '--format',
     'ascii',
     '--no-emoji',
@@ -178,6 +209,18 @@ net.eval(); const before = loss().item(); net.train();
 for (let i = 0; i < 60; i++) { opt.zeroGrad(); autograd.backward(loss()); opt.step(); }
 net.eval(); const after = loss().item();
 assert(after < before * 0.7, 'training lowers the loss: ' + before + ' -> ' + after);
+// Error classes keep their names in the bundles (esbuild renamed LacunaError to _LacunaError).
+const errorClasses = { tensor: ['LacunaError', 'ShapeError', 'DTypeError', 'ArgumentRangeError'],
+  autograd: ['GradientError'], layers: ['SafetensorsError'], datasets: ['DatasetFormatError', 'IdxFormatError'] };
+const modules = { tensor, autograd, layers, datasets };
+for (const [pkg, names] of Object.entries(errorClasses)) {
+  for (const name of names) {
+    const e = new modules[pkg][name]('op', 'arg', 'bad');
+    assert(e.name === name && String(e) === name + ": op: argument 'arg' bad" && e instanceof tensor.LacunaError,
+      pkg + ' ' + name + ' prints as ' + String(e));
+  }
+}
+assert(tensor.VersionConflictError.name === 'VersionConflictError', 'VersionConflictError name');
 const idx = datasetsNode.readIdxFile;
 assert(typeof idx === 'function', 'datasets/node entry');
 console.log('loss ' + before.toFixed(3) + ' -> ' + after.toFixed(3));
@@ -202,6 +245,148 @@ const datasetsNode = require('@lacuna/datasets/node');`),
 );
 check('ESM import runs and computes', process.execPath, ['check.mjs'], { cwd: app });
 check('CJS require runs and computes', process.execPath, ['check.cjs'], { cwd: app });
+
+// One process, both module systems: ESM layers/optim/autograd (on the ESM tensor) fed a Generator
+// and tensors made by the CJS tensor. Two copies of one version must work as one.
+writeFileSync(
+  join(app, 'mixed.mjs'),
+  `import { createRequire } from 'node:module';
+import * as tensor from '@lacuna/tensor';
+import * as autograd from '@lacuna/autograd';
+import * as layers from '@lacuna/layers';
+import * as optim from '@lacuna/optim';
+const require = createRequire(import.meta.url);
+const cjs = require('@lacuna/tensor');
+const cjsLayers = require('@lacuna/layers');
+const assert = (cond, msg) => { if (!cond) { throw new Error('mixed ESM/CJS check failed: ' + msg); } };
+assert(cjs.Generator !== tensor.Generator && cjs.Tensor !== tensor.Tensor, 'two copies loaded');
+const g = new cjs.Generator(0);
+assert(g instanceof tensor.Generator && tensor.isGenerator(g), 'a CJS Generator is a Generator for ESM code');
+const net = new layers.Sequential(new layers.Linear(2, 8, { generator: g }), new layers.ReLU(),
+  new cjsLayers.Dropout(0.2, { generator: new cjs.Generator(1) }), new cjsLayers.Linear(8, 2, { generator: g }));
+const x = cjs.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const y = cjs.tensor([0, 1, 1, 0], { dtype: 'int32' });
+assert(tensor.isTensor(x) && x instanceof tensor.Tensor, 'a CJS tensor is a Tensor for ESM code');
+const opt = new optim.Adam(net.parameters(), { lr: 0.05 });
+const loss = () => layers.crossEntropy(net.forward(x), y);
+net.eval(); const before = loss().item(); net.train();
+for (let i = 0; i < 100; i++) { opt.zeroGrad(); autograd.backward(loss()); opt.step(); }
+net.eval(); const after = loss().item();
+assert(after < before * 0.5, 'training across copies lowers the loss: ' + before + ' -> ' + after);
+assert(cjs.getBackend() === tensor.getBackend(), 'one backend registry');
+const previous = cjs.setBackend(cjs.referenceBackend);
+assert(tensor.getBackend().name === 'reference', 'setBackend in CJS is seen by ESM');
+tensor.setBackend(previous);
+const w = tensor.ones([1]); w.requiresGrad = true;
+assert(cjs.withoutRecording(() => tensor.mul(w, w)).gradNode === null, 'noGrad in one copy pauses the other');
+console.log('mixed ESM/CJS: loss ' + before.toFixed(3) + ' -> ' + after.toFixed(3));
+`,
+);
+check(
+  'one process mixing ESM import and CJS require: a CJS Generator and tensors train an ESM model',
+  process.execPath,
+  ['mixed.mjs'],
+  { cwd: app },
+);
+
+// Two versions in one project, as npm lays them out when a library pins another version: the app's
+// @lacuna/tensor at the top, a bumped copy nested under the library. Objects of one version
+// reaching code of the other must fail with a VersionConflictError naming both versions and both
+// paths (not "must be a Generator").
+console.log('\nTwo versions of @lacuna/tensor nested in one project');
+{
+  const index = manifests.findIndex(({ pkg }) => pkg.name === '@lacuna/tensor');
+  const topVersion = manifests[index].pkg.version;
+  const [major, minor] = topVersion.split('.').map(Number);
+  const nestedVersion = `${major}.${minor + 1}.0`;
+  const lib = join(app, 'node_modules', 'lacuna-nested-lib');
+  const nested = join(lib, 'node_modules', '@lacuna', 'tensor');
+  mkdirSync(join(lib, 'node_modules', '@lacuna'), { recursive: true });
+  const unpack = mkdtempSync(join(work, 'nested-'));
+  run('tar', ['-xzf', tarballs[index], '-C', unpack]);
+  renameSync(join(unpack, 'package'), nested);
+  // The copy "is" the next version: package.json and the version built into its brands.
+  const manifest = JSON.parse(readFileSync(join(nested, 'package.json'), 'utf8'));
+  writeFileSync(
+    join(nested, 'package.json'),
+    JSON.stringify({ ...manifest, version: nestedVersion }, null, 2),
+  );
+  let stamped = 0;
+  for (const file of readdirSync(join(nested, 'dist')).filter((f) => /\.c?js$/.test(f))) {
+    const path = join(nested, 'dist', file);
+    const code = readFileSync(path, 'utf8');
+    const next = code.replaceAll(
+      `"${topVersion}" : "0.0.0-source"`,
+      `"${nestedVersion}" : "0.0.0-source"`,
+    );
+    if (next !== code) {
+      stamped++;
+      writeFileSync(path, next);
+    }
+  }
+  writeFileSync(
+    join(lib, 'package.json'),
+    JSON.stringify({
+      name: 'lacuna-nested-lib',
+      version: '1.0.0',
+      type: 'module',
+      exports: './index.js',
+      dependencies: { '@lacuna/tensor': nestedVersion },
+    }),
+  );
+  writeFileSync(
+    join(lib, 'index.js'),
+    `import { Generator, sum, tensor } from '@lacuna/tensor';
+export const makeGenerator = () => new Generator(0);
+export const makeTensor = () => tensor([1, 2]);
+export const total = (t) => sum(t).item();
+`,
+  );
+  const esc = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const both =
+    `from @lacuna/tensor ${esc(nestedVersion)} \\(file:[^)]*/lacuna-nested-lib/node_modules/@lacuna/tensor/dist/[^)]*\\), ` +
+    `but this code is @lacuna/tensor ${esc(topVersion)} \\(file:[^)]*/consumer/node_modules/@lacuna/tensor/dist/[^)]*\\): two versions`;
+  const patterns = {
+    generator: `argument 'generator' is a Generator ${both}`,
+    add: `^add: argument 'a' is a Tensor ${both}`,
+    reverse: `^sum: argument 'x' is a Tensor from @lacuna/tensor ${esc(topVersion)} .*but this code is @lacuna/tensor ${esc(nestedVersion)}`,
+  };
+  writeFileSync(
+    join(app, 'nested.mjs'),
+    `import * as tensor from '@lacuna/tensor';
+import * as layers from '@lacuna/layers';
+import * as lib from 'lacuna-nested-lib';
+const patterns = ${JSON.stringify(patterns)};
+const assert = (cond, msg) => { if (!cond) { throw new Error('nested versions check failed: ' + msg); } };
+assert(lib.total(lib.makeTensor()) === 3, 'the nested copy works on its own');
+const conflict = (fn, pattern, what, ours, theirs) => {
+  try { fn(); } catch (e) {
+    assert(e.name === 'VersionConflictError' && e instanceof tensor.LacunaError, what + ': threw ' + e);
+    assert(new RegExp(pattern).test(e.message), what + ': message ' + e.message);
+    assert(e.ours.version === ours && e.theirs.version === theirs, what + ': versions');
+    return;
+  }
+  assert(false, what + ': no error');
+};
+const top = '${topVersion}';
+const nested = '${nestedVersion}';
+conflict(() => new layers.Linear(2, 3, { generator: lib.makeGenerator() }), patterns.generator,
+  'a Generator of the nested version in Linear', top, nested);
+conflict(() => tensor.add(lib.makeTensor(), tensor.ones([2])), patterns.add,
+  'a Tensor of the nested version in add', top, nested);
+conflict(() => lib.total(tensor.ones([2])), patterns.reverse, 'a top-level Tensor in the nested version', nested, top);
+console.log('nested versions: VersionConflictError both ways');
+`,
+  );
+  if (stamped === 0) fail('nested copy: no built-in version string found to bump in dist/');
+  else
+    check(
+      `@lacuna/tensor ${topVersion} and a nested ${nestedVersion} meet with a VersionConflictError naming both`,
+      process.execPath,
+      ['nested.mjs'],
+      { cwd: app },
+    );
+}
 
 // README examples are promised to run: strip their types and run each against the tarballs.
 const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
@@ -276,6 +461,25 @@ check(
   [tsc, '-p', 'tsconfig.node16.json'],
   { cwd: app },
 );
+// moduleResolution node10 (`"moduleResolution": "node"`) ignores `exports`: the /node subpaths
+// resolve through `typesVersions`.
+writeFileSync(
+  join(app, 'node10.ts'),
+  `${tsProgram}import { writeFileAtomic } from '@lacuna/tensor/node';
+import { saveCheckpoint } from '@lacuna/layers/node';
+export { writeFileAtomic, saveCheckpoint };
+`,
+);
+writeFileSync(
+  join(app, 'tsconfig.node10.json'),
+  JSON.stringify(tsconfig('commonjs', 'node10', ['node10.ts'])),
+);
+check(
+  'tsc --noEmit, moduleResolution node10 (subpaths through typesVersions)',
+  process.execPath,
+  [tsc, '-p', 'tsconfig.node10.json'],
+  { cwd: app },
+);
 check(
   'tsc --noEmit, moduleResolution Bundler',
   process.execPath,
@@ -341,6 +545,97 @@ try {
   fail(
     `browser bundle failed: ${error.message}${pulledIn.length ? ` (Node built-ins: ${pulledIn.join(', ')})` : ''}`,
   );
+}
+
+// The ESM builds as a page without a bundler loads them (plain files, as from a CDN): an import map
+// sends each @lacuna/* to the file its `unpkg` field names. Any bare import left in a dist file
+// (e.g. CommonJS seedrandom) fails the page. Needs Chromium (apt-get install chromium).
+console.log('\nBrowser page with an import map, no bundler (Chromium)');
+const chromiumPath = '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) {
+  console.log(`  - skipped: no Chromium at ${chromiumPath}`);
+} else {
+  const imports = Object.fromEntries(
+    manifests.map(({ pkg }) => [
+      pkg.name,
+      `/node_modules/${pkg.name}/${posix.normalize(pkg.unpkg)}`,
+    ]),
+  );
+  const page = {
+    '/index.html': `<!doctype html>
+<script type="importmap">${JSON.stringify({ imports })}</script>
+<script type="module" src="/page.js"></script>`,
+    '/page.js': `import * as tensor from '@lacuna/tensor';
+import * as autograd from '@lacuna/autograd';
+import * as layers from '@lacuna/layers';
+import * as optim from '@lacuna/optim';
+import * as datasets from '@lacuna/datasets';
+const g = new tensor.Generator(3);
+const { x, y } = datasets.twoMoons(64, { generator: g, noise: 0.1 });
+const net = new layers.Sequential(new layers.Linear(2, 16, { generator: g }), new layers.ReLU(),
+  new layers.Dropout(0.2, { generator: g.fork() }), new layers.Linear(16, 2, { generator: g }));
+const opt = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+const loss = () => layers.crossEntropy(net.forward(x), y);
+net.eval(); const before = loss().item(); net.train();
+for (let i = 0; i < 60; i++) { opt.zeroGrad(); autograd.backward(loss()); opt.step(); }
+net.eval(); const after = loss().item();
+window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [3, 4]]), tensor.tensor([[1, 2], [3, 4]])).toArray(),
+  backend: tensor.getBackendInfo(), errorName: new tensor.ShapeError('op', 'arg', 'bad').name };
+`,
+  };
+  const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+  const notFound = [];
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let body = page[path];
+    if (body === undefined && path.startsWith('/node_modules/@lacuna/') && !path.includes('..')) {
+      body = existsSync(join(app, path)) ? readFileSync(join(app, path)) : undefined;
+    }
+    if (path === '/favicon.ico') body = '';
+    if (body === undefined) {
+      notFound.push(path);
+      return void res.writeHead(404).end();
+    }
+    res.writeHead(200, { 'content-type': types[posix.extname(path)] ?? 'text/plain' }).end(body);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  const requireFromTensor = createRequire(join(root, 'packages', 'tensor', 'package.json'));
+  const { chromium } = requireFromTensor('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    const tab = await browser.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await tab.goto(url);
+    await tab
+      .waitForFunction(() => 'result' in window || false, undefined, { timeout: 60_000 })
+      .catch(() => {});
+    const result = await tab.evaluate(() => window.result);
+    if (errors.length || !result)
+      fail(
+        `import-map page failed: ${errors.join('; ') || 'no result'}${notFound.length ? ` (not found: ${notFound.join(', ')})` : ''}`,
+      );
+    else if (
+      JSON.stringify(result.product) !== '[[7,10],[15,22]]' ||
+      !(result.after < result.before * 0.7) ||
+      result.errorName !== 'ShapeError'
+    )
+      fail(`import-map page computed ${JSON.stringify(result)}`);
+    else
+      ok(
+        `tensor + autograd + layers + optim + datasets from plain ESM files: loss ${result.before.toFixed(3)} → ${result.after.toFixed(3)} on ${result.backend.name}`,
+      );
+  } catch (error) {
+    fail(`import-map page: ${error.message}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
 }
 
 rmSync(work, { recursive: true, force: true });

@@ -7,6 +7,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Class names survive bundling: errors print `GradientError`, not `_GradientError`.
+  keepNames: true,
   platform: 'node',
   // The node entry resolves data packages from its own location (import.meta.url); the shim
   // gives the CommonJS build the same URL from __filename.

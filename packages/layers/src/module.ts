@@ -1,5 +1,6 @@
 import { noGrad, zeroGrad } from '@lacuna/autograd';
 import { DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import { MODULE_BRAND } from './identity.js';
 
 /** Per-call mode override for {@link Module.call}. */
 export interface CallOptions {
@@ -137,12 +138,15 @@ export abstract class Module {
    * ```
    */
   saveModes(): () => void {
-    const saved = this.namedModules().map(([, m]) => [m, m.#training, m.#mcDropout] as const);
+    // Each child snapshots itself (a child from another copy of this package keeps #fields that
+    // this copy cannot read).
+    const training = this.#training;
+    const mc = this.#mcDropout;
+    const children = [...this.#children.values()].map((child) => child.saveModes());
     return () => {
-      for (const [m, training, mc] of saved) {
-        m.#training = training;
-        m.#mcDropout = mc;
-      }
+      this.#training = training;
+      this.#mcDropout = mc;
+      for (const restore of children) restore();
     };
   }
 
@@ -214,12 +218,12 @@ export abstract class Module {
    * ```
    */
   namedParameters(): [string, Tensor][] {
-    return this.#collect((m) => m.#parameters);
+    return this.#collect(this.#parameters, (m) => m.namedParameters());
   }
 
   /** Every buffer of this module and its descendants, with dotted names. */
   namedBuffers(): [string, Tensor][] {
-    return this.#collect((m) => m.#buffers);
+    return this.#collect(this.#buffers, (m) => m.namedBuffers());
   }
 
   /** Every parameter of this module and its descendants, in {@link Module.namedParameters} order. */
@@ -227,10 +231,17 @@ export abstract class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
-  #collect(pick: (m: Module) => Map<string, Tensor>): [string, Tensor][] {
-    return this.namedModules().flatMap(([prefix, m]) =>
-      [...pick(m)].map(([name, t]): [string, Tensor] => [prefix ? `${prefix}.${name}` : name, t]),
-    );
+  // Children are asked through their public methods, never their private fields: a child made by
+  // another copy of this package (ESM next to CJS) has its own #fields, unreadable from here.
+  #collect(
+    own: Map<string, Tensor>,
+    below: (child: Module) => [string, Tensor][],
+  ): [string, Tensor][] {
+    const out = [...own];
+    for (const [prefix, child] of this.#children) {
+      for (const [name, t] of below(child)) out.push([`${prefix}.${name}`, t]);
+    }
+    return out;
   }
 
   /**
@@ -302,4 +313,17 @@ export abstract class Module {
       throw new LacunaError(this.constructor.name, 'name', `'${name}' is already registered`);
     }
   }
+
+  /**
+   * `m instanceof Module` holds for modules from any copy of this version of `@lacuna/layers`
+   * (an ESM import next to a CJS require); subclasses keep the ordinary prototype check, except
+   * {@link DropoutLayer}, which has its own brand.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
+    if (this !== Module) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return MODULE_BRAND.test(value, 'instanceof Module');
+  }
 }
+
+MODULE_BRAND.mark(Module.prototype);

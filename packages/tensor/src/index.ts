@@ -17,7 +17,12 @@ export type {
   UnaryParams,
 } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';
-export { getBackend, setBackend } from './backend/registry.js';
+export {
+  type BackendInfo,
+  getBackend,
+  getBackendInfo,
+  setBackend,
+} from './backend/registry.js';
 export {
   createWasmBackend,
   type WasmBackend,
@@ -26,6 +31,7 @@ export {
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
 export { checkOptionKeys, closestName, optionBoolean, optionEnum } from './options.js';
+export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
 export {
   add,
@@ -124,7 +130,8 @@ export { type SliceRange, slice } from './ops/slice.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
 export { where } from './ops/where.js';
-export { Generator, type GeneratorState } from './random/generator.js';
+export { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
+export { Generator, type GeneratorState, isGenerator } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
 export { broadcastShapes, type Shape } from './shape.js';
-export { type NestedArray, Tensor } from './tensor.js';
+export { isTensor, type NestedArray, Tensor } from './tensor.js';

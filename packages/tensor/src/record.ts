@@ -1,3 +1,4 @@
+import { sharedState } from './identity.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -17,8 +18,10 @@ export interface GradNode {
 }
 
 // Depth of nested `withoutRecording` calls. It lives only for the synchronous extent of a call
-// (restored in `finally`), so nothing leaks across `await`: async callbacks are rejected.
-let pausedDepth = 0;
+// (restored in `finally`), so nothing leaks across `await`: async callbacks are rejected. Shared
+// by the copies of this version in the process (ESM and CJS), so `noGrad` from one pauses the
+// ops of the other.
+const recording = sharedState('tensor.recording', () => ({ pausedDepth: 0 }));
 
 /**
  * Runs `fn` with recording off: ops inside it attach no {@link GradNode}, even on inputs that
@@ -39,7 +42,7 @@ let pausedDepth = 0;
  * ```
  */
 export function withoutRecording<T>(fn: () => T): T {
-  pausedDepth++;
+  recording.pausedDepth++;
   try {
     const out = fn();
     if (
@@ -53,7 +56,7 @@ export function withoutRecording<T>(fn: () => T): T {
     }
     return out;
   } finally {
-    pausedDepth--;
+    recording.pausedDepth--;
   }
 }
 
@@ -70,7 +73,7 @@ export function withoutRecording<T>(fn: () => T): T {
  * ```
  */
 export function willRecord(inputs: readonly Tensor[]): boolean {
-  if (pausedDepth > 0) return false;
+  if (recording.pausedDepth > 0) return false;
   for (const t of inputs) if (t.requiresGrad) return true;
   return false;
 }

@@ -1,6 +1,7 @@
 import { type DType, dtypeOfArray, type TypedArray } from './dtype.js';
 import { DTypeError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
+import { createBrand } from './identity.js';
 import type { GradNode } from './record.js';
 import { type Shape, sizeOf } from './shape.js';
 
@@ -169,4 +170,42 @@ export class Tensor {
   toString(): string {
     return formatTensor(this.storage, this.shape, this.dtype);
   }
+
+  /**
+   * `x instanceof Tensor` holds for tensors from any copy of this version of `@lacuna/tensor`
+   * (an ESM import next to a CJS require), as {@link isTensor} does; subclasses keep the ordinary
+   * prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return TENSOR_BRAND.test(value, 'instanceof Tensor');
+  }
+}
+
+const TENSOR_BRAND = createBrand('tensor.Tensor', 'Tensor');
+TENSOR_BRAND.mark(Tensor.prototype);
+
+/**
+ * Whether `value` is a {@link Tensor}, from this copy of `@lacuna/tensor` or another copy of the
+ * same version (ESM and CJS builds loaded side by side, or a duplicated install).
+ *
+ * Unlike a prototype check it does not depend on which copy made the tensor. A tensor from a
+ * different version is an error, not `false`: the two versions' internals may differ.
+ *
+ * @param value - Anything.
+ * @throws VersionConflictError when `value` is a tensor of another version of `@lacuna/tensor`.
+ * @example
+ * ```ts
+ * import { isTensor, tensor } from '@lacuna/tensor';
+ * console.log(isTensor(tensor([1])), isTensor([1])); // true false
+ * ```
+ */
+export function isTensor(value: unknown): value is Tensor {
+  return TENSOR_BRAND.test(value, 'isTensor');
+}
+
+/** {@link isTensor} whose version error names the op and argument being checked. @internal */
+export function isTensorArgument(value: unknown, op: string, argument: string): value is Tensor {
+  return TENSOR_BRAND.test(value, op, argument);
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const chromium = '/usr/bin/chromium';
@@ -52,10 +53,43 @@ window.result = {
 };
 `;
 
+// A page under a Content-Security-Policy: what the default backend became, and what a 2-thread
+// wasm backend really runs on.
+const CSP_SCRIPT = `
+import * as T from './tensor.js';
+let name, threads, threadReason;
+try {
+  const wasm = T.createWasmBackend({ threads: 2 });
+  threads = await wasm.whenReady();
+  name = wasm.name;
+  threadReason = wasm.threadReason;
+  wasm.dispose();
+} catch (e) {
+  name = 'error: ' + e.message;
+}
+window.result = {
+  info: T.getBackendInfo(),
+  name,
+  threads,
+  threadReason,
+  product: T.matmul(T.ones([2, 3]), T.ones([3, 2])).toArray(),
+};
+`;
+
+const CSP: Record<string, string> = {
+  // No 'wasm-unsafe-eval': WebAssembly may not compile.
+  'no-wasm': "default-src 'self'; script-src 'self'",
+  // WebAssembly allowed, but workers only from the page's origin: blob: workers are blocked.
+  'no-blob-workers': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'",
+  // What the README asks for.
+  recommended: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:",
+};
+
 // Needs Debian's chromium (apt-get install chromium); .ci/run installs it. Elsewhere it is skipped.
 describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', () => {
   let server: Server;
   let origin: string;
+  let browser: Browser;
 
   beforeAll(async () => {
     // The package as a browser user gets it: bundled for the browser, wasm embedded.
@@ -70,6 +104,8 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
       '/tensor.js': bundle.outputFiles[0]!.text,
       '/page.js': PAGE_SCRIPT,
       '/page.html': '<!doctype html><script type="module" src="./page.js"></script>',
+      '/csp.js': CSP_SCRIPT,
+      '/csp.html': '<!doctype html><script type="module" src="./csp.js"></script>',
       '/favicon.ico': '',
     };
     server = createServer((req, res) => {
@@ -87,34 +123,47 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';
       }
+      const csp = CSP[url.searchParams.get('csp') ?? ''];
+      if (csp) headers['content-security-policy'] = csp;
       res.writeHead(200, headers).end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  async function visit(path: string): Promise<Record<string, unknown>> {
     const { chromium: launcher } = await import('playwright-core');
-    const browser = await launcher.launch({
+    browser = await launcher.launch({
       executablePath: chromium,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function visit(
+    path: string,
+    expectErrors = false,
+  ): Promise<Record<string, unknown> & { errors: string[]; warnings: string[] }> {
+    // A fresh context per visit: its own origin state, one browser for the whole file.
+    const context = await browser.newContext();
     try {
-      const page = await browser.newPage();
+      const page = await context.newPage();
       const errors: string[] = [];
+      const warnings: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
+        if (m.type() === 'warning') warnings.push(m.text());
       });
       await page.goto(`${origin}${path}`);
       await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
-      expect(errors).toEqual([]);
-      return await page.evaluate(
+      if (!expectErrors) expect(errors).toEqual([]);
+      const result = await page.evaluate(
         () => (window as unknown as { result: Record<string, unknown> }).result,
       );
+      return { ...result, errors, warnings };
     } finally {
-      await browser.close();
+      await context.close();
     }
   }
 
@@ -129,6 +178,53 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
     expect(r.normalSame).toBe(true);
     expect(r.convDiff as number).toBeLessThan(1e-4);
     expect(r.opValues).toEqual([0, 2]);
+  });
+
+  it('without SharedArrayBuffer the backend says why it has one thread', async () => {
+    const r = await visit('/csp.html');
+    expect(r.name).toBe('wasm-simd');
+    expect(r.threads).toBe(1);
+    expect(r.threadReason).toMatch(/^1 of 2 threads: the page is not cross-origin isolated/);
+  });
+
+  it("under a CSP without 'wasm-unsafe-eval' the fallback is reported and warned about once", async () => {
+    const r = await visit('/csp.html?csp=no-wasm', true);
+    const info = r.info as Record<string, unknown>;
+    // Before: name 'reference' and nothing else; the page had no way to learn why.
+    expect(info.name).toBe('reference');
+    expect(info.threads).toBe(1);
+    expect(info.fallbackFrom).toBe('wasm-simd');
+    expect(info.reason).toMatch(
+      /^fallback: the WebAssembly SIMD backend could not load: .*WebAssembly/,
+    );
+    expect(r.name).toMatch(/^error: /);
+    expect(r.product).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
+    const warned = r.warnings.filter((w) => w.includes('@lacuna/tensor'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/could not load .*'wasm-unsafe-eval'/);
+  });
+
+  it("with worker-src 'self' the blocked helper threads are not counted, and a warning says so", async () => {
+    const r = await visit('/csp.html?isolated&csp=no-blob-workers', true);
+    // Before: 'wasm-simd (2 threads)' while every kernel ran on one thread.
+    expect(r.name).toBe('wasm-simd');
+    expect(r.threads).toBe(1);
+    expect(r.threadReason).toMatch(/^1 of 2 threads: helper 1: /);
+    expect((r.info as Record<string, unknown>).fallbackFrom).toBeUndefined();
+    const warned = r.warnings.filter((w) => w.includes('@lacuna/tensor'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/runs on 1 of 2 threads.*worker-src 'self' blob:/);
+  });
+
+  it('the CSP the README recommends gives the wasm backend its threads, with no warning', async () => {
+    const r = await visit('/csp.html?isolated&csp=recommended');
+    expect(r.name).toBe('wasm-simd (2 threads)');
+    expect(r.threads).toBe(2);
+    expect((r.info as Record<string, unknown>).name).toMatch(/^wasm-simd/);
+    expect(r.warnings.filter((w) => w.includes('@lacuna/tensor'))).toEqual([]);
   });
 
   it('falls back to one thread without SharedArrayBuffer, with the same results', async () => {

@@ -1,4 +1,5 @@
 import { ArgumentRangeError, Generator, type GeneratorState, LacunaError } from '@lacuna/tensor';
+import { DROPOUT_LAYER_BRAND } from '../identity.js';
 import { Module } from '../module.js';
 
 /** Options every dropout-family layer takes. */
@@ -101,4 +102,16 @@ export abstract class DropoutLayer extends Module {
     }
     return this.#override ?? this.#generator;
   }
+
+  /**
+   * `m instanceof DropoutLayer` holds for dropout layers from any copy of this version of
+   * `@lacuna/layers`; subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
+    if (this !== DropoutLayer) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return DROPOUT_LAYER_BRAND.test(value, 'instanceof DropoutLayer');
+  }
 }
+
+DROPOUT_LAYER_BRAND.mark(DropoutLayer.prototype);

@@ -1,6 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
-import { Generator } from '../random/generator.js';
+import { type Generator, isGeneratorArgument } from '../random/generator.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -16,7 +16,7 @@ export function checkGenerator(
   options: { generator?: unknown } | undefined,
 ): Generator {
   const g = options?.generator;
-  if (!(g instanceof Generator)) {
+  if (!isGeneratorArgument(g, op, 'generator')) {
     throw new LacunaError(
       op,
       'generator',

@@ -1,6 +1,7 @@
 import alea from 'seedrandom/lib/alea.js';
 import type { RandomKey } from '../backend/backend.js';
 import { ArgumentRangeError } from '../errors.js';
+import { createBrand } from '../identity.js';
 
 /** A snapshot of a {@link Generator}, plain JSON: save it with a checkpoint, restore it later. */
 export interface GeneratorState {
@@ -116,4 +117,45 @@ export class Generator {
     const { c, s0, s1, s2 } = state;
     this.#prng = alea('', { state: { c, s0, s1, s2 } });
   }
+
+  /**
+   * `g instanceof Generator` holds for generators from any copy of this version of
+   * `@lacuna/tensor`, as {@link isGenerator} does; subclasses keep the ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
+    if (this !== Generator) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return GENERATOR_BRAND.test(value, 'instanceof Generator');
+  }
+}
+
+const GENERATOR_BRAND = createBrand('tensor.Generator', 'Generator');
+GENERATOR_BRAND.mark(Generator.prototype);
+
+/**
+ * Whether `value` is a {@link Generator}, from this copy of `@lacuna/tensor` or another copy of
+ * the same version (ESM and CJS builds loaded side by side, or a duplicated install).
+ *
+ * A generator only ever touches its own private state through its own methods, so one made by
+ * another copy works everywhere a Generator is taken.
+ *
+ * @param value - Anything.
+ * @throws VersionConflictError when `value` is a generator of another version of `@lacuna/tensor`.
+ * @example
+ * ```ts
+ * import { Generator, isGenerator } from '@lacuna/tensor';
+ * console.log(isGenerator(new Generator(0)), isGenerator({})); // true false
+ * ```
+ */
+export function isGenerator(value: unknown): value is Generator {
+  return GENERATOR_BRAND.test(value, 'isGenerator');
+}
+
+/** {@link isGenerator} whose version error names the op and argument being checked. @internal */
+export function isGeneratorArgument(
+  value: unknown,
+  op: string,
+  argument: string,
+): value is Generator {
+  return GENERATOR_BRAND.test(value, op, argument);
 }

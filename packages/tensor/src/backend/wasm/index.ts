@@ -14,6 +14,7 @@ import type {
 } from '../backend.js';
 import { convSizes } from '../conv-sizes.js';
 import { referenceBackend } from '../reference/index.js';
+import { warnOnce } from '../warn.js';
 import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
 import { BINARY_OPS, broadcastLayout, REDUCE_OPS, reduceBlock, UNARY_OPS } from './layout.js';
 import { Arena } from './memory.js';
@@ -31,8 +32,14 @@ export interface WasmBackendOptions {
 
 /** The WebAssembly SIMD backend: a {@link Backend} plus control over its helper threads. */
 export interface WasmBackend extends Backend {
-  /** Threads the big kernels may use (1 where SharedArrayBuffer or workers are unavailable). */
+  /**
+   * Threads the big kernels can use now: 1 where SharedArrayBuffer is unavailable, and fewer
+   * than requested when helper threads failed to start (no Worker, or a Content-Security-Policy
+   * `worker-src` that blocks `blob:` workers). `name` follows it.
+   */
   readonly threads: number;
+  /** Why {@link WasmBackend.threads} is what it is, e.g. why it is 1 although 2 were requested. */
+  readonly threadReason: string;
   /**
    * Starts the helper threads if they have not started and resolves with the number of threads
    * (this one included) that are running. Kernels never wait for this: until helpers are up, the
@@ -91,9 +98,18 @@ function hardwareThreads(): number {
   return os?.availableParallelism?.() ?? host.navigator?.hardwareConcurrency ?? 1;
 }
 
-function sharedMemoryWorks(): boolean {
+/** Why shared memory cannot be used here, or undefined when it can. */
+function noSharedMemory(): string | undefined {
   const host = globalThis as unknown as { crossOriginIsolated?: boolean };
-  return typeof SharedArrayBuffer === 'function' && host.crossOriginIsolated !== false;
+  // Browsers hide SharedArrayBuffer from pages that are not isolated: name the cause first.
+  if (host.crossOriginIsolated === false) {
+    return (
+      'the page is not cross-origin isolated, so SharedArrayBuffer is unavailable (serve it ' +
+      'with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+    );
+  }
+  if (typeof SharedArrayBuffer !== 'function') return 'this host has no SharedArrayBuffer';
+  return undefined;
 }
 
 /** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. */
@@ -146,7 +162,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       `must be an integer in [1, 64], got ${String(options.threads)}`,
     );
   }
-  const shared = requested > 1 && sharedMemoryWorks();
+  const noShared = requested > 1 ? noSharedMemory() : undefined;
+  const shared = requested > 1 && noShared === undefined;
   const threads = shared ? requested : 1;
   const module: WasmModule = new api.Module(
     decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
@@ -172,6 +189,23 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const arena = new Arena(memory, arenaBase, MAXIMUM_PAGES);
   const pool = shared ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1) : undefined;
   const scratch = (thread: number) => scratchBase + thread * scratchStride;
+  if (pool) {
+    pool.onFailure = () =>
+      warnOnce(
+        'wasm-threads',
+        `@lacuna/tensor: the wasm backend runs on ${pool.liveThreads()} of ${threads} threads: ` +
+          `${pool.failures.join('; ')}. A Content-Security-Policy must allow blob: workers ` +
+          `(worker-src 'self' blob:) for the helper threads; see the @lacuna/tensor README.`,
+      );
+  }
+  const liveThreads = () => (pool ? pool.liveThreads() : 1);
+  const threadReason = (): string => {
+    if (requested === 1) return '1 thread requested';
+    if (noShared) return `1 of ${requested} threads: ${noShared}`;
+    const live = liveThreads();
+    if (live < requested) return `${live} of ${requested} threads: ${pool!.failures.join('; ')}`;
+    return `${requested} threads over shared memory`;
+  };
 
   /** Runs `shares` (one per thread; the first on this one) of kernel `name`. */
   function parallel(name: KernelName, shares: Share[], helpers: number[]): void {
@@ -563,8 +597,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     ...referenceBackend,
-    name: threads > 1 ? `wasm-simd (${threads} threads)` : 'wasm-simd',
-    threads,
+    get name() {
+      const live = liveThreads();
+      return live > 1 ? `wasm-simd (${live} threads)` : 'wasm-simd';
+    },
+    get threads() {
+      return liveThreads();
+    },
+    get threadReason() {
+      return threadReason();
+    },
     matmul,
     dropout,
     uniform: (key: RandomKey, out: Float32Array) => random('uniform', key, out),

@@ -94,6 +94,8 @@ export class ThreadPool {
   private readonly args: Float64Array[] = [];
   private readonly blocking = canBlock();
   private started = false;
+  /** Why helpers that were wanted are not running, one line each. */
+  readonly failures: string[] = [];
 
   /**
    * @param memory - The shared memory the kernels run on.
@@ -119,11 +121,21 @@ export class ThreadPool {
       words.fill(0);
       this.words.push(words);
       this.args.push(new Float64Array(this.memory.buffer, offset + 16, MAX_ARGS));
-      const helper = spawn(() => {
-        // A helper that fails to start is never marked ready, so it is simply never used.
-        this.helpers[t] = undefined;
-      });
+      // A helper that fails to start (no Worker, or one blocked by a Content-Security-Policy,
+      // which throws here or reports an error later) is never marked ready, so it is never used;
+      // it is counted so that the backend reports the threads it really has.
+      let helper: WorkerHandle | undefined;
+      let why = 'this host has no Worker';
+      try {
+        helper = spawn(() => this.fail(t, 'failed to start'));
+      } catch (error) {
+        why = String((error as Error)?.message ?? error);
+      }
       this.helpers.push(helper);
+      if (!helper) {
+        this.failures.push(`helper ${t + 1}: ${why}`);
+        this.onFailure?.();
+      }
       helper?.post({
         module: this.module,
         memory: this.memory,
@@ -131,6 +143,24 @@ export class ThreadPool {
         names: this.names,
       });
     }
+  }
+
+  private fail(t: number, why: string): void {
+    if (this.helpers[t] === undefined) return;
+    this.helpers[t] = undefined;
+    this.failures.push(`helper ${t + 1}: ${why}`);
+    this.onFailure?.();
+  }
+
+  /** Called whenever a helper fails to start. */
+  onFailure: (() => void) | undefined;
+
+  /**
+   * Threads that can run kernels: this one plus every helper that has not failed (helpers still
+   * starting count; until they are ready this thread does their share).
+   */
+  liveThreads(): number {
+    return 1 + this.helperCount - this.failures.length;
   }
 
   /** Helpers that have started and can take a share now. */

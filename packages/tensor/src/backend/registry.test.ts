@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { referenceBackend } from './reference/index.js';
+import { getBackend, getBackendInfo, setBackend } from './registry.js';
+import { createWasmBackend } from './wasm/index.js';
+
+describe('getBackendInfo', () => {
+  it('says which backend runs, with how many live threads, and why', () => {
+    const info = getBackendInfo();
+    expect(info.name).toBe(getBackend().name);
+    expect(info.name).toMatch(/^wasm-simd/); // Node has WebAssembly SIMD
+    expect(info.reason).toMatch(/^default: WebAssembly SIMD compiled; /);
+    expect(info.fallbackFrom).toBeUndefined();
+    expect(info.threads).toBe((getBackend() as { threads?: number }).threads);
+  });
+
+  it('reports a backend chosen with setBackend, and restores the default reason', () => {
+    const previous = setBackend(referenceBackend);
+    try {
+      expect(getBackendInfo()).toEqual({
+        name: 'reference',
+        threads: 1,
+        reason: 'chosen with setBackend',
+      });
+    } finally {
+      setBackend(previous);
+    }
+    expect(getBackendInfo().reason).toMatch(/^default: /);
+  });
+
+  it('a wasm backend reports its thread count and the reason for it', async () => {
+    const one = createWasmBackend({ threads: 1 });
+    expect([one.name, one.threads, one.threadReason]).toEqual([
+      'wasm-simd',
+      1,
+      '1 thread requested',
+    ]);
+    const two = createWasmBackend({ threads: 2 });
+    try {
+      expect(await two.whenReady()).toBe(2);
+      expect([two.name, two.threads, two.threadReason]).toEqual([
+        'wasm-simd (2 threads)',
+        2,
+        '2 threads over shared memory',
+      ]);
+    } finally {
+      two.dispose();
+    }
+  });
+});
