@@ -1,7 +1,7 @@
 import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
-import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
+import { checkOptionKeys, describe, optionEnum, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
@@ -84,7 +84,7 @@ export function keepProbability(p: number, op = 'dropout'): number {
     throw new ArgumentRangeError(
       op,
       'p',
-      `is the drop probability and must lie in [0, 1), got ${p}`,
+      `is the drop probability and must lie in [0, 1), got ${typeof p === 'number' ? p : describe(p)}`,
     );
   }
   const threshold = Math.round((1 - p) * GRID);
