@@ -100,6 +100,8 @@ export function normal(
  * `dtype: 'bool'`, one byte per element).
  *
  * @param shape - Output shape.
+ * `p` is used on the kernels' 2⁻²⁴ grid, `round(p·2²⁴)/2²⁴` (within 2⁻²⁵ of the value given).
+ *
  * @param options - `generator`, `p` in [0, 1], `dtype` ('float32' or 'bool').
  * @example
  * ```ts

@@ -217,6 +217,17 @@ describe('dropout keep probability on the 24-bit grid', () => {
     expect(Math.abs(ratio - 1)).toBeLessThan(4 * se);
   });
 
+  it('the recorded scale is 2^24 / keepThreshold (before: 1/(1-p), 1e7 at p = 1 - 1e-7)', () => {
+    const x = ones([4]);
+    x.requiresGrad = true;
+    const y = dropout(x, { p: 1 - 1e-7, training: true, generator: new Generator(0) });
+    const saved = y.gradNode!.saved as { keepThreshold: number; scale: number };
+    expect(saved.keepThreshold).toBe(2);
+    expect(saved.scale).toBe(2 ** 23);
+    // E[y]/x = P(keep) · scale = (2 / 2^24) · 2^23 = 1 exactly.
+    expect((saved.keepThreshold / 2 ** 24) * saved.scale).toBe(1);
+  });
+
   it('classic scaling at inference multiplies by the same keep probability', () => {
     const y = dropout(ones([2]), {
       p: 0.3,
