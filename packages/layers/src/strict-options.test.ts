@@ -86,6 +86,9 @@ describe('layer constructors validate their arguments and name the layer', () =>
     expect(() => new BatchNorm2d(3, { affine: 'no' } as never)).toThrow(
       /BatchNorm2d: argument 'affine' must be true or false/,
     );
+    expect(() => new BatchNorm1d(3, { momentum: '0.1' } as never)).toThrow(
+      /BatchNorm1d: argument 'momentum' must be a finite number, got "0\.1"/,
+    );
     expect(() => new BatchNorm2d(3, { eps: Number.POSITIVE_INFINITY })).toThrow(
       /BatchNorm2d: argument 'eps'/,
     );

@@ -5,6 +5,7 @@ import {
   type Generator,
   keepProbability,
   maskedAffine,
+  optionKeys,
   ShapeError,
   type Tensor,
 } from '@lacuna/tensor';
@@ -49,6 +50,13 @@ export function resolveNoiseShape(op: string, x: Tensor, noiseShape: NoiseShape)
   });
 }
 
+const SHARED_MASK_KEYS = optionKeys<Parameters<typeof sharedMaskDropout>[1]>({
+  p: true,
+  training: true,
+  generator: true,
+  noiseShape: true,
+});
+
 /**
  * Dropout with a shared mask: one Bernoulli(1-p) value per position of `noiseShape`, broadcast
  * over the axes where it is 1, kept values scaled by 1/(1-p). With no shared axis it is the
@@ -71,7 +79,7 @@ export function sharedMaskDropout(
   x: Tensor,
   options: { p: number; training: boolean; generator: Generator; noiseShape?: NoiseShape },
 ): Tensor {
-  checkOptionKeys('sharedMaskDropout', options, ['p', 'training', 'generator', 'noiseShape']);
+  checkOptionKeys('sharedMaskDropout', options, SHARED_MASK_KEYS);
   const { training, generator } = options;
   const p = checkP('sharedMaskDropout', options.p);
   const noiseShape = checkNoiseShape('sharedMaskDropout', options.noiseShape);

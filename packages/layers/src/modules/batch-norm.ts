@@ -18,7 +18,7 @@ import {
   zeros,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
-import { checkLayerOptions, positiveInteger } from '../validate.js';
+import { checkLayerOptions, finiteNumber, positiveInteger } from '../validate.js';
 
 const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({ eps: true, momentum: true, affine: true });
 
@@ -56,8 +56,8 @@ abstract class BatchNorm extends Module {
     super();
     checkLayerOptions(kind, options, BATCH_NORM_KEYS, false);
     this.numFeatures = positiveInteger(kind, 'numFeatures', numFeatures);
-    this.#eps = options.eps ?? 1e-5;
-    this.#momentum = options.momentum ?? 0.1;
+    this.#eps = finiteNumber(kind, 'eps', options.eps ?? 1e-5);
+    this.#momentum = finiteNumber(kind, 'momentum', options.momentum ?? 0.1);
     if (!(this.#eps > 0) || !Number.isFinite(this.#eps))
       throw new ArgumentRangeError(kind, 'eps', `must be > 0, got ${this.#eps}`);
     if (!(this.#momentum >= 0 && this.#momentum <= 1))

@@ -2,12 +2,16 @@ import {
   avgPool2d,
   flatten,
   maxPool2d,
+  optionKeys,
   type Pair,
   type PoolOptions,
   type Tensor,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
 import { checkLayerOptions, checkPair, integer } from '../validate.js';
+
+const MAX_POOL_KEYS = optionKeys<PoolOptions>({ stride: true, padding: true, dilation: true });
+const AVG_POOL_KEYS = optionKeys<Omit<PoolOptions, 'dilation'>>({ stride: true, padding: true });
 
 /**
  * Checks a pooling layer's window and options at construction and copies them, so a bad stride or
@@ -48,7 +52,7 @@ export class MaxPool2d extends Module {
    */
   constructor(kernelSize: Pair, options: PoolOptions = {}) {
     super();
-    const config = poolConfig('MaxPool2d', kernelSize, options, ['stride', 'padding', 'dilation']);
+    const config = poolConfig('MaxPool2d', kernelSize, options, MAX_POOL_KEYS);
     this.kernelSize = config.kernelSize;
     this.options = config.options;
   }
@@ -82,7 +86,7 @@ export class AvgPool2d extends Module {
   constructor(kernelSize: Pair, options: Omit<PoolOptions, 'dilation'> = {}) {
     super();
     // Average pooling has no dilation: it is an unknown option here.
-    const config = poolConfig('AvgPool2d', kernelSize, options, ['stride', 'padding']);
+    const config = poolConfig('AvgPool2d', kernelSize, options, AVG_POOL_KEYS);
     this.kernelSize = config.kernelSize;
     this.options = config.options;
   }

@@ -1,7 +1,9 @@
-import { add, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import { add, LacunaError, optionKeys, ShapeError, type Tensor } from '@lacuna/tensor';
 import { DropPath } from '../dropout/drop-path.js';
 import { Module } from '../module.js';
 import { checkLayerOptions, show } from '../validate.js';
+
+const RESIDUAL_KEYS = optionKeys<ResidualOptions>({ dropPath: true });
 
 /** Options of {@link Residual}. */
 export interface ResidualOptions {
@@ -33,7 +35,7 @@ export class Residual extends Module {
    */
   constructor(block: Module, options: ResidualOptions = {}) {
     super();
-    checkLayerOptions('Residual', options, ['dropPath'], false);
+    checkLayerOptions('Residual', options, RESIDUAL_KEYS, false);
     if (!(block instanceof Module))
       throw new LacunaError('Residual', 'block', `must be a Module, got ${show(block)}`);
     const dropPath = options?.dropPath;

@@ -20,6 +20,18 @@ function checkTraining(op: string, training: unknown): boolean {
   return training;
 }
 
+// The option names of the noise ops, checked by the compiler against their options types.
+const GAUSSIAN_DROPOUT_KEYS = optionKeys<Parameters<typeof gaussianDropout>[1]>({
+  p: true,
+  training: true,
+  generator: true,
+});
+const GAUSSIAN_NOISE_KEYS = optionKeys<Parameters<typeof gaussianNoise>[1]>({
+  std: true,
+  training: true,
+  generator: true,
+});
+
 /** What a recorded Gaussian dropout keeps for backward: the key and σ, not the noise. */
 export interface GaussianSaved {
   /** The key the noise was drawn under. */
@@ -54,7 +66,7 @@ export function gaussianDropout(
   options: { p: number; training: boolean; generator: Generator },
 ): Tensor {
   checkFloat('gaussianDropout', 'x', x);
-  checkOptionKeys('gaussianDropout', options, ['p', 'training', 'generator']);
+  checkOptionKeys('gaussianDropout', options, GAUSSIAN_DROPOUT_KEYS);
   const p = options?.p;
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
     throw new ArgumentRangeError(
@@ -108,7 +120,7 @@ export function gaussianNoise(
   options: { std: number; training: boolean; generator: Generator },
 ): Tensor {
   checkFloat('gaussianNoise', 'x', x);
-  checkOptionKeys('gaussianNoise', options, ['std', 'training', 'generator']);
+  checkOptionKeys('gaussianNoise', options, GAUSSIAN_NOISE_KEYS);
   const std = options?.std;
   if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
     throw new ArgumentRangeError('gaussianNoise', 'std', `must be a finite number ≥ 0, got ${std}`);

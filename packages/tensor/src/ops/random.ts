@@ -1,6 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
-import { checkOptionKeys, optionEnum } from '../options.js';
+import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
 import { Generator } from '../random/generator.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -27,6 +27,24 @@ export function checkGenerator(
   return g;
 }
 
+// The option names of each random op, checked by the compiler against its options type.
+const UNIFORM_KEYS = optionKeys<Parameters<typeof uniform>[1]>({
+  generator: true,
+  low: true,
+  high: true,
+});
+const NORMAL_KEYS = optionKeys<Parameters<typeof normal>[1]>({
+  generator: true,
+  mean: true,
+  std: true,
+});
+const BERNOULLI_KEYS = optionKeys<Parameters<typeof bernoulli>[1]>({
+  generator: true,
+  p: true,
+  dtype: true,
+});
+const RANDOM_KEYS = optionKeys<RandomOptions>({ generator: true });
+
 function checkFinite(op: string, argument: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ArgumentRangeError(op, argument, `must be a finite number, got ${value}`);
@@ -49,7 +67,7 @@ export function uniform(
   shape: Shape,
   options: RandomOptions & { low?: number; high?: number },
 ): Tensor {
-  checkOptionKeys('uniform', options, ['generator', 'low', 'high']);
+  checkOptionKeys('uniform', options, UNIFORM_KEYS);
   checkShape('uniform', 'shape', shape);
   const g = checkGenerator('uniform', options);
   const low = checkFinite('uniform', 'low', options.low ?? 0);
@@ -83,7 +101,7 @@ export function normal(
   shape: Shape,
   options: RandomOptions & { mean?: number; std?: number },
 ): Tensor {
-  checkOptionKeys('normal', options, ['generator', 'mean', 'std']);
+  checkOptionKeys('normal', options, NORMAL_KEYS);
   checkShape('normal', 'shape', shape);
   const g = checkGenerator('normal', options);
   const mu = checkFinite('normal', 'mean', options.mean ?? 0);
@@ -113,7 +131,7 @@ export function bernoulli(
   shape: Shape,
   options: RandomOptions & { p: number; dtype?: 'float32' | 'bool' },
 ): Tensor {
-  checkOptionKeys('bernoulli', options, ['generator', 'p', 'dtype']);
+  checkOptionKeys('bernoulli', options, BERNOULLI_KEYS);
   checkShape('bernoulli', 'shape', shape);
   const g = checkGenerator('bernoulli', options);
   const p = checkFinite('bernoulli', 'p', options.p);
@@ -141,7 +159,7 @@ export function bernoulli(
  * ```
  */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions): Tensor {
-  checkOptionKeys('randint', options, ['generator']);
+  checkOptionKeys('randint', options, RANDOM_KEYS);
   checkShape('randint', 'shape', shape);
   const g = checkGenerator('randint', options);
   if (!Number.isInteger(low))
@@ -171,7 +189,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 export function permutation(n: number, options: RandomOptions): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ArgumentRangeError('permutation', 'n', `must be a non-negative integer, got ${n}`);
-  checkOptionKeys('permutation', options, ['generator']);
+  checkOptionKeys('permutation', options, RANDOM_KEYS);
   const g = checkGenerator('permutation', options);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
