@@ -286,3 +286,13 @@ describe('losses, mcPredict, fit helpers reject unknown option keys', () => {
     );
   });
 });
+
+describe('initializers name themselves when the generator is missing', () => {
+  it('heUniform(shape) without a generator', async () => {
+    const { heUniform, glorotNormal } = await import('./init/initializers.js');
+    expect(() => heUniform([2, 2], undefined as never)).toThrow(
+      "heUniform: argument 'generator' must be a Generator (e.g. new Generator(seed) or parent.fork()), got undefined",
+    );
+    expect(() => glorotNormal([2, 2], 3 as never)).toThrow(/glorotNormal: argument 'generator'/);
+  });
+});
