@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { referenceBackend } from '../backend/reference/index.js';
 import { getBackend, setBackend } from '../backend/registry.js';
 import { createWasmBackend } from '../backend/wasm/index.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
@@ -240,7 +241,7 @@ describe('dropout keep probability on the 24-bit grid', () => {
 });
 
 describe('maskedAffine keeps NaN in dropped elements (alpha dropout)', () => {
-  const backends = { reference: getBackend(), wasm: createWasmBackend({ threads: 1 }) };
+  const backends = { reference: referenceBackend, wasm: createWasmBackend({ threads: 1 }) };
   afterAll(() => backends.wasm.dispose());
   for (const [name, backend] of Object.entries(backends)) {
     it(`${name}: a dropped NaN or Infinity gives NaN, a dropped finite value gives fill`, () => {
