@@ -61,7 +61,10 @@ export function checkHyper(
 
 /**
  * Base class of the optimizers: parameter groups, `step()`, `zeroGrad()` and exact state
- * save/restore. Subclasses validate their options and implement `update` for one parameter.
+ * save/restore. Subclasses pass the names of their options to the constructor (unknown keys in
+ * the defaults, a group's `options` or beside a group's `params` are errors), validate their
+ * options in `validate` (keys included: it also runs before every step and on loading state) and
+ * implement `update` for one parameter.
  */
 export abstract class Optimizer<H extends BaseOptions> {
   /** The parameter groups. */
