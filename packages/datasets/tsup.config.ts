@@ -8,4 +8,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  // The node entry resolves data packages from its own location (import.meta.url); the shim
+  // gives the CommonJS build the same URL from __filename.
+  shims: true,
 });

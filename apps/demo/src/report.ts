@@ -1,7 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '@lacuna/layers/node';
+import { writeFileAtomic } from '@lacuna/tensor/node';
 
 /** A chart in the report, drawn by Chart.js. */
 export interface ChartSpec {
@@ -80,21 +80,26 @@ for (const spec of specs) {
 `;
 }
 
-/** Writes `report.html` and `metrics.json` into `dir` (each atomically) and returns their paths. */
+/**
+ * Writes `report.html` and `metrics.json` into `dir` (each atomically: a reader sees the old file
+ * or the new one, never half) and returns their paths. Missing directories are created level by
+ * level (Node's recursive mkdir never returns under /proc).
+ */
 export async function writeReport(
   report: Report,
   dir: string,
 ): Promise<{ html: string; json: string }> {
-  await mkdir(dir, { recursive: true });
+  const at = { op: 'lacuna-demo', argument: '--out' };
   const html = join(dir, 'report.html');
   const json = join(dir, 'metrics.json');
-  await writeFileAtomic(html, new TextEncoder().encode(await renderHtml(report)));
+  await writeFileAtomic(html, new TextEncoder().encode(await renderHtml(report)), { at });
   const { charts: _charts, ...rest } = report;
   await writeFileAtomic(
     json,
     new TextEncoder().encode(
       `${JSON.stringify(rest, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
     ),
+    { at },
   );
   return { html, json };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,13 +12,23 @@ beforeAll(async () => {
 });
 afterAll(() => rm(out, { recursive: true, force: true }));
 
-function demo(...args: string[]) {
+function spawnDemo(args: string[], guard: { timeout?: number; killSignal?: NodeJS.Signals }) {
   const r = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
+    ...guard,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const demo = (...args: string[]) => spawnDemo(args, {});
+
+/**
+ * For runs that must stop before any training: one that hangs instead (as `--out /proc/x` did)
+ * is killed and fails its assertions rather than stalling the suite. Never hit when it passes.
+ */
+const demoUntrained = (...args: string[]) =>
+  spawnDemo(args, { timeout: 100_000, killSignal: 'SIGKILL' });
 
 function metrics(dir: string) {
   expect(existsSync(join(dir, 'report.html'))).toBe(true);
@@ -100,15 +110,29 @@ describe('demo --quick, every subcommand', () => {
   });
 });
 
-describe('bad input ends with one line and a non-zero exit', () => {
+describe('bad input ends with one line and exit status 2', () => {
+  // --quick on moons: before the fixes, the accepted values trained (quickly) and exited 0.
   it.each([
     [['--dataset', 'cifar'], /dataset/],
     [['--train-size', '-5'], /train-size/],
     [['--hidden-p', '1'], /\[0, 1\)/],
     [['--out', '/dev/null/report'], /cannot write the report/],
+    [['--train-size', '1e21'], /--train-size must be a whole number from 1 to 60000/],
+    [['--epochs', '1e100'], /--epochs must be a whole number from 1 to 1000 .*"1e100"/],
+    [['--epochs', '0x10'], /--epochs must be a whole number .*"0x10"/],
+    [['--seed', ''], /--seed must be a whole number .*""/],
+    [['--hidden-p', ''], /drop probability/],
   ])('%j', (args, pattern) => {
-    const r = demo('compare', '--quick', ...args);
-    expect(r.code).not.toBe(0);
+    const r = demoUntrained(
+      'compare',
+      '--quick',
+      '--dataset',
+      'moons',
+      '--out',
+      join(out, 'bad'),
+      ...args,
+    );
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(pattern);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(
@@ -117,5 +141,82 @@ describe('bad input ends with one line and a non-zero exit', () => {
         .split('\n')
         .filter((l) => l && !l.startsWith('(')).length,
     ).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the command line', () => {
+  it('pnpm start -- sweep: a leading -- is the separator, not an operand', () => {
+    const r = demoUntrained('--', 'sweep', '--help');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: lacuna-demo sweep/);
+    const run = demo(
+      '--',
+      'compare',
+      '--quick',
+      '--dataset',
+      'moons',
+      '--epochs',
+      '1',
+      '--out',
+      join(out, 'dashdash'),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(metrics(join(out, 'dashdash')).metrics[0].history).toHaveLength(1);
+  });
+
+  it('a misspelt command is reported as unknown, with a suggestion', () => {
+    const r = demoUntrained('swep', '--quick');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'swep' \(did you mean 'sweep'\?\)/);
+    expect(r.stderr).not.toMatch(/too many arguments/);
+  });
+
+  it('the top-level help shows the options every command takes', () => {
+    const r = demoUntrained('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--quick/);
+    expect(r.stdout).toMatch(/--out <dir>/);
+    expect(r.stdout).toMatch(/--epochs <n> +training epochs \(1 to 1000\)/);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    '--out under /proc fails at once instead of hanging',
+    () => {
+      const r = demoUntrained(
+        'compare',
+        '--quick',
+        '--dataset',
+        'moons',
+        '--out',
+        '/proc/lacuna-demo-test/x',
+      );
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/cannot write the report to --out \/proc\/lacuna-demo-test\/x/);
+    },
+  );
+
+  it('a reader that closes the pipe early (| head) ends the run quietly with status 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'compare',
+        '--quick',
+        '--dataset',
+        'moons',
+        '--epochs',
+        '1',
+        '--out',
+        join(out, 'epipe'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // Closed before the child starts: its first line already meets a closed pipe.
+    child.stdout.destroy();
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => void stderr.push(chunk));
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(Buffer.concat(stderr).toString()).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -1,11 +1,14 @@
 import {
   ArgumentRangeError,
+  checkOptionKeys,
   Generator,
   LacunaError,
+  optionBoolean,
   permutation,
   ShapeError,
   Tensor,
 } from '@lacuna/tensor';
+import { optionFunction } from './option-checks.js';
 import { takeRows } from './subsets.js';
 import type { Dataset } from './synthetic.js';
 import type { Transform } from './transforms.js';
@@ -54,7 +57,8 @@ export class DataLoader {
 
   /**
    * @param dataset - `x` and `y` with the same first dimension.
-   * @param options - `batchSize`, `shuffle`, `generator`, `dropLast`.
+   * @param options - `batchSize`, `shuffle`, `generator`, `dropLast`, `transform`; unknown keys
+   *   and non-boolean `shuffle`/`dropLast` are errors.
    */
   constructor(dataset: Dataset, options: DataLoaderOptions) {
     const { x, y } = dataset ?? {};
@@ -68,6 +72,13 @@ export class DataLoader {
         `x and y must share their first dimension, got [${x.shape.join(',')}] and [${y.shape.join(',')}]`,
       );
     }
+    checkOptionKeys('DataLoader', options, [
+      'batchSize',
+      'shuffle',
+      'generator',
+      'dropLast',
+      'transform',
+    ]);
     if (!Number.isInteger(options?.batchSize) || options.batchSize < 1) {
       throw new ArgumentRangeError(
         'DataLoader',
@@ -75,15 +86,17 @@ export class DataLoader {
         `must be a positive integer, got ${options?.batchSize}`,
       );
     }
-    this.shuffle = options.shuffle ?? false;
+    this.shuffle = optionBoolean('DataLoader', 'shuffle', options.shuffle, false);
+    if (options.generator !== undefined && !(options.generator instanceof Generator))
+      throw new LacunaError('DataLoader', 'generator', 'must be a Generator');
     if (this.shuffle && !(options.generator instanceof Generator)) {
       throw new LacunaError('DataLoader', 'generator', 'is required when shuffle is true');
     }
     this.dataset = dataset;
     this.batchSize = options.batchSize;
-    this.dropLast = options.dropLast ?? false;
+    this.dropLast = optionBoolean('DataLoader', 'dropLast', options.dropLast, false);
     this.#generator = options.generator;
-    this.#transform = options.transform;
+    this.#transform = optionFunction<Transform>('DataLoader', 'transform', options.transform);
   }
 
   /** Number of examples. */

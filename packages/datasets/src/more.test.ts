@@ -2,7 +2,7 @@ import { Generator, tensor } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_CLASSES, parseCifar10Batch } from './cifar.js';
 import { DataLoader } from './data-loader.js';
-import { DatasetFormatError } from './idx.js';
+import { DatasetFormatError, idxImagesToTensor, idxLabelsToTensor } from './idx.js';
 import { balancedSubset, trainValidationSplit } from './subsets.js';
 import { circles, regression1d, spirals, twoMoons } from './synthetic.js';
 import { compose, flattenInputs, normalize, oneHotLabels } from './transforms.js';
@@ -108,5 +108,90 @@ describe('CIFAR-10 binary batches', () => {
     const bad = new Uint8Array(3073);
     bad[0] = 10;
     expect(() => parseCifar10Batch(bad)).toThrow(/label 10 in record 0/);
+  });
+});
+
+describe('strict options (issue 14)', () => {
+  const g = () => new Generator(0);
+  const data = twoMoons(20, { generator: new Generator(1) });
+
+  it('DataLoader rejects unknown keys and non-boolean flags', () => {
+    expect(() => new DataLoader(data, { batchSize: 4, drop_last: true } as never)).toThrow(
+      /DataLoader: argument 'options\.drop_last' is not a known option\. did you mean 'dropLast'\?/,
+    );
+    expect(() => new DataLoader(data, { batchSize: 4, shuffle: 'false' } as never)).toThrow(
+      /DataLoader: argument 'shuffle' must be true or false, got "false"/,
+    );
+    expect(() => new DataLoader(data, { batchSize: 4, dropLast: 1 } as never)).toThrow(
+      /argument 'dropLast' must be true or false/,
+    );
+    expect(() => new DataLoader(data, { batchSize: 4, transform: 'x' } as never)).toThrow(
+      /argument 'transform' must be a function/,
+    );
+    expect(() => new DataLoader(data, { batchSize: 4, generator: {} } as never)).toThrow(
+      /argument 'generator' must be a Generator/,
+    );
+  });
+
+  it('synthetic sets reject unknown keys, a missing generator and non-number values', () => {
+    expect(() => twoMoons(10, { generator: g(), noize: 0.2 } as never)).toThrow(
+      /twoMoons: argument 'options\.noize' is not a known option\. did you mean 'noise'\?/,
+    );
+    expect(() => circles(10, { generator: g(), factr: 0.2 } as never)).toThrow(
+      /did you mean 'factor'/,
+    );
+    expect(() => spirals(10, { generator: g(), clases: 2 } as never)).toThrow(
+      /did you mean 'classes'/,
+    );
+    expect(() => regression1d(10, { generator: g(), factor: 0.5 } as never)).toThrow(
+      /regression1d: argument 'options\.factor' is not a known option/,
+    );
+    expect(() => twoMoons(10, {} as never)).toThrow(
+      /twoMoons: argument 'generator' must be a Generator/,
+    );
+    expect(() => circles(10, { generator: g(), factor: '0.5' } as never)).toThrow(/factor/);
+    expect(() => twoMoons(10, { generator: g(), noise: '0.1' } as never)).toThrow(RangeError);
+  });
+
+  it('splits and subsets reject unknown keys and contradictory sizes', () => {
+    expect(() =>
+      trainValidationSplit(data, { validation_fraction: 0.2, generator: g() } as never),
+    ).toThrow(/did you mean 'validationFraction'/);
+    expect(() =>
+      trainValidationSplit(data, { validationFraction: 0.2, validationSize: 3, generator: g() }),
+    ).toThrow(/takes validationFraction or validationSize, not both/);
+    expect(() => trainValidationSplit(data, { validationFraction: 0.2 } as never)).toThrow(
+      /argument 'generator' must be a Generator/,
+    );
+    expect(() => balancedSubset(data, { per_class: 2, generator: g() } as never)).toThrow(
+      /did you mean 'perClass'/,
+    );
+    expect(() => balancedSubset(data, { size: 4, perClass: 2, generator: g() })).toThrow(
+      /takes size or perClass, not both/,
+    );
+    expect(() => oneHotLabels(0)).toThrow(
+      /oneHotLabels: argument 'numClasses' must be a positive integer/,
+    );
+  });
+});
+
+describe('IDX to tensors checks element types and label ranges', () => {
+  const f32 = { shape: [2], data: new Float32Array([0.5, Number.NaN]) };
+  it('idxImagesToTensor takes unsigned-byte pixels only', () => {
+    expect(() => idxImagesToTensor(f32, 'imgs')).toThrow(DatasetFormatError);
+    expect(() => idxImagesToTensor(f32, 'imgs')).toThrow(
+      /idxImagesToTensor: argument 'imgs' must hold unsigned-byte pixels \(IDX type 0x08\), got Float32Array/,
+    );
+  });
+  it('idxLabelsToTensor takes integer labels ≥ 0, below numClasses when given', () => {
+    expect(() => idxLabelsToTensor(f32)).toThrow(/must hold integer labels/);
+    const bytes = { shape: [3], data: new Uint8Array([1, 200, 3]) };
+    expect(Array.from(idxLabelsToTensor(bytes).storage)).toEqual([1, 200, 3]);
+    expect(() => idxLabelsToTensor(bytes, 10, 'labels')).toThrow(
+      /argument 'labels' has label 200 at index 1; labels must lie in 0\.\.9/,
+    );
+    expect(() => idxLabelsToTensor({ shape: [1], data: new Int8Array([-1]) })).toThrow(
+      /has label -1 at index 0; labels must be ≥ 0/,
+    );
   });
 });

@@ -1,11 +1,14 @@
 import {
   ArgumentRangeError,
+  checkOptionKeys,
   DTypeError,
   type Generator,
+  LacunaError,
   permutation,
   ShapeError,
   Tensor,
 } from '@lacuna/tensor';
+import { requireGenerator } from './option-checks.js';
 import type { Dataset } from './synthetic.js';
 
 /**
@@ -54,7 +57,8 @@ export interface TrainValidation {
  * Splits a dataset into training and validation parts after a seeded shuffle.
  *
  * @param data - The dataset.
- * @param options - `validationFraction` in (0, 1) (or `validationSize`), and `generator`.
+ * @param options - `validationFraction` in (0, 1) or `validationSize` (one of them), and
+ *   `generator`. Unknown keys are an error.
  * @example
  * ```ts
  * import { trainValidationSplit, twoMoons } from '@lacuna/datasets';
@@ -68,6 +72,24 @@ export function trainValidationSplit(
   options: { validationFraction?: number; validationSize?: number; generator: Generator },
 ): TrainValidation {
   const n = checkPaired('trainValidationSplit', data);
+  checkOptionKeys('trainValidationSplit', options, [
+    'validationFraction',
+    'validationSize',
+    'generator',
+  ]);
+  requireGenerator('trainValidationSplit', options?.generator);
+  if (options.validationFraction !== undefined && options.validationSize !== undefined)
+    throw new LacunaError(
+      'trainValidationSplit',
+      'options',
+      'takes validationFraction or validationSize, not both',
+    );
+  if (options.validationFraction !== undefined && typeof options.validationFraction !== 'number')
+    throw new ArgumentRangeError(
+      'trainValidationSplit',
+      'validationFraction',
+      `must be a number in (0, 1), got ${JSON.stringify(options.validationFraction)}`,
+    );
   const size = options.validationSize ?? Math.round((options.validationFraction ?? Number.NaN) * n);
   if (!Number.isInteger(size) || size < 1 || size >= n) {
     throw new ArgumentRangeError(
@@ -89,7 +111,7 @@ export function trainValidationSplit(
  * training sets.
  *
  * @param data - A dataset with int32 labels [N].
- * @param options - `size` or `perClass`, and `generator`.
+ * @param options - `size` or `perClass` (one of them), and `generator`. Unknown keys are an error.
  * @example
  * ```ts
  * import { balancedSubset, twoMoons } from '@lacuna/datasets';
@@ -103,6 +125,10 @@ export function balancedSubset(
   options: { size?: number; perClass?: number; generator: Generator },
 ): Dataset {
   const n = checkPaired('balancedSubset', data);
+  checkOptionKeys('balancedSubset', options, ['size', 'perClass', 'generator']);
+  requireGenerator('balancedSubset', options?.generator);
+  if (options.size !== undefined && options.perClass !== undefined)
+    throw new LacunaError('balancedSubset', 'options', 'takes size or perClass, not both');
   if (data.y.dtype !== 'int32' || data.y.rank !== 1)
     throw new DTypeError('balancedSubset', 'data', 'needs int32 class labels of shape [N]');
   const byClass = new Map<number, number[]>();

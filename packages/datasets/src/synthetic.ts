@@ -1,4 +1,12 @@
-import { ArgumentRangeError, type Generator, normal, Tensor, uniform } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  checkOptionKeys,
+  type Generator,
+  normal,
+  Tensor,
+  uniform,
+} from '@lacuna/tensor';
+import { requireGenerator } from './option-checks.js';
 
 /** A supervised set: inputs and integer class labels (or float targets), row by row. */
 export interface Dataset {
@@ -33,12 +41,9 @@ export interface TwoMoonsOptions {
  * ```
  */
 export function twoMoons(n: number, options: TwoMoonsOptions): Dataset {
-  if (!Number.isInteger(n) || n < 0)
-    throw new ArgumentRangeError('twoMoons', 'n', `must be a non-negative integer, got ${n}`);
-  const noise = options.noise ?? 0.1;
-  if (!(noise >= 0) || !Number.isFinite(noise)) {
-    throw new ArgumentRangeError('twoMoons', 'noise', `must be a finite number ≥ 0, got ${noise}`);
-  }
+  checkCount('twoMoons', n);
+  checkSynthetic('twoMoons', options, []);
+  const noise = checkNoise('twoMoons', options.noise ?? 0.1);
   const t = uniform([n], { generator: options.generator, low: 0, high: Math.PI }).storage;
   const eps = normal([n * 2], { generator: options.generator, std: noise }).storage;
   const x = new Float32Array(n * 2);
@@ -66,8 +71,14 @@ function checkCount(op: string, n: number): void {
     throw new ArgumentRangeError(op, 'n', `must be a non-negative integer, got ${n}`);
 }
 
+/** Unknown option keys and a missing generator are errors; `extra` are the op's own keys. */
+function checkSynthetic(op: string, options: SyntheticOptions, extra: readonly string[]): void {
+  checkOptionKeys(op, options, ['generator', 'noise', ...extra]);
+  requireGenerator(op, options?.generator);
+}
+
 function checkNoise(op: string, noise: number): number {
-  if (!(noise >= 0) || !Number.isFinite(noise))
+  if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise))
     throw new ArgumentRangeError(op, 'noise', `must be a finite number ≥ 0, got ${noise}`);
   return noise;
 }
@@ -88,9 +99,10 @@ function checkNoise(op: string, noise: number): number {
  */
 export function circles(n: number, options: SyntheticOptions & { factor?: number }): Dataset {
   checkCount('circles', n);
+  checkSynthetic('circles', options, ['factor']);
   const noise = checkNoise('circles', options.noise ?? 0.1);
   const factor = options.factor ?? 0.5;
-  if (!(factor > 0 && factor < 1))
+  if (typeof factor !== 'number' || !(factor > 0 && factor < 1))
     throw new ArgumentRangeError('circles', 'factor', `must lie in (0, 1), got ${factor}`);
   const angle = uniform([n], { generator: options.generator, low: 0, high: 2 * Math.PI }).storage;
   const eps = normal([n * 2], { generator: options.generator, std: noise }).storage;
@@ -121,6 +133,7 @@ export function circles(n: number, options: SyntheticOptions & { factor?: number
  */
 export function spirals(n: number, options: SyntheticOptions & { classes?: number }): Dataset {
   checkCount('spirals', n);
+  checkSynthetic('spirals', options, ['classes']);
   const noise = checkNoise('spirals', options.noise ?? 0.1);
   const classes = options.classes ?? 3;
   if (!Number.isInteger(classes) || classes < 2)
@@ -156,6 +169,7 @@ export function spirals(n: number, options: SyntheticOptions & { classes?: numbe
  */
 export function regression1d(n: number, options: SyntheticOptions): Dataset {
   checkCount('regression1d', n);
+  checkSynthetic('regression1d', options, []);
   const noise = checkNoise('regression1d', options.noise ?? 0.1);
   const x = uniform([n, 1], { generator: options.generator, low: -1, high: 1 });
   const eps = normal([n, 1], { generator: options.generator, std: noise }).storage;

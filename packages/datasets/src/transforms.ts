@@ -57,6 +57,12 @@ export function flattenInputs(): Transform {
  * ```
  */
 export function oneHotLabels(numClasses: number): Transform {
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new ArgumentRangeError(
+      'oneHotLabels',
+      'numClasses',
+      `must be a positive integer, got ${numClasses}`,
+    );
   return ({ x, y }) => ({ x, y: oneHot(y, numClasses) });
 }
 

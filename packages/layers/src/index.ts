@@ -60,6 +60,7 @@ export { AvgPool2d, Flatten, MaxPool2d } from './modules/pool.js';
 export { Residual, type ResidualOptions } from './modules/residual.js';
 export { Sequential } from './modules/sequential.js';
 export { type Summary, type SummaryRow, summary } from './summary.js';
+export { CheckpointError } from './training/checkpoint-error.js';
 export { decodeTrainingState, encodeTrainingState } from './training/encode.js';
 export {
   type Batch,

@@ -4,37 +4,31 @@
  *
  * @packageDocumentation
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDir, FileError, writeFileAtomic } from '@lacuna/tensor/node';
 import { parseSafetensors, serializeSafetensors } from './checkpoint/safetensors.js';
 import type { LoadStateDictOptions, Module } from './module.js';
+import { CheckpointError } from './training/checkpoint-error.js';
 import { decodeTrainingState, encodeTrainingState } from './training/encode.js';
 import type { Checkpointer } from './training/fit.js';
 
-/**
- * Writes `bytes` to `path` atomically: to a temporary sibling first (flushed to disk), then
- * renamed over `path`.
- *
- * @example
- * ```ts
- * import { writeFileAtomic } from '@lacuna/layers/node';
- * await writeFileAtomic('/tmp/example.bin', new Uint8Array([1, 2, 3]));
- * ```
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+// One atomic-write helper for the whole workspace: re-exported so `@lacuna/layers/node` keeps it.
+export { FileError, type WriteFileAtomicOptions, writeFileAtomic } from '@lacuna/tensor/node';
+
+async function read(path: string, op: string): Promise<Uint8Array | null> {
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    return new Uint8Array(await readFile(path));
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && op === 'fileCheckpointer.load') return null;
+    throw new FileError(
+      op,
+      'path',
+      path,
+      `could not be read: ${(error as Error).message}`,
+      typeof code === 'string' ? code : undefined,
+    );
   }
 }
 
@@ -43,7 +37,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  *
  * @param path - Destination, conventionally `*.safetensors`.
  * @param module - The model.
- * @param metadata - Optional string metadata stored in the header.
+ * @param metadata - Optional metadata stored in the header: string values only.
+ * @throws CheckpointError when a metadata value is not a string; FileError when the write fails.
  * @example
  * ```ts
  * import { Linear } from '@lacuna/layers';
@@ -59,10 +54,31 @@ export async function saveCheckpoint(
   module: Module,
   metadata: Record<string, string> = {},
 ): Promise<void> {
+  checkMetadata(metadata);
   await writeFileAtomic(
     path,
     serializeSafetensors(module.stateDict(), { format: 'lacuna', ...metadata }),
+    { at: { op: 'saveCheckpoint', argument: 'path' } },
   );
+}
+
+/** Safetensors metadata holds strings only; anything else would write a file no reader accepts. */
+function checkMetadata(metadata: unknown): void {
+  const proto =
+    metadata === null || typeof metadata !== 'object' ? undefined : Object.getPrototypeOf(metadata);
+  if (proto !== Object.prototype && proto !== null)
+    throw new CheckpointError(
+      'saveCheckpoint',
+      'metadata',
+      `must be a plain object of strings, got ${metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : typeof metadata}`,
+    );
+  for (const [key, value] of Object.entries(metadata as object))
+    if (typeof value !== 'string')
+      throw new CheckpointError(
+        'saveCheckpoint',
+        'metadata',
+        `must map keys to strings, but '${key}' is ${typeof value} ${String(value).slice(0, 40)} (write String(value))`,
+      );
 }
 
 /**
@@ -78,7 +94,7 @@ export async function loadCheckpoint(
   module: Module,
   options: LoadStateDictOptions = {},
 ): Promise<Record<string, string>> {
-  const { tensors, metadata } = parseSafetensors(new Uint8Array(await readFile(path)), path);
+  const { tensors, metadata } = parseSafetensors((await read(path, 'loadCheckpoint'))!, path);
   module.loadStateDict(tensors, options);
   return metadata;
 }
@@ -88,7 +104,10 @@ export async function loadCheckpoint(
  * (`<dir>/training.safetensors`), replaced atomically after every epoch: a run killed at any
  * moment resumes from its last finished epoch.
  *
- * @param dir - Directory for the checkpoint (created if missing).
+ * The file carries a CRC-32 of its content; `load` refuses a corrupted or foreign file with a
+ * typed error, and `fit` then checks that the state fits the run before restoring any of it.
+ *
+ * @param dir - Directory for the checkpoint (created if missing; a FileError when it cannot be).
  * @example
  * ```ts
  * import { fileCheckpointer } from '@lacuna/layers/node';
@@ -99,15 +118,14 @@ export function fileCheckpointer(dir: string): Checkpointer {
   const path = join(dir, 'training.safetensors');
   return {
     async save(state) {
-      await mkdir(dir, { recursive: true });
-      await writeFileAtomic(path, encodeTrainingState(state));
+      const at = { op: 'fileCheckpointer.save', argument: 'dir' };
+      // Not mkdir({recursive}): it never returns under /proc; ensureDir fails fast instead.
+      await ensureDir(dir, at);
+      await writeFileAtomic(path, encodeTrainingState(state), { at });
     },
     async load() {
-      const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return null;
-        throw error;
-      });
-      return bytes ? decodeTrainingState(new Uint8Array(bytes), path) : null;
+      const bytes = await read(path, 'fileCheckpointer.load');
+      return bytes ? decodeTrainingState(bytes, path) : null;
     },
   };
 }

@@ -125,7 +125,13 @@ export { type SliceRange, slice } from './ops/slice.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
 export { where } from './ops/where.js';
-export { checkOptionKeys, optionBoolean, optionEnum, optionKeys } from './options.js';
+export {
+  checkOptionKeys,
+  closestName,
+  optionBoolean,
+  optionEnum,
+  optionKeys,
+} from './options.js';
 export { Generator, type GeneratorState } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
 export { broadcastShapes, type Shape } from './shape.js';

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { ensureDir } from './node/ensure-dir.js';
-export { FileError, type FileErrorContext } from './node/file-error.js';
+export { FileError, type FileErrorContext, toFileError } from './node/file-error.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './node/write-file-atomic.js';

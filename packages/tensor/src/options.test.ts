@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LacunaError } from './errors.js';
-import { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
+import { checkOptionKeys, closestName, optionBoolean, optionEnum } from './options.js';
 
 describe('checkOptionKeys', () => {
   const known = ['lr', 'momentum', 'weightDecay', 'nesterov'];
@@ -50,5 +50,14 @@ describe('optionBoolean / optionEnum', () => {
       /must be one of 'inverted', 'classic', got "clasic" \(a string\) \(did you mean 'classic'\?\)/,
     );
     expect(() => optionEnum('dropout', 'scaling', 1, allowed, 'inverted')).toThrow(LacunaError);
+  });
+});
+
+describe('closestName', () => {
+  it('matches case and separators first, then small edit distances, else nothing', () => {
+    expect(closestName('label_smoothing', ['labelSmoothing', 'reduction'])).toBe('labelSmoothing');
+    expect(closestName('ceilmode', ['ceilMode'])).toBe('ceilMode');
+    expect(closestName('swep', ['compare', 'sweep'])).toBe('sweep');
+    expect(closestName('frobnicate', ['compare', 'sweep'])).toBeUndefined();
   });
 });

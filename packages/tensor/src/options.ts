@@ -30,7 +30,7 @@ export function checkOptionKeys(
     throw new LacunaError(op, argument, `must be an object of options, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const guess = closest(key, known);
+    const guess = closestName(key, known);
     const hint = guess === undefined ? '' : ` did you mean '${guess}'?`;
     throw new LacunaError(
       op,
@@ -90,7 +90,7 @@ export function optionEnum<const T extends string>(
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
     return value as T;
-  const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+  const guess = typeof value === 'string' ? closestName(value, allowed) : undefined;
   const hint = guess === undefined ? '' : ` (did you mean '${guess}'?)`;
   throw new LacunaError(
     op,
@@ -141,8 +141,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** The known name nearest to `key`: same letters ignoring case and `_`/`-`, else edit distance ≤ ⅓ of its length. */
-function closest(key: string, known: readonly string[]): string | undefined {
+/**
+ * The name in `known` that `key` most likely misspells, for "did you mean …?" messages.
+ *
+ * Rule: a name with the same letters ignoring case, `_` and `-` (`weight_decay` → `weightDecay`);
+ * otherwise the nearest by edit distance, if at most max(2, ⌊length/3⌋) edits away; else none.
+ *
+ * @param key - What the user wrote.
+ * @param known - The valid names.
+ * @returns The suggestion, or `undefined` when nothing is close.
+ * @example
+ * ```ts
+ * import { closestName } from '@lacuna/tensor';
+ * closestName('swep', ['compare', 'sweep']); // 'sweep'
+ * ```
+ */
+export function closestName(key: string, known: readonly string[]): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
   const exact = known.find((k) => norm(k) === norm(key));
   if (exact !== undefined) return exact;

@@ -180,9 +180,10 @@ describe('checkpoints on disk', () => {
   it('writes atomically: a failed write leaves the old file intact and no temporary file', async () => {
     const path = join(dir, 'atomic.bin');
     await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    await writeFile(join(dir, 'a-file'), 'x');
     await expect(
-      writeFileAtomic(join(dir, 'missing-dir', 'x.bin'), new Uint8Array([9])),
-    ).rejects.toThrow(/ENOENT/);
+      writeFileAtomic(join(dir, 'a-file', 'x.bin'), new Uint8Array([9])),
+    ).rejects.toThrow(/a-file is a file/);
     // A "crash" between the temporary write and the rename: the destination keeps its old bytes.
     await expect(writeFileAtomic(path, { length: 1 } as unknown as Uint8Array)).rejects.toThrow();
     expect([...(await readFile(path))]).toEqual([1, 2, 3]);

@@ -11,6 +11,8 @@ import {
 } from '@lacuna/tensor';
 import { DropoutLayer } from '../dropout/base.js';
 import type { Module } from '../module.js';
+import type { CheckpointError } from './checkpoint-error.js';
+import { restoreTrainingState } from './resume.js';
 
 /** A batch of inputs and targets. */
 export interface Batch {
@@ -28,9 +30,16 @@ export interface BatchSource {
 
 /** Something whose state a checkpoint saves: an optimizer, a schedule. */
 export interface Stateful {
-  /** A JSON-friendly snapshot (number arrays allowed). */
+  /**
+   * A snapshot made of plain objects, arrays, numbers (NaN, ±Infinity and -0 included), strings,
+   * booleans, null, undefined, Float32Array, Float64Array and Int32Array; checkpoints keep it
+   * exactly and refuse anything else (Map, Date, class instances, functions).
+   */
   stateDict(): unknown;
-  /** Restores a snapshot. */
+  /**
+   * Restores a snapshot. It should check the whole snapshot before changing anything and throw a
+   * LacunaError when it does not fit: `fit` then puts back whatever it had already restored.
+   */
   loadStateDict(state: never): void;
 }
 
@@ -90,7 +99,10 @@ export interface Callback {
   onEpochStart?(epoch: number, epochs: number): void;
   /** After each batch, with its loss. */
   onBatchEnd?(batch: number, batches: number | null, loss: number): void;
-  /** After each epoch's evaluation (and checkpoint). */
+  /**
+   * After each epoch's evaluation and before its checkpoint is saved, so that state stepped here
+   * (a schedule registered under `stateful`) is part of the checkpoint.
+   */
   onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
 }
 
@@ -114,7 +126,7 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Saves a checkpoint after every epoch. */
   checkpoint?: Checkpointer;
-  /** Continue from the checkpoint's latest state when there is one. */
+  /** Continue from the checkpoint's latest state when there is one, once it is checked to fit this run. */
   resume?: boolean;
   /** Generators that are not inside the model (the data loader's) to save and restore. */
   generators?: Record<string, Generator>;
@@ -215,8 +227,25 @@ function dropoutLayers(model: Module): [string, DropoutLayer][] {
  * and the history. With `resume`, a run killed at any point continues from its last checkpoint
  * and ends with parameters bit-identical to an uninterrupted run with the same seed.
  *
+ * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward, loss,
+ * backward, `optimizer.step()`, `afterStep`, `onBatchEnd`), evaluation, `onEpochEnd` callbacks,
+ * then the checkpoint. Rule: anything a callback changes that the run depends on (a schedule
+ * stepped in `onEpochEnd`) must be registered under `stateful`; since the checkpoint is written
+ * after every callback has run, it holds that change and a resumed run matches an uninterrupted
+ * one. State kept inside a callback itself (earlyStopping's counter) is not saved.
+ *
+ * On resume, the checkpoint is checked against this run before anything is restored: the epoch is
+ * an integer in `0..epochs`; there is exactly one entry for the optimizer, for each `stateful`
+ * object and for each generator (the `generators` option's and every dropout layer's, under
+ * `dropout:<name>`), no missing and no unknown one; each generator state is well-formed; the
+ * history holds `epoch` well-formed logs numbered 1..epoch. Then the model, the stateful objects
+ * and the generators are restored; if any `loadStateDict` refuses its part, the parts already
+ * restored are put back. Any failure is a {@link CheckpointError} (or the model's own ShapeError /
+ * DTypeError) naming the part, and the run is left untouched.
+ *
  * @param model - The model (set to training mode for each epoch).
  * @param options - See {@link FitOptions}.
+ * @throws CheckpointError when `resume` finds a checkpoint that does not fit this run.
  * @example
  * ```ts
  * import { crossEntropy, Dropout, fit, Linear, ReLU, Sequential } from '@lacuna/layers';
@@ -260,20 +289,15 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
   if (options.resume) {
     const saved = await checkpoint!.load();
     if (saved) {
-      model.loadStateDict(saved.model);
-      for (const [k, s] of Object.entries(saved.stateful)) stateful[k]?.loadStateDict(s as never);
-      const gens = generators();
-      for (const [k, s] of Object.entries(saved.generators)) {
-        if (!gens[k])
-          throw new LacunaError(
-            'fit',
-            'checkpoint',
-            `holds generator '${k}', which this run does not have`,
-          );
-        gens[k].set(s);
-      }
-      history = saved.history;
-      start = saved.epoch;
+      // Checks the whole state against this run, then restores it all or nothing.
+      const restored = restoreTrainingState(saved, {
+        model,
+        stateful,
+        generators: generators(),
+        epochs,
+      });
+      history = restored.history;
+      start = restored.epoch;
     }
   }
 
@@ -308,6 +332,8 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
       seconds,
     };
     history.push(log);
+    // Callbacks first, checkpoint after: whatever they step (a schedule) is in the checkpoint.
+    for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stopped = true;
     if (checkpoint) {
       const gens = generators();
       await checkpoint.save({
@@ -318,7 +344,6 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
         history,
       });
     }
-    for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stopped = true;
   }
   return { epochs: history, resumedFrom: start, stopped };
 }

@@ -32,7 +32,21 @@ export interface FileErrorContext {
   argument: string;
 }
 
-/** Wraps a Node error as a FileError; FileErrors pass through. @internal */
+/**
+ * Wraps a Node file-system error as a {@link FileError} naming the op, argument and path (Node's
+ * own errors say nothing of which argument was wrong); FileErrors pass through unchanged.
+ *
+ * @param error - What was thrown.
+ * @param at - The public op and argument.
+ * @param path - The path being worked on.
+ * @param doing - Past participle for the message: `'read'`, `'written'`, `'created'`.
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { toFileError } from '@lacuna/tensor/node';
+ * await readFile('/nonexistent').catch((e) => console.log(toFileError(e, { op: 'example', argument: 'path' }, '/nonexistent', 'read').code));
+ * ```
+ */
 export function toFileError(
   error: unknown,
   at: FileErrorContext,

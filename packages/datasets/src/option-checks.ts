@@ -1,0 +1,61 @@
+import { ArgumentRangeError, Generator, LacunaError } from '@lacuna/tensor';
+
+/** A short description of a value for messages. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return `an object (${value.constructor?.name ?? 'no prototype'})`;
+}
+
+/** A positive safe integer option (`undefined` gives `fallback`). */
+export function optionPositiveInteger(
+  op: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new ArgumentRangeError(op, name, `must be a positive integer, got ${show(value)}`);
+  return value;
+}
+
+/** A finite number option ≥ 0 (`undefined` gives `fallback`). */
+export function optionNonNegative(
+  op: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ArgumentRangeError(op, name, `must be a finite number ≥ 0, got ${show(value)}`);
+  return value;
+}
+
+/** A non-empty string option, or `undefined`. */
+export function optionString(op: string, name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0)
+    throw new LacunaError(op, name, `must be a non-empty string, got ${show(value)}`);
+  return value;
+}
+
+/** A function option, or `undefined`. */
+export function optionFunction<T>(op: string, name: string, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function')
+    throw new LacunaError(op, name, `must be a function, got ${show(value)}`);
+  return value as T;
+}
+
+/** The required `generator` option of the seeded sets and splits. */
+export function requireGenerator(op: string, value: unknown): Generator {
+  if (!(value instanceof Generator))
+    throw new LacunaError(
+      op,
+      'generator',
+      `must be a Generator (e.g. new Generator(0)), got ${show(value)}`,
+    );
+  return value;
+}
