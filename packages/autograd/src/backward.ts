@@ -1,4 +1,13 @@
-import { add, onesLike, ShapeError, type Tensor, withoutRecording } from '@lacuna/tensor';
+import {
+  add,
+  checkOptionKeys,
+  onesLike,
+  optionBoolean,
+  optionKeys,
+  ShapeError,
+  type Tensor,
+  withoutRecording,
+} from '@lacuna/tensor';
 import { GradientError } from './errors.js';
 import { gradRules } from './rules/index.js';
 
@@ -13,6 +22,8 @@ export interface BackwardOptions {
    */
   retainGraph?: boolean;
 }
+
+const BACKWARD_KEYS = optionKeys<BackwardOptions>({ gradOutput: true, retainGraph: true });
 
 /** Intermediate nodes of the graph below `output`, in reverse topological order (output first). */
 function reverseTopological(output: Tensor): Tensor[] {
@@ -60,6 +71,8 @@ export function computeGradients(
   output: Tensor,
   options: BackwardOptions = {},
 ): Map<Tensor, Tensor> {
+  checkOptionKeys('backward', options, BACKWARD_KEYS);
+  optionBoolean('backward', 'retainGraph', options.retainGraph, false);
   if (!output.requiresGrad) {
     throw new GradientError(
       'backward',

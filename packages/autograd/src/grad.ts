@@ -1,4 +1,4 @@
-import { LacunaError, Tensor, withoutRecording } from '@lacuna/tensor';
+import { checkOptionKeys, LacunaError, Tensor, withoutRecording } from '@lacuna/tensor';
 import { type BackwardOptions, computeGradients } from './backward.js';
 
 /** What {@link valueAndGrad} returns: the function's value and one gradient per argument. */
@@ -44,6 +44,7 @@ export function valueAndGrad<A extends Tensor[]>(
   fn: (...args: A) => Tensor,
   options: Omit<BackwardOptions, 'gradOutput'> = {},
 ): (...args: A) => ValueAndGrad {
+  checkOptionKeys('valueAndGrad', options, ['retainGraph']);
   return (...args: A) => {
     const leaves = args.map((a, i) => {
       if (!(a instanceof Tensor)) {

@@ -1,4 +1,12 @@
-import { LacunaError, mul, sum, Tensor, withoutRecording } from '@lacuna/tensor';
+import {
+  checkOptionKeys,
+  LacunaError,
+  mul,
+  optionKeys,
+  sum,
+  Tensor,
+  withoutRecording,
+} from '@lacuna/tensor';
 import { valueAndGrad } from './grad.js';
 
 /** Options of {@link gradcheck}. */
@@ -10,6 +18,8 @@ export interface GradcheckOptions {
   /** Relative tolerance. Default 1e-2. */
   rtol?: number;
 }
+
+const GRADCHECK_KEYS = optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true });
 
 /** Where analytic and numeric gradients disagree most. */
 export interface GradcheckWorst {
@@ -66,6 +76,7 @@ export function gradcheck(
   inputs: Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
+  checkOptionKeys('gradcheck', options, GRADCHECK_KEYS);
   const eps = options.eps ?? 1e-3;
   const atol = options.atol ?? 1e-3;
   const rtol = options.rtol ?? 1e-2;

@@ -14,6 +14,7 @@ export {
 export {
   AlphaDropout,
   type AlphaDropoutCoefficients,
+  type AlphaDropoutOptions,
   alphaDropoutCoefficients,
   FeatureAlphaDropout,
 } from './dropout/alpha.js';

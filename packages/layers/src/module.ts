@@ -1,5 +1,12 @@
 import { noGrad, zeroGrad } from '@lacuna/autograd';
-import { DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import {
+  checkOptionKeys,
+  DTypeError,
+  LacunaError,
+  optionBoolean,
+  ShapeError,
+  type Tensor,
+} from '@lacuna/tensor';
 import { MODULE_BRAND } from './identity.js';
 
 /** Per-call mode override for {@link Module.call}. */
@@ -113,6 +120,8 @@ export abstract class Module {
    * ```
    */
   call(x: Tensor, options: CallOptions = {}): Tensor {
+    checkOptionKeys(`${this.constructor.name}.call`, options, ['training']);
+    optionBoolean(`${this.constructor.name}.call`, 'training', options.training, false);
     if (options.training === undefined) return this.forward(x);
     const restore = this.saveModes();
     this.train(options.training);

@@ -1,4 +1,4 @@
-import type { Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, optionKeys, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -19,6 +19,15 @@ export interface AdagradOptions extends BaseOptions {
   /** Added to the denominator (default 1e-10). */
   eps?: number;
 }
+
+/** Every key of {@link AdagradOptions}; the compiler checks the list against the interface. */
+const ADAGRAD_OPTION_KEYS = optionKeys<AdagradOptions>({
+  lr: true,
+  lrDecay: true,
+  weightDecay: true,
+  initialAccumulatorValue: true,
+  eps: true,
+});
 
 /**
  * Adagrad (Duchi et al. 2011), with PyTorch's update rule for `torch.optim.Adagrad`:
@@ -48,10 +57,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdagradOptions>>,
     options: AdagradOptions,
   ) {
-    super('Adagrad', params, options);
+    super('Adagrad', params, options, ADAGRAD_OPTION_KEYS);
   }
 
   protected validate(o: AdagradOptions): AdagradOptions {
+    checkOptionKeys('Adagrad', o, ADAGRAD_OPTION_KEYS);
     checkHyper('Adagrad', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('Adagrad', 'lrDecay', o.lrDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('Adagrad', 'weightDecay', o.weightDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');

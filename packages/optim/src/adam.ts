@@ -1,4 +1,4 @@
-import type { Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, optionBoolean, optionKeys, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -20,7 +20,19 @@ export interface AdamOptions extends BaseOptions {
   amsgrad?: boolean;
 }
 
+/** Every key of {@link AdamOptions}; the compiler checks the list against the interface. */
+const ADAM_OPTION_KEYS = optionKeys<AdamOptions>({
+  lr: true,
+  betas: true,
+  eps: true,
+  weightDecay: true,
+  amsgrad: true,
+});
+
 function validate(name: string, o: AdamOptions): AdamOptions {
+  checkOptionKeys(name, o, ADAM_OPTION_KEYS);
+  // The string 'false' is truthy: accepting it would silently run AMSGrad.
+  optionBoolean(name, 'amsgrad', o.amsgrad, false);
   checkHyper(name, 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
   const betas = o.betas ?? [0.9, 0.999];
   if (!Array.isArray(betas) || betas.length !== 2)
@@ -105,7 +117,7 @@ export class Adam extends Optimizer<AdamOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
     options: AdamOptions,
   ) {
-    super(new.target.name, params, options);
+    super(new.target.name, params, options, ADAM_OPTION_KEYS);
   }
 
   protected validate(o: AdamOptions): AdamOptions {

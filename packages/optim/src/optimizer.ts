@@ -1,5 +1,5 @@
 import { zeroGrad } from '@lacuna/autograd';
-import { ArgumentRangeError, LacunaError, Tensor } from '@lacuna/tensor';
+import { ArgumentRangeError, checkOptionKeys, LacunaError, Tensor } from '@lacuna/tensor';
 
 /** A group of parameters with its own hyper-parameters (PyTorch's param_groups). */
 export interface ParamGroupSpec<H> {
@@ -61,7 +61,10 @@ export function checkHyper(
 
 /**
  * Base class of the optimizers: parameter groups, `step()`, `zeroGrad()` and exact state
- * save/restore. Subclasses validate their options and implement `update` for one parameter.
+ * save/restore. Subclasses pass the names of their options to the constructor (unknown keys in
+ * the defaults, a group's `options` or beside a group's `params` are errors), validate their
+ * options in `validate` (keys included: it also runs before every step and on loading state) and
+ * implement `update` for one parameter.
  */
 export abstract class Optimizer<H extends BaseOptions> {
   /** The parameter groups. */
@@ -69,24 +72,34 @@ export abstract class Optimizer<H extends BaseOptions> {
   #step = 0;
   readonly #state = new Map<Tensor, ParamState>();
   readonly #name: string;
+  readonly #optionKeys: readonly string[];
 
   /**
    * @param name - Class name for error messages.
    * @param params - Parameters, or groups of parameters with their own options.
    * @param defaults - Options for every group that does not override them.
+   * @param optionKeys - Every option the optimizer knows: any other key in `defaults` or a
+   *   group's `options` is an error (a mistyped `weight_decay` would otherwise apply no decay).
    */
   protected constructor(
     name: string,
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<H>>,
     defaults: H,
+    optionKeys: readonly (keyof H & string)[],
   ) {
     this.#name = name;
+    this.#optionKeys = optionKeys;
+    checkOptionKeys(name, defaults, optionKeys);
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
     const specs: ParamGroupSpec<H>[] = list.every((p) => p instanceof Tensor)
       ? [{ params: list as Tensor[] }]
       : (list as ParamGroupSpec<H>[]);
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, gi) => {
+      // PyTorch writes a group's overrides next to its params ({ params, lr }); here they sit in
+      // `options`, so a key beside `params` is an error rather than silently ignored.
+      checkOptionKeys(name, spec, ['params', 'options'], `params[${gi}]`);
+      checkOptionKeys(name, spec.options, optionKeys, `params[${gi}].options`);
       const groupParams = [...(spec?.params ?? [])];
       groupParams.forEach((p, i) => {
         if (!(p instanceof Tensor) || p.dtype !== 'float32')
@@ -104,7 +117,16 @@ export abstract class Optimizer<H extends BaseOptions> {
     });
   }
 
-  /** Checks (and may normalise) one group's options; throws ArgumentRangeError on bad values. */
+  /** The names of the options this optimizer knows (its options interface's keys). */
+  get optionKeys(): readonly string[] {
+    return this.#optionKeys;
+  }
+
+  /**
+   * Checks (and may normalise) one group's options: unknown keys, wrong types and out-of-range
+   * values are errors. Called on construction, before every step (schedules and users may change
+   * the options) and on loading state.
+   */
   protected abstract validate(options: H): H;
 
   /**

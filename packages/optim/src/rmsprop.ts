@@ -1,4 +1,4 @@
-import type { Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, optionBoolean, optionKeys, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -21,6 +21,16 @@ export interface RMSpropOptions extends BaseOptions {
   /** Normalise by the estimated variance instead of the raw second moment. */
   centered?: boolean;
 }
+
+/** Every key of {@link RMSpropOptions}; the compiler checks the list against the interface. */
+const RMSPROP_OPTION_KEYS = optionKeys<RMSpropOptions>({
+  lr: true,
+  alpha: true,
+  eps: true,
+  weightDecay: true,
+  momentum: true,
+  centered: true,
+});
 
 /**
  * RMSprop (Tieleman & Hinton 2012), with PyTorch's update rule for `torch.optim.RMSprop`:
@@ -50,10 +60,12 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<RMSpropOptions>>,
     options: RMSpropOptions,
   ) {
-    super('RMSprop', params, options);
+    super('RMSprop', params, options, RMSPROP_OPTION_KEYS);
   }
 
   protected validate(o: RMSpropOptions): RMSpropOptions {
+    checkOptionKeys('RMSprop', o, RMSPROP_OPTION_KEYS);
+    optionBoolean('RMSprop', 'centered', o.centered, false);
     checkHyper('RMSprop', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('RMSprop', 'alpha', o.alpha ?? 0.99, (v) => v >= 0 && v < 1, 'in [0, 1)');
     checkHyper('RMSprop', 'eps', o.eps ?? 1e-8, (v) => v >= 0, 'a finite number ≥ 0');

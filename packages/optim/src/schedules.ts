@@ -1,4 +1,4 @@
-import { ArgumentRangeError, LacunaError } from '@lacuna/tensor';
+import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
 import type { BaseOptions, Optimizer } from './optimizer.js';
 
 /** A JSON-friendly snapshot of a schedule: how many times it has stepped. */
@@ -112,6 +112,7 @@ export class StepLR extends Schedule {
 
   /** @param options - `stepSize` (steps per decay) and `gamma` (factor, default 0.1). */
   constructor(optimizer: Optimizer<BaseOptions>, options: { stepSize: number; gamma?: number }) {
+    checkOptionKeys('StepLR', options, ['stepSize', 'gamma']);
     const stepSize = positiveInt('StepLR', 'stepSize', options?.stepSize);
     const gamma = inUnit('StepLR', 'gamma', options.gamma ?? 0.1);
     super(optimizer, 'lr');
@@ -146,6 +147,7 @@ export class MultiStepLR extends Schedule {
     optimizer: Optimizer<BaseOptions>,
     options: { milestones: number[]; gamma?: number },
   ) {
+    checkOptionKeys('MultiStepLR', options, ['milestones', 'gamma']);
     const milestones = [...(options?.milestones ?? [])];
     if (
       !milestones.every(
@@ -187,6 +189,7 @@ export class ExponentialLR extends Schedule {
 
   /** @param options - `gamma` in [0, 1]. */
   constructor(optimizer: Optimizer<BaseOptions>, options: { gamma: number }) {
+    checkOptionKeys('ExponentialLR', options, ['gamma']);
     const gamma = inUnit('ExponentialLR', 'gamma', options?.gamma);
     super(optimizer, 'lr');
     this.#gamma = gamma;
@@ -217,6 +220,7 @@ export class CosineAnnealingLR extends Schedule {
 
   /** @param options - `tMax` (steps to the minimum) and `etaMin` (default 0). */
   constructor(optimizer: Optimizer<BaseOptions>, options: { tMax: number; etaMin?: number }) {
+    checkOptionKeys('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     const tMax = positiveInt('CosineAnnealingLR', 'tMax', options?.tMax);
     const etaMin = options.etaMin ?? 0;
     if (!(etaMin >= 0) || !Number.isFinite(etaMin))
@@ -258,6 +262,7 @@ export class LinearWarmup extends Schedule {
     optimizer: Optimizer<BaseOptions>,
     options: { warmupSteps: number; startFactor?: number },
   ) {
+    checkOptionKeys('LinearWarmup', options, ['warmupSteps', 'startFactor']);
     const steps = positiveInt('LinearWarmup', 'warmupSteps', options?.warmupSteps);
     const start = inUnit('LinearWarmup', 'startFactor', options.startFactor ?? 0);
     super(optimizer, 'lr');
@@ -303,6 +308,13 @@ export class OneCycleLR extends Schedule {
       finalDivFactor?: number;
     },
   ) {
+    checkOptionKeys('OneCycleLR', options, [
+      'maxLr',
+      'totalSteps',
+      'pctStart',
+      'divFactor',
+      'finalDivFactor',
+    ]);
     const total = positiveInt('OneCycleLR', 'totalSteps', options?.totalSteps);
     const pct = inUnit('OneCycleLR', 'pctStart', options.pctStart ?? 0.3);
     const max = options.maxLr;
@@ -368,9 +380,17 @@ export class MomentumRamp extends Schedule<MomentumOptions> {
     optimizer: Optimizer<BaseOptions & { momentum?: number }>,
     options: { start: number; end: number; steps: number },
   ) {
+    checkOptionKeys('MomentumRamp', options, ['start', 'end', 'steps']);
     const start = inUnit('MomentumRamp', 'start', options?.start, true);
     const end = inUnit('MomentumRamp', 'end', options.end, true);
     const steps = positiveInt('MomentumRamp', 'steps', options.steps);
+    // Refuse an optimizer without momentum (Adam, Adagrad) before writing the key into its groups.
+    if (!optimizer.optionKeys.includes('momentum'))
+      throw new LacunaError(
+        'MomentumRamp',
+        'optimizer',
+        `has no 'momentum' option to schedule (its options: ${optimizer.optionKeys.join(', ')})`,
+      );
     for (const g of optimizer.paramGroups) g.options.momentum ??= start;
     super(optimizer, 'momentum');
     this.#start = start;

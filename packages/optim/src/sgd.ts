@@ -1,5 +1,5 @@
 import type { Tensor } from '@lacuna/tensor';
-import { ArgumentRangeError } from '@lacuna/tensor';
+import { ArgumentRangeError, checkOptionKeys, optionBoolean, optionKeys } from '@lacuna/tensor';
 import {
   type BaseOptions,
   checkHyper,
@@ -19,6 +19,15 @@ export interface SGDOptions extends BaseOptions {
   /** Nesterov momentum (needs momentum > 0 and dampening 0). */
   nesterov?: boolean;
 }
+
+/** Every key of {@link SGDOptions}; the compiler checks the list against the interface. */
+const SGD_OPTION_KEYS = optionKeys<SGDOptions>({
+  lr: true,
+  momentum: true,
+  dampening: true,
+  weightDecay: true,
+  nesterov: true,
+});
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, with the update
@@ -59,10 +68,11 @@ export class SGD extends Optimizer<SGDOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<SGDOptions>>,
     options: SGDOptions,
   ) {
-    super('SGD', params, options);
+    super('SGD', params, options, SGD_OPTION_KEYS);
   }
 
   protected validate(o: SGDOptions): SGDOptions {
+    checkOptionKeys('SGD', o, SGD_OPTION_KEYS);
     checkHyper('SGD', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     const momentum = checkHyper(
       'SGD',
@@ -79,7 +89,8 @@ export class SGD extends Optimizer<SGDOptions> {
       'in [0, 1]',
     );
     checkHyper('SGD', 'weightDecay', o.weightDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');
-    if (o.nesterov && (momentum === 0 || dampening !== 0)) {
+    const nesterov = optionBoolean('SGD', 'nesterov', o.nesterov, false);
+    if (nesterov && (momentum === 0 || dampening !== 0)) {
       throw new ArgumentRangeError(
         'SGD',
         'nesterov',

@@ -139,17 +139,23 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
-// out = mask ? x·scale + shift : fill for 4 floats, computed in float64 and rounded once, as the
-// reference computes it. `keep` is an i32x4 lane mask (all ones where the mask byte is non-zero).
-@inline function affine4(x: v128, keep: v128, scale: v128, shift: v128, fill: v128): v128 {
+// x·scale + shift for 4 floats, computed in float64 and rounded once, as the reference computes it.
+@inline function affine4f64(x: v128, scale: v128, shift: v128): v128 {
   const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(x), scale), shift);
   const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), scale), shift);
-  const y = i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-  return v128.bitselect(y, fill, keep);
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+// out = mask ? x·scale + shift : x·0 + fill for 4 floats. The dropped lanes are x·0 + fill in
+// float64 too (not the float32 fill), so a NaN or ±Infinity input stays NaN and the bits match the
+// reference even for a fill that rounds to ±0. `keep` is an i32x4 lane mask (all ones where the
+// mask byte is non-zero).
+@inline function affine4(x: v128, keep: v128, scale: v128, shift: v128, fill: v128): v128 {
+  return v128.bitselect(affine4f64(x, scale, shift), affine4f64(x, f64x2.splat(0), fill), keep);
 }
 
 /**
- * out[i] = m ? x[i]·scale + shift : fill over rows [row0, row0 + count) of rows × cols, where m
+ * out[i] = m ? x[i]·scale + shift : x[i]·0 + fill over rows [row0, row0 + count) of rows × cols, where m
  * is the mask byte laid over the output in `mMode` (FULL 0, ROW 1, SCALAR 2, COLUMN 3, GROUPED 4
  * with `repeat` rows a mask row): the one
  * kernel behind shared-mask, alpha and block dropout. x and out are full rows × cols.
@@ -160,8 +166,7 @@ export function maskedAffine(
 ): void {
   const sc = f64x2.splat(scale);
   const sh = f64x2.splat(shift);
-  const fill32 = <f32>fill;
-  const fv = f32x4.splat(fill32);
+  const fv = f64x2.splat(fill);
   const c4 = cols & ~3;
   const perElement = mMode == FULL || mMode == ROW || mMode == GROUPED;
   for (let r = row0; r < row0 + count; r++) {
@@ -185,7 +190,8 @@ export function maskedAffine(
     for (; j < cols; j++) {
       const m = load<u8>(perElement ? pm + j : pm);
       const off = (<usize>j) << 2;
-      store<f32>(po + off, m != 0 ? <f32>(<f64>load<f32>(px + off) * scale + shift) : fill32);
+      const xv = load<f32>(px + off);
+      store<f32>(po + off, <f32>(<f64>xv * (m != 0 ? scale : 0.0) + (m != 0 ? shift : fill)));
     }
   }
 }

@@ -30,7 +30,6 @@ export {
 } from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
-export { checkOptionKeys, closestName, optionBoolean, optionEnum } from './options.js';
 export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
 export {
@@ -82,6 +81,7 @@ export {
   dropout,
   dropoutBackward,
   dropoutWithMask,
+  keepProbability,
 } from './ops/dropout.js';
 export { gather, indexSelect } from './ops/gather.js';
 export { logSoftmax, softmax } from './ops/log-softmax.js';
@@ -120,6 +120,7 @@ export {
   max,
   mean,
   min,
+  type ReduceAxisOrOptions,
   type ReduceOptions,
   sum,
   type VarianceOptions,
@@ -130,7 +131,13 @@ export { type SliceRange, slice } from './ops/slice.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
 export { where } from './ops/where.js';
-export { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
+export {
+  checkOptionKeys,
+  closestName,
+  optionBoolean,
+  optionEnum,
+  optionKeys,
+} from './options.js';
 export { Generator, type GeneratorState, isGenerator } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
 export { broadcastShapes, type Shape } from './shape.js';

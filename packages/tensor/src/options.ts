@@ -99,6 +99,31 @@ export function optionEnum<const T extends string>(
   );
 }
 
+/**
+ * The list of an options interface's keys, checked against the interface by the compiler.
+ *
+ * Rule: pass an object literal with every key of `T` set to `true`; a missing key or an extra one
+ * is a compile error, so the runtime list given to {@link checkOptionKeys} cannot drift from the
+ * type when an option is added.
+ *
+ * @param keys - `{ key: true, … }` naming every option of `T`.
+ * @returns The keys, in the order given.
+ * @example
+ * ```ts
+ * import { checkOptionKeys, optionKeys } from '@lacuna/tensor';
+ * interface FooOptions { alpha?: number; beta?: boolean }
+ * const FOO_KEYS = optionKeys<FooOptions>({ alpha: true, beta: true });
+ * checkOptionKeys('foo', { alpha: 1 }, FOO_KEYS); // ok
+ * ```
+ */
+export function optionKeys<T extends object>(
+  keys: {
+    readonly [K in keyof Required<T>]: true;
+  },
+): readonly (keyof T & string)[] {
+  return Object.keys(keys) as (keyof T & string)[];
+}
+
 /** A short, unambiguous description of any value for an error message. @internal */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,5 +1,25 @@
-import { bernoulli, type Generator, maskedAffine, ShapeError, type Tensor } from '@lacuna/tensor';
+import {
+  bernoulli,
+  type Generator,
+  keepProbability,
+  maskedAffine,
+  optionKeys,
+  ShapeError,
+  type Tensor,
+} from '@lacuna/tensor';
 import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
+import { checkNoiseShape, type NoiseShape, resolveNoiseShape } from './noise-shape.js';
+
+/** Options of {@link AlphaDropout}. */
+export interface AlphaDropoutOptions extends DropoutLayerOptions {
+  /**
+   * Share one mask value along the axes where this is 1 (one entry per input axis; null =
+   * independent), as Keras's `AlphaDropout(noise_shape=…)`.
+   */
+  noiseShape?: NoiseShape;
+}
+
+const ALPHA_DROPOUT_KEYS = optionKeys<AlphaDropoutOptions>({ generator: true, noiseShape: true });
 
 /** SELU's negative saturation value, -λα. */
 const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772;
@@ -38,8 +58,13 @@ function alphaDropout(
   generator: Generator,
 ): Tensor {
   if (!active || p === 0) return x;
-  const { a, b, alphaPrime } = alphaDropoutCoefficients(p);
-  const mask = bernoulli(noiseShape, { p: 1 - p, generator, dtype: 'bool' });
+  // The coefficients use the drop probability the mask really has (1 - k, k on the kernels' 2⁻²⁴
+  // grid), so the output's mean and variance are exactly restored.
+  const k = keepProbability(p, 'AlphaDropout');
+  const { a, b, alphaPrime } = alphaDropoutCoefficients(1 - k);
+  const mask = bernoulli(noiseShape, { p: k, generator, dtype: 'bool' });
+  // A dropped element is x·0 + fill, so a NaN input stays NaN (as in PyTorch) instead of becoming
+  // the constant a·α' + b.
   return maskedAffine(x, mask, { scale: a, shift: b, fill: a * alphaPrime + b });
 }
 
@@ -48,8 +73,9 @@ function alphaDropout(
  * Neural Networks"): dropped units go to SELU's saturation value α' ≈ -1.7581 instead of 0, then
  * an affine map restores the input's mean and variance:
  * `y = a·(x·m + α'(1-m)) + b`, `a = ((1-p)(1+p·α'²))^(-1/2)`, `b = -a·α'·p`. Identity at inference.
+ * A NaN or ±Infinity input gives NaN whether kept or dropped (x·m with m = 0 is NaN), as in PyTorch.
  *
- * Shapes: any; one mask value per element.
+ * Shapes: any; one mask value per element, or per position of `noiseShape` (Keras's `noise_shape`).
  *
  * @example
  * ```ts
@@ -62,16 +88,25 @@ function alphaDropout(
 export class AlphaDropout extends DropoutLayer {
   /** Drop probability in [0, 1). */
   readonly p: number;
+  /** Axes sharing one mask value, if any. */
+  readonly noiseShape: NoiseShape | undefined;
 
-  /** @param p - Drop probability in [0, 1). */
-  constructor(p: number, options: DropoutLayerOptions) {
-    super('AlphaDropout', options);
+  /**
+   * @param p - Drop probability in [0, 1 − 2⁻²⁴].
+   * @param options - `generator`, `noiseShape`.
+   */
+  constructor(p: number, options: AlphaDropoutOptions) {
+    super('AlphaDropout', options, ALPHA_DROPOUT_KEYS);
     this.p = checkP('AlphaDropout', p);
+    this.noiseShape = checkNoiseShape('AlphaDropout', options.noiseShape);
   }
 
-  /** Alpha-drops elements when active. */
+  /** Alpha-drops elements (or the positions of `noiseShape`) when active. */
   forward(x: Tensor): Tensor {
-    return alphaDropout(x, this.p, [...x.shape], this.active, this.generator());
+    const noise = this.noiseShape
+      ? resolveNoiseShape('AlphaDropout', x, this.noiseShape)
+      : [...x.shape];
+    return alphaDropout(x, this.p, noise, this.active, this.generator());
   }
 }
 

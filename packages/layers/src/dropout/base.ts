@@ -1,6 +1,14 @@
-import { ArgumentRangeError, Generator, type GeneratorState, LacunaError } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  Generator,
+  type GeneratorState,
+  keepProbability,
+  LacunaError,
+  optionKeys,
+} from '@lacuna/tensor';
 import { DROPOUT_LAYER_BRAND } from '../identity.js';
 import { Module } from '../module.js';
+import { checkLayerOptions, requireGenerator } from '../validate.js';
 
 /** Options every dropout-family layer takes. */
 export interface DropoutLayerOptions {
@@ -8,16 +16,16 @@ export interface DropoutLayerOptions {
   generator: Generator;
 }
 
-/** Checks a drop probability: a RangeError outside [0, 1) (or [0, 1] where allowed), NaN included. @internal */
-export function checkP(op: string, p: unknown, allowOne = false): number {
-  const ok = typeof p === 'number' && p >= 0 && (allowOne ? p <= 1 : p < 1);
-  if (!ok) {
-    throw new ArgumentRangeError(
-      op,
-      'p',
-      `is the drop probability and must lie in [0, ${allowOne ? '1]' : '1)'}, got ${String(p)}`,
-    );
-  }
+/** Every key of {@link DropoutLayerOptions}; layers with more options extend the list. @internal */
+export const DROPOUT_LAYER_KEYS = optionKeys<DropoutLayerOptions>({ generator: true });
+
+/**
+ * Checks a drop probability: an ArgumentRangeError outside [0, 1 − 2⁻²⁴] (NaN and non-numbers
+ * included), the range the 24-bit mask kernels can honour (see `keepProbability` in
+ * `@lacuna/tensor`). @internal
+ */
+export function checkP(op: string, p: unknown): number {
+  keepProbability(p as number, op);
   return p as number;
 }
 
@@ -36,19 +44,21 @@ export abstract class DropoutLayer extends Module {
   #override: Generator | null = null;
 
   /**
+   * The one validator of the family's options: an object holding a Generator, and no key outside
+   * `known` (so a mistyped `noise_shape` is an error, not ignored).
+   *
    * @param op - Class name for error messages.
-   * @param options - `generator`.
+   * @param options - `generator`, and the layer's own options.
+   * @param known - Every option the layer takes (default: just `generator`).
    */
-  protected constructor(op: string, options: DropoutLayerOptions) {
+  protected constructor(
+    op: string,
+    options: DropoutLayerOptions,
+    known: readonly string[] = DROPOUT_LAYER_KEYS,
+  ) {
     super();
-    if (!(options?.generator instanceof Generator)) {
-      throw new LacunaError(
-        op,
-        'generator',
-        'must be a Generator (e.g. new Generator(seed) or parent.fork())',
-      );
-    }
-    this.#generator = options.generator;
+    checkLayerOptions(op, options, known, true);
+    this.#generator = requireGenerator(op, options.generator);
   }
 
   /** Whether this layer perturbs its input on the next call. */

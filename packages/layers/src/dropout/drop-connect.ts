@@ -1,4 +1,4 @@
-import { dropout, type Tensor } from '@lacuna/tensor';
+import { dropout, optionBoolean, optionKeys, type Tensor } from '@lacuna/tensor';
 import { initLinear, linearForward } from '../modules/linear.js';
 import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
 
@@ -42,15 +42,19 @@ export class DropConnectLinear extends DropoutLayer {
    * @param options - `generator`, `bias`.
    */
   constructor(inFeatures: number, outFeatures: number, p: number, options: DropConnectOptions) {
-    super('DropConnectLinear', options);
+    super(
+      'DropConnectLinear',
+      options,
+      optionKeys<DropConnectOptions>({ generator: true, bias: true }),
+    );
+    this.p = checkP('DropConnectLinear', p);
     const init = initLinear(
       'DropConnectLinear',
       inFeatures,
       outFeatures,
       options.generator,
-      options.bias !== false,
+      optionBoolean('DropConnectLinear', 'bias', options.bias, true),
     );
-    this.p = checkP('DropConnectLinear', p);
     this.inFeatures = inFeatures;
     this.weight = this.registerParameter('weight', init.weight);
     this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;

@@ -1,4 +1,4 @@
-import { LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import { optionEnum, optionKeys, ShapeError, type Tensor } from '@lacuna/tensor';
 import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
 import { sharedMaskDropout } from './noise-shape.js';
 
@@ -33,16 +33,9 @@ export class DropPath extends DropoutLayer {
 
   /** @param p - Drop probability in [0, 1). */
   constructor(p: number, options: DropPathOptions) {
-    super('DropPath', options);
+    super('DropPath', options, optionKeys<DropPathOptions>({ generator: true, mode: true }));
     this.p = checkP('DropPath', p);
-    this.mode = options.mode ?? 'row';
-    if (this.mode !== 'row' && this.mode !== 'batch') {
-      throw new LacunaError(
-        'DropPath',
-        'mode',
-        `must be 'row' or 'batch', got ${JSON.stringify(this.mode)}`,
-      );
-    }
+    this.mode = optionEnum('DropPath', 'mode', options.mode, ['row', 'batch'], 'row');
   }
 
   /** Drops whole samples (or the whole batch) when active. */

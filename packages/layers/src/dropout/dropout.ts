@@ -1,6 +1,18 @@
-import { type DropoutScaling, dropout, ShapeError, type Tensor } from '@lacuna/tensor';
+import {
+  type DropoutScaling,
+  dropout,
+  optionEnum,
+  optionKeys,
+  ShapeError,
+  type Tensor,
+} from '@lacuna/tensor';
 import { checkP, DropoutLayer, type DropoutLayerOptions } from './base.js';
-import { type NoiseShape, resolveNoiseShape, sharedMaskDropout } from './noise-shape.js';
+import {
+  checkNoiseShape,
+  type NoiseShape,
+  resolveNoiseShape,
+  sharedMaskDropout,
+} from './noise-shape.js';
 
 /** Options of {@link Dropout}. */
 export interface DropoutOptions extends DropoutLayerOptions {
@@ -9,6 +21,12 @@ export interface DropoutOptions extends DropoutLayerOptions {
   /** Share one mask value along the axes where this is 1 (one entry per input axis; null = independent). */
   noiseShape?: NoiseShape;
 }
+
+const DROPOUT_KEYS = optionKeys<DropoutOptions>({
+  generator: true,
+  scaling: true,
+  noiseShape: true,
+});
 
 /**
  * Dropout (Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from
@@ -42,17 +60,17 @@ export class Dropout extends DropoutLayer {
    * @param options - `generator`, `scaling`, `noiseShape`.
    */
   constructor(p: number, options: DropoutOptions) {
-    super('Dropout', options);
+    super('Dropout', options, DROPOUT_KEYS);
     this.p = checkP('Dropout', p);
-    this.scaling = options.scaling ?? 'inverted';
-    this.noiseShape = options.noiseShape;
-    if (this.scaling !== 'inverted' && this.scaling !== 'classic') {
-      throw new ShapeError(
-        'Dropout',
-        'scaling',
-        `must be 'inverted' or 'classic', got ${JSON.stringify(this.scaling)}`,
-      );
-    }
+    // The same error as the dropout op for a bad scaling: a LacunaError naming the valid values.
+    this.scaling = optionEnum(
+      'Dropout',
+      'scaling',
+      options.scaling,
+      ['inverted', 'classic'],
+      'inverted',
+    );
+    this.noiseShape = checkNoiseShape('Dropout', options.noiseShape);
     if (this.scaling === 'classic' && this.noiseShape) {
       throw new ShapeError('Dropout', 'noiseShape', "works with 'inverted' scaling only");
     }

@@ -1,13 +1,16 @@
 import { noGrad } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
+  checkOptionKeys,
   type Generator,
-  LacunaError,
+  optionEnum,
+  optionKeys,
   ShapeError,
   softmax,
   Tensor,
 } from '@lacuna/tensor';
 import type { Module } from '../module.js';
+import { requireGenerator } from '../validate.js';
 import { DropoutLayer } from './base.js';
 
 /** Options of {@link mcPredict}. */
@@ -19,6 +22,12 @@ export interface McPredictOptions {
   /** What the model returns: `'logits'` (default, softmax applied) or `'probabilities'`. */
   output?: 'logits' | 'probabilities';
 }
+
+const MC_PREDICT_KEYS = optionKeys<McPredictOptions>({
+  samples: true,
+  generator: true,
+  output: true,
+});
 
 /** The Monte Carlo summary of T stochastic predictions for N inputs and C classes. */
 export interface McPrediction {
@@ -56,17 +65,18 @@ export interface McPrediction {
  * ```
  */
 export function mcPredict(model: Module, x: Tensor, options: McPredictOptions): McPrediction {
+  checkOptionKeys('mcPredict', options, MC_PREDICT_KEYS);
   const T = options?.samples;
   if (!Number.isInteger(T) || T < 1)
     throw new ArgumentRangeError('mcPredict', 'samples', `must be a positive integer, got ${T}`);
-  const output = options.output ?? 'logits';
-  if (output !== 'logits' && output !== 'probabilities') {
-    throw new LacunaError(
-      'mcPredict',
-      'output',
-      `must be 'logits' or 'probabilities', got ${JSON.stringify(output)}`,
-    );
-  }
+  const output = optionEnum(
+    'mcPredict',
+    'output',
+    options.output,
+    ['logits', 'probabilities'],
+    'logits',
+  );
+  if (options.generator !== undefined) requireGenerator('mcPredict', options.generator);
   const layers = model
     .namedModules()
     .map(([, m]) => m)

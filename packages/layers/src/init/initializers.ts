@@ -7,6 +7,7 @@ import {
   type Tensor,
   uniform,
 } from '@lacuna/tensor';
+import { requireGenerator } from '../validate.js';
 
 /** Fan-in and fan-out of a weight shape. */
 export interface Fans {
@@ -48,6 +49,7 @@ export function fans(shape: Shape): Fans {
  * ```
  */
 export function glorotUniform(shape: Shape, generator: Generator): Tensor {
+  requireGenerator('glorotUniform', generator, 'generator');
   const { fanIn, fanOut } = fans(shape);
   const a = Math.sqrt(6 / (fanIn + fanOut));
   return uniform(shape, { generator, low: -a, high: a });
@@ -64,6 +66,7 @@ export function glorotUniform(shape: Shape, generator: Generator): Tensor {
  * ```
  */
 export function glorotNormal(shape: Shape, generator: Generator): Tensor {
+  requireGenerator('glorotNormal', generator, 'generator');
   const { fanIn, fanOut } = fans(shape);
   return normal(shape, { generator, std: Math.sqrt(2 / (fanIn + fanOut)) });
 }
@@ -79,6 +82,7 @@ export function glorotNormal(shape: Shape, generator: Generator): Tensor {
  * ```
  */
 export function heUniform(shape: Shape, generator: Generator): Tensor {
+  requireGenerator('heUniform', generator, 'generator');
   const a = Math.sqrt(6 / fans(shape).fanIn);
   return uniform(shape, { generator, low: -a, high: a });
 }
@@ -94,6 +98,7 @@ export function heUniform(shape: Shape, generator: Generator): Tensor {
  * ```
  */
 export function heNormal(shape: Shape, generator: Generator): Tensor {
+  requireGenerator('heNormal', generator, 'generator');
   return normal(shape, { generator, std: Math.sqrt(2 / fans(shape).fanIn) });
 }
 
@@ -108,6 +113,7 @@ export function heNormal(shape: Shape, generator: Generator): Tensor {
  * ```
  */
 export function lecunNormal(shape: Shape, generator: Generator): Tensor {
+  requireGenerator('lecunNormal', generator, 'generator');
   return normal(shape, { generator, std: Math.sqrt(1 / fans(shape).fanIn) });
 }
 

@@ -14,7 +14,7 @@ import {
   sum,
   type Tensor,
 } from '@lacuna/tensor';
-import { type Reduction, reduce } from './reduction.js';
+import { checkLossOptions, type Reduction, reduce } from './reduction.js';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
@@ -85,6 +85,10 @@ export function crossEntropy(
   targets: Tensor,
   options: CrossEntropyOptions = {},
 ): Tensor {
+  checkLossOptions('crossEntropy', options, [
+    'labelSmoothing',
+    'reduction',
+  ] satisfies (keyof CrossEntropyOptions)[]);
   const [n, c] = checkLogits('crossEntropy', logits);
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || !(eps >= 0 && eps < 1)) {
@@ -118,6 +122,7 @@ export function nllLoss(
   labels: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
+  checkLossOptions('nllLoss', options);
   const [n, c] = checkLogits('nllLoss', logProbs);
   if (labels.dtype !== 'int32')
     throw new DTypeError(
@@ -147,6 +152,7 @@ export function binaryCrossEntropyWithLogits(
   targets: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
+  checkLossOptions('binaryCrossEntropyWithLogits', options);
   if (logits.dtype !== 'float32' || targets.dtype !== 'float32') {
     throw new DTypeError(
       'binaryCrossEntropyWithLogits',

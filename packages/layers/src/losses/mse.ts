@@ -1,5 +1,5 @@
 import { mul, ShapeError, sub, type Tensor } from '@lacuna/tensor';
-import { type Reduction, reduce } from './reduction.js';
+import { checkLossOptions, type Reduction, reduce } from './reduction.js';
 
 /**
  * Mean squared error `L = (1/n) Σ (predᵢ - targetᵢ)²` over all elements.
@@ -18,6 +18,7 @@ export function mseLoss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
+  checkLossOptions('mseLoss', options);
   if (pred.shape.join() !== target.shape.join()) {
     throw new ShapeError(
       'mseLoss',

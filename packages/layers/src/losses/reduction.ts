@@ -1,16 +1,24 @@
-import { LacunaError, mean, sum, type Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, mean, optionEnum, sum, type Tensor } from '@lacuna/tensor';
 
 /** How per-example losses are combined: their mean (default), their sum, or none (one per example). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Applies a reduction to per-example losses. @internal */
 export function reduce(op: string, losses: Tensor, reduction: Reduction = 'mean'): Tensor {
-  if (reduction === 'mean') return mean(losses);
-  if (reduction === 'sum') return sum(losses);
-  if (reduction === 'none') return losses;
-  throw new LacunaError(
-    op,
-    'reduction',
-    `must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`,
-  );
+  const how = optionEnum(op, 'reduction', reduction, ['mean', 'sum', 'none'], 'mean');
+  if (how === 'mean') return mean(losses);
+  if (how === 'sum') return sum(losses);
+  return losses;
+}
+
+/**
+ * Rejects a loss's unknown option keys (`label_smoothing`, `reduce`), suggesting the valid one;
+ * losses without more options take just `reduction`. @internal
+ */
+export function checkLossOptions(
+  op: string,
+  options: unknown,
+  known: readonly string[] = ['reduction'],
+): void {
+  checkOptionKeys(op, options, known);
 }

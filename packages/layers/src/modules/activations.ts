@@ -10,6 +10,7 @@ import {
   tanh,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { finiteNumber, integer } from '../validate.js';
 
 /**
  * `max(x, 0)` as a module, for {@link Sequential}.
@@ -42,6 +43,7 @@ export class LeakyReLU extends Module {
   /** @param alpha - Negative slope (default 0.01). */
   constructor(readonly alpha = 0.01) {
     super();
+    finiteNumber('LeakyReLU', 'alpha', alpha);
   }
 
   /** Applies leaky relu elementwise. */
@@ -64,6 +66,7 @@ export class ELU extends Module {
   /** @param alpha - Saturation for negative inputs (default 1). */
   constructor(readonly alpha = 1) {
     super();
+    finiteNumber('ELU', 'alpha', alpha);
   }
 
   /** Applies elu elementwise. */
@@ -154,6 +157,7 @@ export class Softmax extends Module {
   /** @param axis - The class axis (default last). */
   constructor(readonly axis = -1) {
     super();
+    integer('Softmax', 'axis', axis);
   }
 
   /** Applies softmax along the axis. */

@@ -7,6 +7,8 @@ import {
   mean,
   mul,
   ones,
+  optionBoolean,
+  optionKeys,
   reshape,
   ShapeError,
   sqrt,
@@ -16,6 +18,9 @@ import {
   zeros,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { checkLayerOptions, finiteNumber, positiveInteger } from '../validate.js';
+
+const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({ eps: true, momentum: true, affine: true });
 
 /** Options of the batch-norm layers. */
 export interface BatchNormOptions {
@@ -49,21 +54,15 @@ abstract class BatchNorm extends Module {
     options: BatchNormOptions,
   ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new ArgumentRangeError(
-        kind,
-        'numFeatures',
-        `must be a positive integer, got ${numFeatures}`,
-      );
-    }
-    this.numFeatures = numFeatures;
-    this.#eps = options.eps ?? 1e-5;
-    this.#momentum = options.momentum ?? 0.1;
-    if (!(this.#eps > 0))
+    checkLayerOptions(kind, options, BATCH_NORM_KEYS, false);
+    this.numFeatures = positiveInteger(kind, 'numFeatures', numFeatures);
+    this.#eps = finiteNumber(kind, 'eps', options.eps ?? 1e-5);
+    this.#momentum = finiteNumber(kind, 'momentum', options.momentum ?? 0.1);
+    if (!(this.#eps > 0) || !Number.isFinite(this.#eps))
       throw new ArgumentRangeError(kind, 'eps', `must be > 0, got ${this.#eps}`);
     if (!(this.#momentum >= 0 && this.#momentum <= 1))
       throw new ArgumentRangeError(kind, 'momentum', `must lie in [0, 1], got ${this.#momentum}`);
-    const affine = options.affine ?? true;
+    const affine = optionBoolean(kind, 'affine', options.affine, true);
     this.weight = affine ? this.registerParameter('weight', ones([numFeatures])) : null;
     this.bias = affine ? this.registerParameter('bias', zeros([numFeatures])) : null;
     this.runningMean = this.registerBuffer('runningMean', zeros([numFeatures]));

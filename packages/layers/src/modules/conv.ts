@@ -2,11 +2,14 @@ import {
   ArgumentRangeError,
   conv2d,
   type Generator,
+  optionBoolean,
+  optionKeys,
   type Pair,
   type Tensor,
   uniform,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { checkLayerOptions, checkPair, positiveInteger, requireGenerator } from '../validate.js';
 
 /** Options of {@link Conv2d}. */
 export interface Conv2dLayerOptions {
@@ -23,6 +26,15 @@ export interface Conv2dLayerOptions {
   /** Add a learned bias (default true). */
   bias?: boolean;
 }
+
+const CONV2D_LAYER_KEYS = optionKeys<Conv2dLayerOptions>({
+  generator: true,
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+});
 
 /**
  * 2-D convolution layer over NCHW input (see `conv2d` in @lacuna/tensor for the formula).
@@ -59,17 +71,13 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions,
   ) {
     super();
+    checkLayerOptions('Conv2d', options, CONV2D_LAYER_KEYS, true);
+    const generator = requireGenerator('Conv2d', options.generator);
+    positiveInteger('Conv2d', 'inChannels', inChannels);
+    positiveInteger('Conv2d', 'outChannels', outChannels);
+    const kernel = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
+    const [kH, kW] = typeof kernel === 'number' ? [kernel, kernel] : kernel;
     const groups = options.groups ?? 1;
-    const [kH, kW] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    for (const [name, v] of [
-      ['inChannels', inChannels],
-      ['outChannels', outChannels],
-      ['kernelSize', kH],
-      ['kernelSize', kW],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1)
-        throw new ArgumentRangeError('Conv2d', name, `must be a positive integer, got ${v}`);
-    }
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
       throw new ArgumentRangeError(
         'Conv2d',
@@ -78,14 +86,28 @@ export class Conv2d extends Module {
       );
     }
     const bound = 1 / Math.sqrt((inChannels / groups) * kH! * kW!);
-    const init = (shape: number[]) =>
-      uniform(shape, { generator: options.generator, low: -bound, high: bound });
+    const init = (shape: number[]) => uniform(shape, { generator, low: -bound, high: bound });
     this.weight = this.registerParameter(
       'weight',
       init([outChannels, inChannels / groups, kH!, kW!]),
     );
-    this.bias = options.bias === false ? null : this.registerParameter('bias', init([outChannels]));
-    this.#options = options;
+    const bias = optionBoolean('Conv2d', 'bias', options.bias, true);
+    this.bias = bias ? this.registerParameter('bias', init([outChannels])) : null;
+    // Checked and copied now: a bad stride fails here, not at the first forward, and changing the
+    // caller's object later cannot change the layer.
+    this.#options = {
+      generator,
+      groups,
+      ...(options.stride === undefined
+        ? {}
+        : { stride: checkPair('Conv2d', 'stride', options.stride, 1) }),
+      ...(options.padding === undefined
+        ? {}
+        : { padding: checkPair('Conv2d', 'padding', options.padding, 0) }),
+      ...(options.dilation === undefined
+        ? {}
+        : { dilation: checkPair('Conv2d', 'dilation', options.dilation, 1) }),
+    };
   }
 
   /** Convolves x with the kernel and adds the bias. */

@@ -1,13 +1,15 @@
 import {
-  ArgumentRangeError,
   add,
   type Generator,
   matmul,
+  optionBoolean,
+  optionKeys,
   ShapeError,
   type Tensor,
   uniform,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { checkLayerOptions, positiveInteger, requireGenerator } from '../validate.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -17,6 +19,8 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
+const LINEAR_KEYS = optionKeys<LinearOptions>({ generator: true, bias: true });
+
 /** Checks the sizes and draws W [out, in] and b [out] ~ U(-1/√in, 1/√in), PyTorch's default. @internal */
 export function initLinear(
   op: string,
@@ -25,13 +29,9 @@ export function initLinear(
   generator: Generator,
   bias: boolean,
 ): { weight: Tensor; bias: Tensor | null } {
-  for (const [name, n] of [
-    ['inFeatures', inFeatures],
-    ['outFeatures', outFeatures],
-  ] as const) {
-    if (!Number.isInteger(n) || n < 1)
-      throw new ArgumentRangeError(op, name, `must be a positive integer, got ${n}`);
-  }
+  positiveInteger(op, 'inFeatures', inFeatures);
+  positiveInteger(op, 'outFeatures', outFeatures);
+  requireGenerator(op, generator);
   const bound = 1 / Math.sqrt(inFeatures);
   const init = (shape: number[]) => uniform(shape, { generator, low: -bound, high: bound });
   return { weight: init([outFeatures, inFeatures]), bias: bias ? init([outFeatures]) : null };
@@ -79,12 +79,14 @@ export class Linear extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions) {
     super();
+    // Randomness is explicit: no generator is an error naming the option, not a TypeError.
+    checkLayerOptions('Linear', options, LINEAR_KEYS, true);
     const init = initLinear(
       'Linear',
       inFeatures,
       outFeatures,
       options.generator,
-      options.bias !== false,
+      optionBoolean('Linear', 'bias', options.bias, true),
     );
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

@@ -2,11 +2,38 @@ import {
   avgPool2d,
   flatten,
   maxPool2d,
+  optionKeys,
   type Pair,
   type PoolOptions,
   type Tensor,
 } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { checkLayerOptions, checkPair, integer } from '../validate.js';
+
+const MAX_POOL_KEYS = optionKeys<PoolOptions>({ stride: true, padding: true, dilation: true });
+const AVG_POOL_KEYS = optionKeys<Omit<PoolOptions, 'dilation'>>({ stride: true, padding: true });
+
+/**
+ * Checks a pooling layer's window and options at construction and copies them, so a bad stride or
+ * an unsupported option (`ceilMode`) fails here rather than at the first forward.
+ */
+function poolConfig(
+  op: string,
+  kernelSize: unknown,
+  options: unknown,
+  known: readonly string[],
+): { kernelSize: Pair; options: PoolOptions } {
+  checkLayerOptions(op, options, known, false);
+  const o = (options ?? {}) as PoolOptions;
+  return {
+    kernelSize: checkPair(op, 'kernelSize', kernelSize, 1),
+    options: Object.freeze({
+      ...(o.stride === undefined ? {} : { stride: checkPair(op, 'stride', o.stride, 1) }),
+      ...(o.padding === undefined ? {} : { padding: checkPair(op, 'padding', o.padding, 0) }),
+      ...(o.dilation === undefined ? {} : { dilation: checkPair(op, 'dilation', o.dilation, 1) }),
+    }),
+  };
+}
 
 /**
  * 2-D max pooling as a module (see `maxPool2d` in @lacuna/tensor).
@@ -23,12 +50,17 @@ export class MaxPool2d extends Module {
    * @param kernelSize - Window size.
    * @param options - `stride` (default kernelSize), `padding`, `dilation`.
    */
-  constructor(
-    readonly kernelSize: Pair,
-    readonly options: PoolOptions = {},
-  ) {
+  constructor(kernelSize: Pair, options: PoolOptions = {}) {
     super();
+    const config = poolConfig('MaxPool2d', kernelSize, options, MAX_POOL_KEYS);
+    this.kernelSize = config.kernelSize;
+    this.options = config.options;
   }
+
+  /** Window size. */
+  readonly kernelSize: Pair;
+  /** `stride`, `padding`, `dilation` (a checked, frozen copy). */
+  readonly options: PoolOptions;
 
   /** Pools x. */
   forward(x: Tensor): Tensor {
@@ -51,12 +83,18 @@ export class AvgPool2d extends Module {
    * @param kernelSize - Window size.
    * @param options - `stride` (default kernelSize), `padding`.
    */
-  constructor(
-    readonly kernelSize: Pair,
-    readonly options: PoolOptions = {},
-  ) {
+  constructor(kernelSize: Pair, options: Omit<PoolOptions, 'dilation'> = {}) {
     super();
+    // Average pooling has no dilation: it is an unknown option here.
+    const config = poolConfig('AvgPool2d', kernelSize, options, AVG_POOL_KEYS);
+    this.kernelSize = config.kernelSize;
+    this.options = config.options;
   }
+
+  /** Window size. */
+  readonly kernelSize: Pair;
+  /** `stride`, `padding` (a checked, frozen copy). */
+  readonly options: Omit<PoolOptions, 'dilation'>;
 
   /** Pools x. */
   forward(x: Tensor): Tensor {
@@ -78,6 +116,7 @@ export class Flatten extends Module {
   /** @param startAxis - First axis to merge. */
   constructor(readonly startAxis = 1) {
     super();
+    integer('Flatten', 'startAxis', startAxis);
   }
 
   /** Flattens x. */

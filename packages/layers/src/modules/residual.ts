@@ -1,6 +1,9 @@
-import { add, ShapeError, type Tensor } from '@lacuna/tensor';
-import type { DropPath } from '../dropout/drop-path.js';
+import { add, LacunaError, optionKeys, ShapeError, type Tensor } from '@lacuna/tensor';
+import { DropPath } from '../dropout/drop-path.js';
 import { Module } from '../module.js';
+import { checkLayerOptions, show } from '../validate.js';
+
+const RESIDUAL_KEYS = optionKeys<ResidualOptions>({ dropPath: true });
 
 /** Options of {@link Residual}. */
 export interface ResidualOptions {
@@ -32,8 +35,18 @@ export class Residual extends Module {
    */
   constructor(block: Module, options: ResidualOptions = {}) {
     super();
+    checkLayerOptions('Residual', options, RESIDUAL_KEYS, false);
+    if (!(block instanceof Module))
+      throw new LacunaError('Residual', 'block', `must be a Module, got ${show(block)}`);
+    const dropPath = options?.dropPath;
+    if (dropPath !== undefined && !(dropPath instanceof DropPath))
+      throw new LacunaError(
+        'Residual',
+        'options.dropPath',
+        `must be a DropPath layer (e.g. new DropPath(0.1, { generator })), got ${show(dropPath)}`,
+      );
     this.block = this.registerModule('block', block);
-    this.dropPath = options.dropPath ? this.registerModule('dropPath', options.dropPath) : null;
+    this.dropPath = dropPath ? this.registerModule('dropPath', dropPath) : null;
   }
 
   /** `x + dropPath(block(x))`. */

@@ -1,6 +1,7 @@
 import { backward, noGrad } from '@lacuna/autograd';
 import {
   argmax,
+  checkOptionKeys,
   equal,
   type Generator,
   type GeneratorState,
@@ -135,6 +136,23 @@ export interface FitOptions {
   afterStep?: () => void;
 }
 
+// Every key of FitOptions: a record, so the compiler flags a key missing from or extra to it.
+const FIT_KEYS = Object.keys({
+  data: 1,
+  optimizer: 1,
+  loss: 1,
+  epochs: 1,
+  trainEval: 1,
+  validation: 1,
+  evalBatchSize: 1,
+  callbacks: 1,
+  checkpoint: 1,
+  resume: 1,
+  generators: 1,
+  stateful: 1,
+  afterStep: 1,
+} satisfies Record<keyof FitOptions, 1>);
+
 /** What {@link fit} returns. */
 export interface History {
   /** One log per epoch, including epochs before a resume. */
@@ -241,6 +259,7 @@ function dropoutLayers(model: Module): [string, DropoutLayer][] {
  * ```
  */
 export async function fit(model: Module, options: FitOptions): Promise<History> {
+  checkOptionKeys('fit', options, FIT_KEYS);
   const { data, optimizer, loss, epochs, callbacks = [], checkpoint } = options;
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new LacunaError('fit', 'epochs', `must be a positive integer, got ${epochs}`);
@@ -340,6 +359,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
  * ```
  */
 export function earlyStopping(options: { patience: number; minDelta?: number }): Callback {
+  checkOptionKeys('earlyStopping', options, ['patience', 'minDelta']);
   let best = Number.POSITIVE_INFINITY;
   let waited = 0;
   return {

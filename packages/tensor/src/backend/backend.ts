@@ -200,7 +200,7 @@ export interface Backend {
   /** Spreads each pooled gradient evenly over its window (the adjoint of {@link Backend.avgPool2d}). */
   avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
   /**
-   * `out[i] = m ? x[i]·scale + shift : fill` where m is `mask` (0/1 bytes) broadcast from
+   * `out[i] = m ? x[i]·scale + shift : x[i]·0 + fill` (so NaN and ±Infinity stay NaN) where m is `mask` (0/1 bytes) broadcast from
    * `maskShape` to `shape`: the one kernel behind shared-mask, alpha and block dropout.
    */
   maskedAffine(

@@ -1,6 +1,7 @@
 import type { Conv2dGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, fmtShape, ShapeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkNCHW, geometry, type Pair, pair } from './conv-geometry.js';
@@ -30,7 +31,16 @@ export interface Conv2dConfig {
   readonly outChannels: number;
 }
 
+const CONV2D_KEYS = optionKeys<Conv2dOptions>({
+  bias: true,
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+});
+
 function configure(x: Tensor, weight: Tensor, options: Conv2dOptions): Conv2dConfig {
+  checkOptionKeys('conv2d', options, CONV2D_KEYS);
   const xs = checkNCHW('conv2d', 'x', checkFloat('conv2d', 'x', x));
   checkFloat('conv2d', 'weight', weight);
   if (weight.rank !== 4) {

@@ -1,5 +1,6 @@
 import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { type NestedArray, Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
@@ -15,6 +16,9 @@ export interface TensorOptions extends CreationOptions {
   /** Shape for flat typed-array input; defaults to `[data.length]`. */
   shape?: Shape;
 }
+
+const CREATION_KEYS = optionKeys<CreationOptions>({ dtype: true });
+const TENSOR_KEYS = optionKeys<TensorOptions>({ dtype: true, shape: true });
 
 function checkDType(op: string, dtype: unknown): DType {
   if (!isDType(dtype)) {
@@ -118,6 +122,7 @@ function flatten(
  * ```
  */
 export function tensor(data: NestedArray | TypedArray, options: TensorOptions = {}): Tensor {
+  checkOptionKeys('tensor', options, TENSOR_KEYS);
   const typed = dtypeOfArray(data);
   if (typed !== undefined || ArrayBuffer.isView(data)) {
     const arr = data as TypedArray;
@@ -166,6 +171,7 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
  * ```
  */
 export function full(shape: Shape, value: number | boolean, options: CreationOptions = {}): Tensor {
+  checkOptionKeys('full', options, CREATION_KEYS);
   checkShape('full', 'shape', shape);
   const dtype = checkDType('full', options.dtype ?? 'float32');
   const storage = allocate(dtype, sizeOf(shape));
@@ -184,6 +190,7 @@ export function full(shape: Shape, value: number | boolean, options: CreationOpt
  * ```
  */
 export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
+  checkOptionKeys('zeros', options, CREATION_KEYS);
   return full(shape, 0, options);
 }
 
@@ -197,6 +204,7 @@ export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
  * ```
  */
 export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
+  checkOptionKeys('ones', options, CREATION_KEYS);
   return full(shape, 1, options);
 }
 
@@ -215,6 +223,7 @@ export function fullLike(
   options: CreationOptions = {},
 ): Tensor {
   checkTensor('fullLike', 'like', like);
+  checkOptionKeys('fullLike', options, CREATION_KEYS);
   return full(like.shape, value, { dtype: options.dtype ?? like.dtype });
 }
 
@@ -261,6 +270,7 @@ export function arange(
   step = 1,
   options: CreationOptions = {},
 ): Tensor {
+  checkOptionKeys('arange', options, CREATION_KEYS);
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   for (const [name, v] of [
     ['start', lo],
@@ -314,6 +324,7 @@ export function linspace(start: number, end: number, steps: number): Tensor {
  * ```
  */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+  checkOptionKeys('eye', options, CREATION_KEYS);
   const t = zeros(checkShape('eye', 'n', [n, m]), options);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;

@@ -1,6 +1,7 @@
 import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
+import { checkOptionKeys, describe, optionEnum, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
@@ -33,7 +34,10 @@ export interface DropoutSaved {
   readonly key: RandomKey;
   /** Keep when the element's 24-bit uniform integer is below this: round((1-p)·2²⁴). */
   readonly keepThreshold: number;
-  /** 1/(1-p) rounded to float32 for inverted scaling, 1 for classic. */
+  /**
+   * 2²⁴/keepThreshold (one over the keep probability actually used) rounded to float32 for
+   * inverted scaling, 1 for classic.
+   */
   readonly scale: number;
 }
 
@@ -45,15 +49,59 @@ export interface DropoutResult {
   mask: Tensor | null;
 }
 
-function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutScaling } {
-  const p = options?.p;
+const DROPOUT_KEYS = optionKeys<DropoutOptions>({
+  generator: true,
+  p: true,
+  training: true,
+  scaling: true,
+});
+
+/** The 24-bit grid of the mask kernels: an element is kept when its uniform integer in [0, 2²⁴) is below a threshold. */
+const GRID = 16777216;
+
+/**
+ * The keep probability the dropout kernels really use for drop probability `p`, after checking `p`.
+ *
+ * Rule: masks compare 24-bit uniform integers with the threshold `round((1-p)·2²⁴)`, so an element
+ * is kept with probability exactly `k = round((1-p)·2²⁴)/2²⁴`, which differs from 1-p by at most
+ * 2⁻²⁵. Inverted dropout scales by 1/k (not 1/(1-p)), so E[y] = x exactly for every accepted p.
+ * `p` must lie in [0, 1 − 2⁻²⁴]: above that the threshold would be 0 and nothing could be kept
+ * (a p of 1 − 1e-7 keeps with probability 2·2⁻²⁴ ≈ 1.19e-7).
+ *
+ * @param p - The drop probability.
+ * @param op - The op to name in errors (default `'dropout'`).
+ * @returns `k`, a multiple of 2⁻²⁴ in [2⁻²⁴, 1].
+ * @throws ArgumentRangeError when `p` is not a number in [0, 1 − 2⁻²⁴].
+ * @example
+ * ```ts
+ * import { keepProbability } from '@lacuna/tensor';
+ * keepProbability(0.5);        // 0.5
+ * keepProbability(1 - 1e-7);   // 1.1920928955078125e-7 (= 2 / 2²⁴)
+ * ```
+ */
+export function keepProbability(p: number, op = 'dropout'): number {
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
     throw new ArgumentRangeError(
-      'dropout',
+      op,
       'p',
-      `is the drop probability and must lie in [0, 1), got ${p}`,
+      `is the drop probability and must lie in [0, 1), got ${typeof p === 'number' ? p : describe(p)}`,
     );
   }
+  const threshold = Math.round((1 - p) * GRID);
+  if (threshold < 1) {
+    throw new ArgumentRangeError(
+      op,
+      'p',
+      `is the drop probability and must be at most 1 - 2^-24 (masks compare 24-bit uniform integers with round((1-p)·2^24), which would be 0 and keep nothing), got ${p}`,
+    );
+  }
+  return threshold / GRID;
+}
+
+function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutScaling } {
+  checkOptionKeys('dropout', options, DROPOUT_KEYS);
+  const p = options?.p;
+  keepProbability(p, 'dropout');
   if (typeof options.training !== 'boolean') {
     throw new LacunaError(
       'dropout',
@@ -61,14 +109,13 @@ function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutSca
       `must be true or false (it has no default), got ${String(options.training)}`,
     );
   }
-  const scaling = options.scaling ?? 'inverted';
-  if (scaling !== 'inverted' && scaling !== 'classic') {
-    throw new LacunaError(
-      'dropout',
-      'scaling',
-      `must be 'inverted' or 'classic', got ${JSON.stringify(scaling)}`,
-    );
-  }
+  const scaling = optionEnum(
+    'dropout',
+    'scaling',
+    options.scaling,
+    ['inverted', 'classic'],
+    'inverted',
+  );
   return { p, scaling };
 }
 
@@ -80,11 +127,13 @@ function apply(
   generator: Generator,
   mask?: Uint8Array,
 ): Tensor {
+  const keepThreshold = Math.round((1 - p) * GRID);
   const saved: DropoutSaved = {
     key: generator.nextKey(),
-    keepThreshold: Math.round((1 - p) * 16777216),
-    // Rounded to float32 so every backend's float32 product x·scale is the same number.
-    scale: scaling === 'inverted' ? Math.fround(1 / (1 - p)) : 1,
+    keepThreshold,
+    // One over the keep probability the kernel really uses (keepThreshold/2²⁴), so E[y] = x exactly;
+    // rounded to float32 so every backend's float32 product x·scale is the same number.
+    scale: scaling === 'inverted' ? Math.fround(GRID / keepThreshold) : 1,
   };
   const out = new Float32Array(x.size);
   getBackend().dropout(
@@ -108,7 +157,7 @@ function inactive(
   const generator = checkGenerator('dropout', options);
   const output = !options.training
     ? scaling === 'classic' && p > 0
-      ? mul(x, 1 - p)
+      ? mul(x, keepProbability(p)) // the keep probability training really used
       : x
     : p === 0
       ? x
@@ -137,9 +186,11 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
  * Dropout (Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from
  * Overfitting", JMLR 2014): in training, zero each element independently with probability `p`.
  *
- * Inverted scaling (default): `y = x · m / (1 - p)`, `m ~ Bernoulli(1 - p)`; identity at inference.
- * Classic scaling: `y = x · m` in training and `y = x · (1 - p)` at inference. Both keep
- * E[y] equal between training and inference. Each call draws a fresh 64-bit key from
+ * Inverted scaling (default): `y = x · m / k`, `m ~ Bernoulli(k)`; identity at inference.
+ * Classic scaling: `y = x · m` in training and `y = x · k` at inference. Both keep
+ * E[y] equal between training and inference. `k` is the keep probability 1-p on the kernels'
+ * 2⁻²⁴ grid (see {@link keepProbability}): within 2⁻²⁵ of 1-p, and exact for the scale, so
+ * E[y] = x for every accepted p in [0, 1 − 2⁻²⁴]. Unknown option keys are errors. Each call draws a fresh 64-bit key from
  * `generator`, and element i is kept when a counter-based hash of (key, i) falls below 1-p: the
  * same generator state gives the same mask bit for bit, and the backward pass regenerates the
  * mask from the key (16 bytes kept between forward and backward, whatever the size).

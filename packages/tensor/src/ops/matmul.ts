@@ -1,5 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
+import { checkOptionKeys, optionBoolean, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
@@ -11,6 +12,8 @@ export interface MatmulOptions {
   /** Use B transposed (its last two axes swapped) without copying it. */
   transB?: boolean;
 }
+
+const MATMUL_KEYS = optionKeys<MatmulOptions>({ transA: true, transB: true });
 
 /**
  * Matrix product `op(A) · op(B)`, where `op` transposes the last two axes when the flag is set.
@@ -33,8 +36,9 @@ export interface MatmulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   checkFloat('matmul', 'a', a);
   checkFloat('matmul', 'b', b);
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
+  checkOptionKeys('matmul', options, MATMUL_KEYS);
+  const transA = optionBoolean('matmul', 'transA', options.transA, false);
+  const transB = optionBoolean('matmul', 'transB', options.transB, false);
   for (const [name, t] of [
     ['a', a],
     ['b', b],

@@ -1,6 +1,7 @@
 import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { broadcastShapes, sameShape } from '../shape.js';
@@ -18,6 +19,18 @@ function checkTraining(op: string, training: unknown): boolean {
   }
   return training;
 }
+
+// The option names of the noise ops, checked by the compiler against their options types.
+const GAUSSIAN_DROPOUT_KEYS = optionKeys<Parameters<typeof gaussianDropout>[1]>({
+  p: true,
+  training: true,
+  generator: true,
+});
+const GAUSSIAN_NOISE_KEYS = optionKeys<Parameters<typeof gaussianNoise>[1]>({
+  std: true,
+  training: true,
+  generator: true,
+});
 
 /** What a recorded Gaussian dropout keeps for backward: the key and σ, not the noise. */
 export interface GaussianSaved {
@@ -53,6 +66,7 @@ export function gaussianDropout(
   options: { p: number; training: boolean; generator: Generator },
 ): Tensor {
   checkFloat('gaussianDropout', 'x', x);
+  checkOptionKeys('gaussianDropout', options, GAUSSIAN_DROPOUT_KEYS);
   const p = options?.p;
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
     throw new ArgumentRangeError(
@@ -106,6 +120,7 @@ export function gaussianNoise(
   options: { std: number; training: boolean; generator: Generator },
 ): Tensor {
   checkFloat('gaussianNoise', 'x', x);
+  checkOptionKeys('gaussianNoise', options, GAUSSIAN_NOISE_KEYS);
   const std = options?.std;
   if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
     throw new ArgumentRangeError('gaussianNoise', 'std', `must be a finite number ≥ 0, got ${std}`);
@@ -119,6 +134,12 @@ export function gaussianNoise(
   return record('gaussianNoise', [x], new Tensor(out, x.shape, 'float32'), {});
 }
 
+const MASKED_AFFINE_KEYS = optionKeys<MaskedAffineOptions>({
+  scale: true,
+  shift: true,
+  fill: true,
+});
+
 /** Coefficients of {@link maskedAffine}. */
 export interface MaskedAffineOptions {
   /** Multiplier of kept elements. */
@@ -130,9 +151,11 @@ export interface MaskedAffineOptions {
 }
 
 /**
- * `y = m ? x·scale + shift : fill`, with a bool `mask` that broadcasts to x's shape: the shared
- * primitive behind dropout with a `noiseShape` (spatial, locked, drop-path), alpha dropout and
- * DropBlock. The backward pass keeps only the mask (1 byte per mask element): `dx = m ? g·scale : 0`.
+ * `y = m ? x·scale + shift : x·0 + fill`, with a bool `mask` that broadcasts to x's shape: the
+ * shared primitive behind dropout with a `noiseShape` (spatial, locked, drop-path), alpha dropout
+ * and DropBlock. A dropped element is `x·0 + fill`, not `fill`, so a NaN or ±Infinity input stays
+ * NaN, as in PyTorch, whose dropouts multiply by the mask. The backward pass keeps only the mask
+ * (1 byte per mask element): `dx = m ? g·scale : g·0`.
  *
  * @param x - float32.
  * @param mask - bool, broadcastable to x's shape (same rank or fewer leading axes).
@@ -156,6 +179,7 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
       `of shape [${mask.shape.join(',')}] must broadcast to x's shape [${x.shape.join(',')}] without growing it`,
     );
   }
+  checkOptionKeys('maskedAffine', options, MASKED_AFFINE_KEYS);
   const { scale, shift = 0, fill = 0 } = options ?? ({} as MaskedAffineOptions);
   for (const [name, v] of [
     ['scale', scale],

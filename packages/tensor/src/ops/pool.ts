@@ -1,6 +1,7 @@
 import type { Conv2dGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkNCHW, geometry, type Pair, pair } from './conv-geometry.js';
@@ -16,6 +17,8 @@ export interface PoolOptions {
   dilation?: Pair;
 }
 
+const POOL_KEYS = optionKeys<PoolOptions>({ stride: true, padding: true, dilation: true });
+
 function poolGeometry(
   op: string,
   x: Tensor,
@@ -23,6 +26,8 @@ function poolGeometry(
   options: PoolOptions,
   allowDilation: boolean,
 ): Conv2dGeometry {
+  // Strict keys: `ceilMode`, say, is not supported and must not be silently ignored.
+  checkOptionKeys(op, options, POOL_KEYS);
   const shape = checkNCHW(op, 'x', checkFloat(op, 'x', x));
   const kernel = pair(op, 'kernelSize', kernelSize, 1);
   const padding = pair(op, 'padding', options.padding ?? 0, 0);

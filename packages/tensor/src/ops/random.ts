@@ -1,5 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
+import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
 import { type Generator, isGeneratorArgument } from '../random/generator.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -26,6 +27,24 @@ export function checkGenerator(
   return g;
 }
 
+// The option names of each random op, checked by the compiler against its options type.
+const UNIFORM_KEYS = optionKeys<Parameters<typeof uniform>[1]>({
+  generator: true,
+  low: true,
+  high: true,
+});
+const NORMAL_KEYS = optionKeys<Parameters<typeof normal>[1]>({
+  generator: true,
+  mean: true,
+  std: true,
+});
+const BERNOULLI_KEYS = optionKeys<Parameters<typeof bernoulli>[1]>({
+  generator: true,
+  p: true,
+  dtype: true,
+});
+const RANDOM_KEYS = optionKeys<RandomOptions>({ generator: true });
+
 function checkFinite(op: string, argument: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ArgumentRangeError(op, argument, `must be a finite number, got ${value}`);
@@ -48,6 +67,7 @@ export function uniform(
   shape: Shape,
   options: RandomOptions & { low?: number; high?: number },
 ): Tensor {
+  checkOptionKeys('uniform', options, UNIFORM_KEYS);
   checkShape('uniform', 'shape', shape);
   const g = checkGenerator('uniform', options);
   const low = checkFinite('uniform', 'low', options.low ?? 0);
@@ -81,6 +101,7 @@ export function normal(
   shape: Shape,
   options: RandomOptions & { mean?: number; std?: number },
 ): Tensor {
+  checkOptionKeys('normal', options, NORMAL_KEYS);
   checkShape('normal', 'shape', shape);
   const g = checkGenerator('normal', options);
   const mu = checkFinite('normal', 'mean', options.mean ?? 0);
@@ -97,6 +118,8 @@ export function normal(
  * `dtype: 'bool'`, one byte per element).
  *
  * @param shape - Output shape.
+ * `p` is used on the kernels' 2⁻²⁴ grid, `round(p·2²⁴)/2²⁴` (within 2⁻²⁵ of the value given).
+ *
  * @param options - `generator`, `p` in [0, 1], `dtype` ('float32' or 'bool').
  * @example
  * ```ts
@@ -108,14 +131,16 @@ export function bernoulli(
   shape: Shape,
   options: RandomOptions & { p: number; dtype?: 'float32' | 'bool' },
 ): Tensor {
+  checkOptionKeys('bernoulli', options, BERNOULLI_KEYS);
   checkShape('bernoulli', 'shape', shape);
   const g = checkGenerator('bernoulli', options);
   const p = checkFinite('bernoulli', 'p', options.p);
   if (p < 0 || p > 1)
     throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
   const out = new Float32Array(sizeOf(shape)).fill(1);
-  // The dropout kernel keeps each element with probability p: applied to ones, that is Bernoulli(p).
-  if (options.dtype === 'bool') {
+  // The dropout kernel keeps each element with probability round(p·2²⁴)/2²⁴: applied to ones,
+  // that is Bernoulli(p) with p on the kernels' 2⁻²⁴ grid (within 2⁻²⁵ of the p asked for).
+  if (optionEnum('bernoulli', 'dtype', options.dtype, ['float32', 'bool'], 'float32') === 'bool') {
     const mask = new Uint8Array(out.length);
     getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out, mask);
     return new Tensor(mask, shape, 'bool');
@@ -134,6 +159,7 @@ export function bernoulli(
  * ```
  */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions): Tensor {
+  checkOptionKeys('randint', options, RANDOM_KEYS);
   checkShape('randint', 'shape', shape);
   const g = checkGenerator('randint', options);
   if (!Number.isInteger(low))
@@ -163,6 +189,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 export function permutation(n: number, options: RandomOptions): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ArgumentRangeError('permutation', 'n', `must be a non-negative integer, got ${n}`);
+  checkOptionKeys('permutation', options, RANDOM_KEYS);
   const g = checkGenerator('permutation', options);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

@@ -1,7 +1,8 @@
 import type { ReduceOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { allocate, type DType } from '../dtype.js';
-import { ArgumentRangeError, fmtShape, ShapeError } from '../errors.js';
+import { ArgumentRangeError, fmtShape, LacunaError, ShapeError } from '../errors.js';
+import { checkOptionKeys, describe, optionBoolean, optionKeys } from '../options.js';
 import { record, withoutRecording } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -18,6 +19,55 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
+/** The axis argument of a reduction: one axis, a list of axes, or the full options. */
+export type ReduceAxisOrOptions<O extends ReduceOptions = ReduceOptions> =
+  | number
+  | readonly number[]
+  | O;
+
+const REDUCE_KEYS = optionKeys<ReduceOptions>({ axis: true, keepDims: true });
+const VARIANCE_KEYS = optionKeys<VarianceOptions>({ axis: true, keepDims: true, correction: true });
+
+/**
+ * Reads a reduction's second argument: a number or array is the axis (so `sum(x, 1)` reduces
+ * axis 1, as `softmax(x, axis)` does, instead of being ignored), an object is checked strictly.
+ */
+function reduceArgs<O extends ReduceOptions>(
+  op: string,
+  arg: ReduceAxisOrOptions<O> | undefined,
+  known: readonly string[],
+  rank: number,
+): { axes: number[]; keepDims: boolean; options: Partial<O> } {
+  let options: Partial<O>;
+  if (arg === undefined) options = {};
+  else if (typeof arg === 'number' || Array.isArray(arg)) options = { axis: arg } as Partial<O>;
+  else if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+    checkOptionKeys(op, arg, known);
+    options = arg as O;
+  } else
+    throw new LacunaError(
+      op,
+      'axis',
+      `must be an axis (number), a list of axes or an options object, got ${describe(arg)}`,
+    );
+  const axis = options.axis;
+  if (
+    axis !== undefined &&
+    typeof axis !== 'number' &&
+    !(Array.isArray(axis) && axis.every((a) => typeof a === 'number'))
+  )
+    throw new ArgumentRangeError(
+      op,
+      'axis',
+      `must be an integer or a list of integers, got ${describe(axis)}`,
+    );
+  return {
+    axes: normalizeAxes(op, axis, rank),
+    keepDims: optionBoolean(op, 'keepDims', options.keepDims, false),
+    options,
+  };
+}
+
 function reducedShape(
   shape: readonly number[],
   axes: readonly number[],
@@ -32,13 +82,12 @@ function reduceOp(
   op: ReduceOpName,
   name: string,
   x: Tensor,
-  options: ReduceOptions,
+  options: ReduceAxisOrOptions | undefined,
   dtype: DType,
   average = false,
 ): Tensor {
   checkTensor(name, 'x', x);
-  const axes = normalizeAxes(name, options.axis, x.rank);
-  const keepDims = options.keepDims ?? false;
+  const { axes, keepDims } = reduceArgs(name, options, REDUCE_KEYS, x.rank);
   if (op !== 'sum' && axes.some((a) => x.shape[a] === 0)) {
     throw new ShapeError(
       name,
@@ -60,14 +109,21 @@ function reduceOp(
 /**
  * Sum over axes (all by default). float32 stays float32; int32 and bool sum to int32.
  *
+ * Every reduction takes its axes the same way: an axis (`sum(x, 1)`, negative counts from the
+ * end), a list of axes (`sum(x, [0, 2])`) or the options `{ axis, keepDims }`. Unknown option
+ * keys, repeated axes and axes outside the rank are errors.
+ *
+ * @param x - Input of any dtype.
+ * @param options - An axis, a list of axes, or `{ axis, keepDims }`; all axes when omitted.
  * @example
  * ```ts
  * import { sum, tensor } from '@lacuna/tensor';
  * sum(tensor([[1, 2], [3, 4]])).item();                    // 10
- * sum(tensor([[1, 2], [3, 4]]), { axis: 1 }).toArray();    // [3, 7]
+ * sum(tensor([[1, 2], [3, 4]]), 1).toArray();              // [3, 7]
+ * sum(tensor([[1, 2], [3, 4]]), { axis: -1, keepDims: true }).toArray(); // [[3], [7]]
  * ```
  */
-export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function sum(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
   return reduceOp(
     'sum',
     'sum',
@@ -83,10 +139,10 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
  * @example
  * ```ts
  * import { mean, tensor } from '@lacuna/tensor';
- * mean(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray(); // [2, 3]
+ * mean(tensor([[1, 2], [3, 4]]), 0).toArray(); // [2, 3]
  * ```
  */
-export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function mean(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
   return reduceOp('sum', 'mean', x, options, 'float32', true);
 }
 
@@ -96,10 +152,10 @@ export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
  * @example
  * ```ts
  * import { max, tensor } from '@lacuna/tensor';
- * max(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray(); // [5, 7]
+ * max(tensor([[1, 5], [7, 2]]), 1).toArray(); // [5, 7]
  * ```
  */
-export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function max(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
   return reduceOp('max', 'max', x, options, checkTensor('max', 'x', x).dtype);
 }
 
@@ -112,7 +168,7 @@ export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
  * min(tensor([[1, 5], [7, 2]]), { axis: 1 }).toArray(); // [1, 2]
  * ```
  */
-export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function min(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
   return reduceOp('min', 'min', x, options, checkTensor('min', 'x', x).dtype);
 }
 
@@ -179,11 +235,13 @@ export interface VarianceOptions extends ReduceOptions {
  * import { tensor, variance } from '@lacuna/tensor';
  * variance(tensor([1, 2, 3, 4])).item();                    // 1.6667 (unbiased)
  * variance(tensor([1, 2, 3, 4]), { correction: 0 }).item(); // 1.25
+ * variance(tensor([[1, 2], [3, 5]]), 1).toArray();           // [0.5, 2]
  * ```
  */
-export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
+export function variance(x: Tensor, options?: ReduceAxisOrOptions<VarianceOptions>): Tensor {
   checkTensor('variance', 'x', x);
-  const correction = options.correction ?? 1;
+  const { axes, keepDims, options: o } = reduceArgs('variance', options, VARIANCE_KEYS, x.rank);
+  const correction = o.correction ?? 1;
   if (!Number.isInteger(correction) || correction < 0) {
     throw new ArgumentRangeError(
       'variance',
@@ -191,10 +249,9 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
       `must be a non-negative integer, got ${correction}`,
     );
   }
-  const axes = normalizeAxes('variance', options.axis, x.rank);
   const n = sizeOf(axes.map((a) => x.shape[a]!));
   const d = sub(x, mean(x, { axis: axes, keepDims: true }));
-  const ss = sum(mul(d, d), { axis: axes, keepDims: options.keepDims ?? false });
+  const ss = sum(mul(d, d), { axis: axes, keepDims });
   return div(ss, Math.max(n - correction, 0));
 }
 
@@ -206,11 +263,12 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```ts
  * import { logsumexp, tensor } from '@lacuna/tensor';
  * logsumexp(tensor([1000, 1000])).item(); // 1000.6931…
+ * logsumexp(tensor([[0, 0], [1, 1]]), -1).toArray(); // [0.6931…, 1.6931…]
  * ```
  */
-export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+export function logsumexp(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
   checkFloat('logsumexp', 'x', x);
-  const axes = normalizeAxes('logsumexp', options.axis, x.rank);
+  const { axes, keepDims } = reduceArgs('logsumexp', options, REDUCE_KEYS, x.rank);
   // The shift needs no gradient: the result does not depend on it.
   const m = withoutRecording(() => {
     const raw = max(x, { axis: axes, keepDims: true });
@@ -219,7 +277,7 @@ export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
     return raw;
   });
   const lse = add(log(sum(exp(sub(x, m)), { axis: axes, keepDims: true })), m);
-  return options.keepDims
+  return keepDims
     ? lse
     : reshape(
         lse,

@@ -291,6 +291,7 @@ export function maskedAffine(
     let px = off[0]!;
     let pm = off[1]!;
     for (let j = 0; j < inner; j++, px += is[0]!, pm += is[1]!)
-      out[o + j] = mask[pm] ? x[px]! * scale + shift : fill;
+      // x·0 keeps a NaN (or ±Infinity, as NaN) in a dropped element visible, as PyTorch does.
+      out[o + j] = mask[pm] ? x[px]! * scale + shift : x[px]! * 0 + fill;
   });
 }

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
 import { ArgumentRangeError } from '../../errors.js';
+import { checkOptionKeys } from '../../options.js';
 import type { Shape } from '../../shape.js';
 import type {
   Backend,
@@ -154,6 +155,7 @@ function split(total: number, parts: number, align: number): [number, number][] 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
+  checkOptionKeys('createWasmBackend', options, ['threads']);
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
     throw new ArgumentRangeError(
