@@ -25,7 +25,6 @@ export {
 } from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
-export { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
 export {
   add,
@@ -124,7 +123,8 @@ export { type SliceRange, slice } from './ops/slice.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
 export { where } from './ops/where.js';
+export { checkOptionKeys, optionBoolean, optionEnum } from './options.js';
 export { Generator, type GeneratorState } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
-export { broadcastShapes, type Shape } from './shape.js';
+export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
