@@ -132,7 +132,7 @@ describe('backward', () => {
     const h = mul(w, w);
     backward(sum(h));
     expect(() => backward(sum(mul(h, 2)))).toThrow(/intermediate of op 'mul'.*retainGraph/);
-    expect(w.grad!.toArray()).toEqual(w.toArray().map((v) => 2 * v));
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => 2 * v));
     expect(h.grad).toBeNull();
   });
 
@@ -142,11 +142,11 @@ describe('backward', () => {
     backward(loss, { retainGraph: true });
     backward(loss, { retainGraph: true });
     backward(loss);
-    expect(w.grad!.toArray()).toEqual(w.toArray().map((v) => Math.fround(6 * v)));
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => Math.fround(6 * v)));
     expect(() => backward(loss)).toThrow(GradientError);
     zeroGrad([w]);
     for (let step = 0; step < 3; step++) backward(sum(mul(w, w)));
-    expect(w.grad!.toArray()).toEqual(w.toArray().map((v) => Math.fround(6 * v)));
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => Math.fround(6 * v)));
   });
 
   it('says clearly when no gradient exists', () => {
