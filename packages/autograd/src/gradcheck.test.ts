@@ -102,6 +102,9 @@ describe('gradcheck in float32', () => {
     expect(() => gradcheck((t) => t, [x], { atol: Number.NaN })).toThrow(
       /gradcheck: argument 'options.atol' must be a positive finite number, got NaN/,
     );
+    expect(() => gradcheck((t) => t, [x], { atoll: 1e-3 } as never)).toThrow(
+      /options.atoll.*did you mean 'atol'/,
+    );
     expect(() => gradcheck((t) => t, [tensor([1], { dtype: 'int32' })])).toThrow(
       /inputs\[0\].*float32/,
     );

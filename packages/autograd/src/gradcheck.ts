@@ -1,4 +1,4 @@
-import { LacunaError, mul, sum, Tensor, withoutRecording } from '@lacuna/tensor';
+import { checkOptionKeys, LacunaError, mul, sum, Tensor, withoutRecording } from '@lacuna/tensor';
 import { valueAndGrad } from './grad.js';
 
 /** Options of {@link gradcheck}. */
@@ -101,6 +101,7 @@ export function gradcheck(
   inputs: Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
+  checkOptionKeys('gradcheck', options, ['eps', 'atol', 'rtol']);
   const eps = options.eps ?? 1e-2;
   const atol = options.atol ?? 1e-4;
   const rtol = options.rtol ?? 1e-2;
