@@ -6,6 +6,7 @@ import { add } from './binary.js';
 import { broadcastTo } from './broadcast-to.js';
 import { conv2d } from './conv2d.js';
 import { arange, eye, full, linspace, ones, tensor, zeros } from './creation.js';
+import { indexSelect } from './gather.js';
 import { matmul } from './matmul.js';
 import { oneHot } from './one-hot.js';
 import { pad } from './pad.js';
@@ -62,6 +63,9 @@ describe('element count limit (2^31 - 1 elements per tensor)', () => {
       huge('oneHot', '\\[2,2000000000\\]'),
     );
     expect(() => pad(zeros([1]), [[0, 1e10]])).toThrow(huge('pad', '\\[10000000001\\]'));
+    expect(() => indexSelect(row, 0, zeros([1e5], { dtype: 'int32' }))).toThrow(
+      huge('indexSelect', big),
+    );
     expect(() => conv2d(zeros([1, 1, 1, 1]), zeros([1, 1, 1, 1]), { padding: 5e4 })).toThrow(
       huge('conv2d', '\\[1,1,100001,100001\\]'),
     );
