@@ -109,8 +109,44 @@ describe('backward', () => {
     backward(loss, { retainGraph: true });
     expect(y.gradNode).not.toBeNull();
     backward(loss);
-    expect(y.gradNode).toBeNull();
-    expect(loss.gradNode).toBeNull();
+    // released: the node keeps its op name for error messages but no inputs or saved tensors
+    expect(y.gradNode).toMatchObject({ op: 'mul', inputs: [], saved: {}, released: true });
+    expect(loss.gradNode).toMatchObject({ inputs: [], released: true });
+  });
+
+  it('a second backward through a released graph is a GradientError, not a silent no-op', () => {
+    const w = param([3], 8);
+    const loss = sum(mul(w, w));
+    backward(loss);
+    const first = w.grad!.toArray();
+    expect(() => backward(loss)).toThrow(GradientError);
+    expect(() => backward(loss)).toThrow(
+      /backward: .*output.*released by an earlier backward\(\).*second time.*retainGraph: true/,
+    );
+    expect(w.grad!.toArray()).toEqual(first); // nothing accumulated by the refused passes
+    expect(loss.grad).toBeNull();
+  });
+
+  it('a new output built on a released intermediate is refused too (no wrong partial gradients)', () => {
+    const w = param([3], 8);
+    const h = mul(w, w);
+    backward(sum(h));
+    expect(() => backward(sum(mul(h, 2)))).toThrow(/intermediate of op 'mul'.*retainGraph/);
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => 2 * v));
+    expect(h.grad).toBeNull();
+  });
+
+  it('retainGraph allows repeated passes, and a fresh graph each step always works', () => {
+    const w = param([3], 8);
+    const loss = sum(mul(w, w));
+    backward(loss, { retainGraph: true });
+    backward(loss, { retainGraph: true });
+    backward(loss);
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => Math.fround(6 * v)));
+    expect(() => backward(loss)).toThrow(GradientError);
+    zeroGrad([w]);
+    for (let step = 0; step < 3; step++) backward(sum(mul(w, w)));
+    expect(w.grad!.toArray()).toEqual((w.toArray() as number[]).map((v) => Math.fround(6 * v)));
   });
 
   it('says clearly when no gradient exists', () => {

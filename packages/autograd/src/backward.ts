@@ -17,8 +17,9 @@ export interface BackwardOptions {
   gradOutput?: Tensor;
   /**
    * Keep the recorded graph after the pass (to call backward through it again). By default the
-   * graph is released: every intermediate drops its node and saved tensors, so memory does not
-   * grow across training steps.
+   * graph is released: every intermediate drops its inputs and saved tensors, so memory does not
+   * grow across training steps, and a later backward through any of them throws a
+   * {@link GradientError} (as PyTorch's "Trying to backward through the graph a second time").
    */
   retainGraph?: boolean;
 }
@@ -49,6 +50,28 @@ function reverseTopological(output: Tensor): Tensor[] {
     }
   }
   return order.reverse();
+}
+
+/**
+ * What a released intermediate keeps: its op's name (for the error) and nothing that holds memory.
+ * A fresh object per tensor: nodes are never shared, and nothing here is global state.
+ */
+function releasedNode(op: string) {
+  return { op, inputs: [], saved: {}, released: true } as const;
+}
+
+function secondBackwardError(output: Tensor, at: Tensor): GradientError {
+  const where =
+    at === output
+      ? 'its graph'
+      : `the graph below it (at an intermediate of op '${at.gradNode!.op}')`;
+  return new GradientError(
+    'backward',
+    'output',
+    `cannot be differentiated again: ${where} was released by an earlier backward() ` +
+      '(trying to backward through the graph a second time). Pass { retainGraph: true } to every ' +
+      'backward() but the last to go through the same graph again, or recompute the forward pass',
+  );
 }
 
 /**
@@ -101,8 +124,12 @@ export function computeGradients(
   const grads = new Map<Tensor, Tensor>([[output, seed]]);
   const leaves = new Map<Tensor, Tensor>();
   if (!output.gradNode) return new Map([[output, seed]]); // the output is itself a leaf
+  const order = reverseTopological(output);
+  // Checked before any rule runs, so a refused pass leaves every .grad as it was.
+  const released = order.find((t) => t.gradNode?.released);
+  if (released) throw secondBackwardError(output, released);
   withoutRecording(() => {
-    for (const t of reverseTopological(output)) {
+    for (const t of order) {
       const g = grads.get(t);
       grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
       const node = t.gradNode;
@@ -123,7 +150,7 @@ export function computeGradients(
         const prev = target.get(input);
         target.set(input, prev ? add(prev, gi) : gi);
       });
-      if (!options.retainGraph) t.gradNode = null;
+      if (!options.retainGraph) t.gradNode = releasedNode(node.op);
     }
   });
   return leaves;
@@ -133,6 +160,11 @@ export function computeGradients(
  * Back-propagates from `output` and accumulates into `.grad` of every leaf that requires
  * gradients (`leaf.grad += ∂output/∂leaf`, as in PyTorch). Zero gradients between steps with
  * {@link zeroGrad} or an optimizer's `zeroGrad()`.
+ *
+ * The pass releases the graph unless `retainGraph` is set; a second backward through a released
+ * graph (the same loss, or a new output built on a released intermediate) throws a
+ * {@link GradientError} before any `.grad` changes. Build a fresh graph each step, or pass
+ * `retainGraph: true` to every backward but the last.
  *
  * @param output - Usually a scalar loss.
  * @param options - `gradOutput` for non-scalar outputs, `retainGraph` to keep the graph.

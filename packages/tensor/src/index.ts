@@ -140,5 +140,5 @@ export {
 } from './options.js';
 export { Generator, type GeneratorState, isGenerator } from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
-export { broadcastShapes, type Shape } from './shape.js';
+export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

@@ -15,6 +15,11 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   /** Attributes and saved values the gradient rule needs. */
   readonly saved: Readonly<Record<string, unknown>>;
+  /**
+   * Set by `@lacuna/autograd` when a backward pass without `retainGraph` freed this node (its
+   * inputs and saved values are gone), so a second backward through it is an error, not a no-op.
+   */
+  readonly released?: boolean;
 }
 
 // Depth of nested `withoutRecording` calls. It lives only for the synchronous extent of a call

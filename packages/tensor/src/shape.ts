@@ -21,7 +21,31 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** Checks that `shape` is a list of non-negative integers. @internal */
+/**
+ * The most elements one tensor may hold: 2³¹ − 1. Every JavaScript engine's typed arrays reach at
+ * least this length, and int32 flat indices (argmax, gather, pooling) can address every element.
+ * Engines differ above it (Node 20 stops at 2³² for bytes), so Lacuna does not go there.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Checks that `shape` holds at most {@link MAX_ELEMENTS} elements, so that allocating it cannot
+ * fail with the engine's bare `RangeError: Invalid typed array length`. Every op that allocates
+ * from a caller's shape (or a shape derived from one) calls this first. @internal
+ */
+export function checkElementCount(op: string, argument: string, shape: Shape): void {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new ArgumentRangeError(
+      op,
+      argument,
+      `must give at most ${MAX_ELEMENTS} elements (2^31 - 1, what a typed array can hold on every ` +
+        `engine), got shape ${fmtShape(shape)} with ${n} elements`,
+    );
+  }
+}
+
+/** Checks that `shape` is a list of non-negative integers whose tensor can be allocated. @internal */
 export function checkShape(op: string, argument: string, shape: unknown): Shape {
   if (
     !Array.isArray(shape) ||
@@ -33,6 +57,7 @@ export function checkShape(op: string, argument: string, shape: unknown): Shape 
       `must be an array of non-negative integers, got ${JSON.stringify(shape)}`,
     );
   }
+  checkElementCount(op, argument, shape);
   return shape as Shape;
 }
 
@@ -61,6 +86,7 @@ export function broadcastShapes(a: Shape, b: Shape, op = 'broadcastShapes'): num
     }
     out[i] = da === 1 ? db : da;
   }
+  checkElementCount(op, 'b', out);
   return out;
 }
 

@@ -3,16 +3,19 @@ import {
   abs,
   add,
   DTypeError,
+  gather,
   logSoftmax,
   mul,
   neg,
-  oneHot,
+  notEqual,
   relu,
+  reshape,
   ShapeError,
   softplus,
   sub,
   sum,
   type Tensor,
+  where,
 } from '@lacuna/tensor';
 import { checkLossOptions, type Reduction, reduce } from './reduction.js';
 
@@ -35,18 +38,27 @@ function checkLogits(op: string, logits: Tensor): [number, number] {
   return logits.shape as unknown as [number, number];
 }
 
-/** Integer labels [N] or target distributions [N, C], as a float [N, C] target. */
-function targetsOf(op: string, targets: Tensor, n: number, c: number): Tensor {
-  if (targets.dtype === 'int32') {
-    if (targets.rank !== 1 || targets.shape[0] !== n) {
-      throw new ShapeError(
+function checkLabels(op: string, name: string, labels: Tensor, n: number, c: number): void {
+  if (labels.rank !== 1 || labels.shape[0] !== n) {
+    throw new ShapeError(
+      op,
+      name,
+      `as class indices must have shape [${n}], got [${labels.shape.join(',')}]`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const y = labels.storage[i]!;
+    if (y < 0 || y >= c) {
+      throw new ArgumentRangeError(
         op,
-        'targets',
-        `as class indices must have shape [${n}], got [${targets.shape.join(',')}]`,
+        name,
+        `must be class indices in [0, ${c}), got ${y} at index ${i}`,
       );
     }
-    return oneHot(targets, c);
   }
+}
+
+function checkProbabilities(op: string, targets: Tensor, n: number, c: number): void {
   if (targets.dtype !== 'float32')
     throw new DTypeError(
       op,
@@ -60,7 +72,23 @@ function targetsOf(op: string, targets: Tensor, n: number, c: number): Tensor {
       `as probabilities must have shape [${n}, ${c}], got [${targets.shape.join(',')}]`,
     );
   }
-  return targets;
+}
+
+/**
+ * `logp[i, yᵢ]` as [N], read by index rather than as `Σ_c onehot·logp`: a wrong class whose
+ * log-probability is −∞ must not turn the loss into 0·(−∞) = NaN (PyTorch picks too).
+ */
+function pick(logp: Tensor, labels: Tensor, n: number): Tensor {
+  return reshape(gather(logp, 1, reshape(labels, [n, 1])), [n]);
+}
+
+/**
+ * `Σ_c t꜀·logp꜀` per row with the convention 0·log 0 = 0 (as in xlogy): a class with zero
+ * target mass contributes nothing even where its log-probability is −∞. The `where` also keeps
+ * the gradient of such entries at exactly 0 instead of 0·∞.
+ */
+function expectedLogProb(logp: Tensor, t: Tensor): Tensor {
+  return sum(where(notEqual(t, 0), mul(logp, t), 0), { axis: 1 });
 }
 
 /**
@@ -69,6 +97,12 @@ function targetsOf(op: string, targets: Tensor, n: number, c: number): Tensor {
  *
  * Targets are int32 class indices [N] (t one-hot) or float32 probabilities [N, C] (e.g. one-hot or
  * soft labels). With label smoothing ε the target becomes (1-ε)·t + ε/C.
+ *
+ * Infinite logits follow PyTorch: a wrong class with logit −∞ has probability 0 and leaves the
+ * loss finite with a zero gradient; the target class at −∞ (or any class with target mass ε/C
+ * under smoothing) gives +∞ with a finite gradient; a row holding +∞, NaN or only −∞ gives NaN.
+ * With probability targets a class with target 0 contributes 0 even at −∞ (0·log 0 = 0), where
+ * PyTorch returns NaN.
  *
  * @param logits - float32 [N, C] unnormalised scores.
  * @param targets - int32 [N] or float32 [N, C].
@@ -98,15 +132,26 @@ export function crossEntropy(
       `must lie in [0, 1), got ${eps}`,
     );
   }
-  let t = targetsOf('crossEntropy', targets, n, c);
-  if (eps > 0) t = add(mul(t, 1 - eps), eps / c);
-  const perExample = neg(sum(mul(logSoftmax(logits, 1), t), { axis: 1 }));
+  const logp = logSoftmax(logits, 1);
+  let perExample: Tensor;
+  if (targets.dtype === 'int32') {
+    checkLabels('crossEntropy', 'targets', targets, n, c);
+    // −logp[y], plus with smoothing ε: (1-ε)·(−logp[y]) + (ε/C)·(−Σ_c logp꜀), PyTorch's formula.
+    perExample = neg(pick(logp, targets, n));
+    if (eps > 0)
+      perExample = add(mul(perExample, 1 - eps), mul(neg(sum(logp, { axis: 1 })), eps / c));
+  } else {
+    checkProbabilities('crossEntropy', targets, n, c);
+    const t = eps > 0 ? add(mul(targets, 1 - eps), eps / c) : targets;
+    perExample = neg(expectedLogProb(logp, t));
+  }
   return reduce('crossEntropy', perExample, options.reduction);
 }
 
 /**
  * Negative log-likelihood of class indices under log-probabilities:
- * `L = -(1/N) Σᵢ logpᵢ[yᵢ]` (pair with a model ending in logSoftmax).
+ * `L = -(1/N) Σᵢ logpᵢ[yᵢ]` (pair with a model ending in logSoftmax). Only the target entry
+ * is read, so −∞ log-probabilities of other classes leave the loss and its gradient finite.
  *
  * @param logProbs - float32 [N, C] log-probabilities.
  * @param labels - int32 [N] class indices.
@@ -130,7 +175,8 @@ export function nllLoss(
       'labels',
       `must have dtype int32 (class indices), got ${labels.dtype}`,
     );
-  const perExample = neg(sum(mul(logProbs, targetsOf('nllLoss', labels, n, c)), { axis: 1 }));
+  checkLabels('nllLoss', 'labels', labels, n, c);
+  const perExample = neg(pick(logProbs, labels, n));
   return reduce('nllLoss', perExample, options.reduction);
 }
 

@@ -57,6 +57,23 @@ describe('activations and elementwise math', () => {
     );
   });
 
+  it('logSoftmax with infinite logits matches PyTorch (float64 values)', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    // a -inf entry has probability 0, along either axis layout (inner > 1 here)
+    const cols = logSoftmax(tensor([[0], [-inf], [1]]), 0).toArray() as number[][];
+    close([cols[0]![0], cols[2]![0]], [-1.3132616875182228, -0.31326168751822286], 6);
+    expect(cols[1]![0]).toBe(-inf);
+    expect(softmax(tensor([0, -inf])).toArray()).toEqual([1, 0]);
+    // +inf, NaN or only -inf: NaN across the whole row (not NaN beside -inf)
+    for (const row of [
+      [inf, 0],
+      [-inf, -inf],
+      [Number.NaN, 0],
+    ]) {
+      for (const v of logSoftmax(tensor(row)).toArray() as number[]) expect(v).toBeNaN();
+    }
+  });
+
   it('clamp bounds values, passes NaN and checks its bounds', () => {
     expect(clamp(tensor([-2, 0.5, 3]), 0, 1).toArray()).toEqual([0, 0.5, 1]);
     expect(clamp(tensor([-2, 3]), undefined, 1).toArray()).toEqual([-2, 1]);

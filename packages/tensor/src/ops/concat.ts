@@ -1,7 +1,7 @@
 import { allocate } from '../dtype.js';
 import { DTypeError, fmtShape, LacunaError, ShapeError } from '../errors.js';
 import { record } from '../record.js';
-import { normalizeAxis, sizeOf } from '../shape.js';
+import { checkElementCount, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { unsqueeze } from './squeeze.js';
 import { checkTensor } from './util.js';
@@ -45,6 +45,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   });
   const sizes = tensors.map((t) => t.shape[ax]!);
   const shape = first.shape.map((d, j) => (j === ax ? sizes.reduce((a, b) => a + b, 0) : d));
+  checkElementCount('concat', 'tensors', shape);
   const out = new Tensor(allocate(first.dtype, sizeOf(shape)), shape, first.dtype);
   const outer = sizeOf(first.shape.slice(0, ax));
   const inner = sizeOf(first.shape.slice(ax + 1));

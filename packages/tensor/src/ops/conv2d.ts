@@ -3,6 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
+import { checkElementCount } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkNCHW, geometry, type Pair, pair } from './conv-geometry.js';
 import { checkFloat } from './util.js';
@@ -120,6 +121,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
     );
   }
   const plane = g.outH * g.outW;
+  checkElementCount('conv2d', 'padding', [g.batch, outChannels, g.outH, g.outW]);
   const out = new Float32Array(g.batch * outChannels * plane);
   getBackend().conv2d(x.storage as Float32Array, weight.storage as Float32Array, config, out);
   if (bias) {

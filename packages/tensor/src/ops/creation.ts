@@ -1,7 +1,7 @@
 import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
-import { checkShape, type Shape, sizeOf } from '../shape.js';
+import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
 import { type NestedArray, Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -172,10 +172,20 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
  */
 export function full(shape: Shape, value: number | boolean, options: CreationOptions = {}): Tensor {
   checkOptionKeys('full', options, CREATION_KEYS);
-  checkShape('full', 'shape', shape);
-  const dtype = checkDType('full', options.dtype ?? 'float32');
+  return filled('full', shape, value, options);
+}
+
+/** {@link full} under the public op's name, so errors name `zeros`, `ones`, `eye`... */
+function filled(
+  op: string,
+  shape: Shape,
+  value: number | boolean,
+  options: CreationOptions,
+): Tensor {
+  checkShape(op, 'shape', shape);
+  const dtype = checkDType(op, options.dtype ?? 'float32');
   const storage = allocate(dtype, sizeOf(shape));
-  const [v] = fill('full', [value], dtype);
+  const [v] = fill(op, [value], dtype);
   storage.fill(v!);
   return new Tensor(storage, shape, dtype);
 }
@@ -191,7 +201,7 @@ export function full(shape: Shape, value: number | boolean, options: CreationOpt
  */
 export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
   checkOptionKeys('zeros', options, CREATION_KEYS);
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /**
@@ -205,7 +215,7 @@ export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
  */
 export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
   checkOptionKeys('ones', options, CREATION_KEYS);
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /**
@@ -282,6 +292,7 @@ export function arange(
   }
   if (step === 0) throw new ArgumentRangeError('arange', 'step', 'must not be 0');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  checkElementCount('arange', 'stop', [n]);
   const values = Array.from({ length: n }, (_, i) => lo + i * step);
   const dtype = checkDType('arange', options.dtype ?? 'float32');
   return new Tensor(fill('arange', values, dtype), [n], dtype);
@@ -308,6 +319,7 @@ export function linspace(start: number, end: number, steps: number): Tensor {
       `must be a non-negative integer, got ${steps}`,
     );
   }
+  checkElementCount('linspace', 'steps', [steps]);
   const out = new Float32Array(steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) out[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
@@ -325,7 +337,7 @@ export function linspace(start: number, end: number, steps: number): Tensor {
  */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   checkOptionKeys('eye', options, CREATION_KEYS);
-  const t = zeros(checkShape('eye', 'n', [n, m]), options);
+  const t = filled('eye', checkShape('eye', 'n', [n, m]), 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;
 }

@@ -1,7 +1,7 @@
 import { allocate } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
-import { normalizeAxis, sizeOf } from '../shape.js';
+import { checkElementCount, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -50,6 +50,7 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
   const inner = sizeOf(x.shape.slice(ax + 1));
   const k = indices.size;
   const shape = x.shape.map((d, i) => (i === ax ? k : d));
+  checkElementCount('indexSelect', 'indices', shape);
   const out = new Tensor(allocate(x.dtype, outer * k * inner), shape, x.dtype);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {

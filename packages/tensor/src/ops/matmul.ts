@@ -2,6 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionBoolean, optionKeys } from '../options.js';
 import { record } from '../record.js';
+import { checkElementCount } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
@@ -65,6 +66,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const batch = Math.max(batchA, batchB);
   const shape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
+  checkElementCount('matmul', 'b', shape);
   const out = new Tensor(new Float32Array(batch * m * n), shape, 'float32');
   const backend = getBackend();
   if (batchA === batchB) {

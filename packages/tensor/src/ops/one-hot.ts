@@ -1,4 +1,5 @@
 import { ArgumentRangeError, DTypeError } from '../errors.js';
+import { checkElementCount } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -25,6 +26,7 @@ export function oneHot(indices: Tensor, numClasses: number): Tensor {
       `must be a positive integer, got ${numClasses}`,
     );
   }
+  checkElementCount('oneHot', 'numClasses', [...indices.shape, numClasses]);
   const out = new Float32Array(indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) {
     const c = indices.storage[i]!;

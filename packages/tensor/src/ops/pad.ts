@@ -1,7 +1,7 @@
 import { allocate } from '../dtype.js';
 import { ArgumentRangeError } from '../errors.js';
 import { record } from '../record.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { checkElementCount, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -41,6 +41,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     throw new ArgumentRangeError('pad', 'value', `must be a number, got ${String(value)}`);
   }
   const shape = x.shape.map((d, i) => d + full[i]![0] + full[i]![1]);
+  checkElementCount('pad', 'pads', shape);
   const out = new Tensor(allocate(x.dtype, sizeOf(shape)), shape, x.dtype);
   out.storage.fill(value);
   const outStrides = stridesOf(shape);

@@ -3,6 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
+import { checkElementCount } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkNCHW, geometry, type Pair, pair } from './conv-geometry.js';
 import { checkFloat } from './util.js';
@@ -67,6 +68,7 @@ function poolGeometry(
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}): Tensor {
   const g = poolGeometry('maxPool2d', x, kernelSize, options, true);
+  checkElementCount('maxPool2d', 'padding', [g.batch, g.channels, g.outH, g.outW]);
   const size = g.batch * g.channels * g.outH * g.outW;
   const out = new Float32Array(size);
   const argmax = new Int32Array(size);
@@ -91,6 +93,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}): Tensor {
   const g = poolGeometry('avgPool2d', x, kernelSize, options, false);
+  checkElementCount('avgPool2d', 'padding', [g.batch, g.channels, g.outH, g.outW]);
   const out = new Float32Array(g.batch * g.channels * g.outH * g.outW);
   getBackend().avgPool2d(x.storage as Float32Array, g, out);
   return record(

@@ -2,7 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
 import { type Generator, isGeneratorArgument } from '../random/generator.js';
-import { checkShape, type Shape, sizeOf } from '../shape.js';
+import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Every random op takes its generator explicitly: there is no hidden global seed. */
@@ -190,6 +190,7 @@ export function permutation(n: number, options: RandomOptions): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ArgumentRangeError('permutation', 'n', `must be a non-negative integer, got ${n}`);
   checkOptionKeys('permutation', options, RANDOM_KEYS);
+  checkElementCount('permutation', 'n', [n]);
   const g = checkGenerator('permutation', options);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
