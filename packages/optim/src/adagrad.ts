@@ -7,6 +7,20 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { StateLayout } from './state-check.js';
+
+const LAYOUT: StateLayout = {
+  kind: 'Adagrad',
+  requiredBuffers: ['sum'],
+  optionalBuffers: [],
+  options: {
+    lr: 'number',
+    lrDecay: 'number',
+    weightDecay: 'number',
+    initialAccumulatorValue: 'number',
+    eps: 'number',
+  },
+};
 
 /** Hyper-parameters of {@link Adagrad}. */
 export interface AdagradOptions extends BaseOptions {
@@ -40,6 +54,9 @@ export interface AdagradOptions extends BaseOptions {
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** Adagrad keeps the running sum of squared gradients. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `lrDecay`, `weightDecay`, `initialAccumulatorValue`, `eps`.

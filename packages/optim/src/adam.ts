@@ -7,6 +7,16 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { StateLayout } from './state-check.js';
+
+const OPTIONS = {
+  lr: 'number',
+  betas: 'pair',
+  eps: 'number',
+  weightDecay: 'number',
+  amsgrad: 'boolean',
+} as const;
+const BUFFERS = { requiredBuffers: ['expAvg', 'expAvgSq'], optionalBuffers: ['maxExpAvgSq'] };
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptions {
@@ -96,6 +106,8 @@ function adamUpdate(
 export class Adam extends Optimizer<AdamOptions> {
   /** Whether weight decay is applied to the parameter (AdamW) instead of through the gradient. */
   protected readonly decoupled: boolean = false;
+  /** Adam keeps both moments per parameter, and their running maximum with amsgrad. */
+  protected readonly stateLayout: StateLayout = { kind: 'Adam', ...BUFFERS, options: OPTIONS };
 
   /**
    * @param params - Parameters or parameter groups.
@@ -140,4 +152,10 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Adam {
   /** AdamW decouples the weight decay from the gradient. */
   protected override readonly decoupled: boolean = true;
+  /** AdamW saves Adam's buffers under its own kind: its updates differ. */
+  protected override readonly stateLayout: StateLayout = {
+    kind: 'AdamW',
+    ...BUFFERS,
+    options: OPTIONS,
+  };
 }

@@ -7,6 +7,21 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { StateLayout } from './state-check.js';
+
+const LAYOUT: StateLayout = {
+  kind: 'RMSprop',
+  requiredBuffers: ['squareAvg'],
+  optionalBuffers: ['gradAvg', 'momentumBuffer'],
+  options: {
+    lr: 'number',
+    alpha: 'number',
+    eps: 'number',
+    weightDecay: 'number',
+    momentum: 'number',
+    centered: 'boolean',
+  },
+};
 
 /** Hyper-parameters of {@link RMSprop}. */
 export interface RMSpropOptions extends BaseOptions {
@@ -42,6 +57,9 @@ export interface RMSpropOptions extends BaseOptions {
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** RMSprop keeps the squared-gradient average, plus the gradient average (centered) and momentum. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `alpha`, `eps`, `weightDecay`, `momentum`, `centered`.

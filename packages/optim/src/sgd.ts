@@ -7,6 +7,20 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { StateLayout } from './state-check.js';
+
+const LAYOUT: StateLayout = {
+  kind: 'SGD',
+  requiredBuffers: [],
+  optionalBuffers: ['momentumBuffer'],
+  options: {
+    lr: 'number',
+    momentum: 'number',
+    dampening: 'number',
+    weightDecay: 'number',
+    nesterov: 'boolean',
+  },
+};
 
 /** Hyper-parameters of {@link SGD}. */
 export interface SGDOptions extends BaseOptions {
@@ -51,6 +65,9 @@ export interface SGDOptions extends BaseOptions {
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** SGD keeps a momentum buffer per parameter once momentum is used. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - Defaults for every group.
