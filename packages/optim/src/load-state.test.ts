@@ -257,6 +257,24 @@ describe('Optimizer.loadStateDict rejects a bad state and changes nothing', () =
     expectRejected(sgd, v, /'state\.state\[0\]' must be null or an object of buffers/);
   });
 
+  it('holes in sparse arrays (map skipped them: the groups lost their options)', () => {
+    const s = saved(adam);
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    s.groups = [, ,];
+    expectRejected(adam, s, /'state\.groups\[0\]' must be an object of options, got undefined/);
+    const t = saved(adam);
+    t.state = new Array(3) as never;
+    expectRejected(
+      adam,
+      t,
+      /'state\.state\[0\]' must be null or an object of buffers, got undefined/,
+    );
+    const u = saved(adam) as unknown as { groups: Record<string, unknown>[] };
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    u.groups[1]!.betas = [, 0.9];
+    expectRejected(adam, u, /'state\.groups\[1\]\.betas' must be a pair of numbers/);
+  });
+
   it('__proto__ and constructor keys from JSON are refused, never assigned', () => {
     const text = JSON.stringify(saved(sgd));
     const proto = JSON.parse(text.replace('"momentumBuffer"', '"__proto__"'));

@@ -75,8 +75,11 @@ export function checkOptimizerState<H>(
       'state.state',
       `holds state for ${state.length} parameters, expected ${sizes.length}`,
     );
-  const options = groups.map((g, i) => checkGroup(op, layout, g, `state.groups[${i}]`, validate));
-  const states = state.map((s, i) =>
+  // Index loops, not map: map skips the holes of a sparse array and would leave them empty.
+  const options = Array.from(groups, (g, i) =>
+    checkGroup(op, layout, g, `state.groups[${i}]`, validate),
+  );
+  const states = Array.from(state, (s, i) =>
     checkParamState(op, layout, s, `state.state[${i}]`, sizes[i]!, step),
   );
   return { step, options, states };
@@ -98,7 +101,10 @@ function checkGroup<H>(
     const ok =
       value === undefined ||
       (type === 'pair'
-        ? Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')
+        ? Array.isArray(value) &&
+          value.length === 2 &&
+          typeof value[0] === 'number' &&
+          typeof value[1] === 'number'
         : typeof value === type);
     if (!ok)
       throw new LacunaError(
