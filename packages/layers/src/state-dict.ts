@@ -104,17 +104,21 @@ function entriesOf(state: unknown): Iterable<[unknown, unknown]> {
   );
 }
 
-interface ReadTensor {
+/** A tensor's fields, read once and checked. @internal */
+export interface ReadTensor {
+  /** The dtype. */
   dtype: DType;
+  /** The shape, copied. */
   shape: number[];
+  /** The storage, exactly as long as the shape needs. */
   storage: Float32Array | Int32Array | Uint8Array;
 }
 
 /**
  * Reads dtype, shape and storage once (a getter cannot change them between check and copy) and
- * checks that they make a tensor; returns what is wrong as a message otherwise.
+ * checks that they make a tensor; returns what is wrong as a message otherwise. @internal
  */
-function readTensor(value: unknown): ReadTensor | string {
+export function readTensor(value: unknown): ReadTensor | string {
   if (typeof value !== 'object' || value === null)
     return `must be a tensor, got ${describe(value)}`;
   const { dtype, shape, storage } = value as Record<string, unknown>;
