@@ -1,4 +1,4 @@
-import { tensor } from '@lacuna/tensor';
+import { Tensor, tensor } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors, SafetensorsError, serializeSafetensors } from './safetensors.js';
 
@@ -90,5 +90,15 @@ describe('parseSafetensors', () => {
     expect(parseSafetensors(withHeader('{"__metadata__":{"a":"b"}}')).metadata).toEqual({
       a: 'b',
     });
+  });
+});
+
+describe('safetensors keeps float32 bits exactly', () => {
+  it('a signalling NaN payload survives parse and serialize (it was quieted)', () => {
+    const bits = Uint32Array.of(0x7f810000, 0xffc00001, 0x3f800000);
+    const w = new Tensor(new Float32Array(bits.buffer), [3]);
+    const parsed = parseSafetensors(serializeSafetensors(new Map([['w', w]])));
+    const back = parsed.tensors.get('w')!.storage as Float32Array;
+    expect(Array.from(new Uint32Array(back.buffer, back.byteOffset, 3))).toEqual(Array.from(bits));
   });
 });

@@ -24,6 +24,8 @@ export interface Safetensors {
 const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 const FROM_CODE: Record<string, DType> = { F32: 'float32', I32: 'int32', BOOL: 'bool' };
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
+/** Whether this host stores numbers little-endian, as safetensors does (then bytes copy as they are). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 /** Refuse headers over 100 MB, like the reference implementation: a hostile length must not allocate. */
 const MAX_HEADER = 100_000_000;
 
@@ -69,7 +71,9 @@ export function serializeSafetensors(
   out.fill(0x20, 8 + headerBytes.length, 8 + headerBytes.length + pad);
   let p = 8 + headerBytes.length + pad;
   for (const { dtype, storage: s } of items) {
-    if (dtype === 'bool') out.set(s as Uint8Array, p);
+    // The file is little-endian: on such a host the bytes go as they are (NaN payloads kept).
+    if (dtype === 'bool' || LITTLE_ENDIAN)
+      out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), p);
     else
       for (let i = 0; i < s.length; i++)
         dtype === 'float32'
@@ -240,6 +244,10 @@ export function parseSafetensors(bytes: Uint8Array, name = 'bytes'): Safetensors
       storage = bytes.slice(at, at + count);
       if (storage.some((v) => v > 1))
         throw fail(`entry '${e.key}' is BOOL but holds bytes other than 0 and 1`);
+    } else if (LITTLE_ENDIAN) {
+      // Bytes copied as they are: reading through a number would quiet a signalling NaN.
+      const copy = bytes.slice(at, at + 4 * count).buffer;
+      storage = e.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
     } else {
       storage = e.dtype === 'float32' ? new Float32Array(count) : new Int32Array(count);
       for (let i = 0; i < count; i++)

@@ -152,7 +152,9 @@ function put(parent: Container, key: string | number, value: unknown): void {
 export function mutate<T>(root: T, mutations: readonly Mutation[]): unknown {
   const box: Container = [structuredClone(root)];
   for (const m of mutations) {
-    const list = places(box[0]).map((p) => (p.parent === null ? { ...p, parent: box, key: 0 } : p));
+    const list: Place[] = places(box[0]).map((p) =>
+      p.parent === null ? { ...p, parent: box, key: 0 } : p,
+    );
     const { parent, key, value } = list[m.at % list.length]!;
     const set = (v: unknown) => put(parent!, key, v);
     switch (m.kind) {
