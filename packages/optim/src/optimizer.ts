@@ -199,7 +199,7 @@ export abstract class Optimizer<H extends BaseOptions> {
    * then gives bit-identical parameters to an uninterrupted run.
    *
    * All or nothing: the whole state is checked before anything changes, and a state that fails
-   * any check throws a {@link LacunaError} naming the offending field, leaving the optimizer
+   * any check throws a `LacunaError` naming the offending field, leaving the optimizer
    * exactly as it was. Checked: `state` is a plain object with only `kind`, `step`, `groups` and
    * `state`; `kind`, when present, is this optimizer's kind (older states without it are judged by
    * their buffer names); `step` and every per-parameter `step` are integers ≥ 0 (a parameter's
