@@ -1,8 +1,10 @@
 import { LacunaError, type Tensor, tensor } from '@lacuna/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 import { fuzzRuns, fuzzTimeout, mutate, mutation } from './test-util/mutate.js';
 
@@ -54,6 +56,8 @@ function expected(kind: string, input: OptimizerState<object>): OptimizerState<o
 const targets: [string, Make][] = [
   ['SGD', (g) => new SGD(g, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
   ['Adam', (g) => new Adam(g, { lr: 0.05, betas: [0.9, 0.99], amsgrad: true })],
+  ['RMSprop', (g) => new RMSprop(g, { lr: 0.01, momentum: 0.5, centered: true })],
+  ['Adagrad', (g) => new Adagrad(g, { lr: 0.1, lrDecay: 0.01 })],
 ];
 
 describe.each(targets)('fuzz: %s.loadStateDict of a mutated state', (kind, make) => {
