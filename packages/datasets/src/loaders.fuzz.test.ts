@@ -4,7 +4,7 @@
  * outcomes allowed are a typed Lacuna error or an accepted split whose content is possible.
  *
  * A bounded run is part of `pnpm test`; `pnpm --filter @lacuna/datasets fuzz` runs longer
- * (LACUNA_FUZZ_RUNS, LACUNA_FUZZ_SEED override both).
+ * (FUZZ_RUNS, FUZZ_SEED override both).
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,8 +17,8 @@ import { loadMnistFromDirectory } from './mnist-node.js';
 import type { Dataset } from './synthetic.js';
 import { mnistSplit, writeMnistDir } from './test-util/fixtures.js';
 
-const runs = Number(process.env.LACUNA_FUZZ_RUNS ?? 120);
-const seed = Number(process.env.LACUNA_FUZZ_SEED ?? 14);
+const runs = Number(process.env.FUZZ_RUNS ?? 120);
+const seed = Number(process.env.FUZZ_SEED ?? 14);
 
 /** A mutation of a byte string: flips, then a cut or an append. */
 const mutation = fc.record({

@@ -59,6 +59,7 @@ export { Linear, type LinearOptions } from './modules/linear.js';
 export { AvgPool2d, Flatten, MaxPool2d } from './modules/pool.js';
 export { Residual, type ResidualOptions } from './modules/residual.js';
 export { Sequential } from './modules/sequential.js';
+export type { StateDictInput } from './state-dict.js';
 export { type Summary, type SummaryRow, summary } from './summary.js';
 export { CheckpointError } from './training/checkpoint-error.js';
 export { decodeTrainingState, encodeTrainingState } from './training/encode.js';

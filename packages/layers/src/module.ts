@@ -8,6 +8,7 @@ import {
   type Tensor,
 } from '@lacuna/tensor';
 import { MODULE_BRAND } from './identity.js';
+import { checkStateDict, type StateDictInput } from './state-dict.js';
 
 /** Per-call mode override for {@link Module.call}. */
 export interface CallOptions {
@@ -265,43 +266,37 @@ export abstract class Module {
    * Copies values into this module's parameters and buffers. Names, shapes and dtypes must match
    * exactly; every mismatch is reported at once, and nothing is written unless all entries fit.
    *
+   * `state` is a `Map` (from {@link Module.stateDict} or `parseSafetensors`) or a plain object
+   * `Record<string, Tensor>`; anything else is a LacunaError. Each value must be a Tensor, or a
+   * tensor-like `{ dtype, shape, storage }` whose storage is the typed array of its dtype and
+   * holds exactly as many elements as its shape (a tensor from another copy of `@lacuna/tensor`
+   * passes). Checked for every entry before anything is written: the value is a tensor, its dtype
+   * and shape equal the module's, its storage length fits its shape, and a bool tensor holds only
+   * 0 and 1. Values are not checked: NaN and ±Infinity weights load, as in PyTorch (a diverged
+   * checkpoint is still a checkpoint). With `strict: false`, missing names and unknown names are
+   * skipped (unknown ones unchecked), but a name the module has must hold a fitting tensor.
+   *
    * @param state - Tensors by dotted name, e.g. from {@link Module.stateDict} or a checkpoint.
    * @param options - `strict` (default true): missing or unexpected names are errors.
+   * @throws DTypeError when only dtypes (and shapes) differ, ShapeError when only names or shapes
+   *   do, LacunaError when a value is not a tensor or `state` is not a Map or plain object.
+   * @example
+   * ```ts
+   * import { Linear } from '@lacuna/layers';
+   * import { Generator } from '@lacuna/tensor';
+   * const a = new Linear(2, 2, { generator: new Generator(0) });
+   * const b = new Linear(2, 2, { generator: new Generator(1) });
+   * b.loadStateDict(a.stateDict()); // b now holds a's weights
+   * b.loadStateDict(Object.fromEntries(a.stateDict())); // a plain object works too
+   * ```
    */
-  loadStateDict(state: ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): void {
-    const own = this.stateDict();
-    const strict = options.strict ?? true;
-    const problems: string[] = [];
-    if (strict) {
-      const missing = [...own.keys()].filter((k) => !state.has(k));
-      const unexpected = [...state.keys()].filter((k) => !own.has(k));
-      if (missing.length) problems.push(`missing ${missing.join(', ')}`);
-      if (unexpected.length) problems.push(`unexpected ${unexpected.join(', ')}`);
-    }
-    for (const [name, target] of own) {
-      const source = state.get(name);
-      if (!source) continue;
-      if (source.dtype !== target.dtype)
-        problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
-      else if (source.shape.join() !== target.shape.join()) {
-        problems.push(
-          `'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`,
-        );
-      }
-    }
-    if (problems.length) {
-      const error = problems.some((p) => p.includes('dtype')) ? DTypeError : ShapeError;
-      throw new error(
-        'loadStateDict',
-        'state',
-        `does not fit ${this.constructor.name}: ${problems.join('; ')}`,
-      );
-    }
+  loadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): void {
+    checkOptionKeys('loadStateDict', options, ['strict']);
+    const strict = optionBoolean('loadStateDict', 'strict', options.strict, true);
+    const copies = checkStateDict(this.constructor.name, this.stateDict(), state, strict);
+    // Everything fits: only now is anything written.
     noGrad(() => {
-      for (const [name, target] of own) {
-        const source = state.get(name);
-        if (source) target.storage.set(source.storage);
-      }
+      for (const { target, source } of copies) target.storage.set(source);
     });
   }
 

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionKeys, type Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -7,6 +7,22 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { OptionTypes, StateLayout } from './state-check.js';
+
+const OPTIONS: OptionTypes<AdagradOptions> = {
+  lr: 'number',
+  lrDecay: 'number',
+  weightDecay: 'number',
+  initialAccumulatorValue: 'number',
+  eps: 'number',
+};
+
+const LAYOUT: StateLayout = {
+  kind: 'Adagrad',
+  requiredBuffers: ['sum'],
+  optionalBuffers: [],
+  options: OPTIONS,
+};
 
 /** Hyper-parameters of {@link Adagrad}. */
 export interface AdagradOptions extends BaseOptions {
@@ -20,14 +36,8 @@ export interface AdagradOptions extends BaseOptions {
   eps?: number;
 }
 
-/** Every key of {@link AdagradOptions}; the compiler checks the list against the interface. */
-const ADAGRAD_OPTION_KEYS = optionKeys<AdagradOptions>({
-  lr: true,
-  lrDecay: true,
-  weightDecay: true,
-  initialAccumulatorValue: true,
-  eps: true,
-});
+/** Every key of {@link AdagradOptions}, from the option table the compiler checks against it. */
+const ADAGRAD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof AdagradOptions & string)[];
 
 /**
  * Adagrad (Duchi et al. 2011), with PyTorch's update rule for `torch.optim.Adagrad`:
@@ -49,6 +59,9 @@ const ADAGRAD_OPTION_KEYS = optionKeys<AdagradOptions>({
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** Adagrad keeps the running sum of squared gradients. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `lrDecay`, `weightDecay`, `initialAccumulatorValue`, `eps`.

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionBoolean, optionKeys, type Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, optionBoolean, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -7,6 +7,16 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { OptionTypes, StateLayout } from './state-check.js';
+
+const OPTIONS: OptionTypes<AdamOptions> = {
+  lr: 'number',
+  betas: 'pair',
+  eps: 'number',
+  weightDecay: 'number',
+  amsgrad: 'boolean',
+};
+const BUFFERS = { requiredBuffers: ['expAvg', 'expAvgSq'], optionalBuffers: ['maxExpAvgSq'] };
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptions {
@@ -20,14 +30,8 @@ export interface AdamOptions extends BaseOptions {
   amsgrad?: boolean;
 }
 
-/** Every key of {@link AdamOptions}; the compiler checks the list against the interface. */
-const ADAM_OPTION_KEYS = optionKeys<AdamOptions>({
-  lr: true,
-  betas: true,
-  eps: true,
-  weightDecay: true,
-  amsgrad: true,
-});
+/** Every key of {@link AdamOptions}, from the option table the compiler checks against it. */
+const ADAM_OPTION_KEYS = Object.keys(OPTIONS) as (keyof AdamOptions & string)[];
 
 function validate(name: string, o: AdamOptions): AdamOptions {
   checkOptionKeys(name, o, ADAM_OPTION_KEYS);
@@ -108,6 +112,8 @@ function adamUpdate(
 export class Adam extends Optimizer<AdamOptions> {
   /** Whether weight decay is applied to the parameter (AdamW) instead of through the gradient. */
   protected readonly decoupled: boolean = false;
+  /** Adam keeps both moments per parameter, and their running maximum with amsgrad. */
+  protected readonly stateLayout: StateLayout = { kind: 'Adam', ...BUFFERS, options: OPTIONS };
 
   /**
    * @param params - Parameters or parameter groups.
@@ -152,4 +158,10 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Adam {
   /** AdamW decouples the weight decay from the gradient. */
   protected override readonly decoupled: boolean = true;
+  /** AdamW saves Adam's buffers under its own kind: its updates differ. */
+  protected override readonly stateLayout: StateLayout = {
+    kind: 'AdamW',
+    ...BUFFERS,
+    options: OPTIONS,
+  };
 }

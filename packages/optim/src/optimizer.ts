@@ -1,5 +1,6 @@
 import { zeroGrad } from '@lacuna/autograd';
 import { ArgumentRangeError, checkOptionKeys, LacunaError, Tensor } from '@lacuna/tensor';
+import { checkOptimizerState, type StateLayout } from './state-check.js';
 
 /** A group of parameters with its own hyper-parameters (PyTorch's param_groups). */
 export interface ParamGroupSpec<H> {
@@ -22,6 +23,11 @@ export type ParamState = Record<string, Float32Array | number>;
 
 /** A JSON-friendly snapshot of an optimizer. */
 export interface OptimizerState<H> {
+  /**
+   * The optimizer kind that saved it (`'SGD'`, `'Adam'`, …); `loadStateDict` refuses another kind's
+   * state. States saved before the kind was recorded lack it.
+   */
+  kind?: string;
   /** Steps taken. */
   step: number;
   /** Each group's hyper-parameters (including scheduled values such as lr). */
@@ -130,6 +136,12 @@ export abstract class Optimizer<H extends BaseOptions> {
   protected abstract validate(options: H): H;
 
   /**
+   * What this optimizer kind saves: its kind name, its per-parameter buffers and its options with
+   * their types. `loadStateDict` checks a saved state against it.
+   */
+  protected abstract readonly stateLayout: StateLayout;
+
+  /**
    * Updates one parameter in place from its gradient.
    *
    * @param w - The parameter's storage.
@@ -178,12 +190,22 @@ export abstract class Optimizer<H extends BaseOptions> {
     }
   }
 
-  /** The optimizer's state (step count, group options, per-parameter buffers) as plain data. */
+  /**
+   * The optimizer's state (kind, step count, group options, per-parameter buffers) as plain data
+   * that survives `JSON.stringify`.
+   */
   stateDict(): OptimizerState<H> {
     const params = this.paramGroups.flatMap((g) => g.params);
     return {
+      kind: this.stateLayout.kind,
       step: this.#step,
-      groups: this.paramGroups.map((g) => ({ ...g.options })),
+      // Arrays (Adam's betas) are copied too: the snapshot must not change with the live options.
+      groups: this.paramGroups.map(
+        (g) =>
+          Object.fromEntries(
+            Object.entries(g.options).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+          ) as H,
+      ),
       state: params.map((p) => {
         const s = this.#state.get(p);
         if (!s) return null;
@@ -197,41 +219,50 @@ export abstract class Optimizer<H extends BaseOptions> {
   /**
    * Restores state saved by {@link Optimizer.stateDict} for the same parameter layout; continuing
    * then gives bit-identical parameters to an uninterrupted run.
+   *
+   * All or nothing: the whole state is checked before anything changes, and a state that fails
+   * any check throws a `LacunaError` naming the offending field, leaving the optimizer
+   * exactly as it was. Checked: `state` is a plain object with only `kind`, `step`, `groups` and
+   * `state`; `kind`, when present, is this optimizer's kind (older states without it are judged by
+   * their buffer names); `step` and every per-parameter `step` are integers ≥ 0 (a parameter's
+   * at most the optimizer's); the group and parameter counts match; every group holds only this
+   * optimizer's options, with the right types and values that pass the constructor's range checks;
+   * every per-parameter entry is `null` or holds `step` and buffers this optimizer keeps (no other
+   * names), each an array of finite float32 numbers (or a Float32Array) exactly as long as its
+   * parameter. Not checked: that the state came from these same parameters (only counts and sizes
+   * are compared) or that its values make sense for the run.
+   *
+   * @param saved - A state from `stateDict()`, possibly through JSON.
+   * @throws LacunaError (or its subclass ArgumentRangeError for an option out of range) naming the
+   *   field at fault.
+   * @example
+   * ```ts
+   * import { SGD } from '@lacuna/optim';
+   * import { tensor } from '@lacuna/tensor';
+   * const w = tensor([1, 2]);
+   * w.requiresGrad = true;
+   * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+   * const saved = JSON.parse(JSON.stringify(opt.stateDict()));
+   * new SGD([w], { lr: 0.1, momentum: 0.9 }).loadStateDict(saved);
+   * ```
    */
   loadStateDict(saved: OptimizerState<H>): void {
+    const checked = checkOptimizerState<H>(
+      `${this.#name}.loadStateDict`,
+      this.stateLayout,
+      saved,
+      this.paramGroups.map((g) => g.params.map((p) => p.size)),
+      (options) => this.validate(options),
+    );
+    // Everything is checked and copied: from here on nothing can throw halfway.
     const params = this.paramGroups.flatMap((g) => g.params);
-    const fail = (detail: string) =>
-      new LacunaError(`${this.#name}.loadStateDict`, 'state', detail);
-    if (!saved || !Array.isArray(saved.state) || !Array.isArray(saved.groups))
-      throw fail('must be an object from stateDict()');
-    if (saved.groups.length !== this.paramGroups.length)
-      throw fail(`has ${saved.groups.length} groups, expected ${this.paramGroups.length}`);
-    if (saved.state.length !== params.length)
-      throw fail(`holds state for ${saved.state.length} parameters, expected ${params.length}`);
-    saved.state.forEach((s, i) => {
-      for (const v of Object.values(s ?? {})) {
-        if (Array.isArray(v) && v.length !== params[i]!.size)
-          throw fail(
-            `buffer of parameter ${i} has ${v.length} elements, expected ${params[i]!.size}`,
-          );
-      }
-    });
-    saved.groups.forEach((options, i) => {
-      this.paramGroups[i]!.options = this.validate({ ...options });
+    checked.options.forEach((options, i) => {
+      this.paramGroups[i]!.options = options;
     });
     this.#state.clear();
-    saved.state.forEach((s, i) => {
-      if (s)
-        this.#state.set(
-          params[i]!,
-          Object.fromEntries(
-            Object.entries(s).map(([k, v]) => [
-              k,
-              typeof v === 'number' ? v : Float32Array.from(v),
-            ]),
-          ),
-        );
+    checked.states.forEach((s, i) => {
+      if (s) this.#state.set(params[i]!, s);
     });
-    this.#step = saved.step;
+    this.#step = checked.step;
   }
 }

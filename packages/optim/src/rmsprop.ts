@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionBoolean, optionKeys, type Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, optionBoolean, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -7,6 +7,23 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { OptionTypes, StateLayout } from './state-check.js';
+
+const OPTIONS: OptionTypes<RMSpropOptions> = {
+  lr: 'number',
+  alpha: 'number',
+  eps: 'number',
+  weightDecay: 'number',
+  momentum: 'number',
+  centered: 'boolean',
+};
+
+const LAYOUT: StateLayout = {
+  kind: 'RMSprop',
+  requiredBuffers: ['squareAvg'],
+  optionalBuffers: ['gradAvg', 'momentumBuffer'],
+  options: OPTIONS,
+};
 
 /** Hyper-parameters of {@link RMSprop}. */
 export interface RMSpropOptions extends BaseOptions {
@@ -22,15 +39,8 @@ export interface RMSpropOptions extends BaseOptions {
   centered?: boolean;
 }
 
-/** Every key of {@link RMSpropOptions}; the compiler checks the list against the interface. */
-const RMSPROP_OPTION_KEYS = optionKeys<RMSpropOptions>({
-  lr: true,
-  alpha: true,
-  eps: true,
-  weightDecay: true,
-  momentum: true,
-  centered: true,
-});
+/** Every key of {@link RMSpropOptions}, from the option table the compiler checks against it. */
+const RMSPROP_OPTION_KEYS = Object.keys(OPTIONS) as (keyof RMSpropOptions & string)[];
 
 /**
  * RMSprop (Tieleman & Hinton 2012), with PyTorch's update rule for `torch.optim.RMSprop`:
@@ -52,6 +62,9 @@ const RMSPROP_OPTION_KEYS = optionKeys<RMSpropOptions>({
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** RMSprop keeps the squared-gradient average, plus the gradient average (centered) and momentum. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `alpha`, `eps`, `weightDecay`, `momentum`, `centered`.

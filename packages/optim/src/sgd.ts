@@ -1,5 +1,5 @@
 import type { Tensor } from '@lacuna/tensor';
-import { ArgumentRangeError, checkOptionKeys, optionBoolean, optionKeys } from '@lacuna/tensor';
+import { ArgumentRangeError, checkOptionKeys, optionBoolean } from '@lacuna/tensor';
 import {
   type BaseOptions,
   checkHyper,
@@ -7,6 +7,22 @@ import {
   type ParamGroupSpec,
   type ParamState,
 } from './optimizer.js';
+import type { OptionTypes, StateLayout } from './state-check.js';
+
+const OPTIONS: OptionTypes<SGDOptions> = {
+  lr: 'number',
+  momentum: 'number',
+  dampening: 'number',
+  weightDecay: 'number',
+  nesterov: 'boolean',
+};
+
+const LAYOUT: StateLayout = {
+  kind: 'SGD',
+  requiredBuffers: [],
+  optionalBuffers: ['momentumBuffer'],
+  options: OPTIONS,
+};
 
 /** Hyper-parameters of {@link SGD}. */
 export interface SGDOptions extends BaseOptions {
@@ -20,14 +36,8 @@ export interface SGDOptions extends BaseOptions {
   nesterov?: boolean;
 }
 
-/** Every key of {@link SGDOptions}; the compiler checks the list against the interface. */
-const SGD_OPTION_KEYS = optionKeys<SGDOptions>({
-  lr: true,
-  momentum: true,
-  dampening: true,
-  weightDecay: true,
-  nesterov: true,
-});
+/** Every key of {@link SGDOptions}, from the option table the compiler checks against it. */
+const SGD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof SGDOptions & string)[];
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, with the update
@@ -60,6 +70,9 @@ const SGD_OPTION_KEYS = optionKeys<SGDOptions>({
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** SGD keeps a momentum buffer per parameter once momentum is used. */
+  protected readonly stateLayout: StateLayout = LAYOUT;
+
   /**
    * @param params - Parameters or parameter groups.
    * @param options - Defaults for every group.

@@ -1,4 +1,5 @@
 import { type DType, LacunaError, Tensor } from '@lacuna/tensor';
+import { readTensor } from '../state-dict.js';
 
 /**
  * A safetensors file is malformed or does not match: bad header length, bad JSON, unknown dtype,
@@ -23,6 +24,8 @@ export interface Safetensors {
 const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 const FROM_CODE: Record<string, DType> = { F32: 'float32', I32: 'int32', BOOL: 'bool' };
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
+/** Whether this host stores numbers little-endian, as safetensors does (then bytes copy as they are). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 /** Refuse headers over 100 MB, like the reference implementation: a hostile length must not allocate. */
 const MAX_HEADER = 100_000_000;
 
@@ -33,7 +36,8 @@ const MAX_HEADER = 100_000_000;
  * a multiple of 8, then the little-endian data, back to back in header order.
  *
  * @param tensors - Tensors by name.
- * @param metadata - Optional string metadata.
+ * @param metadata - Optional string metadata: a plain object whose values are all strings
+ *   (anything else is a SafetensorsError, since the format could not read it back).
  * @example
  * ```ts
  * import { parseSafetensors, serializeSafetensors } from '@lacuna/layers';
@@ -46,22 +50,15 @@ export function serializeSafetensors(
   tensors: ReadonlyMap<string, Tensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
+  checkMetadata(metadata);
+  const items = checkTensors(tensors);
   const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  // A copy, so that the header holds exactly the entries just checked.
+  if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   let offset = 0;
-  for (const [name, t] of tensors) {
-    if (name === '__metadata__')
-      throw new SafetensorsError(
-        'serializeSafetensors',
-        'tensors',
-        "may not use the reserved name '__metadata__'",
-      );
-    const size = t.size * BYTES[t.dtype];
-    header[name] = {
-      dtype: CODES[t.dtype],
-      shape: [...t.shape],
-      data_offsets: [offset, offset + size],
-    };
+  for (const { name, dtype, shape, storage } of items) {
+    const size = storage.length * BYTES[dtype];
+    header[name] = { dtype: CODES[dtype], shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -73,17 +70,70 @@ export function serializeSafetensors(
   out.set(headerBytes, 8);
   out.fill(0x20, 8 + headerBytes.length, 8 + headerBytes.length + pad);
   let p = 8 + headerBytes.length + pad;
-  for (const t of tensors.values()) {
-    const s = t.storage;
-    if (t.dtype === 'bool') out.set(s as Uint8Array, p);
+  for (const { dtype, storage: s } of items) {
+    // The file is little-endian: on such a host the bytes go as they are (NaN payloads kept).
+    if (dtype === 'bool' || LITTLE_ENDIAN)
+      out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), p);
     else
       for (let i = 0; i < s.length; i++)
-        t.dtype === 'float32'
+        dtype === 'float32'
           ? view.setFloat32(p + 4 * i, s[i]!, true)
           : view.setInt32(p + 4 * i, s[i]!, true);
-    p += t.size * BYTES[t.dtype];
+    p += s.length * BYTES[dtype];
   }
   return out;
+}
+
+interface Item {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  storage: Float32Array | Int32Array | Uint8Array;
+}
+
+/** Every entry must be a tensor under a string name other than `__metadata__`; read once. */
+function checkTensors(tensors: unknown): Item[] {
+  const fail = (argument: string, detail: string) =>
+    new SafetensorsError('serializeSafetensors', argument, detail);
+  if (!(tensors instanceof Map))
+    throw fail('tensors', `must be a Map of tensors by name, got ${describe(tensors)}`);
+  const items: Item[] = [];
+  for (const [name, t] of tensors as Map<unknown, unknown>) {
+    if (typeof name !== 'string')
+      throw fail('tensors', `has a name that is not a string: ${describe(name)}`);
+    if (name === '__metadata__')
+      throw fail('tensors', "may not use the reserved name '__metadata__'");
+    // Checked by its fields, not instanceof: a tensor from another copy of @lacuna/tensor passes.
+    const read = readTensor(t);
+    if (typeof read === 'string') throw fail(`tensors.${name}`, read);
+    items.push({ name, ...read });
+  }
+  return items;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return `${String(value)} (a ${typeof value})`;
+}
+
+/**
+ * Metadata must be a plain object of strings: the format allows nothing else, and a file written
+ * with a number in it could not be read back.
+ */
+function checkMetadata(metadata: unknown): void {
+  const fail = (argument: string, detail: string) =>
+    new SafetensorsError('serializeSafetensors', argument, detail);
+  const proto =
+    typeof metadata === 'object' && metadata !== null ? Object.getPrototypeOf(metadata) : undefined;
+  if (Array.isArray(metadata) || (proto !== Object.prototype && proto !== null))
+    throw fail('metadata', `must be a plain object of strings, got ${describe(metadata)}`);
+  for (const [key, value] of Object.entries(metadata as object))
+    if (typeof value !== 'string')
+      throw fail(
+        `metadata.${key}`,
+        `must be a string (safetensors metadata holds only strings), got ${describe(value)}; write String(value) or JSON.stringify(value)`,
+      );
 }
 
 /**
@@ -133,6 +183,7 @@ export function parseSafetensors(bytes: Uint8Array, name = 'bytes'): Safetensors
       if (
         value === null ||
         typeof value !== 'object' ||
+        Array.isArray(value) ||
         Object.values(value).some((v) => typeof v !== 'string')
       ) {
         throw fail('has __metadata__ that is not an object of strings');
@@ -193,6 +244,10 @@ export function parseSafetensors(bytes: Uint8Array, name = 'bytes'): Safetensors
       storage = bytes.slice(at, at + count);
       if (storage.some((v) => v > 1))
         throw fail(`entry '${e.key}' is BOOL but holds bytes other than 0 and 1`);
+    } else if (LITTLE_ENDIAN) {
+      // Bytes copied as they are: reading through a number would quiet a signalling NaN.
+      const copy = bytes.slice(at, at + 4 * count).buffer;
+      storage = e.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
     } else {
       storage = e.dtype === 'float32' ? new Float32Array(count) : new Int32Array(count);
       for (let i = 0; i < count; i++)

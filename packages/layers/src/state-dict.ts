@@ -1,0 +1,158 @@
+import { type DType, DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+
+/**
+ * What `Module.loadStateDict` takes: tensors by dotted name, as a `Map` (what `stateDict()` and
+ * `parseSafetensors` return) or a plain object (`Record<string, Tensor>`, like PyTorch's dict).
+ * Each value is a Tensor, or a tensor-like `{ dtype, shape, storage }` (a tensor from another
+ * copy of `@lacuna/tensor`, for one) whose storage is the typed array of its dtype.
+ */
+export type StateDictInput = ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+
+/** One checked copy: the module's tensor and the storage to write into it. @internal */
+export interface StateCopy {
+  /** The module's own parameter or buffer. */
+  target: Tensor;
+  /** The checked source values, read once. */
+  source: Float32Array | Int32Array | Uint8Array;
+}
+
+/** The typed array each dtype is stored in. */
+const STORAGE: Record<DType, string> = {
+  float32: 'Float32Array',
+  int32: 'Int32Array',
+  bool: 'Uint8Array',
+};
+
+/**
+ * The built-in name of a typed array (`'Float32Array'`), read from its internal slot, so that
+ * neither an own `Symbol.toStringTag` nor an array-like object can pass for one; undefined for
+ * anything else. Works for typed arrays from another realm too.
+ */
+const typedArrayName = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Int8Array.prototype),
+  Symbol.toStringTag,
+)!.get as (this: unknown) => string | undefined;
+
+/**
+ * Checks every entry of a state dict against a module's own tensors and returns what to copy;
+ * throws before anything is written. @internal
+ *
+ * @param owner - The module's class name, for the message.
+ * @param own - The module's tensors by dotted name.
+ * @param state - What came.
+ * @param strict - Whether missing and unexpected names are errors.
+ */
+export function checkStateDict(
+  owner: string,
+  own: ReadonlyMap<string, Tensor>,
+  state: unknown,
+  strict: boolean,
+): StateCopy[] {
+  const entries = entriesOf(state);
+  const given = new Map<string, unknown>();
+  const problems: string[] = [];
+  for (const [key, value] of entries) {
+    if (typeof key === 'string') given.set(key, value);
+    else if (strict) problems.push(`has a key that is not a string: ${describe(key)}`);
+  }
+  if (strict) {
+    const missing = [...own.keys()].filter((k) => !given.has(k));
+    const unexpected = [...given.keys()].filter((k) => !own.has(k));
+    if (missing.length) problems.push(`missing ${missing.join(', ')}`);
+    if (unexpected.length) problems.push(`unexpected ${unexpected.join(', ')}`);
+  }
+  let dtypeProblem = false;
+  let typeProblem = false;
+  const copies: StateCopy[] = [];
+  for (const [name, target] of own) {
+    // A name that is present is checked in both modes: only absence is forgiven by strict: false.
+    if (!given.has(name)) continue;
+    const source = readTensor(given.get(name));
+    if (typeof source === 'string') {
+      typeProblem = true;
+      problems.push(`'${name}' ${source}`);
+    } else if (source.dtype !== target.dtype) {
+      dtypeProblem = true;
+      problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
+    } else if (source.shape.join() !== target.shape.join()) {
+      problems.push(
+        `'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`,
+      );
+    } else if (source.dtype === 'bool' && source.storage.some((v) => v > 1)) {
+      typeProblem = true;
+      problems.push(`'${name}' is bool but holds values other than 0 and 1`);
+    } else copies.push({ target, source: source.storage });
+  }
+  if (problems.length) {
+    const error = typeProblem ? LacunaError : dtypeProblem ? DTypeError : ShapeError;
+    throw new error('loadStateDict', 'state', `does not fit ${owner}: ${problems.join('; ')}`);
+  }
+  return copies;
+}
+
+/** The entries of a Map or a plain object; anything else is an error. */
+function entriesOf(state: unknown): Iterable<[unknown, unknown]> {
+  if (state instanceof Map) return state.entries();
+  if (typeof state === 'object' && state !== null && !Array.isArray(state)) {
+    const proto = Object.getPrototypeOf(state);
+    if (proto === Object.prototype || proto === null) return Object.entries(state);
+  }
+  throw new LacunaError(
+    'loadStateDict',
+    'state',
+    `must be a Map or a plain object of tensors by name, got ${describe(state)}`,
+  );
+}
+
+/** A tensor's fields, read once and checked. @internal */
+export interface ReadTensor {
+  /** The dtype. */
+  dtype: DType;
+  /** The shape, copied. */
+  shape: number[];
+  /** The storage, exactly as long as the shape needs. */
+  storage: Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * Reads dtype, shape and storage once (a getter cannot change them between check and copy) and
+ * checks that they make a tensor; returns what is wrong as a message otherwise. @internal
+ */
+export function readTensor(value: unknown): ReadTensor | string {
+  if (typeof value !== 'object' || value === null)
+    return `must be a tensor, got ${describe(value)}`;
+  const { dtype, shape, storage } = value as Record<string, unknown>;
+  if (typeof dtype !== 'string' || !Object.hasOwn(STORAGE, dtype))
+    return `must be a tensor (with a dtype float32, int32 or bool), got ${describe(value)}`;
+  if (!Array.isArray(shape))
+    return `must be a tensor, but its shape is ${describe(shape)}, not a list of sizes`;
+  let size = 1;
+  // A loop that stops at the first bad size: a hostile shape must not cost a walk.
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (!Number.isSafeInteger(d) || (d as number) < 0)
+      return `must be a tensor, but its shape has size ${describe(d)} at axis ${i}, not an integer ≥ 0`;
+    size *= d as number;
+  }
+  const expected = STORAGE[dtype as DType];
+  const actual = typedArrayName.call(storage);
+  if (actual !== expected)
+    return `must be a tensor, but its ${dtype} storage is ${actual ? `a ${actual}` : describe(storage)}, not a ${expected}`;
+  const typed = storage as Float32Array | Int32Array | Uint8Array;
+  if (typed.length !== size)
+    return `has ${typed.length} stored elements, but its shape [${shape.join(',')}] needs ${size}`;
+  return { dtype: dtype as DType, shape: [...shape], storage: typed };
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string')
+    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    const name = proto === null ? 'no prototype' : (proto.constructor?.name ?? 'object');
+    return `an object (${name})`;
+  }
+  return `${String(value)} (a ${typeof value})`;
+}
