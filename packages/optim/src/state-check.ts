@@ -1,15 +1,15 @@
 import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
 
 /**
- * What one optimizer kind saves, so that `loadStateDict` can check a saved state against it: the
- * kind recorded in `stateDict()`, the per-parameter buffers and the options with their types.
- */
-/**
  * The type of every option of an optimizer with hyper-parameters `H`: the compiler requires one
  * entry per key of `H`, so this table is also the optimizer's list of known option keys.
  */
 export type OptionTypes<H> = { readonly [K in keyof Required<H>]: 'number' | 'boolean' | 'pair' };
 
+/**
+ * What one optimizer kind saves, so that `loadStateDict` can check a saved state against it: the
+ * kind recorded in `stateDict()`, the per-parameter buffers and the options with their types.
+ */
 export interface StateLayout {
   /** The optimizer kind recorded as `kind` in `stateDict()`, e.g. `'SGD'`. */
   readonly kind: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 
 /**
- * Mutations of saved state for fuzz targets (optim has a twin with its own keys): a mutation picks a place in a JSON-like tree (by
- * index, modulo the number of places) and deletes, replaces, adds, wraps, resizes or nudges what
+ * Mutations of saved state for the fuzz targets of @lacuna/optim and @lacuna/layers: a mutation
+ * picks a place in a JSON-like tree (by index, modulo the number of places) and deletes, replaces, adds, wraps, resizes or nudges what
  * is there. Values come from a pool of what corrupt or hostile state holds: wrong types, NaN,
  * ±Infinity, huge and fractional numbers, length-only objects, sparse arrays, typed arrays,
  * prototype keys and nesting.
@@ -19,23 +19,8 @@ export function fuzzTimeout(): number | undefined {
   return process.env.FUZZ_RUNS ? 0 : undefined;
 }
 
-/** Keys a hostile or corrupt state might carry. */
-export const KEYS = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'length',
-  'dtype',
-  'shape',
-  'storage',
-  'size',
-  'data_offsets',
-  '__metadata__',
-  '0.weight',
-  '0.bias',
-  'w',
-];
+/** Keys any hostile or corrupt state might carry; a target adds its own. */
+const COMMON_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'length'];
 
 /** Values that do not belong in a saved state, and a few that do. */
 export const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -82,28 +67,33 @@ export type Mutation =
   | { kind: 'resize'; at: number; delta: number }
   | { kind: 'nudge'; at: number; by: number };
 
-/** Any mutation. */
-export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: weirdValue }),
-  fc.record({
-    kind: fc.constant('add' as const),
-    at: fc.nat(),
-    key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 3 })),
-    value: weirdValue,
-  }),
-  fc.record({ kind: fc.constant('wrap' as const), at: fc.nat(), inArray: fc.boolean() }),
-  fc.record({
-    kind: fc.constant('resize' as const),
-    at: fc.nat(),
-    delta: fc.constantFrom(-1, 1, 2 ** 26),
-  }),
-  fc.record({
-    kind: fc.constant('nudge' as const),
-    at: fc.nat(),
-    by: fc.constantFrom(1, -1, 0.5, -100, 1e10, 2 ** 60, Number.NaN),
-  }),
-);
+/**
+ * Any mutation; `add` draws its key from the common hostile keys, `keys` (the target's own field
+ * names) and short random strings.
+ */
+export function mutation(keys: readonly string[]): fc.Arbitrary<Mutation> {
+  return fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: weirdValue }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      at: fc.nat(),
+      key: fc.oneof(fc.constantFrom(...COMMON_KEYS, ...keys), fc.string({ maxLength: 3 })),
+      value: weirdValue,
+    }),
+    fc.record({ kind: fc.constant('wrap' as const), at: fc.nat(), inArray: fc.boolean() }),
+    fc.record({
+      kind: fc.constant('resize' as const),
+      at: fc.nat(),
+      delta: fc.constantFrom(-1, 1, 2 ** 26),
+    }),
+    fc.record({
+      kind: fc.constant('nudge' as const),
+      at: fc.nat(),
+      by: fc.constantFrom(1, -1, 0.5, -100, 1e10, 2 ** 60, Number.NaN),
+    }),
+  );
+}
 
 type Container = Record<string, unknown> | unknown[];
 interface Place {
