@@ -347,7 +347,7 @@ export const total = (t) => sum(t).item();
     `from @lacuna/tensor ${esc(nestedVersion)} \\(file:[^)]*/lacuna-nested-lib/node_modules/@lacuna/tensor/dist/[^)]*\\), ` +
     `but this code is @lacuna/tensor ${esc(topVersion)} \\(file:[^)]*/consumer/node_modules/@lacuna/tensor/dist/[^)]*\\): two versions`;
   const patterns = {
-    generator: `argument 'generator' is a Generator ${both}`,
+    generator: `^Linear: argument 'options.generator' is a Generator ${both}`,
     add: `^add: argument 'a' is a Tensor ${both}`,
     reverse: `^sum: argument 'x' is a Tensor from @lacuna/tensor ${esc(topVersion)} .*but this code is @lacuna/tensor ${esc(nestedVersion)}`,
   };

@@ -1,7 +1,8 @@
 import {
   ArgumentRangeError,
   checkOptionKeys,
-  Generator,
+  type Generator,
+  isGenerator,
   LacunaError,
   type Pair,
 } from '@lacuna/tensor';
@@ -46,7 +47,7 @@ export function requireGenerator(
   value: unknown,
   argument = 'options.generator',
 ): Generator {
-  if (!(value instanceof Generator))
+  if (!isGenerator(value, op, argument))
     throw new LacunaError(
       op,
       argument,

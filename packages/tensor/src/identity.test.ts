@@ -28,6 +28,13 @@ function foreign(key: string, version: string): object {
 }
 
 describe('identity across copies of @lacuna/tensor', () => {
+  it('the branded prototypes themselves are not instances', () => {
+    expect(Tensor.prototype instanceof Tensor).toBe(false);
+    expect(isTensor(Tensor.prototype)).toBe(false);
+    expect(Generator.prototype instanceof Generator).toBe(false);
+    expect(isGenerator(Generator.prototype)).toBe(false);
+  });
+
   it('a second copy of the same version is a different module instance', async () => {
     const other = await secondCopy();
     expect(other.Tensor).not.toBe(Tensor);

@@ -121,6 +121,8 @@ export function createBrand(key: string, what: string, copy: PackageCopy = THIS_
     test(value, op = `is${what}`, argument = 'value') {
       if ((typeof value !== 'object' && typeof value !== 'function') || value === null)
         return false;
+      // The branded prototype itself is not an instance (`Tensor.prototype instanceof Tensor` is false).
+      if (Object.hasOwn(value, symbol)) return false;
       const theirs = (value as Record<symbol, unknown>)[symbol];
       if (theirs === undefined) return false;
       if (theirs === copy) return true;

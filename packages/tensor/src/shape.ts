@@ -35,7 +35,8 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
  */
 export function checkElementCount(op: string, argument: string, shape: Shape): void {
   const n = sizeOf(shape);
-  if (n > MAX_ELEMENTS) {
+  // `!(n <= …)` also refuses NaN, the size of a shape such as [1e300, 1e300, 0].
+  if (!(n <= MAX_ELEMENTS)) {
     throw new ArgumentRangeError(
       op,
       argument,

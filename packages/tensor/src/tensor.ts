@@ -194,6 +194,9 @@ TENSOR_BRAND.mark(Tensor.prototype);
  * different version is an error, not `false`: the two versions' internals may differ.
  *
  * @param value - Anything.
+ * @param op - The op to name in a version error (default `'isTensor'`), for code that checks its
+ *   own arguments with it.
+ * @param argument - The argument to name in a version error (default `'value'`).
  * @throws VersionConflictError when `value` is a tensor of another version of `@lacuna/tensor`.
  * @example
  * ```ts
@@ -201,11 +204,6 @@ TENSOR_BRAND.mark(Tensor.prototype);
  * console.log(isTensor(tensor([1])), isTensor([1])); // true false
  * ```
  */
-export function isTensor(value: unknown): value is Tensor {
-  return TENSOR_BRAND.test(value, 'isTensor');
-}
-
-/** {@link isTensor} whose version error names the op and argument being checked. @internal */
-export function isTensorArgument(value: unknown, op: string, argument: string): value is Tensor {
+export function isTensor(value: unknown, op = 'isTensor', argument = 'value'): value is Tensor {
   return TENSOR_BRAND.test(value, op, argument);
 }

@@ -56,8 +56,8 @@ const DROPOUT_KEYS = optionKeys<DropoutOptions>({
   scaling: true,
 });
 
-/** The 24-bit grid of the mask kernels: an element is kept when its uniform integer in [0, 2²⁴) is below a threshold. */
-const GRID = 16777216;
+/** The 24-bit grid of the mask kernels: an element is kept when its uniform integer in [0, 2²⁴) is below a threshold. @internal */
+export const GRID = 16777216;
 
 /**
  * The keep probability the dropout kernels really use for drop probability `p`, after checking `p`.
@@ -65,8 +65,9 @@ const GRID = 16777216;
  * Rule: masks compare 24-bit uniform integers with the threshold `round((1-p)·2²⁴)`, so an element
  * is kept with probability exactly `k = round((1-p)·2²⁴)/2²⁴`, which differs from 1-p by at most
  * 2⁻²⁵. Inverted dropout scales by 1/k (not 1/(1-p)), so E[y] = x exactly for every accepted p.
- * `p` must lie in [0, 1 − 2⁻²⁴]: above that the threshold would be 0 and nothing could be kept
- * (a p of 1 − 1e-7 keeps with probability 2·2⁻²⁴ ≈ 1.19e-7).
+ * `p` must lie in [0, 1 − 2⁻²⁴]: above that (1-p)·2²⁴ < 1, and the threshold would round to 0
+ * (nothing kept) or to 1 (kept up to twice as often as asked). A p of 1 − 1e-7 keeps with
+ * probability 2·2⁻²⁴ ≈ 1.19e-7.
  *
  * @param p - The drop probability.
  * @param op - The op to name in errors (default `'dropout'`).
@@ -87,15 +88,15 @@ export function keepProbability(p: number, op = 'dropout'): number {
       `is the drop probability and must lie in [0, 1), got ${typeof p === 'number' ? p : describe(p)}`,
     );
   }
-  const threshold = Math.round((1 - p) * GRID);
-  if (threshold < 1) {
+  // Checked before rounding: round() would take (1-p)·2²⁴ = 0.5 up to 1 and keep twice as often as asked.
+  if ((1 - p) * GRID < 1) {
     throw new ArgumentRangeError(
       op,
       'p',
-      `is the drop probability and must be at most 1 - 2^-24 (masks compare 24-bit uniform integers with round((1-p)·2^24), which would be 0 and keep nothing), got ${p}`,
+      `is the drop probability and must be at most 1 - 2^-24 (masks compare 24-bit uniform integers with round((1-p)·2^24), which would round to 0 and keep nothing, or to 1 and keep up to twice as often as asked), got ${p}`,
     );
   }
-  return threshold / GRID;
+  return Math.round((1 - p) * GRID) / GRID;
 }
 
 function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutScaling } {
@@ -191,7 +192,7 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
  * E[y] equal between training and inference. `k` is the keep probability 1-p on the kernels'
  * 2⁻²⁴ grid (see {@link keepProbability}): within 2⁻²⁵ of 1-p, and exact for the scale, so
  * E[y] = x for every accepted p in [0, 1 − 2⁻²⁴]. Unknown option keys are errors. Each call draws a fresh 64-bit key from
- * `generator`, and element i is kept when a counter-based hash of (key, i) falls below 1-p: the
+ * `generator`, and element i is kept when a counter-based hash of (key, i) falls below the threshold round((1-p)·2²⁴) of {@link keepProbability}: the
  * same generator state gives the same mask bit for bit, and the backward pass regenerates the
  * mask from the key (16 bytes kept between forward and backward, whatever the size).
  *

@@ -27,6 +27,8 @@ describe('element count limit (2^31 - 1 elements per tensor)', () => {
       /got shape \[65536,32768\] with 2147483648 elements/,
     );
     expect(zeros([1e10, 0]).shape).toEqual([1e10, 0]);
+    // 1e300·1e300·0 is NaN, which slipped past a `>` comparison into a confusing storage error.
+    expect(() => zeros([1e300, 1e300, 0])).toThrow(huge('zeros', '\\[1e\\+300,1e\\+300,0\\]'));
   });
 
   it('creation ops name themselves and the shape', () => {

@@ -1,9 +1,10 @@
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
-import { type Generator, isGeneratorArgument } from '../random/generator.js';
+import { type Generator, isGenerator } from '../random/generator.js';
 import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { GRID } from './dropout.js';
 
 /** Every random op takes its generator explicitly: there is no hidden global seed. */
 export interface RandomOptions {
@@ -17,7 +18,7 @@ export function checkGenerator(
   options: { generator?: unknown } | undefined,
 ): Generator {
   const g = options?.generator;
-  if (!isGeneratorArgument(g, op, 'generator')) {
+  if (!isGenerator(g, op, 'generator')) {
     throw new LacunaError(
       op,
       'generator',
@@ -115,11 +116,10 @@ export function normal(
 
 /**
  * Bernoulli samples: 1 with probability `p`, else 0, as float32 (or as a bool mask with
- * `dtype: 'bool'`, one byte per element).
+ * `dtype: 'bool'`, one byte per element). `p` is used on the kernels' 2⁻²⁴ grid,
+ * `round(p·2²⁴)/2²⁴` (within 2⁻²⁵ of the value given).
  *
  * @param shape - Output shape.
- * `p` is used on the kernels' 2⁻²⁴ grid, `round(p·2²⁴)/2²⁴` (within 2⁻²⁵ of the value given).
- *
  * @param options - `generator`, `p` in [0, 1], `dtype` ('float32' or 'bool').
  * @example
  * ```ts
@@ -142,10 +142,10 @@ export function bernoulli(
   // that is Bernoulli(p) with p on the kernels' 2⁻²⁴ grid (within 2⁻²⁵ of the p asked for).
   if (optionEnum('bernoulli', 'dtype', options.dtype, ['float32', 'bool'], 'float32') === 'bool') {
     const mask = new Uint8Array(out.length);
-    getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out, mask);
+    getBackend().dropout(out, Math.round(p * GRID), 1, g.nextKey(), out, mask);
     return new Tensor(mask, shape, 'bool');
   }
-  getBackend().dropout(out, Math.round(p * 16777216), 1, g.nextKey(), out);
+  getBackend().dropout(out, Math.round(p * GRID), 1, g.nextKey(), out);
   return new Tensor(out, shape, 'float32');
 }
 

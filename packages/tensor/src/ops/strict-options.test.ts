@@ -184,7 +184,8 @@ describe('dropout keep probability on the 24-bit grid', () => {
     expect(keepProbability(0)).toBe(1);
     expect(keepProbability(1 - 1e-7)).toBe(2 / 2 ** 24);
     expect(keepProbability(1 - 2 ** -24)).toBe(2 ** -24);
-    for (const p of [1 - 2 ** -26, 1 - 1e-8]) {
+    // 1 - 0.75·2⁻²⁴ and 1 - 2⁻²⁵ used to round up to a threshold of 1 and keep up to twice as often.
+    for (const p of [1 - 0.75 * 2 ** -24, 1 - 2 ** -25, 1 - 2 ** -26, 1 - 1e-8]) {
       expect(() => keepProbability(p)).toThrow(ArgumentRangeError);
       expect(() => dropout(ones([2]), { p, training: true, generator: new Generator(0) })).toThrow(
         /dropout: argument 'p' is the drop probability and must be at most 1 - 2\^-24 \(masks compare 24-bit uniform integers/,

@@ -1,9 +1,9 @@
 import { DTypeError, LacunaError } from '../errors.js';
-import { isTensorArgument, type Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 
 /** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
 export function checkTensor(op: string, argument: string, value: unknown): Tensor {
-  if (!isTensorArgument(value, op, argument)) {
+  if (!isTensor(value, op, argument)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     throw new LacunaError(op, argument, `must be a Tensor, got ${got}`);
   }

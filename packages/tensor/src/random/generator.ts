@@ -140,6 +140,9 @@ GENERATOR_BRAND.mark(Generator.prototype);
  * another copy works everywhere a Generator is taken.
  *
  * @param value - Anything.
+ * @param op - The op to name in a version error (default `'isGenerator'`), for code that checks its
+ *   own arguments with it.
+ * @param argument - The argument to name in a version error (default `'value'`).
  * @throws VersionConflictError when `value` is a generator of another version of `@lacuna/tensor`.
  * @example
  * ```ts
@@ -147,15 +150,10 @@ GENERATOR_BRAND.mark(Generator.prototype);
  * console.log(isGenerator(new Generator(0)), isGenerator({})); // true false
  * ```
  */
-export function isGenerator(value: unknown): value is Generator {
-  return GENERATOR_BRAND.test(value, 'isGenerator');
-}
-
-/** {@link isGenerator} whose version error names the op and argument being checked. @internal */
-export function isGeneratorArgument(
+export function isGenerator(
   value: unknown,
-  op: string,
-  argument: string,
+  op = 'isGenerator',
+  argument = 'value',
 ): value is Generator {
   return GENERATOR_BRAND.test(value, op, argument);
 }
