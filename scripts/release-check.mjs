@@ -602,11 +602,12 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
   const url = `http://127.0.0.1:${server.address().port}/index.html`;
   const requireFromTensor = createRequire(join(root, 'packages', 'tensor', 'package.json'));
   const { chromium } = requireFromTensor('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  let browser;
   try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     const tab = await browser.newPage();
     const errors = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
@@ -633,7 +634,7 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
   } catch (error) {
     fail(`import-map page: ${error.message}`);
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }

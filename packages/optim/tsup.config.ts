@@ -7,7 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  // Class names survive bundling: errors print `GradientError`, not `_GradientError`.
+  // Class names survive bundling: errors print `LacunaError`, not `_LacunaError`.
   keepNames: true,
   platform: 'neutral',
 });

@@ -136,6 +136,27 @@ describe('backward', () => {
     expect(h.grad).toBeNull();
   });
 
+  it('an op without a gradient rule is refused before any node is freed', () => {
+    const w = param([3], 8);
+    const h = mul(w, w);
+    const loss = sum(h);
+    Object.assign(h, { gradNode: { ...h.gradNode!, op: 'noSuchOp' } });
+    expect(() => backward(loss)).toThrow(/depends on op 'noSuchOp', which has no gradient rule/);
+    expect(loss.gradNode?.released).toBeUndefined(); // the graph is intact
+  });
+
+  it('a backward that fails partway leaves nodes that name the failure, not "a second time"', () => {
+    const w = param([3], 8);
+    const h = mul(w, w);
+    const loss = sum(mul(h, h));
+    // h's rule reads its saved operands; without them it throws after the outer nodes ran.
+    Object.assign(h, { gradNode: { ...h.gradNode!, saved: {}, inputs: [] } });
+    const broken = () => backward(loss);
+    expect(broken).toThrow();
+    expect(() => backward(loss)).toThrow(/released by an earlier backward\(\) that failed partway/);
+    expect(w.grad).toBeNull();
+  });
+
   it('retainGraph allows repeated passes, and a fresh graph each step always works', () => {
     const w = param([3], 8);
     const loss = sum(mul(w, w));

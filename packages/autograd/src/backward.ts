@@ -56,8 +56,14 @@ function reverseTopological(output: Tensor): Tensor[] {
  * What a released intermediate keeps: its op's name (for the error) and nothing that holds memory.
  * A fresh object per tensor: nodes are never shared, and nothing here is global state.
  */
-function releasedNode(op: string) {
-  return { op, inputs: [], saved: {}, released: true } as const;
+/** What stays of a node a pass without `retainGraph` freed; `failure` when that pass threw partway. */
+function releasedNode(op: string, failure?: string) {
+  return {
+    op,
+    inputs: [],
+    saved: failure === undefined ? {} : { failure },
+    released: true,
+  } as const;
 }
 
 function secondBackwardError(output: Tensor, at: Tensor): GradientError {
@@ -65,6 +71,14 @@ function secondBackwardError(output: Tensor, at: Tensor): GradientError {
     at === output
       ? 'its graph'
       : `the graph below it (at an intermediate of op '${at.gradNode!.op}')`;
+  const failure = at.gradNode!.saved.failure;
+  if (typeof failure === 'string')
+    return new GradientError(
+      'backward',
+      'output',
+      `cannot be differentiated: ${where} was released by an earlier backward() that failed ` +
+        `partway (${failure}). Recompute the forward pass`,
+    );
   return new GradientError(
     'backward',
     'output',
@@ -95,7 +109,7 @@ export function computeGradients(
   options: BackwardOptions = {},
 ): Map<Tensor, Tensor> {
   checkOptionKeys('backward', options, BACKWARD_KEYS);
-  optionBoolean('backward', 'retainGraph', options.retainGraph, false);
+  optionBoolean('backward', 'options.retainGraph', options.retainGraph, false);
   if (!output.requiresGrad) {
     throw new GradientError(
       'backward',
@@ -128,31 +142,43 @@ export function computeGradients(
   // Checked before any rule runs, so a refused pass leaves every .grad as it was.
   const released = order.find((t) => t.gradNode?.released);
   if (released) throw secondBackwardError(output, released);
-  withoutRecording(() => {
-    for (const t of order) {
-      const g = grads.get(t);
-      grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
-      const node = t.gradNode;
-      if (!node || g === undefined) continue;
-      const rule = gradRules[node.op];
-      if (!rule) {
-        throw new GradientError(
-          'backward',
-          'output',
-          `depends on op '${node.op}', which has no gradient rule`,
-        );
+  const ruleless = order.find((t) => t.gradNode && !gradRules[t.gradNode.op]);
+  if (ruleless) {
+    throw new GradientError(
+      'backward',
+      'output',
+      `depends on op '${ruleless.gradNode!.op}', which has no gradient rule`,
+    );
+  }
+  // Nodes are freed as the pass goes (their saved tensors are dead once used); if a rule throws
+  // partway, the freed ones say so, so a retry names the failure rather than a second backward.
+  const freed: Tensor[] = [];
+  try {
+    withoutRecording(() => {
+      for (const t of order) {
+        const g = grads.get(t);
+        grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
+        const node = t.gradNode;
+        if (!node || g === undefined) continue;
+        const inputGrads = gradRules[node.op]!(g, node);
+        node.inputs.forEach((input, i) => {
+          const gi = inputGrads[i];
+          if (!gi || !input.requiresGrad) return;
+          const target = input.gradNode ? grads : leaves;
+          const prev = target.get(input);
+          target.set(input, prev ? add(prev, gi) : gi);
+        });
+        if (!options.retainGraph) {
+          t.gradNode = releasedNode(node.op);
+          freed.push(t);
+        }
       }
-      const inputGrads = rule(g, node);
-      node.inputs.forEach((input, i) => {
-        const gi = inputGrads[i];
-        if (!gi || !input.requiresGrad) return;
-        const target = input.gradNode ? grads : leaves;
-        const prev = target.get(input);
-        target.set(input, prev ? add(prev, gi) : gi);
-      });
-      if (!options.retainGraph) t.gradNode = releasedNode(node.op);
-    }
-  });
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    for (const t of freed) t.gradNode = releasedNode(t.gradNode!.op, reason);
+    throw error;
+  }
   return leaves;
 }
 

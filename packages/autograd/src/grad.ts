@@ -1,4 +1,11 @@
-import { checkOptionKeys, LacunaError, Tensor, withoutRecording } from '@lacuna/tensor';
+import {
+  checkOptionKeys,
+  LacunaError,
+  optionBoolean,
+  optionKeys,
+  Tensor,
+  withoutRecording,
+} from '@lacuna/tensor';
 import { type BackwardOptions, computeGradients } from './backward.js';
 
 /** What {@link valueAndGrad} returns: the function's value and one gradient per argument. */
@@ -25,6 +32,9 @@ export function detach(x: Tensor): Tensor {
   return new Tensor(x.storage, x.shape, x.dtype);
 }
 
+/** Every key of valueAndGrad's options; the compiler checks the list against the type. */
+const VALUE_AND_GRAD_KEYS = optionKeys<Omit<BackwardOptions, 'gradOutput'>>({ retainGraph: true });
+
 /**
  * Transforms `fn` into a function returning both its value and its gradients with respect to
  * each tensor argument (JAX's `value_and_grad`). The arguments themselves are not modified: no
@@ -44,7 +54,8 @@ export function valueAndGrad<A extends Tensor[]>(
   fn: (...args: A) => Tensor,
   options: Omit<BackwardOptions, 'gradOutput'> = {},
 ): (...args: A) => ValueAndGrad {
-  checkOptionKeys('valueAndGrad', options, ['retainGraph']);
+  checkOptionKeys('valueAndGrad', options, VALUE_AND_GRAD_KEYS);
+  optionBoolean('valueAndGrad', 'options.retainGraph', options.retainGraph, false);
   return (...args: A) => {
     const leaves = args.map((a, i) => {
       if (!(a instanceof Tensor)) {

@@ -16,13 +16,17 @@ describe('autograd options are strict', () => {
       /backward: argument 'options\.retain_graph' is not a known option\. did you mean 'retainGraph'\?/,
     );
     expect(() => backward(sum(mul(w, w)), { retainGraph: 'yes' } as never)).toThrow(
-      /backward: argument 'retainGraph' must be true or false/,
+      /backward: argument 'options\.retainGraph' must be true or false/,
     );
   });
 
   it('valueAndGrad and gradcheck reject unknown keys', () => {
     expect(() => valueAndGrad((x) => sum(x), { retainGraf: true } as never)).toThrow(
       /valueAndGrad: argument 'options\.retainGraf' .*did you mean 'retainGraph'\?/,
+    );
+    // Checked when valueAndGrad is called, not on first use of the function it returns.
+    expect(() => valueAndGrad((x) => sum(x), { retainGraph: 'yes' } as never)).toThrow(
+      /valueAndGrad: argument 'options\.retainGraph' must be true or false/,
     );
     expect(() => gradcheck((x) => mul(x, x), [tensor([1])], { tol: 1e-3 } as never)).toThrow(
       /gradcheck: argument 'options\.tol' is not a known option/,

@@ -35,6 +35,21 @@ describe('identity across copies of @lacuna/tensor', () => {
     expect(isGenerator(Generator.prototype)).toBe(false);
   });
 
+  it("a version error thrown by another copy is an instance of this copy's VersionConflictError", async () => {
+    const other = await secondCopy();
+    const copy = (version: string) => ({ name: '@lacuna/tensor', version, path: 'x' });
+    const foreign = new other.VersionConflictError(
+      'op',
+      'a',
+      'Tensor',
+      copy('1.0.0'),
+      copy('2.0.0'),
+    );
+    expect(foreign instanceof VersionConflictError).toBe(true);
+    expect(foreign instanceof LacunaError).toBe(true);
+    expect(new LacunaError('op', 'a', 'bad') instanceof VersionConflictError).toBe(false);
+  });
+
   it('a second copy of the same version is a different module instance', async () => {
     const other = await secondCopy();
     expect(other.Tensor).not.toBe(Tensor);

@@ -66,6 +66,22 @@ export class VersionConflictError extends LacunaError {
     this.ours = ours;
     this.theirs = theirs;
   }
+
+  /**
+   * Holds for a version error thrown by any copy of `@lacuna/tensor` (the copy that detects the
+   * conflict is often not the one the caller imported this class from).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
+    if (this !== VersionConflictError)
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      value instanceof LacunaError &&
+      (value as Error).name === 'VersionConflictError' &&
+      isCopy((value as VersionConflictError).ours) &&
+      isCopy((value as VersionConflictError).theirs)
+    );
+  }
 }
 
 function isCopy(value: unknown): value is PackageCopy {

@@ -36,6 +36,11 @@ describe('getBackendInfo', () => {
     ]);
     const two = createWasmBackend({ threads: 2 });
     try {
+      // Until its helpers start, only this thread is known to run: no claim of 2 threads.
+      expect([two.name, two.threads]).toEqual(['wasm-simd', 1]);
+      expect(two.threadReason).toMatch(
+        /^1 of 2 threads so far: the helper threads start on the first op/,
+      );
       expect(await two.whenReady()).toBe(2);
       expect([two.name, two.threads, two.threadReason]).toEqual([
         'wasm-simd (2 threads)',

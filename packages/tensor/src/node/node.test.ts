@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,11 +32,16 @@ describe('writeFileAtomic', () => {
     await ensureDir(join(dir, 'sub', 'deep'), { op: 't', argument: 'dir' });
     const stale = `.a.bin.${deadPid}.00000000-0000-4000-8000-000000000000.tmp`;
     const other = `.b.bin.${deadPid}.00000000-0000-4000-8000-000000000000.tmp`;
-    await writeFile(join(dir, 'sub', 'deep', stale), 'x');
-    await writeFile(join(dir, 'sub', 'deep', other), 'x');
+    const young = `.a.bin.${deadPid}.11111111-1111-4111-8111-111111111111.tmp`;
+    const deep = join(dir, 'sub', 'deep');
+    for (const name of [stale, other, young]) await writeFile(join(deep, name), 'x');
+    // Two minutes old (mtime set explicitly, no clock wait): stale. `young` was just written, as
+    // a live writer on another host (whose pid means nothing here) would have.
+    const old = new Date(Date.now() - 120_000);
+    for (const name of [stale, other]) await utimes(join(deep, name), old, old);
     await writeFileAtomic(path, 'hello');
     expect(await readFile(path, 'utf8')).toBe('hello');
-    expect((await readdir(join(dir, 'sub', 'deep'))).sort()).toEqual([other, 'a.bin'].sort());
+    expect((await readdir(deep)).sort()).toEqual([other, young, 'a.bin'].sort());
   });
 
   it('names the op and path when the target is a directory', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
 import { type FileErrorContext, toFileError } from './file-error.js';
@@ -10,6 +10,9 @@ export interface WriteFileAtomicOptions {
   at?: FileErrorContext;
 }
 
+/** A dead writer's temp file is removed once it has not changed for this long. */
+const STALE_AFTER_MS = 60_000;
+
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f-]{36}\.tmp$/;
 
 /**
@@ -18,7 +21,7 @@ const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f-]{36}\.tmp$/;
  * Rule: write to a uniquely named sibling `.<name>.<pid>.<uuid>.tmp`, fsync it, rename it over
  * `path`, fsync the directory (so the rename survives a power cut). Concurrent writers to one path
  * never share a temp file; the last rename wins. Afterwards, temp files of the same target left
- * by processes that no longer run (killed mid-write) are removed. Missing parent directories are
+ * by processes that no longer run (killed mid-write) and unchanged for a minute are removed. Missing parent directories are
  * created.
  *
  * @param path - Destination file.
@@ -77,7 +80,12 @@ async function removeStaleTemps(dir: string, name: string): Promise<void> {
     if (!m || m[1] !== name) continue;
     const pid = Number(m[2]);
     if (pid === process.pid || isAlive(pid)) continue;
-    await rm(join(dir, entry), { force: true }).catch(() => {});
+    // A pid is only meaningful on this machine: on a shared directory another host's writer may
+    // have a pid that is free here. Its temp file is young; a killed writer's stops changing.
+    const path = join(dir, entry);
+    const modified = (await stat(path).catch(() => undefined))?.mtimeMs;
+    if (modified === undefined || Date.now() - modified < STALE_AFTER_MS) continue;
+    await rm(path, { force: true }).catch(() => {});
   }
 }
 

@@ -232,9 +232,19 @@ export function fullLike(
   value: number | boolean,
   options: CreationOptions = {},
 ): Tensor {
-  checkTensor('fullLike', 'like', like);
-  checkOptionKeys('fullLike', options, CREATION_KEYS);
-  return full(like.shape, value, { dtype: options.dtype ?? like.dtype });
+  return filledLike('fullLike', like, value, options);
+}
+
+/** {@link fullLike} under the public op's name, so errors name `zerosLike` and `onesLike`. */
+function filledLike(
+  op: string,
+  like: Tensor,
+  value: number | boolean,
+  options: CreationOptions,
+): Tensor {
+  checkTensor(op, 'like', like);
+  checkOptionKeys(op, options, CREATION_KEYS);
+  return filled(op, like.shape, value, { dtype: options.dtype ?? like.dtype });
 }
 
 /**
@@ -247,7 +257,7 @@ export function fullLike(
  * ```
  */
 export function zerosLike(like: Tensor, options: CreationOptions = {}): Tensor {
-  return fullLike(like, 0, options);
+  return filledLike('zerosLike', like, 0, options);
 }
 
 /**
@@ -260,7 +270,7 @@ export function zerosLike(like: Tensor, options: CreationOptions = {}): Tensor {
  * ```
  */
 export function onesLike(like: Tensor, options: CreationOptions = {}): Tensor {
-  return fullLike(like, 1, options);
+  return filledLike('onesLike', like, 1, options);
 }
 
 /**

@@ -136,6 +136,9 @@ export function sum(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
 /**
  * Arithmetic mean over axes (all by default), as float32. The mean over zero elements is NaN.
  *
+ * @param x - Input of any dtype.
+ * @param options - An axis, a list of axes, or `{ axis, keepDims }`; all axes when omitted.
+ *
  * @example
  * ```ts
  * import { mean, tensor } from '@lacuna/tensor';
@@ -149,6 +152,9 @@ export function mean(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
 /**
  * Maximum over axes (all by default). Gradients flow to the first maximal element.
  *
+ * @param x - Input of any dtype.
+ * @param options - An axis, a list of axes, or `{ axis, keepDims }`; all axes when omitted.
+ *
  * @example
  * ```ts
  * import { max, tensor } from '@lacuna/tensor';
@@ -161,6 +167,9 @@ export function max(x: Tensor, options?: ReduceAxisOrOptions): Tensor {
 
 /**
  * Minimum over axes (all by default).
+ *
+ * @param x - Input of any dtype.
+ * @param options - An axis, a list of axes, or `{ axis, keepDims }`; all axes when omitted.
  *
  * @example
  * ```ts

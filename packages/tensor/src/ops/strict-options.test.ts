@@ -5,7 +5,7 @@ import { createWasmBackend } from '../backend/wasm/index.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import { conv2d } from './conv2d.js';
-import { arange, ones, tensor, zeros } from './creation.js';
+import { arange, ones, onesLike, tensor, zeros, zerosLike } from './creation.js';
 import { dropout, keepProbability } from './dropout.js';
 import { matmul } from './matmul.js';
 import { gaussianDropout, gaussianNoise, maskedAffine } from './noise.js';
@@ -267,4 +267,13 @@ describe('maskedAffine keeps NaN in dropped elements (alpha dropout)', () => {
       }
     });
   }
+});
+
+describe('the *Like creation ops', () => {
+  it('name themselves in errors, not fullLike', () => {
+    expect(() => zerosLike(tensor([1]), { dtyp: 'int32' } as never)).toThrow(
+      /^zerosLike: argument 'options\.dtyp' .*did you mean 'dtype'\?/,
+    );
+    expect(() => onesLike([1] as never)).toThrow(/^onesLike: argument 'like'/);
+  });
 });

@@ -1,6 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
 import { ArgumentRangeError } from '../../errors.js';
-import { checkOptionKeys } from '../../options.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 import type { Shape } from '../../shape.js';
 import type {
   Backend,
@@ -155,7 +155,7 @@ function split(total: number, parts: number, align: number): [number, number][] 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
-  checkOptionKeys('createWasmBackend', options, ['threads']);
+  checkOptionKeys('createWasmBackend', options, optionKeys<WasmBackendOptions>({ threads: true }));
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
     throw new ArgumentRangeError(
@@ -204,6 +204,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const threadReason = (): string => {
     if (requested === 1) return '1 thread requested';
     if (noShared) return `1 of ${requested} threads: ${noShared}`;
+    if (!pool!.hasStarted)
+      return `1 of ${requested} threads so far: the helper threads start on the first op large enough to use them (await whenReady() to start them now)`;
     const live = liveThreads();
     if (live < requested) return `${live} of ${requested} threads: ${pool!.failures.join('; ')}`;
     return `${requested} threads over shared memory`;

@@ -155,11 +155,18 @@ export class ThreadPool {
   /** Called whenever a helper fails to start. */
   onFailure: (() => void) | undefined;
 
+  /** Whether the helpers have been started (on the first large job, or by `whenReady`). */
+  get hasStarted(): boolean {
+    return this.started;
+  }
+
   /**
    * Threads that can run kernels: this one plus every helper that has not failed (helpers still
-   * starting count; until they are ready this thread does their share).
+   * starting count; until they are ready this thread does their share). Before the helpers are
+   * started only this thread is known to run: a blocked Worker shows only once one is made.
    */
   liveThreads(): number {
+    if (!this.started) return 1;
     return 1 + this.helperCount - this.failures.length;
   }
 
