@@ -1,16 +1,30 @@
 import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
 
 /**
- * The type of every option of an optimizer with hyper-parameters `H`: the compiler requires one
- * entry per key of `H`, so this table is also the optimizer's list of known option keys.
+ * The type of every option of an optimizer with hyper-parameters `H`: `'number'`, `'boolean'` or
+ * `'pair'` (two numbers, like Adam's `betas`). The compiler requires exactly one entry per key of
+ * `H`, so this table is also the optimizer's list of known option keys; it is the `options` of the
+ * {@link StateLayout} an `Optimizer` subclass passes to its base constructor.
+ *
+ * @example
+ * ```ts
+ * import type { BaseOptions, OptionTypes } from '@lacuna/optim';
+ * interface MyOptions extends BaseOptions {
+ *   betas?: readonly [number, number];
+ *   centered?: boolean;
+ * }
+ * const OPTIONS: OptionTypes<MyOptions> = { lr: 'number', betas: 'pair', centered: 'boolean' };
+ * ```
  */
 export type OptionTypes<H> = { readonly [K in keyof Required<H>]: 'number' | 'boolean' | 'pair' };
 
 /**
- * What one optimizer kind saves, so that `loadStateDict` can check a saved state against it: the
- * kind recorded in `stateDict()`, the per-parameter buffers and the options with their types.
+ * What one optimizer kind is and saves, given to the `Optimizer` base constructor: the kind
+ * (its name in messages, recorded in `stateDict()`), the per-parameter buffers and the options
+ * with their types (their keys are the options the optimizer accepts). `loadStateDict` checks a
+ * saved state against it.
  */
-export interface StateLayout {
+export interface StateLayout<H = Record<string, unknown>> {
   /** The optimizer kind recorded as `kind` in `stateDict()`, e.g. `'SGD'`. */
   readonly kind: string;
   /** Buffers every parameter with state holds (created on its first update). */
@@ -18,7 +32,7 @@ export interface StateLayout {
   /** Buffers only some options create (SGD's `momentumBuffer` needs momentum ≠ 0). */
   readonly optionalBuffers: readonly string[];
   /** Every option the kind takes and its type: a number, a boolean or a pair of numbers. */
-  readonly options: Readonly<Record<string, 'number' | 'boolean' | 'pair'>>;
+  readonly options: OptionTypes<H>;
 }
 
 /** A saved state once it passed every check: fresh copies, safe to install as they are. @internal */
