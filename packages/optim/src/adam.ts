@@ -16,7 +16,12 @@ const OPTIONS: OptionTypes<AdamOptions> = {
   weightDecay: 'number',
   amsgrad: 'boolean',
 };
-const BUFFERS = { requiredBuffers: ['expAvg', 'expAvgSq'], optionalBuffers: ['maxExpAvgSq'] };
+const BUFFERS = {
+  requiredBuffers: ['expAvg', 'expAvgSq'],
+  optionalBuffers: ['maxExpAvgSq'],
+  // adamUpdate creates maxExpAvgSq on every step with amsgrad.
+  flagBuffers: { amsgrad: 'maxExpAvgSq' },
+};
 const ADAM_LAYOUT: StateLayout<AdamOptions> = { kind: 'Adam', ...BUFFERS, options: OPTIONS };
 // AdamW takes Adam's options and keeps Adam's buffers, under its own kind: its updates differ.
 const ADAMW_LAYOUT: StateLayout<AdamOptions> = { kind: 'AdamW', ...BUFFERS, options: OPTIONS };

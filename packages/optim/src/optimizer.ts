@@ -269,7 +269,10 @@ export abstract class Optimizer<H extends BaseOptions> {
    * optimizer's options, with the right types and values that pass the constructor's range checks;
    * every per-parameter entry is `null` or holds `step` and buffers this optimizer keeps (no other
    * names), each an array of finite float32 numbers (or a Float32Array) exactly as long as its
-   * parameter. Not checked: that the state came from these same parameters (only counts and sizes
+   * parameter; a parameter that has taken a step holds the buffers its group's flags keep
+   * (`layout.flagBuffers`: Adam's `maxExpAvgSq` with amsgrad, RMSprop's `gradAvg` when centered),
+   * since a missing one would be recreated as zeros. Momentum buffers may be absent (a momentum
+   * ramped up from 0 has none yet). Not checked: that the state came from these same parameters (only counts and sizes
    * are compared) or that its values make sense for the run.
    *
    * @param saved - A state from `stateDict()`, possibly through JSON.

@@ -22,6 +22,9 @@ const LAYOUT: StateLayout<RMSpropOptions> = {
   kind: 'RMSprop',
   requiredBuffers: ['squareAvg'],
   optionalBuffers: ['gradAvg', 'momentumBuffer'],
+  // update creates gradAvg on every centered step; momentumBuffer is not required: a momentum
+  // ramped up from 0 (MomentumRamp) has none until its first step with momentum > 0.
+  flagBuffers: { centered: 'gradAvg' },
   options: OPTIONS,
 };
 

@@ -31,6 +31,14 @@ export interface StateLayout<H = Record<string, unknown>> {
   readonly requiredBuffers: readonly string[];
   /** Buffers only some options create (SGD's `momentumBuffer` needs momentum ≠ 0). */
   readonly optionalBuffers: readonly string[];
+  /**
+   * Optional buffers that a boolean option creates on every step it is on, e.g.
+   * `{ amsgrad: 'maxExpAvgSq' }`: with the option `true` in a group, each of its parameters that
+   * has taken a step must hold the buffer (a missing one would be recreated as zeros and the
+   * resumed run would silently differ). Leave out buffers a schedulable number controls: a
+   * momentum ramped up from 0 legitimately has no buffer yet.
+   */
+  readonly flagBuffers?: Readonly<Partial<Record<keyof H & string, string>>>;
   /** Every option the kind takes and its type: a number, a boolean or a pair of numbers. */
   readonly options: OptionTypes<H>;
 }
@@ -99,8 +107,18 @@ export function checkOptimizerState<H>(
   const options = Array.from(groups, (g, i) =>
     checkGroup(op, layout, g, `state.groups[${i}]`, validate),
   );
+  // The group of each parameter, in the same flat order as `state`.
+  const groupOf = groupSizes.flatMap((g, gi) => g.map(() => gi));
   const states = Array.from(state, (s, i) =>
-    checkParamState(op, layout, s, `state.state[${i}]`, sizes[i]!, step),
+    checkParamState(
+      op,
+      layout,
+      s,
+      `state.state[${i}]`,
+      sizes[i]!,
+      step,
+      options[groupOf[i]!] as Record<string, unknown>,
+    ),
   );
   return { step, options, states };
 }
@@ -156,6 +174,7 @@ function checkParamState(
   at: string,
   size: number,
   step: number,
+  options: Record<string, unknown>,
 ): Record<string, Float32Array | number> | null {
   if (entry === null) return null;
   const fail = (argument: string, detail: string) => new LacunaError(op, argument, detail);
@@ -177,6 +196,13 @@ function checkParamState(
       `${at}.step`,
       `must be an integer in [0, ${step}] (the optimizer's steps), got ${describe(own)}`,
     );
+  if (own > 0)
+    for (const [flag, name] of Object.entries(layout.flagBuffers ?? {}) as [string, string][])
+      if (options[flag] === true && !Object.hasOwn(entry, name))
+        throw fail(
+          at,
+          `is missing '${name}', which ${flag}: true keeps from the first step (this parameter took ${own}); without it the resumed run would differ`,
+        );
   const out: Record<string, Float32Array | number> = { step: own };
   for (const [key, value] of Object.entries(entry)) {
     if (key !== 'step') out[key] = checkBuffer(fail, `${at}.${key}`, value, size);
