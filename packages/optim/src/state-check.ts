@@ -1,4 +1,10 @@
-import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  checkOptionKeys,
+  describeValue,
+  isPlainObject,
+  LacunaError,
+} from '@lacuna/tensor';
 
 /**
  * The type of every option of an optimizer with hyper-parameters `H`: `'number'`, `'boolean'` or
@@ -74,7 +80,7 @@ export function checkOptimizerState<H>(
 ): CheckedState<H> {
   const fail = (argument: string, detail: string) => new LacunaError(op, argument, detail);
   if (!isPlainObject(saved))
-    throw fail('state', `must be an object from stateDict(), got ${describe(saved)}`);
+    throw fail('state', `must be an object from stateDict(), got ${describeValue(saved)}`);
   for (const key of Object.keys(saved))
     if (!TOP_KEYS.includes(key))
       throw fail(
@@ -89,15 +95,17 @@ export function checkOptimizerState<H>(
   if (kind !== undefined && kind !== layout.kind)
     throw fail(
       'state.kind',
-      `is ${describe(kind)}: the state of another optimizer, expected '${layout.kind}'`,
+      `is ${describeValue(kind)}: the state of another optimizer, expected '${layout.kind}'`,
     );
-  if (!isCount(step)) throw fail('state.step', `must be an integer ≥ 0, got ${describe(step)}`);
+  if (!isCount(step))
+    throw fail('state.step', `must be an integer ≥ 0, got ${describeValue(step)}`);
   if (!Array.isArray(groups))
-    throw fail('state.groups', `must be an array, got ${describe(groups)}`);
+    throw fail('state.groups', `must be an array, got ${describeValue(groups)}`);
   if (groups.length !== groupSizes.length)
     throw fail('state.groups', `has ${groups.length} groups, expected ${groupSizes.length}`);
   const sizes = groupSizes.flat();
-  if (!Array.isArray(state)) throw fail('state.state', `must be an array, got ${describe(state)}`);
+  if (!Array.isArray(state))
+    throw fail('state.state', `must be an array, got ${describeValue(state)}`);
   if (state.length !== sizes.length)
     throw fail(
       'state.state',
@@ -131,7 +139,7 @@ function checkGroup<H>(
   validate: (options: H) => H,
 ): H {
   if (!isPlainObject(group))
-    throw new LacunaError(op, at, `must be an object of options, got ${describe(group)}`);
+    throw new LacunaError(op, at, `must be an object of options, got ${describeValue(group)}`);
   checkOptionKeys(op, group, Object.keys(layout.options), at);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(group)) {
@@ -148,7 +156,7 @@ function checkGroup<H>(
       throw new LacunaError(
         op,
         `${at}.${key}`,
-        `must be ${type === 'pair' ? 'a pair of numbers' : `a ${type}`}, got ${describe(value)}`,
+        `must be ${type === 'pair' ? 'a pair of numbers' : `a ${type}`}, got ${describeValue(value)}`,
       );
     copy[key] = Array.isArray(value) ? [...value] : value;
   }
@@ -179,7 +187,7 @@ function checkParamState(
   if (entry === null) return null;
   const fail = (argument: string, detail: string) => new LacunaError(op, argument, detail);
   if (!isPlainObject(entry))
-    throw fail(at, `must be null or an object of buffers, got ${describe(entry)}`);
+    throw fail(at, `must be null or an object of buffers, got ${describeValue(entry)}`);
   const names = [...layout.requiredBuffers, ...layout.optionalBuffers];
   for (const key of Object.keys(entry)) {
     if (key !== 'step' && !names.includes(key))
@@ -194,7 +202,7 @@ function checkParamState(
   if (!isCount(own) || own > step)
     throw fail(
       `${at}.step`,
-      `must be an integer in [0, ${step}] (the optimizer's steps), got ${describe(own)}`,
+      `must be an integer in [0, ${step}] (the optimizer's steps), got ${describeValue(own)}`,
     );
   if (own > 0)
     for (const [flag, name] of Object.entries(layout.flagBuffers ?? {}) as [string, string][])
@@ -220,7 +228,7 @@ function checkBuffer(
   const expected = `an array of ${size} finite numbers or a Float32Array of that length`;
   // Length first: a hostile length must not cost a walk or an allocation.
   if (!(Array.isArray(value) || value instanceof Float32Array))
-    throw fail(at, `must be ${expected}, got ${describe(value)}`);
+    throw fail(at, `must be ${expected}, got ${describeValue(value)}`);
   if (value.length !== size)
     throw fail(at, `has ${value.length} elements, expected ${size} (the parameter's size)`);
   const out = new Float32Array(size);
@@ -228,7 +236,7 @@ function checkBuffer(
     const v: unknown = value[i];
     // Math.fround: 1e300 is finite but becomes Infinity once stored as float32.
     if (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))
-      throw fail(at, `must be ${expected}: element ${i} is ${describe(v)}`);
+      throw fail(at, `must be ${expected}: element ${i} is ${describeValue(v)}`);
     out[i] = v;
   }
   return out;
@@ -236,25 +244,4 @@ function checkBuffer(
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A short description of any value for a message (never its full content). */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    const name = proto === null ? 'no prototype' : (proto.constructor?.name ?? 'object');
-    return `an object (${name})`;
-  }
-  return `${String(value)} (a ${typeof value})`;
 }
