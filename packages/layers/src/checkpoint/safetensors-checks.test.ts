@@ -80,6 +80,30 @@ describe('serializeSafetensors refuses what it could not read back', () => {
   });
 });
 
+describe('names that are special in JavaScript round-trip', () => {
+  it('a tensor named __proto__ (was dropped from the header, which then did not match the data)', () => {
+    const tensors = new Map([
+      ['__proto__', tensor([1, 2])],
+      ['constructor', tensor([3])],
+      ['w', tensor([[4, 5]])],
+    ]);
+    const bytes = serializeSafetensors(tensors);
+    const back = parseSafetensors(bytes);
+    expect([...back.tensors.keys()]).toEqual(['__proto__', 'constructor', 'w']);
+    expect(back.tensors.get('__proto__')!.toArray()).toEqual([1, 2]);
+    expect(back.tensors.get('constructor')!.toArray()).toEqual([3]);
+    expect(back.tensors.get('w')!.toArray()).toEqual([[4, 5]]);
+  });
+
+  it('a __proto__ metadata key from parsed JSON round-trips as data', () => {
+    const metadata = JSON.parse('{"__proto__": "x", "format": "pt"}') as Record<string, string>;
+    const back = parseSafetensors(serializeSafetensors(new Map([['b', tensor([1])]]), metadata));
+    expect(Object.hasOwn(back.metadata, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(back.metadata, '__proto__')?.value).toBe('x');
+    expect(back.metadata.format).toBe('pt');
+  });
+});
+
 describe('parseSafetensors', () => {
   it('refuses __metadata__ that is an array (was accepted)', () => {
     refused(

@@ -52,8 +52,12 @@ export function serializeSafetensors(
 ): Uint8Array {
   checkMetadata(metadata);
   const items = checkTensors(tensors);
-  const header: Record<string, unknown> = {};
-  // A copy, so that the header holds exactly the entries just checked.
+  // No prototype: a tensor named `__proto__` (a legal safetensors name, which parseSafetensors
+  // reads back) is then an ordinary key, not the prototype setter of `{}`, which dropped it and
+  // wrote a header whose offsets did not match the data.
+  const header: Record<string, unknown> = Object.create(null);
+  // A copy, so that the header holds exactly the entries just checked (spread defines an own
+  // `__proto__` key as data too).
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   let offset = 0;
   for (const { name, dtype, shape, storage } of items) {
