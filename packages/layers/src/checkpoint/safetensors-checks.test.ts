@@ -26,7 +26,7 @@ describe('serializeSafetensors refuses what it could not read back', () => {
       [true, 'true \\(a boolean\\)'],
       [null, 'null'],
       [{ a: '1' }, 'an object \\(Object\\)'],
-      [['1'], 'an object \\(Array\\)'],
+      [['1'], 'an array of length 1'],
     ] as const) {
       refused(
         () => serializeSafetensors(weights(), { epoch: value } as never),
@@ -42,7 +42,7 @@ describe('serializeSafetensors refuses what it could not read back', () => {
   it('metadata that is not a plain object', () => {
     refused(
       () => serializeSafetensors(weights(), ['x'] as never),
-      /'metadata' must be a plain object of strings, got an object \(Array\)/,
+      /'metadata' must be a plain object of strings, got an array of length 1/,
     );
     refused(
       () => serializeSafetensors(weights(), new Map([['a', 'b']]) as never),
