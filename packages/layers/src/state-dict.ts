@@ -1,4 +1,12 @@
-import { type DType, DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import {
+  type DType,
+  DTypeError,
+  describeValue,
+  isPlainObject,
+  LacunaError,
+  ShapeError,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /**
  * What `Module.loadStateDict` takes: tensors by dotted name, as a `Map` (what `stateDict()` and
@@ -67,7 +75,7 @@ export function checkStateDict(
   const problems: string[] = [];
   for (const [key, value] of entries) {
     if (typeof key === 'string') given.set(key, value);
-    else if (strict) problems.push(`has a key that is not a string: ${describe(key)}`);
+    else if (strict) problems.push(`has a key that is not a string: ${describeValue(key)}`);
   }
   if (strict) {
     const missing = [...own.keys()].filter((k) => !given.has(k));
@@ -113,14 +121,11 @@ export function checkStateDict(
 /** The entries of a Map or a plain object; anything else is an error. */
 function entriesOf(state: unknown): Iterable<[unknown, unknown]> {
   if (state instanceof Map) return state.entries();
-  if (typeof state === 'object' && state !== null && !Array.isArray(state)) {
-    const proto = Object.getPrototypeOf(state);
-    if (proto === Object.prototype || proto === null) return Object.entries(state);
-  }
+  if (isPlainObject(state)) return Object.entries(state);
   throw new LacunaError(
     'loadStateDict',
     'state',
-    `must be a Map or a plain object of tensors by name, got ${describe(state)}`,
+    `must be a Map or a plain object of tensors by name, got ${describeValue(state)}`,
   );
 }
 
@@ -140,12 +145,12 @@ export interface ReadTensor {
  */
 export function readTensor(value: unknown): ReadTensor | string {
   if (typeof value !== 'object' || value === null)
-    return `must be a tensor, got ${describe(value)}`;
+    return `must be a tensor, got ${describeValue(value)}`;
   const { dtype, shape, storage } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(STORAGE, dtype))
-    return `must be a tensor (with a dtype float32, int32 or bool), got ${describe(value)}`;
+    return `must be a tensor (with a dtype float32, int32 or bool), got ${describeValue(value)}`;
   if (!Array.isArray(shape))
-    return `must be a tensor, but its shape is ${describe(shape)}, not a list of sizes`;
+    return `must be a tensor, but its shape is ${describeValue(shape)}, not a list of sizes`;
   let size = 1;
   // Each size read once into a copy (an index getter or an own `join` cannot change it later);
   // the loop stops at the first bad size: a hostile shape must not cost a walk.
@@ -153,31 +158,18 @@ export function readTensor(value: unknown): ReadTensor | string {
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (!Number.isSafeInteger(d) || (d as number) < 0)
-      return `must be a tensor, but its shape has size ${describe(d)} at axis ${i}, not an integer ≥ 0`;
+      return `must be a tensor, but its shape has size ${describeValue(d)} at axis ${i}, not an integer ≥ 0`;
     sizes.push(d as number);
     size *= d as number;
   }
   const expected = STORAGE[dtype as DType];
   const actual = typedArrayName.call(storage);
   if (actual !== expected)
-    return `must be a tensor, but its ${dtype} storage is ${actual ? `a ${actual}` : describe(storage)}, not a ${expected}`;
+    return `must be a tensor, but its ${dtype} storage is ${actual ? `a ${actual}` : describeValue(storage)}, not a ${expected}`;
   const typed = storage as Float32Array | Int32Array | Uint8Array;
   // The slot, not `typed.length`: an own `length` property could claim the size the shape needs.
   const length = typedArrayLength.call(typed);
   if (length !== size)
     return `has ${length} stored elements, but its shape [${sizes.join(',')}] needs ${size}`;
   return { dtype: dtype as DType, shape: sizes, storage: typed };
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    const name = proto === null ? 'no prototype' : (proto.constructor?.name ?? 'object');
-    return `an object (${name})`;
-  }
-  return `${String(value)} (a ${typeof value})`;
 }
