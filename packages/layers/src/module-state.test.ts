@@ -226,6 +226,43 @@ describe('Module.loadStateDict writes nothing unless every entry fits', () => {
     expect(reads).toBe(1);
   });
 
+  it("aliased entries: a source that is another target's storage is read before any write", () => {
+    // Swapping two same-shaped weights of the model itself: writing '0.weight' first used to
+    // overwrite the storage that '1.weight' was then copied from, so both got the same values.
+    const two = new Sequential(
+      new Linear(2, 2, { generator: new Generator(0) }),
+      new Linear(2, 2, { generator: new Generator(1) }),
+    );
+    const a = two.stateDict().get('0.weight')!;
+    const b = two.stateDict().get('1.weight')!;
+    a.storage.set([1, 2, 3, 4]);
+    b.storage.set([5, 6, 7, 8]);
+    const swapped = new Map(two.stateDict());
+    swapped.set('0.weight', b);
+    swapped.set('1.weight', a);
+    two.loadStateDict(swapped);
+    expect(Array.from(two.stateDict().get('0.weight')!.storage)).toEqual([5, 6, 7, 8]);
+    expect(Array.from(two.stateDict().get('1.weight')!.storage)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an own length property cannot fake a storage of the right size', () => {
+    const state = source();
+    const storage = new Float32Array(3);
+    Object.defineProperty(storage, 'length', { value: 8 });
+    state.set('2.weight', { dtype: 'float32', shape: [2, 4], storage });
+    expectRefused(
+      state,
+      LacunaError,
+      /'2\.weight' has 3 stored elements, but its shape \[2,4\] needs 8/,
+    );
+    // An own `some` cannot hide a bool value above 1.
+    const bools = source();
+    const mask = Uint8Array.of(1, 2, 0);
+    Object.defineProperty(mask, 'some', { value: () => false });
+    bools.set('3.mask', { dtype: 'bool', shape: [3], storage: mask });
+    expectRefused(bools, LacunaError, /'3\.mask' is bool but holds values other than 0 and 1/);
+  });
+
   it('options: strict must be a boolean; unknown keys are refused', () => {
     expectRefused(source(), LacunaError, /'strict' must be true or false, got "false"/, {
       strict: 'false',

@@ -1,12 +1,5 @@
 import { noGrad, zeroGrad } from '@lacuna/autograd';
-import {
-  checkOptionKeys,
-  DTypeError,
-  LacunaError,
-  optionBoolean,
-  ShapeError,
-  type Tensor,
-} from '@lacuna/tensor';
+import { checkOptionKeys, LacunaError, optionBoolean, type Tensor } from '@lacuna/tensor';
 import { MODULE_BRAND } from './identity.js';
 import { checkStateDict, type StateDictInput } from './state-dict.js';
 

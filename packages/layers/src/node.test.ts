@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Generator } from '@lacuna/tensor';
 import * as tensorNode from '@lacuna/tensor/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SafetensorsError } from './checkpoint/safetensors.js';
 import { Linear } from './modules/linear.js';
 import {
   FileError,
@@ -53,9 +54,9 @@ describe('@lacuna/layers/node', () => {
   it('saveCheckpoint refuses non-string metadata before writing anything', async () => {
     const path = join(dir, 'meta.safetensors');
     const bad = { epoch: 3 } as unknown as Record<string, string>;
-    await expect(saveCheckpoint(path, linear(0), bad)).rejects.toThrow(CheckpointError);
+    await expect(saveCheckpoint(path, linear(0), bad)).rejects.toThrow(SafetensorsError);
     await expect(saveCheckpoint(path, linear(0), bad)).rejects.toThrow(
-      /saveCheckpoint: argument 'metadata' must map keys to strings, but 'epoch' is number 3/,
+      /saveCheckpoint: argument 'metadata\.epoch' must be a string \(safetensors metadata holds only strings\), got 3 \(a number\)/,
     );
     await expect(
       saveCheckpoint(path, linear(0), null as unknown as Record<string, string>),
@@ -63,6 +64,15 @@ describe('@lacuna/layers/node', () => {
     await expect(stat(path)).rejects.toThrow(/ENOENT/);
     await saveCheckpoint(path, linear(0), { epoch: '3' });
     expect((await loadCheckpoint(path, linear(1))).epoch).toBe('3');
+  });
+
+  it("saveCheckpoint writes format 'lacuna' unless the metadata names its own format", async () => {
+    const path = join(dir, 'format.safetensors');
+    await saveCheckpoint(path, linear(0));
+    expect(await loadCheckpoint(path, linear(1))).toEqual({ format: 'lacuna' });
+    // Documented: the caller's format wins (Hugging Face's loaders want format 'pt').
+    await saveCheckpoint(path, linear(0), { format: 'pt', epoch: '2' });
+    expect(await loadCheckpoint(path, linear(1))).toEqual({ format: 'pt', epoch: '2' });
   });
 
   it('loadCheckpoint names the path of a missing file in a FileError', async () => {

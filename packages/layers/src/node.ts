@@ -7,9 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir, FileError, writeFileAtomic } from '@lacuna/tensor/node';
-import { parseSafetensors, serializeSafetensors } from './checkpoint/safetensors.js';
+import {
+  checkSafetensorsMetadata,
+  parseSafetensors,
+  serializeSafetensors,
+} from './checkpoint/safetensors.js';
 import type { LoadStateDictOptions, Module } from './module.js';
-import { CheckpointError } from './training/checkpoint-error.js';
 import { decodeTrainingState, encodeTrainingState } from './training/encode.js';
 import type { Checkpointer } from './training/fit.js';
 
@@ -35,17 +38,22 @@ async function read(path: string, op: string): Promise<Uint8Array | null> {
 /**
  * Saves a module's parameters and buffers to a safetensors file, atomically.
  *
+ * The header's metadata is `{ format: 'lacuna', ...metadata }`: a `format` key of your own
+ * replaces `'lacuna'` (Hugging Face's loaders expect `format: 'pt'`, for one); nothing reads it
+ * back, so this is only a label.
+ *
  * @param path - Destination, conventionally `*.safetensors`.
  * @param module - The model.
- * @param metadata - Optional metadata stored in the header: string values only.
- * @throws CheckpointError when a metadata value is not a string; FileError when the write fails.
+ * @param metadata - Optional metadata stored in the header: a plain object of string values.
+ * @throws SafetensorsError when the metadata is not a plain object of strings (checked before
+ *   anything is written); FileError when the write fails.
  * @example
  * ```ts
  * import { Linear } from '@lacuna/layers';
  * import { loadCheckpoint, saveCheckpoint } from '@lacuna/layers/node';
  * import { Generator } from '@lacuna/tensor';
  * const fc = new Linear(2, 2, { generator: new Generator(0) });
- * await saveCheckpoint('/tmp/fc.safetensors', fc);
+ * await saveCheckpoint('/tmp/fc.safetensors', fc, { epoch: '3' });
  * await loadCheckpoint('/tmp/fc.safetensors', new Linear(2, 2, { generator: new Generator(1) }));
  * ```
  */
@@ -54,7 +62,7 @@ export async function saveCheckpoint(
   module: Module,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  checkMetadata(metadata);
+  checkSafetensorsMetadata('saveCheckpoint', metadata);
   await writeFileAtomic(
     path,
     serializeSafetensors(module.stateDict(), { format: 'lacuna', ...metadata }),
@@ -62,32 +70,29 @@ export async function saveCheckpoint(
   );
 }
 
-/** Safetensors metadata holds strings only; anything else would write a file no reader accepts. */
-function checkMetadata(metadata: unknown): void {
-  const proto =
-    metadata === null || typeof metadata !== 'object' ? undefined : Object.getPrototypeOf(metadata);
-  if (proto !== Object.prototype && proto !== null)
-    throw new CheckpointError(
-      'saveCheckpoint',
-      'metadata',
-      `must be a plain object of strings, got ${metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : typeof metadata}`,
-    );
-  for (const [key, value] of Object.entries(metadata as object))
-    if (typeof value !== 'string')
-      throw new CheckpointError(
-        'saveCheckpoint',
-        'metadata',
-        `must map keys to strings, but '${key}' is ${typeof value} ${String(value).slice(0, 40)} (write String(value))`,
-      );
-}
-
 /**
  * Loads a safetensors file into a module, checking names, shapes and dtypes (see
- * `Module.loadStateDict`); returns the file's metadata.
+ * `Module.loadStateDict`); returns the file's metadata. All or nothing: the module changes only
+ * if the whole file parses and every tensor fits.
  *
  * @param path - The checkpoint.
  * @param module - The model to fill.
- * @param options - `strict` (default true).
+ * @param options - `strict` (default true: missing and unexpected names are errors).
+ * @returns The file's string metadata (`format: 'lacuna'` and whatever `saveCheckpoint` was
+ *   given).
+ * @throws FileError when the file cannot be read (its path and the system code named);
+ *   SafetensorsError when it is not a valid safetensors file; ShapeError, DTypeError or
+ *   LacunaError (from `loadStateDict`) when its tensors do not fit the module.
+ * @example
+ * ```ts
+ * import { Linear } from '@lacuna/layers';
+ * import { loadCheckpoint, saveCheckpoint } from '@lacuna/layers/node';
+ * import { Generator } from '@lacuna/tensor';
+ * await saveCheckpoint('/tmp/fc-load.safetensors', new Linear(2, 2, { generator: new Generator(0) }), { epoch: '3' });
+ * const fc = new Linear(2, 2, { generator: new Generator(1) });
+ * const metadata = await loadCheckpoint('/tmp/fc-load.safetensors', fc);
+ * console.log(metadata.epoch); // '3'
+ * ```
  */
 export async function loadCheckpoint(
   path: string,

@@ -1,4 +1,12 @@
-import { type DType, DTypeError, LacunaError, ShapeError, type Tensor } from '@lacuna/tensor';
+import {
+  type DType,
+  DTypeError,
+  describeValue,
+  isPlainObject,
+  LacunaError,
+  ShapeError,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /**
  * What `Module.loadStateDict` takes: tensors by dotted name, as a `Map` (what `stateDict()` and
@@ -12,7 +20,10 @@ export type StateDictInput = ReadonlyMap<string, Tensor> | Readonly<Record<strin
 export interface StateCopy {
   /** The module's own parameter or buffer. */
   target: Tensor;
-  /** The checked source values, read once. */
+  /**
+   * A private copy of the checked source values, taken before anything is written: a source may
+   * share its storage with another target (`{ a: m.b, b: m.a }`), which the writes would change.
+   */
   source: Float32Array | Int32Array | Uint8Array;
 }
 
@@ -23,15 +34,26 @@ const STORAGE: Record<DType, string> = {
   bool: 'Uint8Array',
 };
 
+/** The constructor of each dtype's storage, to copy a checked storage. */
+const STORAGE_CTOR = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Int8Array.prototype) as object;
+
 /**
  * The built-in name of a typed array (`'Float32Array'`), read from its internal slot, so that
  * neither an own `Symbol.toStringTag` nor an array-like object can pass for one; undefined for
  * anything else. Works for typed arrays from another realm too.
  */
-const typedArrayName = Object.getOwnPropertyDescriptor(
-  Object.getPrototypeOf(Int8Array.prototype),
-  Symbol.toStringTag,
-)!.get as (this: unknown) => string | undefined;
+const typedArrayName = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/**
+ * A typed array's element count from its internal slot: an own `length` property (which shadows
+ * the prototype's getter) cannot fake it. Only for values `typedArrayName` accepted.
+ */
+const typedArrayLength = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'length')!.get as (
+  this: unknown,
+) => number;
 
 /**
  * Checks every entry of a state dict against a module's own tensors and returns what to copy;
@@ -53,7 +75,7 @@ export function checkStateDict(
   const problems: string[] = [];
   for (const [key, value] of entries) {
     if (typeof key === 'string') given.set(key, value);
-    else if (strict) problems.push(`has a key that is not a string: ${describe(key)}`);
+    else if (strict) problems.push(`has a key that is not a string: ${describeValue(key)}`);
   }
   if (strict) {
     const missing = [...own.keys()].filter((k) => !given.has(k));
@@ -78,10 +100,16 @@ export function checkStateDict(
       problems.push(
         `'${name}' has shape [${source.shape.join(',')}], expected [${target.shape.join(',')}]`,
       );
-    } else if (source.dtype === 'bool' && source.storage.some((v) => v > 1)) {
-      typeProblem = true;
-      problems.push(`'${name}' is bool but holds values other than 0 and 1`);
-    } else copies.push({ target, source: source.storage });
+    } else {
+      // Copied now, before any write: another entry's target may be this source's storage. The
+      // typed-array constructor copies from the internal slots, running no user code, and the
+      // bool check reads the copy (an own `some` on the source could lie).
+      const copy = new STORAGE_CTOR[source.dtype](source.storage);
+      if (source.dtype === 'bool' && copy.some((v) => v > 1)) {
+        typeProblem = true;
+        problems.push(`'${name}' is bool but holds values other than 0 and 1`);
+      } else copies.push({ target, source: copy });
+    }
   }
   if (problems.length) {
     const error = typeProblem ? LacunaError : dtypeProblem ? DTypeError : ShapeError;
@@ -93,14 +121,11 @@ export function checkStateDict(
 /** The entries of a Map or a plain object; anything else is an error. */
 function entriesOf(state: unknown): Iterable<[unknown, unknown]> {
   if (state instanceof Map) return state.entries();
-  if (typeof state === 'object' && state !== null && !Array.isArray(state)) {
-    const proto = Object.getPrototypeOf(state);
-    if (proto === Object.prototype || proto === null) return Object.entries(state);
-  }
+  if (isPlainObject(state)) return Object.entries(state);
   throw new LacunaError(
     'loadStateDict',
     'state',
-    `must be a Map or a plain object of tensors by name, got ${describe(state)}`,
+    `must be a Map or a plain object of tensors by name, got ${describeValue(state)}`,
   );
 }
 
@@ -120,39 +145,31 @@ export interface ReadTensor {
  */
 export function readTensor(value: unknown): ReadTensor | string {
   if (typeof value !== 'object' || value === null)
-    return `must be a tensor, got ${describe(value)}`;
+    return `must be a tensor, got ${describeValue(value)}`;
   const { dtype, shape, storage } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(STORAGE, dtype))
-    return `must be a tensor (with a dtype float32, int32 or bool), got ${describe(value)}`;
+    return `must be a tensor (with a dtype float32, int32 or bool), got ${describeValue(value)}`;
   if (!Array.isArray(shape))
-    return `must be a tensor, but its shape is ${describe(shape)}, not a list of sizes`;
+    return `must be a tensor, but its shape is ${describeValue(shape)}, not a list of sizes`;
   let size = 1;
-  // A loop that stops at the first bad size: a hostile shape must not cost a walk.
+  // Each size read once into a copy (an index getter or an own `join` cannot change it later);
+  // the loop stops at the first bad size: a hostile shape must not cost a walk.
+  const sizes: number[] = [];
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (!Number.isSafeInteger(d) || (d as number) < 0)
-      return `must be a tensor, but its shape has size ${describe(d)} at axis ${i}, not an integer ≥ 0`;
+      return `must be a tensor, but its shape has size ${describeValue(d)} at axis ${i}, not an integer ≥ 0`;
+    sizes.push(d as number);
     size *= d as number;
   }
   const expected = STORAGE[dtype as DType];
   const actual = typedArrayName.call(storage);
   if (actual !== expected)
-    return `must be a tensor, but its ${dtype} storage is ${actual ? `a ${actual}` : describe(storage)}, not a ${expected}`;
+    return `must be a tensor, but its ${dtype} storage is ${actual ? `a ${actual}` : describeValue(storage)}, not a ${expected}`;
   const typed = storage as Float32Array | Int32Array | Uint8Array;
-  if (typed.length !== size)
-    return `has ${typed.length} stored elements, but its shape [${shape.join(',')}] needs ${size}`;
-  return { dtype: dtype as DType, shape: [...shape], storage: typed };
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    const name = proto === null ? 'no prototype' : (proto.constructor?.name ?? 'object');
-    return `an object (${name})`;
-  }
-  return `${String(value)} (a ${typeof value})`;
+  // The slot, not `typed.length`: an own `length` property could claim the size the shape needs.
+  const length = typedArrayLength.call(typed);
+  if (length !== size)
+    return `has ${length} stored elements, but its shape [${sizes.join(',')}] needs ${size}`;
+  return { dtype: dtype as DType, shape: sizes, storage: typed };
 }

@@ -1,6 +1,7 @@
 import {
   ArgumentRangeError,
   checkOptionKeys,
+  describeValue,
   type Generator,
   isGenerator,
   LacunaError,
@@ -10,13 +11,17 @@ import {
 // Argument checks shared by the layer constructors: every message names the layer, the argument,
 // what was expected and what came, so a JavaScript caller never meets a bare TypeError.
 
-/** A short description of a value for a message. @internal */
+/**
+ * A short description of a value for a message. @internal
+ *
+ * Unlike `describeValue`, an array shows its elements: the arguments checked here are small
+ * size lists (`noiseShape`, kernel sizes), where `[2, null]` says more than "an array of length 2".
+ */
 export function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
-  return String(value);
+  if (!Array.isArray(value)) return describeValue(value);
+  const element = (v: unknown): string =>
+    typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : show(v);
+  return `[${value.map(element).join(', ')}]`;
 }
 
 /**

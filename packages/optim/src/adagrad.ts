@@ -1,4 +1,4 @@
-import { checkOptionKeys, type Tensor } from '@lacuna/tensor';
+import type { Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -17,7 +17,7 @@ const OPTIONS: OptionTypes<AdagradOptions> = {
   eps: 'number',
 };
 
-const LAYOUT: StateLayout = {
+const LAYOUT: StateLayout<AdagradOptions> = {
   kind: 'Adagrad',
   requiredBuffers: ['sum'],
   optionalBuffers: [],
@@ -35,9 +35,6 @@ export interface AdagradOptions extends BaseOptions {
   /** Added to the denominator (default 1e-10). */
   eps?: number;
 }
-
-/** Every key of {@link AdagradOptions}, from the option table the compiler checks against it. */
-const ADAGRAD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof AdagradOptions & string)[];
 
 /**
  * Adagrad (Duchi et al. 2011), with PyTorch's update rule for `torch.optim.Adagrad`:
@@ -59,9 +56,6 @@ const ADAGRAD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof AdagradOptions & stri
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  /** Adagrad keeps the running sum of squared gradients. */
-  protected readonly stateLayout: StateLayout = LAYOUT;
-
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `lrDecay`, `weightDecay`, `initialAccumulatorValue`, `eps`.
@@ -70,11 +64,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdagradOptions>>,
     options: AdagradOptions,
   ) {
-    super('Adagrad', params, options, ADAGRAD_OPTION_KEYS);
+    super(params, options, LAYOUT);
   }
 
   protected validate(o: AdagradOptions): AdagradOptions {
-    checkOptionKeys('Adagrad', o, ADAGRAD_OPTION_KEYS);
     checkHyper('Adagrad', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('Adagrad', 'lrDecay', o.lrDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('Adagrad', 'weightDecay', o.weightDecay ?? 0, (v) => v >= 0, 'a finite number ≥ 0');

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionBoolean, type Tensor } from '@lacuna/tensor';
+import { optionBoolean, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -16,7 +16,15 @@ const OPTIONS: OptionTypes<AdamOptions> = {
   weightDecay: 'number',
   amsgrad: 'boolean',
 };
-const BUFFERS = { requiredBuffers: ['expAvg', 'expAvgSq'], optionalBuffers: ['maxExpAvgSq'] };
+const BUFFERS = {
+  requiredBuffers: ['expAvg', 'expAvgSq'],
+  optionalBuffers: ['maxExpAvgSq'],
+  // adamUpdate creates maxExpAvgSq on every step with amsgrad.
+  flagBuffers: { amsgrad: 'maxExpAvgSq' },
+};
+const ADAM_LAYOUT: StateLayout<AdamOptions> = { kind: 'Adam', ...BUFFERS, options: OPTIONS };
+// AdamW takes Adam's options and keeps Adam's buffers, under its own kind: its updates differ.
+const ADAMW_LAYOUT: StateLayout<AdamOptions> = { kind: 'AdamW', ...BUFFERS, options: OPTIONS };
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptions {
@@ -30,11 +38,7 @@ export interface AdamOptions extends BaseOptions {
   amsgrad?: boolean;
 }
 
-/** Every key of {@link AdamOptions}, from the option table the compiler checks against it. */
-const ADAM_OPTION_KEYS = Object.keys(OPTIONS) as (keyof AdamOptions & string)[];
-
 function validate(name: string, o: AdamOptions): AdamOptions {
-  checkOptionKeys(name, o, ADAM_OPTION_KEYS);
   // The string 'false' is truthy: accepting it would silently run AMSGrad.
   optionBoolean(name, 'amsgrad', o.amsgrad, false);
   checkHyper(name, 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
@@ -112,8 +116,11 @@ function adamUpdate(
 export class Adam extends Optimizer<AdamOptions> {
   /** Whether weight decay is applied to the parameter (AdamW) instead of through the gradient. */
   protected readonly decoupled: boolean = false;
-  /** Adam keeps both moments per parameter, and their running maximum with amsgrad. */
-  protected readonly stateLayout: StateLayout = { kind: 'Adam', ...BUFFERS, options: OPTIONS };
+  /**
+   * What this kind is and saves: both moments per parameter, and their running maximum with
+   * amsgrad. A subclass may override it (AdamW does, with its own kind).
+   */
+  protected static readonly layout: StateLayout<AdamOptions> = ADAM_LAYOUT;
 
   /**
    * @param params - Parameters or parameter groups.
@@ -123,11 +130,11 @@ export class Adam extends Optimizer<AdamOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<AdamOptions>>,
     options: AdamOptions,
   ) {
-    super(new.target.name, params, options, ADAM_OPTION_KEYS);
+    super(params, options, (new.target as typeof Adam).layout);
   }
 
   protected validate(o: AdamOptions): AdamOptions {
-    return validate(this.constructor.name, o);
+    return validate((this.constructor as typeof Adam).layout.kind, o);
   }
 
   protected update(
@@ -159,9 +166,5 @@ export class AdamW extends Adam {
   /** AdamW decouples the weight decay from the gradient. */
   protected override readonly decoupled: boolean = true;
   /** AdamW saves Adam's buffers under its own kind: its updates differ. */
-  protected override readonly stateLayout: StateLayout = {
-    kind: 'AdamW',
-    ...BUFFERS,
-    options: OPTIONS,
-  };
+  protected static override readonly layout: StateLayout<AdamOptions> = ADAMW_LAYOUT;
 }

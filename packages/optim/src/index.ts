@@ -30,4 +30,4 @@ export {
   StepLR,
 } from './schedules.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export type { StateLayout } from './state-check.js';
+export type { OptionTypes, StateLayout } from './state-check.js';

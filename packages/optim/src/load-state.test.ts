@@ -181,6 +181,46 @@ describe('Optimizer.loadStateDict rejects a bad state and changes nothing', () =
     expectRejected(adam, t, /'state\.state\[0\]' is missing 'step'/);
   });
 
+  it('a buffer its options keep from the first step (it was recreated as zeros: the run differed)', () => {
+    const s = saved(adam);
+    delete s.state[2]!.maxExpAvgSq;
+    expectRejected(
+      adam,
+      s,
+      /'state\.state\[2\]' is missing 'maxExpAvgSq', which amsgrad: true keeps from the first step \(this parameter took 3\)/,
+    );
+    const centered: Make = (g) => new RMSprop(g, { lr: 0.01, centered: true, momentum: 0.5 });
+    const r = saved(centered);
+    delete r.state[0]!.gradAvg;
+    expectRejected(
+      centered,
+      r,
+      /'state\.state\[0\]' is missing 'gradAvg', which centered: true keeps/,
+    );
+    // Without the flag the buffer is not needed: an amsgrad-free state loads into plain Adam.
+    const plain: Make = (g) => new Adam(g, { lr: 0.05 });
+    const p = saved(plain);
+    expect(p.state[0]).not.toHaveProperty('maxExpAvgSq');
+    expect(() => build(plain).opt.loadStateDict(p as never)).not.toThrow();
+  });
+
+  it('momentum buffers are not required: a momentum ramped up from 0 has none yet', () => {
+    for (const make of [
+      (g: { params: Tensor[] }[]) => new SGD(g, { lr: 0.1, momentum: 0 }),
+      (g: { params: Tensor[] }[]) => new RMSprop(g, { lr: 0.01, momentum: 0 }),
+    ] as Make[]) {
+      const { opt, params } = build(make);
+      run(opt, params, 2);
+      // What MomentumRamp does between steps: the saved options now have momentum > 0.
+      for (const g of opt.paramGroups) (g.options as { momentum?: number }).momentum = 0.5;
+      const state = JSON.parse(JSON.stringify(opt.stateDict()));
+      expect(state.state[0]).not.toHaveProperty('momentumBuffer');
+      const other = build(make).opt;
+      other.loadStateDict(state);
+      expect(other.stateDict()).toEqual(state);
+    }
+  });
+
   it('buffers of the wrong length, with NaN, ±Infinity, values beyond float32 or non-numbers', () => {
     const cases: [unknown, RegExp][] = [
       [[1, 2, 3], /has 3 elements, expected 2/],

@@ -1,6 +1,6 @@
 import { zeroGrad } from '@lacuna/autograd';
 import { ArgumentRangeError, checkOptionKeys, LacunaError, Tensor } from '@lacuna/tensor';
-import { checkOptimizerState, type StateLayout } from './state-check.js';
+import { checkOptimizerState, type OptionTypes, type StateLayout } from './state-check.js';
 
 /** A group of parameters with its own hyper-parameters (PyTorch's param_groups). */
 export interface ParamGroupSpec<H> {
@@ -67,33 +67,81 @@ export function checkHyper(
 
 /**
  * Base class of the optimizers: parameter groups, `step()`, `zeroGrad()` and exact state
- * save/restore. Subclasses pass the names of their options to the constructor (unknown keys in
- * the defaults, a group's `options` or beside a group's `params` are errors), validate their
- * options in `validate` (keys included: it also runs before every step and on loading state) and
- * implement `update` for one parameter.
+ * save/restore.
+ *
+ * A subclass provides:
+ * - a {@link StateLayout} passed to `super(params, defaults, layout)`: its kind (the name in error
+ *   messages and the `kind` recorded by `stateDict()`), its per-parameter buffers and the type of
+ *   every option. The option keys come from `layout.options` (an {@link OptionTypes} table, which
+ *   the compiler checks against the options interface): any other key in the defaults, a group's
+ *   `options` or beside a group's `params` is an error, at construction and before every step;
+ * - `validate`, the range check of one group's options (run on construction, before every step and
+ *   on loading state);
+ * - `update`, the update of one parameter, which creates its buffers in the `state` it is given.
+ *
+ * @example
+ * ```ts
+ * import { type BaseOptions, Optimizer, type OptionTypes, type ParamState } from '@lacuna/optim';
+ * import { ArgumentRangeError, type Tensor } from '@lacuna/tensor';
+ *
+ * interface SignOptions extends BaseOptions {
+ *   // Momentum in [0, 1) (default 0).
+ *   momentum?: number;
+ * }
+ * const OPTIONS: OptionTypes<SignOptions> = { lr: 'number', momentum: 'number' };
+ *
+ * // signSGD with momentum: θ ← θ - η·sign(b), b ← μ·b + g.
+ * class SignSGD extends Optimizer<SignOptions> {
+ *   constructor(params: Iterable<Tensor>, options: SignOptions) {
+ *     super(params, options, {
+ *       kind: 'SignSGD',
+ *       requiredBuffers: ['momentumBuffer'],
+ *       optionalBuffers: [],
+ *       options: OPTIONS,
+ *     });
+ *   }
+ *   protected validate(o: SignOptions): SignOptions {
+ *     const momentum = o.momentum ?? 0;
+ *     if (!(o.lr >= 0)) throw new ArgumentRangeError('SignSGD', 'lr', `must be ≥ 0, got ${o.lr}`);
+ *     if (!(momentum >= 0 && momentum < 1))
+ *       throw new ArgumentRangeError('SignSGD', 'momentum', `must be in [0, 1), got ${momentum}`);
+ *     return o;
+ *   }
+ *   protected update(w: Float32Array, g: Float32Array, state: ParamState, o: SignOptions): void {
+ *     state.momentumBuffer ??= new Float32Array(w.length);
+ *     const b = state.momentumBuffer as Float32Array;
+ *     for (let i = 0; i < w.length; i++) {
+ *       b[i] = (o.momentum ?? 0) * b[i]! + g[i]!;
+ *       w[i] = w[i]! - o.lr * Math.sign(b[i]!);
+ *     }
+ *   }
+ * }
+ * ```
  */
 export abstract class Optimizer<H extends BaseOptions> {
   /** The parameter groups. */
   readonly paramGroups: ParamGroup<H>[];
   #step = 0;
   readonly #state = new Map<Tensor, ParamState>();
-  readonly #name: string;
+  readonly #layout: StateLayout<H>;
   readonly #optionKeys: readonly string[];
 
   /**
-   * @param name - Class name for error messages.
    * @param params - Parameters, or groups of parameters with their own options.
    * @param defaults - Options for every group that does not override them.
-   * @param optionKeys - Every option the optimizer knows: any other key in `defaults` or a
-   *   group's `options` is an error (a mistyped `weight_decay` would otherwise apply no decay).
+   * @param layout - What this optimizer kind is and saves: `layout.kind` names it in messages and
+   *   in `stateDict()`, `layout.options` lists every option it knows (any other key in `defaults`
+   *   or a group's `options` is an error: a mistyped `weight_decay` would otherwise apply no decay)
+   *   and `loadStateDict` checks saved buffers against `layout`'s buffer lists.
    */
   protected constructor(
-    name: string,
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<H>>,
     defaults: H,
-    optionKeys: readonly (keyof H & string)[],
+    layout: StateLayout<H>,
   ) {
-    this.#name = name;
+    const name = layout.kind;
+    const optionKeys = Object.freeze(Object.keys(layout.options));
+    this.#layout = layout;
     this.#optionKeys = optionKeys;
     checkOptionKeys(name, defaults, optionKeys);
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
@@ -118,7 +166,8 @@ export abstract class Optimizer<H extends BaseOptions> {
           );
         seen.add(p);
       });
-      const options = this.validate({ ...defaults, ...spec.options } as H);
+      // Arrays (Adam's betas) are copied: the caller's array must not become the live option.
+      const options = this.validate(copyOptions({ ...defaults, ...spec.options } as H));
       return { params: groupParams, options };
     });
   }
@@ -134,12 +183,6 @@ export abstract class Optimizer<H extends BaseOptions> {
    * the options) and on loading state.
    */
   protected abstract validate(options: H): H;
-
-  /**
-   * What this optimizer kind saves: its kind name, its per-parameter buffers and its options with
-   * their types. `loadStateDict` checks a saved state against it.
-   */
-  protected abstract readonly stateLayout: StateLayout;
 
   /**
    * Updates one parameter in place from its gradient.
@@ -173,7 +216,9 @@ export abstract class Optimizer<H extends BaseOptions> {
   step(): void {
     this.#step++;
     for (const group of this.paramGroups) {
-      this.validate(group.options); // schedules may have changed them
+      // Schedules and users may have changed them, keys included.
+      checkOptionKeys(this.#layout.kind, group.options, this.#optionKeys);
+      this.validate(group.options);
       for (const p of group.params) {
         if (!p.grad) continue;
         const state = this.#state.get(p) ?? {};
@@ -197,15 +242,10 @@ export abstract class Optimizer<H extends BaseOptions> {
   stateDict(): OptimizerState<H> {
     const params = this.paramGroups.flatMap((g) => g.params);
     return {
-      kind: this.stateLayout.kind,
+      kind: this.#layout.kind,
       step: this.#step,
       // Arrays (Adam's betas) are copied too: the snapshot must not change with the live options.
-      groups: this.paramGroups.map(
-        (g) =>
-          Object.fromEntries(
-            Object.entries(g.options).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
-          ) as H,
-      ),
+      groups: this.paramGroups.map((g) => copyOptions(g.options)),
       state: params.map((p) => {
         const s = this.#state.get(p);
         if (!s) return null;
@@ -229,7 +269,10 @@ export abstract class Optimizer<H extends BaseOptions> {
    * optimizer's options, with the right types and values that pass the constructor's range checks;
    * every per-parameter entry is `null` or holds `step` and buffers this optimizer keeps (no other
    * names), each an array of finite float32 numbers (or a Float32Array) exactly as long as its
-   * parameter. Not checked: that the state came from these same parameters (only counts and sizes
+   * parameter; a parameter that has taken a step holds the buffers its group's flags keep
+   * (`layout.flagBuffers`: Adam's `maxExpAvgSq` with amsgrad, RMSprop's `gradAvg` when centered),
+   * since a missing one would be recreated as zeros. Momentum buffers may be absent (a momentum
+   * ramped up from 0 has none yet). Not checked: that the state came from these same parameters (only counts and sizes
    * are compared) or that its values make sense for the run.
    *
    * @param saved - A state from `stateDict()`, possibly through JSON.
@@ -248,8 +291,8 @@ export abstract class Optimizer<H extends BaseOptions> {
    */
   loadStateDict(saved: OptimizerState<H>): void {
     const checked = checkOptimizerState<H>(
-      `${this.#name}.loadStateDict`,
-      this.stateLayout,
+      `${this.#layout.kind}.loadStateDict`,
+      this.#layout,
       saved,
       this.paramGroups.map((g) => g.params.map((p) => p.size)),
       (options) => this.validate(options),
@@ -265,4 +308,11 @@ export abstract class Optimizer<H extends BaseOptions> {
     });
     this.#step = checked.step;
   }
+}
+
+/** A shallow copy of a group's options with its arrays (pairs such as `betas`) copied too. */
+function copyOptions<H>(options: H): H {
+  return Object.fromEntries(
+    Object.entries(options as object).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+  ) as H;
 }

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionBoolean, type Tensor } from '@lacuna/tensor';
+import { optionBoolean, type Tensor } from '@lacuna/tensor';
 import {
   type BaseOptions,
   buffer,
@@ -18,10 +18,13 @@ const OPTIONS: OptionTypes<RMSpropOptions> = {
   centered: 'boolean',
 };
 
-const LAYOUT: StateLayout = {
+const LAYOUT: StateLayout<RMSpropOptions> = {
   kind: 'RMSprop',
   requiredBuffers: ['squareAvg'],
   optionalBuffers: ['gradAvg', 'momentumBuffer'],
+  // update creates gradAvg on every centered step; momentumBuffer is not required: a momentum
+  // ramped up from 0 (MomentumRamp) has none until its first step with momentum > 0.
+  flagBuffers: { centered: 'gradAvg' },
   options: OPTIONS,
 };
 
@@ -38,9 +41,6 @@ export interface RMSpropOptions extends BaseOptions {
   /** Normalise by the estimated variance instead of the raw second moment. */
   centered?: boolean;
 }
-
-/** Every key of {@link RMSpropOptions}, from the option table the compiler checks against it. */
-const RMSPROP_OPTION_KEYS = Object.keys(OPTIONS) as (keyof RMSpropOptions & string)[];
 
 /**
  * RMSprop (Tieleman & Hinton 2012), with PyTorch's update rule for `torch.optim.RMSprop`:
@@ -62,9 +62,6 @@ const RMSPROP_OPTION_KEYS = Object.keys(OPTIONS) as (keyof RMSpropOptions & stri
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  /** RMSprop keeps the squared-gradient average, plus the gradient average (centered) and momentum. */
-  protected readonly stateLayout: StateLayout = LAYOUT;
-
   /**
    * @param params - Parameters or parameter groups.
    * @param options - `lr`, `alpha`, `eps`, `weightDecay`, `momentum`, `centered`.
@@ -73,11 +70,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<RMSpropOptions>>,
     options: RMSpropOptions,
   ) {
-    super('RMSprop', params, options, RMSPROP_OPTION_KEYS);
+    super(params, options, LAYOUT);
   }
 
   protected validate(o: RMSpropOptions): RMSpropOptions {
-    checkOptionKeys('RMSprop', o, RMSPROP_OPTION_KEYS);
     optionBoolean('RMSprop', 'centered', o.centered, false);
     checkHyper('RMSprop', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     checkHyper('RMSprop', 'alpha', o.alpha ?? 0.99, (v) => v >= 0 && v < 1, 'in [0, 1)');

@@ -1,4 +1,4 @@
-import { ArgumentRangeError, type Tensor, tensor } from '@lacuna/tensor';
+import { ArgumentRangeError, LacunaError, type Tensor, tensor } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { clipGradNorm, clipGradValue, maxNorm } from './constraints.js';
 import {
@@ -79,6 +79,41 @@ describe('schedules', () => {
     const r = new CosineAnnealingLR(b, { tMax: 10 });
     r.loadStateDict(JSON.parse(JSON.stringify(s.stateDict())));
     expect(b.paramGroups[0]!.options.lr).toBe(a.paramGroups[0]!.options.lr);
+  });
+
+  it('loadStateDict accepts only { t } with a safe integer t ≥ 0 and leaves the schedule as it was', () => {
+    const o = opt();
+    const s = new CosineAnnealingLR(o, { tMax: 10 });
+    s.step();
+    const lr = o.paramGroups[0]!.options.lr;
+    const bad: [unknown, RegExp][] = [
+      // 2**53 passed Number.isInteger; a step count beyond 2**53 - 1 cannot be incremented exactly.
+      [
+        { t: 2 ** 53 },
+        /argument 'state\.t' must be a step count, an integer ≥ 0, got 9007199254740992 \(a number\)/,
+      ],
+      [{ t: 1.5 }, /argument 'state\.t' .*got 1\.5 \(a number\)/],
+      [{ t: -1 }, /argument 'state\.t' .*got -1 \(a number\)/],
+      [{ t: '2' }, /argument 'state\.t' .*got "2" \(a string\)/],
+      [{}, /argument 'state\.t' .*got undefined/],
+      // Unknown keys were ignored: a state from something else loaded as long as it had a t.
+      [
+        { t: 2, lr: 0.5 },
+        /argument 'state\.lr' is not part of a schedule's state \(expected only 't'\)/,
+      ],
+      [null, /argument 'state' must be \{ t \} from stateDict\(\), got null/],
+      [[3], /argument 'state' .*got an array of length 1/],
+    ];
+    for (const [state, message] of bad) {
+      const call = () => s.loadStateDict(state as never);
+      expect(call).toThrow(LacunaError);
+      expect(call).toThrow(message);
+      expect(s.t).toBe(1);
+      expect(o.paramGroups[0]!.options.lr).toBe(lr);
+    }
+    // The message describes the value, never the whole input.
+    const big = { t: 'x'.repeat(10_000) };
+    expect(() => s.loadStateDict(big as never)).toThrow(/got "x{40}…" \(a string\)$/);
   });
 });
 

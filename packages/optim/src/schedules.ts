@@ -1,4 +1,10 @@
-import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  checkOptionKeys,
+  describeValue,
+  isPlainObject,
+  LacunaError,
+} from '@lacuna/tensor';
 import type { BaseOptions, Optimizer } from './optimizer.js';
 
 /** A JSON-friendly snapshot of a schedule: how many times it has stepped. */
@@ -61,15 +67,36 @@ export abstract class Schedule<H extends BaseOptions = BaseOptions> {
     return { t: this.#t };
   }
 
-  /** Restores a saved position and re-applies the value. */
+  /**
+   * Restores a saved position and re-applies the value.
+   *
+   * @param state - `{ t }` from `stateDict()`: exactly one key `t`, a safe integer ≥ 0.
+   * @throws LacunaError naming the field at fault (a non-object, an unknown key, a `t` that is
+   *   not a safe integer ≥ 0); the schedule is then unchanged.
+   */
   loadStateDict(state: ScheduleState): void {
-    if (!Number.isInteger(state?.t) || state.t < 0)
+    const op = `${this.constructor.name}.loadStateDict`;
+    if (!isPlainObject(state))
       throw new LacunaError(
-        `${this.constructor.name}.loadStateDict`,
+        op,
         'state',
-        `must hold a step count t ≥ 0, got ${JSON.stringify(state)}`,
+        `must be { t } from stateDict(), got ${describeValue(state)}`,
       );
-    this.#t = state.t;
+    for (const key of Object.keys(state))
+      if (key !== 't')
+        throw new LacunaError(
+          op,
+          `state.${key}`,
+          "is not part of a schedule's state (expected only 't')",
+        );
+    const t: unknown = state.t;
+    if (!Number.isSafeInteger(t) || (t as number) < 0)
+      throw new LacunaError(
+        op,
+        'state.t',
+        `must be a step count, an integer ≥ 0, got ${describeValue(t)}`,
+      );
+    this.#t = t as number;
     this.apply();
   }
 

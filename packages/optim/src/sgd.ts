@@ -1,5 +1,5 @@
 import type { Tensor } from '@lacuna/tensor';
-import { ArgumentRangeError, checkOptionKeys, optionBoolean } from '@lacuna/tensor';
+import { ArgumentRangeError, optionBoolean } from '@lacuna/tensor';
 import {
   type BaseOptions,
   checkHyper,
@@ -17,7 +17,7 @@ const OPTIONS: OptionTypes<SGDOptions> = {
   nesterov: 'boolean',
 };
 
-const LAYOUT: StateLayout = {
+const LAYOUT: StateLayout<SGDOptions> = {
   kind: 'SGD',
   requiredBuffers: [],
   optionalBuffers: ['momentumBuffer'],
@@ -35,9 +35,6 @@ export interface SGDOptions extends BaseOptions {
   /** Nesterov momentum (needs momentum > 0 and dampening 0). */
   nesterov?: boolean;
 }
-
-/** Every key of {@link SGDOptions}, from the option table the compiler checks against it. */
-const SGD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof SGDOptions & string)[];
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, with the update
@@ -70,9 +67,6 @@ const SGD_OPTION_KEYS = Object.keys(OPTIONS) as (keyof SGDOptions & string)[];
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
-  /** SGD keeps a momentum buffer per parameter once momentum is used. */
-  protected readonly stateLayout: StateLayout = LAYOUT;
-
   /**
    * @param params - Parameters or parameter groups.
    * @param options - Defaults for every group.
@@ -81,11 +75,10 @@ export class SGD extends Optimizer<SGDOptions> {
     params: Iterable<Tensor> | Iterable<ParamGroupSpec<SGDOptions>>,
     options: SGDOptions,
   ) {
-    super('SGD', params, options, SGD_OPTION_KEYS);
+    super(params, options, LAYOUT);
   }
 
   protected validate(o: SGDOptions): SGDOptions {
-    checkOptionKeys('SGD', o, SGD_OPTION_KEYS);
     checkHyper('SGD', 'lr', o.lr, (v) => v >= 0, 'a finite number ≥ 0');
     const momentum = checkHyper(
       'SGD',

@@ -1,24 +1,52 @@
-import { ArgumentRangeError, checkOptionKeys, LacunaError } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  checkOptionKeys,
+  describeValue,
+  isPlainObject,
+  LacunaError,
+} from '@lacuna/tensor';
 
 /**
- * The type of every option of an optimizer with hyper-parameters `H`: the compiler requires one
- * entry per key of `H`, so this table is also the optimizer's list of known option keys.
+ * The type of every option of an optimizer with hyper-parameters `H`: `'number'`, `'boolean'` or
+ * `'pair'` (two numbers, like Adam's `betas`). The compiler requires exactly one entry per key of
+ * `H`, so this table is also the optimizer's list of known option keys; it is the `options` of the
+ * {@link StateLayout} an `Optimizer` subclass passes to its base constructor.
+ *
+ * @example
+ * ```ts
+ * import type { BaseOptions, OptionTypes } from '@lacuna/optim';
+ * interface MyOptions extends BaseOptions {
+ *   betas?: readonly [number, number];
+ *   centered?: boolean;
+ * }
+ * const OPTIONS: OptionTypes<MyOptions> = { lr: 'number', betas: 'pair', centered: 'boolean' };
+ * ```
  */
 export type OptionTypes<H> = { readonly [K in keyof Required<H>]: 'number' | 'boolean' | 'pair' };
 
 /**
- * What one optimizer kind saves, so that `loadStateDict` can check a saved state against it: the
- * kind recorded in `stateDict()`, the per-parameter buffers and the options with their types.
+ * What one optimizer kind is and saves, given to the `Optimizer` base constructor: the kind
+ * (its name in messages, recorded in `stateDict()`), the per-parameter buffers and the options
+ * with their types (their keys are the options the optimizer accepts). `loadStateDict` checks a
+ * saved state against it.
  */
-export interface StateLayout {
+export interface StateLayout<H = Record<string, unknown>> {
   /** The optimizer kind recorded as `kind` in `stateDict()`, e.g. `'SGD'`. */
   readonly kind: string;
   /** Buffers every parameter with state holds (created on its first update). */
   readonly requiredBuffers: readonly string[];
   /** Buffers only some options create (SGD's `momentumBuffer` needs momentum ≠ 0). */
   readonly optionalBuffers: readonly string[];
+  /**
+   * Optional buffers that a boolean option creates on every step it is on, e.g.
+   * `{ amsgrad: 'maxExpAvgSq' }`: with the option `true` in a group, each of its parameters that
+   * has taken a step must hold the buffer (a missing one would be recreated as zeros and the
+   * resumed run would silently differ). Leave out buffers a schedulable number controls: a
+   * momentum ramped up from 0 legitimately has no buffer yet.
+   */
+  readonly flagBuffers?: Readonly<Partial<Record<keyof H & string, string>>>;
   /** Every option the kind takes and its type: a number, a boolean or a pair of numbers. */
-  readonly options: Readonly<Record<string, 'number' | 'boolean' | 'pair'>>;
+  readonly options: OptionTypes<H>;
 }
 
 /** A saved state once it passed every check: fresh copies, safe to install as they are. @internal */
@@ -52,7 +80,7 @@ export function checkOptimizerState<H>(
 ): CheckedState<H> {
   const fail = (argument: string, detail: string) => new LacunaError(op, argument, detail);
   if (!isPlainObject(saved))
-    throw fail('state', `must be an object from stateDict(), got ${describe(saved)}`);
+    throw fail('state', `must be an object from stateDict(), got ${describeValue(saved)}`);
   for (const key of Object.keys(saved))
     if (!TOP_KEYS.includes(key))
       throw fail(
@@ -67,15 +95,17 @@ export function checkOptimizerState<H>(
   if (kind !== undefined && kind !== layout.kind)
     throw fail(
       'state.kind',
-      `is ${describe(kind)}: the state of another optimizer, expected '${layout.kind}'`,
+      `is ${describeValue(kind)}: the state of another optimizer, expected '${layout.kind}'`,
     );
-  if (!isCount(step)) throw fail('state.step', `must be an integer ≥ 0, got ${describe(step)}`);
+  if (!isCount(step))
+    throw fail('state.step', `must be an integer ≥ 0, got ${describeValue(step)}`);
   if (!Array.isArray(groups))
-    throw fail('state.groups', `must be an array, got ${describe(groups)}`);
+    throw fail('state.groups', `must be an array, got ${describeValue(groups)}`);
   if (groups.length !== groupSizes.length)
     throw fail('state.groups', `has ${groups.length} groups, expected ${groupSizes.length}`);
   const sizes = groupSizes.flat();
-  if (!Array.isArray(state)) throw fail('state.state', `must be an array, got ${describe(state)}`);
+  if (!Array.isArray(state))
+    throw fail('state.state', `must be an array, got ${describeValue(state)}`);
   if (state.length !== sizes.length)
     throw fail(
       'state.state',
@@ -85,8 +115,18 @@ export function checkOptimizerState<H>(
   const options = Array.from(groups, (g, i) =>
     checkGroup(op, layout, g, `state.groups[${i}]`, validate),
   );
+  // The group of each parameter, in the same flat order as `state`.
+  const groupOf = groupSizes.flatMap((g, gi) => g.map(() => gi));
   const states = Array.from(state, (s, i) =>
-    checkParamState(op, layout, s, `state.state[${i}]`, sizes[i]!, step),
+    checkParamState(
+      op,
+      layout,
+      s,
+      `state.state[${i}]`,
+      sizes[i]!,
+      step,
+      options[groupOf[i]!] as Record<string, unknown>,
+    ),
   );
   return { step, options, states };
 }
@@ -99,7 +139,7 @@ function checkGroup<H>(
   validate: (options: H) => H,
 ): H {
   if (!isPlainObject(group))
-    throw new LacunaError(op, at, `must be an object of options, got ${describe(group)}`);
+    throw new LacunaError(op, at, `must be an object of options, got ${describeValue(group)}`);
   checkOptionKeys(op, group, Object.keys(layout.options), at);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(group)) {
@@ -116,7 +156,7 @@ function checkGroup<H>(
       throw new LacunaError(
         op,
         `${at}.${key}`,
-        `must be ${type === 'pair' ? 'a pair of numbers' : `a ${type}`}, got ${describe(value)}`,
+        `must be ${type === 'pair' ? 'a pair of numbers' : `a ${type}`}, got ${describeValue(value)}`,
       );
     copy[key] = Array.isArray(value) ? [...value] : value;
   }
@@ -142,11 +182,12 @@ function checkParamState(
   at: string,
   size: number,
   step: number,
+  options: Record<string, unknown>,
 ): Record<string, Float32Array | number> | null {
   if (entry === null) return null;
   const fail = (argument: string, detail: string) => new LacunaError(op, argument, detail);
   if (!isPlainObject(entry))
-    throw fail(at, `must be null or an object of buffers, got ${describe(entry)}`);
+    throw fail(at, `must be null or an object of buffers, got ${describeValue(entry)}`);
   const names = [...layout.requiredBuffers, ...layout.optionalBuffers];
   for (const key of Object.keys(entry)) {
     if (key !== 'step' && !names.includes(key))
@@ -161,8 +202,15 @@ function checkParamState(
   if (!isCount(own) || own > step)
     throw fail(
       `${at}.step`,
-      `must be an integer in [0, ${step}] (the optimizer's steps), got ${describe(own)}`,
+      `must be an integer in [0, ${step}] (the optimizer's steps), got ${describeValue(own)}`,
     );
+  if (own > 0)
+    for (const [flag, name] of Object.entries(layout.flagBuffers ?? {}) as [string, string][])
+      if (options[flag] === true && !Object.hasOwn(entry, name))
+        throw fail(
+          at,
+          `is missing '${name}', which ${flag}: true keeps from the first step (this parameter took ${own}); without it the resumed run would differ`,
+        );
   const out: Record<string, Float32Array | number> = { step: own };
   for (const [key, value] of Object.entries(entry)) {
     if (key !== 'step') out[key] = checkBuffer(fail, `${at}.${key}`, value, size);
@@ -180,7 +228,7 @@ function checkBuffer(
   const expected = `an array of ${size} finite numbers or a Float32Array of that length`;
   // Length first: a hostile length must not cost a walk or an allocation.
   if (!(Array.isArray(value) || value instanceof Float32Array))
-    throw fail(at, `must be ${expected}, got ${describe(value)}`);
+    throw fail(at, `must be ${expected}, got ${describeValue(value)}`);
   if (value.length !== size)
     throw fail(at, `has ${value.length} elements, expected ${size} (the parameter's size)`);
   const out = new Float32Array(size);
@@ -188,7 +236,7 @@ function checkBuffer(
     const v: unknown = value[i];
     // Math.fround: 1e300 is finite but becomes Infinity once stored as float32.
     if (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))
-      throw fail(at, `must be ${expected}: element ${i} is ${describe(v)}`);
+      throw fail(at, `must be ${expected}: element ${i} is ${describeValue(v)}`);
     out[i] = v;
   }
   return out;
@@ -196,25 +244,4 @@ function checkBuffer(
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A short description of any value for a message (never its full content). */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    const name = proto === null ? 'no prototype' : (proto.constructor?.name ?? 'object');
-    return `an object (${name})`;
-  }
-  return `${String(value)} (a ${typeof value})`;
 }

@@ -134,6 +134,8 @@ export { where } from './ops/where.js';
 export {
   checkOptionKeys,
   closestName,
+  describeValue,
+  isPlainObject,
   optionBoolean,
   optionEnum,
   optionKeys,

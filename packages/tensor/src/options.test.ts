@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LacunaError } from './errors.js';
-import { checkOptionKeys, closestName, optionBoolean, optionEnum } from './options.js';
+import {
+  checkOptionKeys,
+  closestName,
+  describeValue,
+  isPlainObject,
+  optionBoolean,
+  optionEnum,
+} from './options.js';
 
 describe('checkOptionKeys', () => {
   const known = ['lr', 'momentum', 'weightDecay', 'nesterov'];
@@ -59,5 +66,29 @@ describe('closestName', () => {
     expect(closestName('ceilmode', ['ceilMode'])).toBe('ceilMode');
     expect(closestName('swep', ['compare', 'sweep'])).toBe('sweep');
     expect(closestName('frobnicate', ['compare', 'sweep'])).toBeUndefined();
+  });
+});
+
+describe('describeValue and isPlainObject (public helpers for messages and state checks)', () => {
+  it('describes values briefly, never by their own fake properties', () => {
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue([1, 2, 3])).toBe('an array of length 3');
+    expect(describeValue('x'.repeat(50))).toBe(`"${'x'.repeat(40)}…" (a string)`);
+    expect(describeValue(Number.NaN)).toBe('NaN (a number)');
+    expect(describeValue(true)).toBe('true (a boolean)');
+    expect(describeValue(() => 1)).toBe('a function');
+    expect(describeValue(new Float32Array(2))).toBe('an object (Float32Array)');
+    expect(describeValue(Object.create(null))).toBe('an object (no prototype)');
+    // An own `constructor` key is data, not the type: it must not fake the description.
+    expect(describeValue({ constructor: { name: 'Tensor' } })).toBe('an object (Object)');
+  });
+
+  it('isPlainObject accepts object literals and null-prototype objects only', () => {
+    expect(isPlainObject({ a: 1 })).toBe(true);
+    expect(isPlainObject(Object.create(null))).toBe(true);
+    expect(isPlainObject(JSON.parse('{"__proto__": 1}'))).toBe(true);
+    for (const v of [null, undefined, [], new Map(), new Float32Array(1), 'a', 1, () => 1])
+      expect(isPlainObject(v)).toBe(false);
   });
 });

@@ -27,7 +27,11 @@ export function checkOptionKeys(
 ): void {
   if (options === undefined) return;
   if (!isPlainObject(options))
-    throw new LacunaError(op, argument, `must be an object of options, got ${describe(options)}`);
+    throw new LacunaError(
+      op,
+      argument,
+      `must be an object of options, got ${describeValue(options)}`,
+    );
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const guess = closestName(key, known);
@@ -62,7 +66,7 @@ export function optionBoolean(
 ): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
-    throw new LacunaError(op, name, `must be true or false, got ${describe(value)}`);
+    throw new LacunaError(op, name, `must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -95,7 +99,7 @@ export function optionEnum<const T extends string>(
   throw new LacunaError(
     op,
     name,
-    `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}${hint}`,
+    `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}${hint}`,
   );
 }
 
@@ -124,18 +128,64 @@ export function optionKeys<T extends object>(
   return Object.keys(keys) as (keyof T & string)[];
 }
 
-/** A short, unambiguous description of any value for an error message. @internal */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
+/**
+ * A short, unambiguous description of any value for an error message, never its full content.
+ *
+ * Rule: `null` and `undefined` as themselves; an array by its length; a string quoted (cut after
+ * 40 characters) with "(a string)"; a number, boolean, bigint or symbol with its type
+ * (`NaN (a number)`); a function as "a function"; any other object by its prototype's constructor
+ * name (`an object (Float32Array)`, `an object (no prototype)`), never by its own properties, so a
+ * hostile `constructor` or `length` key cannot fake it.
+ *
+ * @param value - Anything.
+ * @returns Text to follow "got " in a message.
+ * @example
+ * ```ts
+ * import { describeValue } from '@lacuna/tensor';
+ * describeValue('false'); // '"false" (a string)'
+ * describeValue(new Float32Array(2)); // 'an object (Float32Array)'
+ * describeValue([1, 2, 3]); // 'an array of length 3'
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return `${String(value)} (a ${typeof value})`;
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
-  return typeof value;
+  if (typeof value === 'string')
+    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    const ctor =
+      proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+    const name =
+      proto === null
+        ? 'no prototype'
+        : typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== ''
+          ? ctor.name
+          : 'object';
+    return `an object (${name})`;
+  }
+  return `${String(value)} (a ${typeof value})`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/**
+ * Whether `value` is a plain object: made by `{…}`, `JSON.parse` or `Object.create(null)`, not an
+ * array, a class instance, a Map or a typed array.
+ *
+ * Rule: a non-null object, not an array, whose prototype is `Object.prototype` or `null`. Use it
+ * before reading options or saved state, whose keys are then safe to enumerate.
+ *
+ * @param value - Anything.
+ * @returns `true` for a plain object.
+ * @example
+ * ```ts
+ * import { isPlainObject } from '@lacuna/tensor';
+ * isPlainObject({ lr: 0.1 }); // true
+ * isPlainObject(new Map()); // false
+ * isPlainObject([1]); // false
+ * ```
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

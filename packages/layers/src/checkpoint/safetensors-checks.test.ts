@@ -26,7 +26,7 @@ describe('serializeSafetensors refuses what it could not read back', () => {
       [true, 'true \\(a boolean\\)'],
       [null, 'null'],
       [{ a: '1' }, 'an object \\(Object\\)'],
-      [['1'], 'an object \\(Array\\)'],
+      [['1'], 'an array of length 1'],
     ] as const) {
       refused(
         () => serializeSafetensors(weights(), { epoch: value } as never),
@@ -42,7 +42,7 @@ describe('serializeSafetensors refuses what it could not read back', () => {
   it('metadata that is not a plain object', () => {
     refused(
       () => serializeSafetensors(weights(), ['x'] as never),
-      /'metadata' must be a plain object of strings, got an object \(Array\)/,
+      /'metadata' must be a plain object of strings, got an array of length 1/,
     );
     refused(
       () => serializeSafetensors(weights(), new Map([['a', 'b']]) as never),
@@ -77,6 +77,30 @@ describe('serializeSafetensors refuses what it could not read back', () => {
     const like = { dtype: 'float32', shape: [2], storage: Float32Array.of(1, 2) };
     const bytes = serializeSafetensors(new Map([['w', like]]) as never);
     expect(bytes).toEqual(serializeSafetensors(weights()));
+  });
+});
+
+describe('names that are special in JavaScript round-trip', () => {
+  it('a tensor named __proto__ (was dropped from the header, which then did not match the data)', () => {
+    const tensors = new Map([
+      ['__proto__', tensor([1, 2])],
+      ['constructor', tensor([3])],
+      ['w', tensor([[4, 5]])],
+    ]);
+    const bytes = serializeSafetensors(tensors);
+    const back = parseSafetensors(bytes);
+    expect([...back.tensors.keys()]).toEqual(['__proto__', 'constructor', 'w']);
+    expect(back.tensors.get('__proto__')!.toArray()).toEqual([1, 2]);
+    expect(back.tensors.get('constructor')!.toArray()).toEqual([3]);
+    expect(back.tensors.get('w')!.toArray()).toEqual([[4, 5]]);
+  });
+
+  it('a __proto__ metadata key from parsed JSON round-trips as data', () => {
+    const metadata = JSON.parse('{"__proto__": "x", "format": "pt"}') as Record<string, string>;
+    const back = parseSafetensors(serializeSafetensors(new Map([['b', tensor([1])]]), metadata));
+    expect(Object.hasOwn(back.metadata, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(back.metadata, '__proto__')?.value).toBe('x');
+    expect(back.metadata.format).toBe('pt');
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DType, LacunaError, Tensor } from '@lacuna/tensor';
+import { type DType, describeValue, isPlainObject, LacunaError, Tensor } from '@lacuna/tensor';
 import { readTensor } from '../state-dict.js';
 
 /**
@@ -50,10 +50,14 @@ export function serializeSafetensors(
   tensors: ReadonlyMap<string, Tensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  checkMetadata(metadata);
+  checkSafetensorsMetadata('serializeSafetensors', metadata);
   const items = checkTensors(tensors);
-  const header: Record<string, unknown> = {};
-  // A copy, so that the header holds exactly the entries just checked.
+  // No prototype: a tensor named `__proto__` (a legal safetensors name, which parseSafetensors
+  // reads back) is then an ordinary key, not the prototype setter of `{}`, which dropped it and
+  // wrote a header whose offsets did not match the data.
+  const header: Record<string, unknown> = Object.create(null);
+  // A copy, so that the header holds exactly the entries just checked (spread defines an own
+  // `__proto__` key as data too).
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   let offset = 0;
   for (const { name, dtype, shape, storage } of items) {
@@ -96,11 +100,11 @@ function checkTensors(tensors: unknown): Item[] {
   const fail = (argument: string, detail: string) =>
     new SafetensorsError('serializeSafetensors', argument, detail);
   if (!(tensors instanceof Map))
-    throw fail('tensors', `must be a Map of tensors by name, got ${describe(tensors)}`);
+    throw fail('tensors', `must be a Map of tensors by name, got ${describeValue(tensors)}`);
   const items: Item[] = [];
   for (const [name, t] of tensors as Map<unknown, unknown>) {
     if (typeof name !== 'string')
-      throw fail('tensors', `has a name that is not a string: ${describe(name)}`);
+      throw fail('tensors', `has a name that is not a string: ${describeValue(name)}`);
     if (name === '__metadata__')
       throw fail('tensors', "may not use the reserved name '__metadata__'");
     // Checked by its fields, not instanceof: a tensor from another copy of @lacuna/tensor passes.
@@ -111,28 +115,28 @@ function checkTensors(tensors: unknown): Item[] {
   return items;
 }
 
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
-  return `${String(value)} (a ${typeof value})`;
-}
-
 /**
- * Metadata must be a plain object of strings: the format allows nothing else, and a file written
- * with a number in it could not be read back.
+ * Checks safetensors metadata: a plain object whose values are all strings, since the format
+ * allows nothing else and a file written with a number in it could not be read back. Shared by
+ * `serializeSafetensors` and `saveCheckpoint` (which names itself as `op`). @internal
+ *
+ * @param op - The caller, for the message.
+ * @param metadata - What came.
+ * @throws SafetensorsError naming `metadata` or `metadata.<key>`.
  */
-function checkMetadata(metadata: unknown): void {
-  const fail = (argument: string, detail: string) =>
-    new SafetensorsError('serializeSafetensors', argument, detail);
-  const proto =
-    typeof metadata === 'object' && metadata !== null ? Object.getPrototypeOf(metadata) : undefined;
-  if (Array.isArray(metadata) || (proto !== Object.prototype && proto !== null))
-    throw fail('metadata', `must be a plain object of strings, got ${describe(metadata)}`);
-  for (const [key, value] of Object.entries(metadata as object))
+export function checkSafetensorsMetadata(op: string, metadata: unknown): void {
+  if (!isPlainObject(metadata))
+    throw new SafetensorsError(
+      op,
+      'metadata',
+      `must be a plain object of strings, got ${describeValue(metadata)}`,
+    );
+  for (const [key, value] of Object.entries(metadata))
     if (typeof value !== 'string')
-      throw fail(
+      throw new SafetensorsError(
+        op,
         `metadata.${key}`,
-        `must be a string (safetensors metadata holds only strings), got ${describe(value)}; write String(value) or JSON.stringify(value)`,
+        `must be a string (safetensors metadata holds only strings), got ${describeValue(value)}; write String(value) or JSON.stringify(value)`,
       );
 }
 

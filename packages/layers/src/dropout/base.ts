@@ -1,11 +1,4 @@
-import {
-  ArgumentRangeError,
-  Generator,
-  type GeneratorState,
-  keepProbability,
-  LacunaError,
-  optionKeys,
-} from '@lacuna/tensor';
+import { Generator, type GeneratorState, keepProbability, optionKeys } from '@lacuna/tensor';
 import { DROPOUT_LAYER_BRAND } from '../identity.js';
 import { Module } from '../module.js';
 import { checkLayerOptions, requireGenerator } from '../validate.js';

@@ -5,7 +5,7 @@ import { LacunaError } from '@lacuna/tensor';
  * contents (a flipped bit in the weights, the optimizer or a generator), whose format is unknown,
  * or that lacks or misshapes something the run needs (an epoch outside `0..epochs`, a missing
  * optimizer, schedule or generator, a history that disagrees with the epoch, an unknown key). Also
- * thrown when a state cannot be encoded exactly, and for checkpoint metadata that is not strings.
+ * thrown when a state cannot be encoded exactly.
  * Whatever threw it changed nothing.
  *
  * @example

@@ -82,14 +82,14 @@ describe('encodeTrainingState / decodeTrainingState', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     const cases: [unknown, RegExp][] = [
-      [new Map([[1, 2]]), /state\.stateful\.custom\.v' is a Map/],
-      [new Date(0), /is a Date/],
+      [new Map([[1, 2]]), /state\.stateful\.custom\.v' is an object \(Map\)/],
+      [new Date(0), /is an object \(Date\)/],
       [{ f: () => 1 }, /state\.stateful\.custom\.v\.f' is a function/],
-      [10n, /is a bigint/],
+      [10n, /is 10 \(a bigint\)/],
       [new Array(3), /sparse array \(no element 0\)/],
       [cyclic, /refers back to itself/],
-      [new (class Point {})(), /is a Point/],
-      [new Uint8Array(2), /is a Uint8Array/],
+      [new (class Point {})(), /is an object \(Point\)/],
+      [new Uint8Array(2), /is an object \(Uint8Array\)/],
     ];
     for (const [v, message] of cases) {
       const call = () => encodeTrainingState(state({ stateful: { custom: { v } } }));

@@ -103,6 +103,7 @@ export interface Callback {
    * After each epoch's evaluation and before its checkpoint is saved, so that state stepped here
    * (a schedule registered under `stateful`) is part of the checkpoint.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` returns Promise<void>, which Promise<undefined | 'stop'> would refuse.
   onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fuzzRuns, fuzzTimeout } from '@lacuna/fuzz-kit';
 import { LacunaError, Tensor } from '@lacuna/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,10 +25,14 @@ import { fit, memoryCheckpointer, type TrainingState } from './fit.js';
  * A bounded run is part of the normal tests; `pnpm --filter @lacuna/layers fuzz` runs longer
  * (FUZZ_RUNS, default here 200 per property). The seed is fixed so a failure reproduces.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+// fuzzRuns: an empty or bad FUZZ_RUNS gives the bounded default, never 0 or NaN runs.
+const RUNS = fuzzRuns(200);
 const SEED = 14;
-/** Sized by the run count, not the clock: generous enough for a loaded 2-core machine. */
-const TIMEOUT = 30_000 + RUNS * 50;
+/**
+ * No limit for a long `fuzz` run; in `pnpm test` sized by the run count, not the clock: generous
+ * enough for a loaded 2-core machine (each case trains a small model).
+ */
+const TIMEOUT = fuzzTimeout() ?? 30_000 + RUNS * 50;
 
 type Run = ReturnType<typeof setup>;
 
@@ -234,6 +239,11 @@ const keyName = fc.oneof(
   fc.string({ maxLength: 6 }),
 );
 
+// Not @lacuna/fuzz-kit's `mutate`: a TrainingState holds a Map of Tensors (fuzz-kit's engine
+// deep-copies with structuredClone, which turns a Tensor into a plain object, and walks only plain
+// objects and arrays), the tensors need their own mutations (drop, NaN, shape, dtype, extra name),
+// long optimizer buffers are sampled one case in five so the structure gets most cases, and the
+// value pool holds the codec's own markers ({$number}, {$tensor}) and a valid generator state.
 const stateMutation = fc.record({
   pick: fc.nat(),
   op: fc.constantFrom('replace', 'delete', 'add', 'model'),

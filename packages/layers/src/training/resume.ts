@@ -1,4 +1,10 @@
-import { type GeneratorState, LacunaError, Tensor } from '@lacuna/tensor';
+import {
+  describeValue,
+  type GeneratorState,
+  isPlainObject,
+  LacunaError,
+  Tensor,
+} from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import { CheckpointError } from './checkpoint-error.js';
 import type { EpochLog, Stateful, TrainingState } from './fit.js';
@@ -25,15 +31,10 @@ const GENERATOR_KEYS = ['algorithm', 'c', 's0', 's1', 's2'];
 const fail = (argument: string, detail: string, cause?: unknown) =>
   new CheckpointError('fit', argument, detail, cause === undefined ? undefined : { cause });
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /** Exactly the keys `expected`: names what is missing and what is unknown. */
 function checkKeys(value: unknown, expected: readonly string[], argument: string): void {
-  if (!isRecord(value)) throw fail(argument, `must be a plain object, got ${show(value)}`);
+  if (!isPlainObject(value))
+    throw fail(argument, `must be a plain object, got ${describeValue(value)}`);
   const keys = Object.keys(value);
   const missing = expected.filter((k) => !Object.hasOwn(value, k));
   const unknown = keys.filter((k) => !expected.includes(k));
@@ -51,27 +52,21 @@ function checkKeys(value: unknown, expected: readonly string[], argument: string
     );
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  const kind = Object.getPrototypeOf(value)?.constructor?.name ?? 'object';
-  return `${/^[AEIOaeio]/.test(kind) ? 'an' : 'a'} ${kind}`;
-}
-
 function checkGenerator(value: unknown, argument: string): void {
   checkKeys(value, GENERATOR_KEYS, argument);
   const s = value as Record<string, unknown>;
   if (s.algorithm !== 'alea')
-    throw fail(`${argument}.algorithm`, `must be 'alea', got ${show(s.algorithm)}`);
+    throw fail(`${argument}.algorithm`, `must be 'alea', got ${describeValue(s.algorithm)}`);
   const c = s.c;
   if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > 2 ** 32)
-    throw fail(`${argument}.c`, `must be a non-negative integer (Alea's carry), got ${show(c)}`);
+    throw fail(
+      `${argument}.c`,
+      `must be a non-negative integer (Alea's carry), got ${describeValue(c)}`,
+    );
   for (const k of ['s0', 's1', 's2']) {
     const v = s[k];
     if (typeof v !== 'number' || !(v >= 0 && v < 1))
-      throw fail(`${argument}.${k}`, `must be a number in [0, 1), got ${show(v)}`);
+      throw fail(`${argument}.${k}`, `must be a number in [0, 1), got ${describeValue(v)}`);
   }
 }
 
@@ -80,15 +75,18 @@ function checkMetrics(value: unknown, argument: string): void {
   const m = value as Record<string, unknown>;
   // NaN is the loss of an epoch without `trainEval`; ±Infinity can be a real (diverged) loss.
   if (typeof m.loss !== 'number')
-    throw fail(`${argument}.loss`, `must be a number, got ${show(m.loss)}`);
+    throw fail(`${argument}.loss`, `must be a number, got ${describeValue(m.loss)}`);
   const a = m.accuracy;
   if (a !== null && !(typeof a === 'number' && a >= 0 && a <= 1))
-    throw fail(`${argument}.accuracy`, `must be null or a number in [0, 1], got ${show(a)}`);
+    throw fail(
+      `${argument}.accuracy`,
+      `must be null or a number in [0, 1], got ${describeValue(a)}`,
+    );
 }
 
 function checkHistory(value: unknown, epoch: number): void {
   if (!Array.isArray(value))
-    throw fail('checkpoint.history', `must be an array of epoch logs, got ${show(value)}`);
+    throw fail('checkpoint.history', `must be an array of epoch logs, got ${describeValue(value)}`);
   if (value.length !== epoch)
     throw fail(
       'checkpoint.history',
@@ -98,11 +96,12 @@ function checkHistory(value: unknown, epoch: number): void {
     const at = `checkpoint.history[${i}]`;
     checkKeys(log, LOG_KEYS, at);
     const l = log as Record<string, unknown>;
-    if (l.epoch !== i + 1) throw fail(`${at}.epoch`, `must be ${i + 1}, got ${show(l.epoch)}`);
+    if (l.epoch !== i + 1)
+      throw fail(`${at}.epoch`, `must be ${i + 1}, got ${describeValue(l.epoch)}`);
     checkMetrics(l.train, `${at}.train`);
     if (l.validation !== null) checkMetrics(l.validation, `${at}.validation`);
     if (typeof l.seconds !== 'number' || !(l.seconds >= 0) || l.seconds === Infinity)
-      throw fail(`${at}.seconds`, `must be a finite number ≥ 0, got ${show(l.seconds)}`);
+      throw fail(`${at}.seconds`, `must be a finite number ≥ 0, got ${describeValue(l.seconds)}`);
   });
 }
 
@@ -120,17 +119,20 @@ export function checkTrainingState(saved: unknown, run: RunState): asserts saved
   const s = saved as Record<string, unknown>;
   const epoch = s.epoch;
   if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0)
-    throw fail('checkpoint.epoch', `must be a non-negative integer, got ${show(epoch)}`);
+    throw fail('checkpoint.epoch', `must be a non-negative integer, got ${describeValue(epoch)}`);
   if (epoch > run.epochs)
     throw fail(
       'checkpoint.epoch',
       `is ${epoch}, past this run's ${run.epochs} epochs; raise 'epochs' to continue it`,
     );
   if (!(s.model instanceof Map))
-    throw fail('checkpoint.model', `must be a Map of tensors, got ${show(s.model)}`);
+    throw fail('checkpoint.model', `must be a Map of tensors, got ${describeValue(s.model)}`);
   for (const [k, t] of s.model)
     if (!(t instanceof Tensor))
-      throw fail('checkpoint.model', `entry ${JSON.stringify(k)} must be a Tensor, got ${show(t)}`);
+      throw fail(
+        'checkpoint.model',
+        `entry ${JSON.stringify(k)} must be a Tensor, got ${describeValue(t)}`,
+      );
   checkKeys(s.stateful, Object.keys(run.stateful), 'checkpoint.stateful');
   checkKeys(s.generators, Object.keys(run.generators), 'checkpoint.generators');
   for (const [k, g] of Object.entries(s.generators as Record<string, unknown>))

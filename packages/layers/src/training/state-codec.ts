@@ -1,4 +1,4 @@
-import { Tensor } from '@lacuna/tensor';
+import { describeValue, isPlainObject, Tensor } from '@lacuna/tensor';
 import { CheckpointError } from './checkpoint-error.js';
 
 /**
@@ -30,19 +30,6 @@ function typedName(value: unknown): TypedName | undefined {
   if (value instanceof Float64Array) return 'Float64Array';
   if (value instanceof Int32Array) return 'Int32Array';
   return undefined;
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function describe(value: unknown): string {
-  const kind =
-    typeof value === 'object' && value !== null
-      ? (Object.getPrototypeOf(value)?.constructor?.name ?? 'object')
-      : typeof value;
-  return `${/^[AEIOaeio]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /** Sets an own property even when the key is `__proto__`. */
@@ -115,7 +102,7 @@ export function encodeValue(value: unknown, path: string, tensors: Map<string, T
         ? v
         : { $number: Object.is(v, -0) ? '-0' : String(v) };
     if (typeof v !== 'object')
-      throw new CheckpointError(op, at, `is ${describe(v)}, which a checkpoint cannot store`);
+      throw new CheckpointError(op, at, `is ${describeValue(v)}, which a checkpoint cannot store`);
     if (seen.has(v))
       throw new CheckpointError(op, at, 'refers back to itself; a checkpoint stores trees only');
     const type = typedName(v);
@@ -132,7 +119,7 @@ export function encodeValue(value: unknown, path: string, tensors: Map<string, T
         throw new CheckpointError(
           op,
           at,
-          `is ${describe(v)}, which a checkpoint cannot store exactly (plain objects, arrays, ` +
+          `is ${describeValue(v)}, which a checkpoint cannot store exactly (plain objects, arrays, ` +
             'numbers, strings, booleans, null, undefined, Float32Array, Float64Array, Int32Array)',
         );
       const out: Record<string, unknown> = {};

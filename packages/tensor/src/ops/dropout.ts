@@ -1,7 +1,7 @@
 import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
-import { checkOptionKeys, describe, optionEnum, optionKeys } from '../options.js';
+import { checkOptionKeys, describeValue, optionEnum, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
@@ -85,7 +85,7 @@ export function keepProbability(p: number, op = 'dropout'): number {
     throw new ArgumentRangeError(
       op,
       'p',
-      `is the drop probability and must lie in [0, 1), got ${typeof p === 'number' ? p : describe(p)}`,
+      `is the drop probability and must lie in [0, 1), got ${typeof p === 'number' ? p : describeValue(p)}`,
     );
   }
   // Checked before rounding: round() would take (1-p)·2²⁴ = 0.5 up to 1 and keep twice as often as asked.

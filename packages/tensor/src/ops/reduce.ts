@@ -2,7 +2,7 @@ import type { ReduceOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { allocate, type DType } from '../dtype.js';
 import { ArgumentRangeError, fmtShape, LacunaError, ShapeError } from '../errors.js';
-import { checkOptionKeys, describe, optionBoolean, optionKeys } from '../options.js';
+import { checkOptionKeys, describeValue, optionBoolean, optionKeys } from '../options.js';
 import { record, withoutRecording } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -48,7 +48,7 @@ function reduceArgs<O extends ReduceOptions>(
     throw new LacunaError(
       op,
       'axis',
-      `must be an axis (number), a list of axes or an options object, got ${describe(arg)}`,
+      `must be an axis (number), a list of axes or an options object, got ${describeValue(arg)}`,
     );
   const axis = options.axis;
   if (
@@ -59,7 +59,7 @@ function reduceArgs<O extends ReduceOptions>(
     throw new ArgumentRangeError(
       op,
       'axis',
-      `must be an integer or a list of integers, got ${describe(axis)}`,
+      `must be an integer or a list of integers, got ${describeValue(axis)}`,
     );
   return {
     axes: normalizeAxes(op, axis, rank),
