@@ -50,6 +50,7 @@ export {
   nllLoss,
 } from './losses/classification.js';
 export { mseLoss } from './losses/mse.js';
+export { l1Penalty, l2Penalty, type PenaltyOptions } from './losses/penalties.js';
 export type { Reduction } from './losses/reduction.js';
 export { type CallOptions, type LoadStateDictOptions, Module } from './module.js';
 export { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softmax, Tanh } from './modules/activations.js';
