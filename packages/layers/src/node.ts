@@ -18,6 +18,8 @@ import type { Checkpointer } from './training/fit.js';
 
 // One atomic-write helper for the whole workspace: re-exported so `@lacuna/layers/node` keeps it.
 export { FileError, type WriteFileAtomicOptions, writeFileAtomic } from '@lacuna/tensor/node';
+export type { MetricValue } from './training/metrics-format.js';
+export { type MetricsLoggerOptions, metricsLogger } from './training/metrics-logger.js';
 
 async function read(path: string, op: string): Promise<Uint8Array | null> {
   try {
