@@ -1,6 +1,7 @@
 /**
- * `@lacuna/layers/node`: checkpoint files for Node.js. Writes go to a temporary file in the same
- * directory and are renamed into place, so a crash never leaves a half-written checkpoint.
+ * `@lacuna/layers/node`: checkpoint files and a metrics logger for Node.js. Checkpoint writes go
+ * to a temporary file in the same directory and are renamed into place, so a crash never leaves a
+ * half-written checkpoint.
  *
  * @packageDocumentation
  */
