@@ -206,12 +206,20 @@ describe('metricsLogger formats', () => {
     );
   });
 
-  it('takes the format from the option over the extension', async () => {
+  it('takes the format from the option, else from the extension', async () => {
     const path = join(dir, 'metrics.log');
     await metricsLogger(path, { format: 'jsonl' }).onEpochEnd!(log(1));
     expect(await readJsonl(path)).toEqual([
       { epoch: 1, train_loss: 0.5, train_accuracy: 0.75, seconds: 1 },
     ]);
+    const ndjson = join(dir, 'METRICS.NDJSON');
+    await metricsLogger(ndjson).onEpochEnd!(log(1));
+    expect(await readJsonl(ndjson)).toHaveLength(1);
+    const csv = join(dir, 'metrics.jsonl.csv');
+    await metricsLogger(csv).onEpochEnd!(log(1));
+    expect(await readFile(csv, 'utf8')).toBe(
+      'epoch,train_loss,train_accuracy,seconds\n1,0.5,0.75,1\n',
+    );
   });
 
   it('refuses a log whose columns differ from the header, and a foreign header on resume', async () => {

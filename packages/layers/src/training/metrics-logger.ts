@@ -44,13 +44,17 @@ function formatOf(path: string, given: unknown): 'csv' | 'jsonl' {
   );
 }
 
-/** The file's records of epochs before `start`, as text to keep; the rest are dropped. */
+/**
+ * The text to keep of a file: its records of epochs before `start` (with the CSV header, which
+ * must list `columns`); later records and a torn last one are dropped.
+ */
 function keptText(
   format: 'csv' | 'jsonl',
   text: string,
   path: string,
   columns: string[],
-): (start: number) => string {
+  start: number,
+): string {
   const bad = (detail: string) =>
     new FileError(OP, 'path', path, `${detail}; log to a new file or delete this one`);
   const epochOf = (value: unknown, where: string) => {
@@ -67,7 +71,7 @@ function keptText(
       throw bad(`is not CSV: ${(error as Error).message}`);
     }
     const [header, ...rows] = records;
-    if (!header) return () => csvLine(columns);
+    if (!header) return csvLine(columns);
     if (header.join('\u0000') !== columns.join('\u0000'))
       throw bad(
         `has columns ${JSON.stringify(header)}, but this run logs ${JSON.stringify(columns)}`,
@@ -77,8 +81,7 @@ function keptText(
         throw bad(`has ${row.length} fields in row ${k + 1}, expected ${header.length}`);
       return epochOf(row[header.indexOf('epoch')], `row ${k + 1}`);
     });
-    return (start) =>
-      [header, ...rows.filter((_, k) => epochs[k]! < start)].map((r) => csvLine(r)).join('');
+    return [header, ...rows.filter((_, k) => epochs[k]! < start)].map((r) => csvLine(r)).join('');
   }
   // A last line without its newline is a write torn by a crash: dropped.
   const lines = text.split('\n').slice(0, -1);
@@ -91,11 +94,10 @@ function keptText(
     }
     return epochOf((value as { epoch?: unknown } | null)?.epoch, `line ${k + 1}`);
   });
-  return (start) =>
-    lines
-      .filter((_, k) => epochs[k]! < start)
-      .map((line) => `${line}\n`)
-      .join('');
+  return lines
+    .filter((_, k) => epochs[k]! < start)
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
 /**
@@ -181,7 +183,7 @@ export function metricsLogger(path: string, options?: MetricsLoggerOptions): Cal
             if (error.code === 'ENOENT') return '';
             throw toFileError(error, AT, path, 'read');
           });
-          before = keptText(format, text, path, keys)(log.epoch);
+          before = keptText(format, text, path, keys, log.epoch);
         } else if (format === 'csv') before = csvLine(keys);
         columns = keys;
         await writeFileAtomic(path, before + line(record), { at: AT });
