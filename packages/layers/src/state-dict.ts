@@ -55,6 +55,24 @@ const typedArrayLength = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'len
   this: unknown,
 ) => number;
 
+const slot = (name: 'buffer' | 'byteOffset' | 'byteLength') =>
+  Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, name)!.get as (this: unknown) => never;
+const typedArrayBuffer = slot('buffer') as (this: unknown) => ArrayBufferLike;
+const typedArrayByteOffset = slot('byteOffset') as (this: unknown) => number;
+const typedArrayByteLength = slot('byteLength') as (this: unknown) => number;
+
+/**
+ * The bytes of a storage `readTensor` accepted, read from its internal slots: own `buffer`,
+ * `byteOffset` or `byteLength` properties cannot point a writer elsewhere. @internal
+ */
+export function storageBytes(storage: Float32Array | Int32Array | Uint8Array): Uint8Array {
+  return new Uint8Array(
+    typedArrayBuffer.call(storage),
+    typedArrayByteOffset.call(storage),
+    typedArrayByteLength.call(storage),
+  );
+}
+
 /**
  * Checks every entry of a state dict against a module's own tensors and returns what to copy;
  * throws before anything is written. @internal

@@ -81,6 +81,23 @@ describe('serializeSafetensors refuses what it could not read back', () => {
 });
 
 describe('names that are special in JavaScript round-trip', () => {
+  it('own length/buffer/byteOffset/byteLength properties on the storage cannot change what is written', () => {
+    const honest = serializeSafetensors(new Map([['w', tensor([1, 2, 3, 4])]]));
+    const storage = new Float32Array([1, 2, 3, 4]);
+    const decoy = new Float32Array([9, 9, 9, 9, 9, 9, 9, 9]);
+    // Before: the header used storage.length and the data came from storage.buffer etc.
+    Object.defineProperties(storage, {
+      length: { value: 8 },
+      buffer: { value: decoy.buffer },
+      byteOffset: { value: 4 },
+      byteLength: { value: 28 },
+    });
+    const hostile = serializeSafetensors(
+      new Map([['w', { dtype: 'float32', shape: [4], storage } as unknown as Tensor]]),
+    );
+    expect(hostile).toEqual(honest);
+  });
+
   it('a tensor named __proto__ (was dropped from the header, which then did not match the data)', () => {
     const tensors = new Map([
       ['__proto__', tensor([1, 2])],

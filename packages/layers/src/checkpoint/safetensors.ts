@@ -1,5 +1,5 @@
 import { type DType, describeValue, isPlainObject, LacunaError, Tensor } from '@lacuna/tensor';
-import { readTensor } from '../state-dict.js';
+import { readTensor, storageBytes } from '../state-dict.js';
 
 /**
  * A safetensors file is malformed or does not match: bad header length, bad JSON, unknown dtype,
@@ -60,8 +60,8 @@ export function serializeSafetensors(
   // `__proto__` key as data too).
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   let offset = 0;
-  for (const { name, dtype, shape, storage } of items) {
-    const size = storage.length * BYTES[dtype];
+  for (const { name, dtype, shape, bytes } of items) {
+    const size = bytes.byteLength;
     header[name] = { dtype: CODES[dtype], shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
@@ -74,16 +74,15 @@ export function serializeSafetensors(
   out.set(headerBytes, 8);
   out.fill(0x20, 8 + headerBytes.length, 8 + headerBytes.length + pad);
   let p = 8 + headerBytes.length + pad;
-  for (const { dtype, storage: s } of items) {
+  for (const { dtype, storage: s, bytes } of items) {
     // The file is little-endian: on such a host the bytes go as they are (NaN payloads kept).
-    if (dtype === 'bool' || LITTLE_ENDIAN)
-      out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), p);
+    if (dtype === 'bool' || LITTLE_ENDIAN) out.set(bytes, p);
     else
-      for (let i = 0; i < s.length; i++)
+      for (let i = 0; i < bytes.byteLength / 4; i++)
         dtype === 'float32'
           ? view.setFloat32(p + 4 * i, s[i]!, true)
           : view.setInt32(p + 4 * i, s[i]!, true);
-    p += s.length * BYTES[dtype];
+    p += bytes.byteLength;
   }
   return out;
 }
@@ -93,6 +92,8 @@ interface Item {
   dtype: DType;
   shape: number[];
   storage: Float32Array | Int32Array | Uint8Array;
+  /** The storage's bytes, read through the typed-array slots, not its own properties. */
+  bytes: Uint8Array;
 }
 
 /** Every entry must be a tensor under a string name other than `__metadata__`; read once. */
@@ -110,7 +111,7 @@ function checkTensors(tensors: unknown): Item[] {
     // Checked by its fields, not instanceof: a tensor from another copy of @lacuna/tensor passes.
     const read = readTensor(t);
     if (typeof read === 'string') throw fail(`tensors.${name}`, read);
-    items.push({ name, ...read });
+    items.push({ name, ...read, bytes: storageBytes(read.storage) });
   }
   return items;
 }
