@@ -1,10 +1,11 @@
 import {
   ArgumentRangeError,
   checkOptionKeys,
-  Generator,
+  type Generator,
   LacunaError,
   optionBoolean,
   permutation,
+  requireGenerator,
   ShapeError,
   Tensor,
 } from '@lacuna/tensor';
@@ -87,9 +88,8 @@ export class DataLoader {
       );
     }
     this.shuffle = optionBoolean('DataLoader', 'shuffle', options.shuffle, false);
-    if (options.generator !== undefined && !(options.generator instanceof Generator))
-      throw new LacunaError('DataLoader', 'generator', 'must be a Generator');
-    if (this.shuffle && !(options.generator instanceof Generator)) {
+    if (options.generator !== undefined) requireGenerator('DataLoader', options.generator);
+    if (this.shuffle && options.generator === undefined) {
       throw new LacunaError('DataLoader', 'generator', 'is required when shuffle is true');
     }
     this.dataset = dataset;

@@ -1,4 +1,4 @@
-import { ArgumentRangeError, describeValue, Generator, LacunaError } from '@lacuna/tensor';
+import { ArgumentRangeError, describeValue, LacunaError } from '@lacuna/tensor';
 
 /** A positive safe integer option (`undefined` gives `fallback`). */
 export function optionPositiveInteger(
@@ -48,15 +48,4 @@ export function optionFunction<T>(op: string, name: string, value: unknown): T |
   if (typeof value !== 'function')
     throw new LacunaError(op, name, `must be a function, got ${describeValue(value)}`);
   return value as T;
-}
-
-/** The required `generator` option of the seeded sets and splits. */
-export function requireGenerator(op: string, value: unknown): Generator {
-  if (!(value instanceof Generator))
-    throw new LacunaError(
-      op,
-      'generator',
-      `must be a Generator (e.g. new Generator(0)), got ${describeValue(value)}`,
-    );
-  return value;
 }

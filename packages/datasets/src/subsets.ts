@@ -5,10 +5,10 @@ import {
   type Generator,
   LacunaError,
   permutation,
+  requireGenerator,
   ShapeError,
   Tensor,
 } from '@lacuna/tensor';
-import { requireGenerator } from './option-checks.js';
 import type { Dataset } from './synthetic.js';
 
 /**

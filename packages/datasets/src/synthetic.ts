@@ -3,10 +3,10 @@ import {
   checkOptionKeys,
   type Generator,
   normal,
+  requireGenerator,
   Tensor,
   uniform,
 } from '@lacuna/tensor';
-import { requireGenerator } from './option-checks.js';
 
 /** A supervised set: inputs and integer class labels (or float targets), row by row. */
 export interface Dataset {

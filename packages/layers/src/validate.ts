@@ -3,9 +3,9 @@ import {
   checkOptionKeys,
   describeValue,
   type Generator,
-  isGenerator,
   LacunaError,
   type Pair,
+  requireGenerator as requireTensorGenerator,
 } from '@lacuna/tensor';
 
 // Argument checks shared by the layer constructors: every message names the layer, the argument,
@@ -43,22 +43,13 @@ export function checkLayerOptions(
   checkOptionKeys(op, options, known);
 }
 
-/**
- * The generator a layer needs: randomness is explicit in Lacuna, so a missing one is an error, not
- * a hidden default seed. @internal
- */
+/** The generator a layer needs, named as its option by default. @internal */
 export function requireGenerator(
   op: string,
   value: unknown,
   argument = 'options.generator',
 ): Generator {
-  if (!isGenerator(value, op, argument))
-    throw new LacunaError(
-      op,
-      argument,
-      `must be a Generator (e.g. new Generator(seed) or parent.fork()), got ${value === undefined ? 'undefined' : show(value)}`,
-    );
-  return value;
+  return requireTensorGenerator(op, value, argument);
 }
 
 /** A positive integer size, else an ArgumentRangeError. @internal */

@@ -72,7 +72,6 @@ export class VersionConflictError extends LacunaError {
    * conflict is often not the one the caller imported this class from).
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: the receiver is exactly what must be inspected here
     if (this !== VersionConflictError)
       return Function.prototype[Symbol.hasInstance].call(this, value);
     return (

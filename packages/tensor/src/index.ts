@@ -140,7 +140,12 @@ export {
   optionEnum,
   optionKeys,
 } from './options.js';
-export { Generator, type GeneratorState, isGenerator } from './random/generator.js';
+export {
+  Generator,
+  type GeneratorState,
+  isGenerator,
+  requireGenerator,
+} from './random/generator.js';
 export { type GradNode, record, willRecord, withoutRecording } from './record.js';
 export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

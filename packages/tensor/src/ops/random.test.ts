@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
-import { Generator } from '../random/generator.js';
+import { Generator, requireGenerator } from '../random/generator.js';
 import { ones, tensor } from './creation.js';
 import { dropout, dropoutWithMask } from './dropout.js';
 import { bernoulli, normal, permutation, randint, uniform } from './random.js';
@@ -101,6 +101,14 @@ describe('random ops at a fixed seed', () => {
     expect(() => uniform([2], {} as never)).toThrow(LacunaError);
     expect(() => uniform([2], {} as never)).toThrow(
       /uniform: argument 'generator' must be a Generator/,
+    );
+  });
+
+  it('requireGenerator returns a generator and names the op and argument otherwise', () => {
+    const g = new Generator(1);
+    expect(requireGenerator('Linear', g, 'options.generator')).toBe(g);
+    expect(() => requireGenerator('Linear', 42, 'options.generator')).toThrow(
+      "Linear: argument 'options.generator' must be a Generator (e.g. new Generator(seed) or parent.fork()), got 42 (a number)",
     );
   });
 });

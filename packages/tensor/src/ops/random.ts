@@ -1,7 +1,7 @@
 import { getBackend } from '../backend/registry.js';
-import { ArgumentRangeError, LacunaError } from '../errors.js';
+import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
-import { type Generator, isGenerator } from '../random/generator.js';
+import { type Generator, requireGenerator } from '../random/generator.js';
 import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { GRID } from './dropout.js';
@@ -12,20 +12,12 @@ export interface RandomOptions {
   generator: Generator;
 }
 
-/** @internal */
+/** The `generator` option of a random op, checked. @internal */
 export function checkGenerator(
   op: string,
   options: { generator?: unknown } | undefined,
 ): Generator {
-  const g = options?.generator;
-  if (!isGenerator(g, op, 'generator')) {
-    throw new LacunaError(
-      op,
-      'generator',
-      `must be a Generator (e.g. new Generator(seed)), got ${g === undefined ? 'undefined' : typeof g}`,
-    );
-  }
-  return g;
+  return requireGenerator(op, options?.generator);
 }
 
 // The option names of each random op, checked by the compiler against its options type.

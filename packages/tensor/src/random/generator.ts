@@ -1,7 +1,8 @@
 import alea from 'seedrandom/lib/alea.js';
 import type { RandomKey } from '../backend/backend.js';
-import { ArgumentRangeError } from '../errors.js';
+import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { createBrand } from '../identity.js';
+import { describeValue } from '../options.js';
 
 /** A snapshot of a {@link Generator}, plain JSON: save it with a checkpoint, restore it later. */
 export interface GeneratorState {
@@ -156,4 +157,32 @@ export function isGenerator(
   argument = 'value',
 ): value is Generator {
   return GENERATOR_BRAND.test(value, op, argument);
+}
+
+/**
+ * Returns `value` as a {@link Generator}, or throws: randomness is explicit in Lacuna, so a missing
+ * generator is an error, never a hidden default seed.
+ *
+ * Rule: {@link isGenerator}(value, op, argument) must hold (a generator from another copy of the
+ * same version passes; one from another version is a VersionConflictError).
+ *
+ * @param op - The op or layer to name in the error, e.g. `'Linear'`.
+ * @param value - What came.
+ * @param argument - The argument to name (default `'generator'`).
+ * @throws LacunaError "must be a Generator (…), got …".
+ * @example
+ * ```ts
+ * import { Generator, requireGenerator } from '@lacuna/tensor';
+ * const g = requireGenerator('example', new Generator(0));
+ * try { requireGenerator('example', undefined); } catch (e) { console.log((e as Error).message); }
+ * ```
+ */
+export function requireGenerator(op: string, value: unknown, argument = 'generator'): Generator {
+  if (!isGenerator(value, op, argument))
+    throw new LacunaError(
+      op,
+      argument,
+      `must be a Generator (e.g. new Generator(seed) or parent.fork()), got ${describeValue(value)}`,
+    );
+  return value;
 }
