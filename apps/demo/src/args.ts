@@ -5,6 +5,7 @@ export const LIMITS = {
   trainSize: { min: 1, max: 60_000 }, // the largest training set the demo loads (MNIST's)
   epochs: { min: 1, max: 1000 },
   seed: { min: 0, max: 4_294_967_295 }, // any 32-bit unsigned seed
+  seeds: { min: 1, max: 20 },
   lr: { max: 10 },
 } as const;
 

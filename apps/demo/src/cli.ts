@@ -1,23 +1,17 @@
 import { closestName } from '@lacuna/tensor';
 import { Command, Option, type OutputConfiguration } from 'commander';
 import { integerIn, LIMITS, learningRate, probability } from './args.js';
+import { COMMANDS as DEMO_COMMANDS } from './commands/index.js';
 import { DATASETS } from './data.js';
 
-/** The demo's commands, in help order; `compare` also runs when no command is given. */
-export const COMMANDS = [
-  ['compare', 'does dropout prevent over-fitting? the same MLP without and with dropout (default)'],
-  ['sweep', 'dropout rate from 0.0 to 0.9: final test accuracy and loss per rate'],
-  ['variants', 'Dropout, GaussianDropout, DropConnect, AlphaDropout with SELU, and none'],
-  [
-    'mc',
-    'MC dropout: confidence against accuracy, entropy on clean versus shifted inputs, vote versus mean',
-  ],
-  ['size', 'effect of the training-set size (Srivastava et al. Figure 10)'],
-  ['scaling', 'classic versus inverted scaling reach the same test accuracy'],
-] as const;
+/** The demo's commands in help order, then `all`; `compare` also runs when no command is given. */
+export const COMMANDS: readonly (readonly [string, string])[] = [
+  ...DEMO_COMMANDS.map((c) => [c.name, c.description] as const),
+  ['all', 'every command above in turn, with one index.html over their reports'],
+];
 
 /** A command's name. */
-export type CommandName = (typeof COMMANDS)[number][0];
+export type CommandName = string;
 
 /** What the parser hands over: the command and its options as commander parsed them. */
 export type OnCommand = (name: CommandName, raw: Record<string, unknown>) => Promise<void>;
@@ -51,7 +45,9 @@ Numbers are plain decimal digits.
 
 Examples:
   lacuna-demo --quick                      compare, the default command, small and fast
-  lacuna-demo sweep --quick --out sweep    the dropout-rate sweep, report in ./sweep`,
+  lacuna-demo sweep --quick --out r        the dropout-rate sweep, report in ./r/sweep
+  lacuna-demo compare --seeds 3            the default experiment at three seeds
+  lacuna-demo all --quick                  every command, a smoke test`,
     );
   if (output) program.configureOutput(output);
   program
@@ -73,20 +69,22 @@ Examples:
       1,
     )
     .option('--input-p <p>', 'dropout on the inputs, in [0, 1)', probability('--input-p'))
-    .option('--hidden-p <p>', 'dropout on hidden units, in [0, 1)', probability('--hidden-p'), 0.5)
-    .addOption(
-      new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']).default('adam'),
-    )
+    .option('--hidden-p <p>', 'dropout on hidden units, in [0, 1)', probability('--hidden-p'))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']))
     .option(
       '--lr <rate>',
-      `learning rate, in (0, ${LIMITS.lr.max}] (default 0.001 for adam, 0.005 with --quick; 0.05 for sgd)`,
+      `learning rate, in (0, ${LIMITS.lr.max}] (each command has defaults for sgd and adam)`,
       learningRate,
     )
     .option(
       '--out <dir>',
-      'directory for report.html and metrics.json (default lacuna-report/<command>)',
+      'folder for the reports: <dir>/<command>/report.html and metrics.json, and <dir>/index.html (default lacuna-report)',
     )
-    .option('--quick', 'a small, fast run (for tests and a first look)', false)
+    .option(
+      '--quick',
+      'a smoke test: tiny network, data and epochs (for tests and a first look)',
+      false,
+    )
     // No command runs `compare`; an unknown word lands here too, and must not be read as
     // arguments to `compare` ("too many arguments for 'compare'").
     .allowExcessArguments(true)

@@ -1,14 +1,9 @@
 import { LacunaError } from '@lacuna/tensor';
 import { userArgs } from './args.js';
-import { type CommandName, createProgram } from './cli.js';
-import { compare } from './commands/compare.js';
-import { mc } from './commands/mc.js';
-import { scaling } from './commands/scaling.js';
-import { size } from './commands/size.js';
-import { sweep } from './commands/sweep.js';
-import { variants } from './commands/variants.js';
+import { createProgram } from './cli.js';
+import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
-import { type Runner, run } from './run.js';
+import { run } from './run.js';
 
 // `lacuna-demo … | head` closes the pipe early: the reader has what it wanted, which is no failure.
 for (const stream of [process.stdout, process.stderr])
@@ -17,8 +12,10 @@ for (const stream of [process.stdout, process.stderr])
     throw error;
   });
 
-const runners: Record<CommandName, Runner> = { compare, sweep, variants, mc, size, scaling };
-const program = createProgram((name, raw) => run(name, runners[name], raw));
+const program = createProgram(async (name, raw) => {
+  const chosen = name === 'all' ? COMMANDS : COMMANDS.filter((c) => c.name === name);
+  for (const command of chosen) await run(command, raw);
+});
 
 try {
   await program.parseAsync(userArgs(process.argv), { from: 'user' });

@@ -1,46 +1,92 @@
-import type { Callback, EpochLog } from '@lacuna/layers';
+import type { Callback } from '@lacuna/layers';
 import cliProgress from 'cli-progress';
+import type { EvalPoint } from './train.js';
 
-const pct = (v: number | null) => (v === null ? '  -  ' : `${(100 * v).toFixed(1).padStart(5)}%`);
+const pct = (v: number | null) => (v === null ? '   -  ' : `${(100 * v).toFixed(1).padStart(5)}%`);
 
-/** One line summarising an epoch. */
-export function epochLine(name: string, log: EpochLog): string {
-  const v = log.validation;
-  return `${name.padEnd(18)} epoch ${String(log.epoch).padStart(3)}  train loss ${log.train.loss.toFixed(4)} acc ${pct(log.train.accuracy)}  test loss ${v ? v.loss.toFixed(4) : '-'} acc ${pct(v?.accuracy ?? null)}  ${log.seconds.toFixed(1)} s`;
+/** The widest a progress line gets: it fits an 80-column terminal. */
+export const LINE_WIDTH = 79;
+
+const fit = (name: string) => (name.length > 16 ? `${name.slice(0, 15)}…` : name.padEnd(16));
+
+/**
+ * One line per epoch, at most 79 characters: the name (cut to 16), the epoch, the mean training
+ * loss of the epoch's batches, and, when the epoch was evaluated, test loss and train/test
+ * accuracy.
+ */
+export function epochLine(
+  name: string,
+  epoch: number,
+  epochs: number,
+  runningLoss: number,
+  point: EvalPoint | null,
+): string {
+  const head = `${fit(name)} ${String(epoch).padStart(3)}/${epochs} loss ${runningLoss.toFixed(4)}`;
+  if (!point) return head;
+  return `${head} test ${point.test.loss.toFixed(4)} acc ${pct(point.train.accuracy)} /${pct(point.test.accuracy)}`;
+}
+
+/** The progress display of one run: fit callbacks plus evaluation and epoch reports. */
+export interface Progress extends Callback {
+  /** During evaluation: `done` of `total` examples of a split. */
+  evaluating(split: string, done: number, total: number): void;
+  /** After an epoch, evaluated (`point`) or not. */
+  epochDone(epoch: number, epochs: number, runningLoss: number, point: EvalPoint | null): void;
 }
 
 /**
- * Progress for one configuration: a live bar per epoch on a terminal (cli-progress: a small,
- * widely used library, so the demo does not hand-roll cursor control), plain lines otherwise.
+ * Progress for one run: a live bar for training batches and for evaluation on a terminal
+ * (cli-progress: a small, widely used library, so the demo does not hand-roll cursor control),
+ * plain lines (evaluated epochs only) otherwise. Every line fits 80 columns.
  */
 export function progress(
   name: string,
   quiet: boolean,
   stream: NodeJS.WriteStream = process.stdout,
-): Callback {
-  if (quiet) return {};
-  if (!stream.isTTY) return { onEpochEnd: (log) => void stream.write(`${epochLine(name, log)}\n`) };
+): Progress {
+  if (quiet) return { evaluating() {}, epochDone() {} };
+  if (!stream.isTTY)
+    return {
+      evaluating() {},
+      epochDone(epoch, epochs, runningLoss, point) {
+        if (point) stream.write(`${epochLine(name, epoch, epochs, runningLoss, point)}\n`);
+      },
+    };
   let bar: cliProgress.SingleBar | null = null;
+  let phase = '';
+  const start = (label: string, total: number) => {
+    bar?.stop();
+    phase = label;
+    bar = new cliProgress.SingleBar(
+      {
+        format: `${fit(name)} ${label.padEnd(12)} [{bar}] {value}/{total} {extra}`,
+        barsize: 20,
+        hideCursor: true,
+        clearOnComplete: true,
+        linewrap: false,
+        stream,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { extra: '' });
+  };
   return {
     onEpochStart(epoch, epochs) {
-      bar = new cliProgress.SingleBar(
-        {
-          format: `${name.padEnd(18)} epoch ${epoch}/${epochs} [{bar}] {value}/{total} batches  loss {loss}`,
-          hideCursor: true,
-          clearOnComplete: true,
-          stream,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(1, 0, { loss: '-' });
+      start(`epoch ${epoch}/${epochs}`, 1);
     },
     onBatchEnd(batch, batches, loss) {
       if (batches !== null) bar?.setTotal(batches);
-      bar?.update(batch, { loss: loss.toFixed(4) });
+      bar?.update(batch, { extra: `loss ${loss.toFixed(3)}` });
     },
-    onEpochEnd(log) {
+    evaluating(split, done, total) {
+      if (phase !== `eval ${split}`) start(`eval ${split}`, total);
+      bar?.update(done, { extra: '' });
+    },
+    epochDone(epoch, epochs, runningLoss, point) {
       bar?.stop();
-      stream.write(`${epochLine(name, log)}\n`);
+      bar = null;
+      phase = '';
+      if (point) stream.write(`${epochLine(name, epoch, epochs, runningLoss, point)}\n`);
     },
   };
 }

@@ -1,32 +1,41 @@
 import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ensureDir } from '@lacuna/tensor/node';
-import { type CommonOptions, printTable } from './common.js';
-import { loadTask, type Task } from './data.js';
+import { baseDefaults, type DemoCommand } from './command.js';
+import { type CommonOptions, printTable, wrap } from './common.js';
+import { type DatasetName, loadTask } from './data.js';
 import { UsageError } from './errors.js';
-import { type Report, writeReport } from './report.js';
+import { LINE_WIDTH } from './progress.js';
+import { QUICK_NOTICE, type Report } from './report/types.js';
+import { writeReport } from './report/write.js';
+import type { Observer } from './train.js';
 
-/** Trains a command's configurations and returns its report. */
-export type Runner = (task: Task, o: CommonOptions) => Promise<Report>;
-
-/** A command's options with their defaults filled in (they depend on the dataset and --quick). */
-export function resolveOptions(name: string, raw: Record<string, unknown>): CommonOptions {
+/** A command's options: the base defaults, then the command's, then what the user gave. */
+export function resolveOptions(command: DemoCommand, raw: Record<string, unknown>): CommonOptions {
   const quick = Boolean(raw.quick);
-  const dataset = String(raw.dataset);
+  const dataset = String(raw.dataset) as DatasetName;
+  const d = { ...baseDefaults(dataset, quick), ...command.defaults?.(dataset, quick) };
+  const optimizer = (raw.optimizer as 'sgd' | 'adam' | undefined) ?? d.optimizer;
+  const given = <T>(key: string, fallback: T): T => (raw[key] as T | undefined) ?? fallback;
   return {
     dataset,
     quick,
-    trainSize:
-      (raw.trainSize as number | undefined) ??
-      (quick ? (dataset === 'moons' ? 64 : 300) : dataset === 'moons' ? 64 : 2000),
-    epochs: (raw.epochs as number | undefined) ?? (quick ? 10 : dataset === 'moons' ? 150 : 12),
+    trainSize: given('trainSize', d.trainSize),
+    testSize: d.testSize,
+    epochs: given('epochs', d.epochs),
     seed: raw.seed as number,
-    out: resolve(String(raw.out ?? `lacuna-report/${name}`)),
-    inputP: (raw.inputP as number | undefined) ?? (dataset === 'moons' ? 0 : 0.2),
-    hiddenP: raw.hiddenP as number,
-    optimizer: raw.optimizer as 'sgd' | 'adam',
-    // Quick runs train a small net for a few epochs: a larger Adam step gets it somewhere.
-    lr: (raw.lr as number | undefined) ?? (raw.optimizer === 'sgd' ? 0.05 : quick ? 0.005 : 0.001),
+    seeds: given('seeds', d.seeds),
+    evalEvery: given('evalEvery', d.evalEvery),
+    out: resolve(String(raw.out ?? 'lacuna-report')),
+    inputP: given('inputP', d.inputP),
+    hiddenP: given('hiddenP', d.hiddenP),
+    optimizer,
+    lr: given('lr', d.lr[optimizer]),
+    momentum: d.momentum,
+    schedule: d.schedule,
+    batchSize: d.batchSize,
+    hidden: d.hidden,
+    maxNorm: d.maxNorm,
   };
 }
 
@@ -44,23 +53,36 @@ async function checkOut(out: string): Promise<void> {
   }
 }
 
+/** Hooks around one command's run (the `--live` server). */
+export interface RunHooks {
+  observer?: Observer;
+  /** The command's final report, once written. */
+  onReport?(report: Report): void;
+}
+
 /** Runs one command: checks --out, loads the data, trains, prints the table, writes the report. */
 export async function run(
-  name: string,
-  runner: Runner,
+  command: DemoCommand,
   raw: Record<string, unknown>,
-): Promise<void> {
-  const o = resolveOptions(name, raw);
+  hooks: RunHooks = {},
+): Promise<Report> {
+  const o = { ...resolveOptions(command, raw), observer: hooks.observer };
   await checkOut(o.out);
   const started = performance.now();
-  const task = await loadTask(o.dataset, o.trainSize, o.seed, o.quick ? 1000 : undefined);
+  const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
   console.log(
-    `${name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seed}${o.quick ? ' (quick)' : ''}\n`,
+    `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seeds > 1 ? `${o.seed}..${o.seed + o.seeds - 1}` : o.seed}`,
   );
-  const report = await runner(task, o);
-  const { html, json } = await writeReport(report, o.out);
-  console.log(`\n${report.title}\n${printTable(report.table)}\n\n${report.summary}`);
+  if (o.quick) console.log(wrap(QUICK_NOTICE, LINE_WIDTH));
+  console.log('');
+  const report = await command.run(task, o);
+  const { html, json, index } = await writeReport(report, o.out);
+  hooks.onReport?.(report);
+  console.log(`\n${report.title}\n${printTable(report.table)}\n`);
+  for (const finding of report.findings) console.log(wrap(`- ${finding}`, LINE_WIDTH, '  '));
+  if (o.quick) console.log(`\n${wrap(QUICK_NOTICE, LINE_WIDTH)}`);
   console.log(
-    `\nreport: ${html}\nmetrics: ${json}\n(${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    `\nreport: ${html}\nmetrics: ${json}\nall reports: ${index}\n(${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
+  return report;
 }

@@ -1,9 +1,9 @@
 import type { Dataset } from '@lacuna/datasets';
 import { mcPredict } from '@lacuna/layers';
 import { argmax, Generator, normal, Tensor } from '@lacuna/tensor';
-import { type CommonOptions, defaults, metricsOf, pct } from '../common.js';
-import type { Task } from '../data.js';
-import type { Report } from '../report.js';
+import { formatPercent as pct } from '../claims.js';
+import type { DemoCommand } from '../command.js';
+import { defaults, metricsOf, reportSettings } from '../common.js';
 import { trainConfiguration } from '../train.js';
 
 /** The test images rotated by 90° (image tasks only). */
@@ -35,121 +35,150 @@ const histogram = (values: ArrayLike<number>, edges: number[]) => {
 };
 
 /** MC dropout: uncertainty on clean inputs against shifted ones, confidence against accuracy, vote against mean. */
-export async function mc(task: Task, o: CommonOptions): Promise<Report> {
-  const { spec, train } = defaults(task, o);
-  const run = await trainConfiguration(
-    'dropout',
-    { ...spec, variant: 'dropout', inputP: o.inputP, hiddenP: o.hiddenP },
-    task,
-    train,
-  );
-  const samples = o.quick ? 10 : 30;
-  const predict = (x: Tensor) =>
-    mcPredict(run.model, x, { samples, generator: new Generator(o.seed + 5) });
-  const clean = predict(task.test.x);
-  const shifts: [string, Tensor][] = [
-    [
-      `noise σ = ${task.name === 'moons' ? 1 : 0.5}`,
-      noisy(task.test, task.name === 'moons' ? 1 : 0.5, o.seed),
-    ],
-  ];
-  if (task.name !== 'moons') shifts.push(['rotated 90°', rotated(task.test)]);
-  const shifted = shifts.map(([name, x]) => [name, predict(x)] as const);
+export const mc: DemoCommand = {
+  name: 'mc',
+  description:
+    'MC dropout: confidence against accuracy, entropy on clean versus shifted inputs, vote versus mean',
+  async run(task, o) {
+    const { spec, train } = defaults(task, o);
+    const config = await trainConfiguration(
+      'dropout',
+      { ...spec, variant: 'dropout', inputP: o.inputP, hiddenP: o.hiddenP },
+      task,
+      train,
+    );
+    const run = config.runs[0]!;
+    const samples = o.quick ? 10 : 30;
+    const predict = (x: Tensor) =>
+      mcPredict(run.model, x, { samples, generator: new Generator(o.seed + 5) });
+    const clean = predict(task.test.x);
+    const shifts: [string, Tensor][] = [
+      [
+        `noise σ = ${task.name === 'moons' ? 1 : 0.5}`,
+        noisy(task.test, task.name === 'moons' ? 1 : 0.5, o.seed),
+      ],
+    ];
+    if (task.name !== 'moons') shifts.push(['rotated 90°', rotated(task.test)]);
+    const shifted = shifts.map(([name, x]) => [name, predict(x)] as const);
 
-  const labels = task.test.y.storage;
-  const n = labels.length;
-  const meanClass = argmax(clean.mean, 1).storage;
-  let meanCorrect = 0;
-  let voteCorrect = 0;
-  for (let i = 0; i < n; i++) {
-    if (meanClass[i] === labels[i]) meanCorrect++;
-    if (clean.vote.storage[i] === labels[i]) voteCorrect++;
-  }
-  // Accuracy against confidence (max mean probability), in bins.
-  const edges = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001];
-  const binAcc: (number | null)[] = [];
-  const binShare: number[] = [];
-  for (let b = 0; b < edges.length - 1; b++) {
-    let hits = 0;
-    let count = 0;
+    const labels = task.test.y.storage;
+    const n = labels.length;
+    const meanClass = argmax(clean.mean, 1).storage;
+    let meanCorrect = 0;
+    let voteCorrect = 0;
     for (let i = 0; i < n; i++) {
-      let conf = 0;
-      for (let c = 0; c < task.classes; c++)
-        conf = Math.max(conf, clean.mean.storage[i * task.classes + c]!);
-      if (conf >= edges[b]! && conf < edges[b + 1]!) {
-        count++;
-        if (meanClass[i] === labels[i]) hits++;
-      }
+      if (meanClass[i] === labels[i]) meanCorrect++;
+      if (clean.vote.storage[i] === labels[i]) voteCorrect++;
     }
-    binAcc.push(count ? hits / count : null);
-    binShare.push(count / n);
-  }
-  const maxEntropy = Math.log(task.classes);
-  const entropyEdges = Array.from({ length: 11 }, (_, i) => (i * maxEntropy * 1.0001) / 10);
-  const meanOf = (t: Tensor) => Array.from(t.storage).reduce((a, v) => a + v, 0) / t.size;
-  const rows: (string | number)[][] = [
-    ['clean test', meanOf(clean.entropy).toFixed(4), meanOf(clean.mutualInformation).toFixed(4)],
-    ...shifted.map(([name, p]) => [
-      name,
-      meanOf(p.entropy).toFixed(4),
-      meanOf(p.mutualInformation).toFixed(4),
-    ]),
-  ];
-  return {
-    command: 'mc',
-    title: `MC dropout uncertainty (${task.name}, T = ${samples})`,
-    summary: `Monte Carlo dropout (Gal & Ghahramani 2016): ${samples} stochastic passes per input. Accuracy of the mean prediction ${pct(meanCorrect / n)}, of the majority vote ${pct(voteCorrect / n)}. Predictive entropy rises on shifted inputs, and confident predictions are more often right.`,
-    settings: {
-      dataset: task.name,
-      trainSize: task.train.y.size,
-      samples,
-      ...train,
-      hidden: spec.hidden,
-    },
-    table: {
-      columns: ['inputs', 'mean predictive entropy', 'mean mutual information'],
-      rows: [...rows, ['accuracy: mean / vote', pct(meanCorrect / n), pct(voteCorrect / n)]],
-    },
-    charts: [
-      {
-        title: 'Accuracy against confidence (max mean probability)',
-        type: 'bar',
-        labels: edges.slice(0, -1).map((e, i) => `${e}–${Math.min(1, edges[i + 1]!)}`),
-        datasets: [
-          { label: 'accuracy', data: binAcc },
-          { label: 'share of test inputs', data: binShare },
-        ],
-        xLabel: 'confidence',
-        yLabel: 'fraction',
-      },
-      {
-        title: 'Predictive entropy: clean versus shifted inputs',
-        type: 'bar',
-        labels: entropyEdges.slice(0, -1).map((e) => e.toFixed(2)),
-        datasets: [
-          { label: 'clean test', data: histogram(clean.entropy.storage, entropyEdges) },
-          ...shifted.map(([name, p]) => ({
-            label: name,
-            data: histogram(p.entropy.storage, entropyEdges),
-          })),
-        ],
-        xLabel: 'entropy (nats)',
-        yLabel: 'fraction of inputs',
-      },
-    ],
-    metrics: {
-      training: metricsOf([run]),
-      meanAccuracy: meanCorrect / n,
-      voteAccuracy: voteCorrect / n,
-      entropy: Object.fromEntries([
-        ['clean', meanOf(clean.entropy)],
-        ...shifted.map(([name, p]) => [name, meanOf(p.entropy)]),
+    // Accuracy against confidence (max mean probability), in bins.
+    const edges = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001];
+    const binAcc: (number | null)[] = [];
+    const binShare: number[] = [];
+    for (let b = 0; b < edges.length - 1; b++) {
+      let hits = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        let conf = 0;
+        for (let c = 0; c < task.classes; c++)
+          conf = Math.max(conf, clean.mean.storage[i * task.classes + c]!);
+        if (conf >= edges[b]! && conf < edges[b + 1]!) {
+          count++;
+          if (meanClass[i] === labels[i]) hits++;
+        }
+      }
+      binAcc.push(count ? hits / count : null);
+      binShare.push(count / n);
+    }
+    const maxEntropy = Math.log(task.classes);
+    const entropyEdges = Array.from({ length: 11 }, (_, i) => (i * maxEntropy * 1.0001) / 10);
+    const meanOf = (t: Tensor) => Array.from(t.storage).reduce((a, v) => a + v, 0) / t.size;
+    const rows: (string | number)[][] = [
+      ['clean test', meanOf(clean.entropy).toFixed(4), meanOf(clean.mutualInformation).toFixed(4)],
+      ...shifted.map(([name, p]) => [
+        name,
+        meanOf(p.entropy).toFixed(4),
+        meanOf(p.mutualInformation).toFixed(4),
       ]),
-      mutualInformation: Object.fromEntries([
-        ['clean', meanOf(clean.mutualInformation)],
-        ...shifted.map(([name, p]) => [name, meanOf(p.mutualInformation)]),
-      ]),
-      confidenceBins: { edges, accuracy: binAcc, share: binShare },
-    },
-  };
-}
+    ];
+    const entropyOf = Object.fromEntries([
+      ['clean', meanOf(clean.entropy)],
+      ...shifted.map(([name, p]) => [name, meanOf(p.entropy)]),
+    ]) as Record<string, number>;
+    const findings = [
+      `Monte Carlo dropout (Gal & Ghahramani 2016), ${samples} stochastic passes per input: the mean prediction is right on ${pct(meanCorrect / n)} of the test inputs, the majority vote on ${pct(voteCorrect / n)}.`,
+      ...shifted.map(([name]) => {
+        const ratio = entropyOf[name]! / entropyOf.clean!;
+        return `Mean predictive entropy on ${name} inputs is ${entropyOf[name]!.toFixed(3)} nats against ${entropyOf.clean!.toFixed(3)} on clean ones (${ratio >= 1 ? `${ratio.toFixed(1)}× higher: the network knows less there` : 'lower: no sign of extra uncertainty'}).`;
+      }),
+    ];
+    const confident = binAcc.filter((v): v is number => v !== null);
+    if (confident.length >= 2)
+      findings.push(
+        confident[confident.length - 1]! > confident[0]!
+          ? `Confident predictions are more often right: ${pct(confident[confident.length - 1]!)} accuracy in the most confident bin against ${pct(confident[0]!)} in the least.`
+          : 'Accuracy does not rise with confidence in this run.',
+      );
+    return {
+      command: 'mc',
+      title: `MC dropout uncertainty (${task.name}, T = ${samples})`,
+      findings,
+      quick: o.quick,
+      settings: reportSettings(task, o, { samples, inputP: o.inputP, hiddenP: o.hiddenP }),
+      table: {
+        columns: ['inputs', 'mean predictive entropy (nats)', 'mean mutual information (nats)'],
+        rows,
+      },
+      charts: [
+        {
+          title: 'Accuracy against confidence (max mean probability)',
+          type: 'bar',
+          labels: edges.slice(0, -1).map((e, i) => `${e}–${Math.min(1, edges[i + 1]!)}`),
+          datasets: [{ config: 'accuracy in the bin', split: 'none', data: binAcc }],
+          xLabel: 'confidence',
+          yLabel: 'accuracy',
+          yUnit: 'percent',
+        },
+        {
+          title: 'Share of test inputs per confidence bin',
+          type: 'bar',
+          labels: edges.slice(0, -1).map((e, i) => `${e}–${Math.min(1, edges[i + 1]!)}`),
+          datasets: [{ config: 'share of test inputs', split: 'none', data: binShare }],
+          xLabel: 'confidence',
+          yLabel: 'share',
+          yUnit: 'percent',
+        },
+        {
+          title: 'Predictive entropy: clean versus shifted inputs',
+          type: 'bar',
+          labels: entropyEdges.slice(0, -1).map((e) => e.toFixed(2)),
+          datasets: [
+            {
+              config: 'clean test',
+              split: 'none',
+              data: histogram(clean.entropy.storage, entropyEdges),
+            },
+            ...shifted.map(([name, p]) => ({
+              config: name,
+              split: 'none' as const,
+              data: histogram(p.entropy.storage, entropyEdges),
+            })),
+          ],
+          xLabel: 'entropy (nats)',
+          yLabel: 'share of inputs',
+          yUnit: 'percent',
+        },
+      ],
+      metrics: {
+        training: metricsOf([config]),
+        meanAccuracy: meanCorrect / n,
+        voteAccuracy: voteCorrect / n,
+        entropy: entropyOf,
+        mutualInformation: Object.fromEntries([
+          ['clean', meanOf(clean.mutualInformation)],
+          ...shifted.map(([name, p]) => [name, meanOf(p.mutualInformation)]),
+        ]),
+        confidenceBins: { edges, accuracy: binAcc, share: binShare },
+      },
+    };
+  },
+};

@@ -1,33 +1,43 @@
-import { type CommonOptions, curveCharts, defaults, metricsOf, summaryTable } from '../common.js';
-import type { Task } from '../data.js';
-import type { Report } from '../report.js';
+import { compareSamples } from '../claims.js';
+import type { DemoCommand } from '../command.js';
+import { curveCharts, defaults, metricsOf, reportSettings, summaryTable } from '../common.js';
 import { trainConfiguration } from '../train.js';
 
 /** Classic (scale by 1-p at inference) and inverted (scale by 1/(1-p) in training) dropout. */
-export async function scaling(task: Task, o: CommonOptions): Promise<Report> {
-  const { spec, train } = defaults(task, o);
-  const runs = [
-    await trainConfiguration(
-      'inverted',
-      { ...spec, variant: 'dropout', inputP: o.inputP, hiddenP: o.hiddenP, scaling: 'inverted' },
-      task,
-      train,
-    ),
-    await trainConfiguration(
-      'classic',
-      { ...spec, variant: 'dropout', inputP: o.inputP, hiddenP: o.hiddenP, scaling: 'classic' },
-      task,
-      train,
-    ),
-  ];
-  const diff = Math.abs(runs[0]!.final.testAccuracy - runs[1]!.final.testAccuracy);
-  return {
-    command: 'scaling',
-    title: `Classic versus inverted dropout scaling (${task.name})`,
-    summary: `Both keep the expected activation equal between training and inference, so they reach the same accuracy up to noise: the test accuracies differ by ${(100 * diff).toFixed(2)} points.`,
-    settings: { dataset: task.name, trainSize: task.train.y.size, ...train, hidden: spec.hidden },
-    table: summaryTable(runs),
-    charts: curveCharts(runs),
-    metrics: metricsOf(runs),
-  };
-}
+export const scaling: DemoCommand = {
+  name: 'scaling',
+  description: 'classic versus inverted scaling reach the same test accuracy',
+  async run(task, o) {
+    const { spec, train } = defaults(task, o);
+    const configs = [];
+    for (const mode of ['inverted', 'classic'] as const)
+      configs.push(
+        await trainConfiguration(
+          mode,
+          { ...spec, variant: 'dropout', inputP: o.inputP, hiddenP: o.hiddenP, scaling: mode },
+          task,
+          train,
+          o.seeds,
+        ),
+      );
+    const [inverted, classic] = configs as [(typeof configs)[0], (typeof configs)[0]];
+    const accuracy = compareSamples(
+      { name: 'test accuracy', unit: 'percent', better: 'higher' },
+      { name: 'inverted scaling', values: inverted.runs.map((r) => r.final.testAccuracy) },
+      { name: 'classic scaling', values: classic.runs.map((r) => r.final.testAccuracy) },
+    );
+    return {
+      command: 'scaling',
+      title: `Classic versus inverted dropout scaling (${task.name})`,
+      findings: [
+        'Both keep the expected activation equal between training and inference (inverted scales by 1/(1 − p) while training, classic by 1 − p at inference), so they should reach the same accuracy up to noise.',
+        accuracy.sentence,
+      ],
+      quick: o.quick,
+      settings: reportSettings(task, o, { inputP: o.inputP, hiddenP: o.hiddenP }),
+      table: summaryTable(configs),
+      charts: curveCharts(configs),
+      metrics: { configurations: metricsOf(configs), verdict: accuracy.verdict },
+    };
+  },
+};

@@ -1,58 +1,92 @@
-import { type CommonOptions, defaults, metricsOf, pct } from '../common.js';
-import type { Task } from '../data.js';
-import type { Report } from '../report.js';
-import { trainConfiguration } from '../train.js';
+import { compareSamples, formatPercent } from '../claims.js';
+import type { DemoCommand } from '../command.js';
+import { defaults, metricsOf, reportSettings } from '../common.js';
+import { spreadOf } from '../stats.js';
+import { type ConfigResult, trainConfiguration } from '../train.js';
+
+const accuracies = (c: ConfigResult) => c.runs.map((r) => r.final.testAccuracy);
 
 /** The seed article's Keras experiment: the hidden dropout rate from 0.0 to 0.9 in steps of 0.1. */
-export async function sweep(task: Task, o: CommonOptions): Promise<Report> {
-  const { spec, train } = defaults(task, o);
-  const rates = Array.from({ length: 10 }, (_, i) => i / 10);
-  const runs = [];
-  for (const p of rates)
-    runs.push(
-      await trainConfiguration(
-        `p = ${p.toFixed(1)}`,
-        { ...spec, variant: p === 0 ? 'none' : 'dropout', inputP: 0, hiddenP: p },
-        task,
-        train,
-      ),
-    );
-  const best = runs.reduce((a, r) => (r.final.testAccuracy > a.final.testAccuracy ? r : a));
-  return {
-    command: 'sweep',
-    title: `Dropout rate sweep (${task.name})`,
-    summary: `Hidden-layer dropout from 0.0 to 0.9. Best test accuracy ${pct(best.final.testAccuracy)} at ${best.name}; very high rates under-fit.`,
-    settings: { dataset: task.name, trainSize: task.train.y.size, ...train, hidden: spec.hidden },
-    table: {
-      columns: ['dropout rate', 'train accuracy', 'test accuracy', 'test loss'],
-      rows: runs.map((r, i) => [
-        rates[i]!.toFixed(1),
-        pct(r.final.trainAccuracy),
-        pct(r.final.testAccuracy),
-        r.final.testLoss.toFixed(4),
-      ]),
-    },
-    charts: [
-      {
-        title: 'Final accuracy against dropout rate',
-        type: 'line',
-        labels: rates,
-        datasets: [
-          { label: 'train', data: runs.map((r) => r.final.trainAccuracy) },
-          { label: 'test', data: runs.map((r) => r.final.testAccuracy) },
-        ],
-        xLabel: 'dropout rate p',
-        yLabel: 'accuracy',
+export const sweep: DemoCommand = {
+  name: 'sweep',
+  description: 'dropout rate from 0.0 to 0.9: final test accuracy and loss per rate',
+  async run(task, o) {
+    const { spec, train } = defaults(task, o);
+    const rates = Array.from({ length: 10 }, (_, i) => i / 10);
+    const configs: ConfigResult[] = [];
+    for (const p of rates)
+      configs.push(
+        await trainConfiguration(
+          `p = ${p.toFixed(1)}`,
+          { ...spec, variant: p === 0 ? 'none' : 'dropout', inputP: 0, hiddenP: p },
+          task,
+          train,
+          o.seeds,
+        ),
+      );
+    const mean = (c: ConfigResult) => spreadOf(accuracies(c)).mean;
+    const best = configs.reduce((a, c) => (mean(c) > mean(a) ? c : a));
+    const quantity = { name: 'test accuracy', unit: 'percent', better: 'higher' } as const;
+    const findings = [
+      `Best mean test accuracy ${formatPercent(mean(best))} at ${best.name}.`,
+      compareSamples(
+        quantity,
+        { name: 'p = 0.0', values: accuracies(configs[0]!) },
+        {
+          name: best.name,
+          values: accuracies(best),
+        },
+      ).sentence,
+      compareSamples(
+        quantity,
+        { name: best.name, values: accuracies(best) },
+        {
+          name: 'p = 0.9',
+          values: accuracies(configs[9]!),
+        },
+      ).sentence,
+    ];
+    const final = (f: (r: ConfigResult['runs'][0]) => number) =>
+      configs.map((c) => spreadOf(c.runs.map(f)).mean);
+    return {
+      command: 'sweep',
+      title: `Dropout rate sweep (${task.name})`,
+      findings,
+      quick: o.quick,
+      settings: reportSettings(task, o, { inputP: 0 }),
+      table: {
+        columns: ['dropout rate', 'train accuracy', 'test accuracy', 'test loss'],
+        rows: configs.map((c, i) => [
+          rates[i]!.toFixed(1),
+          formatPercent(spreadOf(c.runs.map((r) => r.final.trainAccuracy)).mean),
+          formatPercent(mean(c)),
+          spreadOf(c.runs.map((r) => r.final.testLoss)).mean.toFixed(4),
+        ]),
       },
-      {
-        title: 'Final test loss against dropout rate',
-        type: 'line',
-        labels: rates,
-        datasets: [{ label: 'test loss', data: runs.map((r) => r.final.testLoss) }],
-        xLabel: 'dropout rate p',
-        yLabel: 'cross-entropy',
-      },
-    ],
-    metrics: metricsOf(runs),
-  };
-}
+      charts: [
+        {
+          title: 'Final accuracy against the dropout rate (train solid, test dashed)',
+          type: 'line',
+          labels: rates,
+          datasets: [
+            { config: 'MLP', split: 'train', data: final((r) => r.final.trainAccuracy) },
+            { config: 'MLP', split: 'test', data: final((r) => r.final.testAccuracy) },
+          ],
+          xLabel: 'dropout rate p',
+          yLabel: 'accuracy',
+          yUnit: 'percent',
+        },
+        {
+          title: 'Final test loss against the dropout rate',
+          type: 'line',
+          labels: rates,
+          datasets: [{ config: 'MLP', split: 'test', data: final((r) => r.final.testLoss) }],
+          xLabel: 'dropout rate p',
+          yLabel: 'cross-entropy',
+          yUnit: 'number',
+        },
+      ],
+      metrics: { configurations: metricsOf(configs) },
+    };
+  },
+};
