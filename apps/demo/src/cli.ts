@@ -3,6 +3,7 @@ import { Command, Option, type OutputConfiguration } from 'commander';
 import { integerIn, LIMITS, learningRate, probability } from './args.js';
 import { COMMANDS as DEMO_COMMANDS } from './commands/index.js';
 import { DATASETS } from './data.js';
+import { livePort } from './live.js';
 
 /** The demo's commands in help order, then `all`; `compare` also runs when no command is given. */
 export const COMMANDS: readonly (readonly [string, string])[] = [
@@ -79,6 +80,11 @@ Examples:
     .option(
       '--out <dir>',
       'folder for the reports: <dir>/<command>/report.html and metrics.json, and <dir>/index.html (default lacuna-report)',
+    )
+    .option(
+      '--live [port]',
+      'serve the report on 127.0.0.1 while training, updated every evaluation (port 0 or none: any free port)',
+      livePort,
     )
     .option(
       '--quick',

@@ -3,6 +3,7 @@ import { userArgs } from './args.js';
 import { createProgram } from './cli.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
+import { runLive } from './live.js';
 import { run } from './run.js';
 
 // `lacuna-demo … | head` closes the pipe early: the reader has what it wanted, which is no failure.
@@ -14,7 +15,8 @@ for (const stream of [process.stdout, process.stderr])
 
 const program = createProgram(async (name, raw) => {
   const chosen = name === 'all' ? COMMANDS : COMMANDS.filter((c) => c.name === name);
-  for (const command of chosen) await run(command, raw);
+  if (raw.live !== undefined) await runLive(chosen, raw);
+  else for (const command of chosen) await run(command, raw);
 });
 
 try {

@@ -103,6 +103,9 @@ function drawImages(report) {
   window.imagesDrawn = (report.images ?? []).length;
 }
 function drawText(report) {
+  // A live page changes report (the live view, then the final one; with 'all', each command's).
+  document.title = report.title;
+  document.querySelector('h1').textContent = report.title;
   document.getElementById('findings').innerHTML = report.findings.map((f) => '<li>' + esc(f) + '</li>').join('');
   const t = report.table;
   document.getElementById('table').innerHTML = '<table><thead><tr>' + t.columns.map((c) => '<th>' + esc(c) + '</th>').join('') +
