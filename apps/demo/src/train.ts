@@ -11,11 +11,8 @@ import { type Spread, spreadOf } from './stats.js';
 export interface Observer {
   /** A configuration (one seed of it) starts training. */
   onRunStart(run: string, seed: number): void;
-  /**
-   * A configuration was evaluated after `point.epoch`. Training waits for a returned promise:
-   * the live server resolves it on the next turn of the event loop, so it can answer requests.
-   */
-  onPoint(run: string, seed: number, point: EvalPoint): void | Promise<void>;
+  /** A configuration was evaluated after `point.epoch`. */
+  onPoint(run: string, seed: number, point: EvalPoint): void;
 }
 
 /** Training settings shared by every configuration of a command. */
@@ -180,7 +177,7 @@ export async function trainRun(
           lossSum += value;
           lossCount++;
         },
-        onEpochEnd: async (log) => {
+        onEpochEnd: (log) => {
           schedule?.step();
           if (log.epoch % s.evalEvery !== 0 && log.epoch !== s.epochs) {
             bar.epochDone(log.epoch, s.epochs, lossSum / lossCount, null);
@@ -195,7 +192,7 @@ export async function trainRun(
           const point = { epoch: log.epoch, runningLoss: lossSum / lossCount, train, test };
           history.push(point);
           bar.epochDone(log.epoch, s.epochs, point.runningLoss, point);
-          await s.observer?.onPoint(name, seed, point);
+          s.observer?.onPoint(name, seed, point);
         },
       },
     ],
