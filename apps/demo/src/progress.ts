@@ -10,6 +10,20 @@ export const LINE_WIDTH = 79;
 const fit = (name: string) => (name.length > 16 ? `${name.slice(0, 15)}…` : name.padEnd(16));
 
 /**
+ * A loss in at most `digits + 5` characters: fixed-point below 10,000, else in exponent form
+ * (a diverging run's 1e9 would otherwise widen the line past 80 columns).
+ */
+export const lossText = (v: number, digits = 4) =>
+  Number.isFinite(v) && Math.abs(v) < 1e4 ? v.toFixed(digits) : v.toExponential(2);
+
+/** The live bar's format (cli-progress placeholders); at most 79 characters once filled in. */
+export const barFormat = (name: string, label: string) =>
+  `${fit(name)} ${label.padEnd(12)} [{bar}] {value}/{total} {extra}`;
+
+/** The bar's width in characters. */
+export const BAR_SIZE = 20;
+
+/**
  * One line per epoch, at most 79 characters: the name (cut to 16), the epoch, the mean training
  * loss of the epoch's batches, and, when the epoch was evaluated, test loss and train/test
  * accuracy.
@@ -21,9 +35,9 @@ export function epochLine(
   runningLoss: number,
   point: EvalPoint | null,
 ): string {
-  const head = `${fit(name)} ${String(epoch).padStart(3)}/${epochs} loss ${runningLoss.toFixed(4)}`;
+  const head = `${fit(name)} ${String(epoch).padStart(3)}/${epochs} loss ${lossText(runningLoss)}`;
   if (!point) return head;
-  return `${head} test ${point.test.loss.toFixed(4)} acc ${pct(point.train.accuracy)} /${pct(point.test.accuracy)}`;
+  return `${head} test ${lossText(point.test.loss)} acc ${pct(point.train.accuracy)} /${pct(point.test.accuracy)}`;
 }
 
 /** The progress display of one run: fit callbacks plus evaluation and epoch reports. */
@@ -59,8 +73,8 @@ export function progress(
     phase = label;
     bar = new cliProgress.SingleBar(
       {
-        format: `${fit(name)} ${label.padEnd(12)} [{bar}] {value}/{total} {extra}`,
-        barsize: 20,
+        format: barFormat(name, label),
+        barsize: BAR_SIZE,
         hideCursor: true,
         clearOnComplete: true,
         linewrap: false,
@@ -76,7 +90,7 @@ export function progress(
     },
     onBatchEnd(batch, batches, loss) {
       if (batches !== null) bar?.setTotal(batches);
-      bar?.update(batch, { extra: `loss ${loss.toFixed(3)}` });
+      bar?.update(batch, { extra: `loss ${lossText(loss, 3)}` });
     },
     evaluating(split, done, total) {
       if (phase !== `eval ${split}`) start(`eval ${split}`, total);
