@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,11 @@ describe.skipIf(!existsSync(CHROMIUM))('--live in headless Chromium', () => {
         before.points,
       );
 
+      // Kept as test artifacts (gitignored) beside the reports' screenshots.
+      const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
+      await mkdir(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'live-training.png'), fullPage: true });
+
       // The command's final report replaces the live one; `done` tells the page it is final.
       await page.waitForFunction(
         () => document.getElementById('live')!.textContent!.includes('training finished'),
@@ -112,6 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))('--live in headless Chromium', () => {
       expect(final.report.table.columns[0]).toBe('configuration');
       expect(final.charts).toBe(3); // the final report's loss, accuracy and gap charts
       expect(errors).toEqual([]);
+      await page.screenshot({ path: join(artifacts, 'live-final.png'), fullPage: true });
 
       // The server keeps serving the final report until Ctrl-C, then the demo exits with 0.
       expect(stdout).toMatch(
