@@ -98,9 +98,11 @@ export async function startLive(
       else pending = setTimeout(flush, wait);
     }
   };
-  const runOf = (config: string, seed: number): LiveRun => {
-    let r = state.runs.find((x) => x.config === config && x.seed === seed);
-    if (!r) {
+  /** The latest run of a configuration at a seed; a new one when `fresh` and it has points. */
+  const runOf = (config: string, seed: number, fresh = false): LiveRun => {
+    let r = state.runs.filter((x) => x.config === config && x.seed === seed).pop();
+    // A command may train the same configuration and seed again (repeats): a run of its own.
+    if (!r || (fresh && r.points.length > 0)) {
       r = { config, seed, points: [] };
       state.runs.push(r);
     }
@@ -167,7 +169,7 @@ export async function startLive(
           update(`live: ${m.command}: the data is loading`, true);
           break;
         case 'run':
-          runOf(m.config, m.seed);
+          runOf(m.config, m.seed, true);
           update(`live: ${command}: training ${m.config}, seed ${m.seed}`);
           break;
         case 'point':

@@ -264,6 +264,22 @@ describe('the live server', () => {
     ]);
   });
 
+  it('keeps a configuration trained again at the same seed as a run of its own', async () => {
+    const live = await startLive(0, tmpdir(), { minIntervalMs: 0 });
+    closeLater.push(() => live.close());
+    const stream = events(await request(`${live.url}events`));
+    const hooks = liveHooks('ensemble', true, (m) => live.send(m));
+    for (const repeat of [0, 1]) {
+      hooks.observer!.onRunStart('dropout', 1);
+      await hooks.observer!.onPoint('dropout', 1, point(1, 0.5 + repeat / 10, 0.9));
+    }
+    const last = (await stream.until('report', 6))[5]!.data as Report;
+    expect(last.table.rows).toEqual([
+      ['dropout', 1, 1, '55.00 %', '50.00 %', '0.9000'],
+      ['dropout', 1, 1, '65.00 %', '60.00 %', '0.9000'],
+    ]);
+  });
+
   it('answers 404 for other paths and for reports not written yet', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lacuna-live-'));
     closeLater.push(() => rm(out, { recursive: true, force: true }));
