@@ -39,9 +39,9 @@ describe.skipIf(!existsSync(chromium))('the HTML report in headless Chromium', (
           if (m.type() === 'error') errors.push(m.text());
         });
         page.on('pageerror', (e) => errors.push(String(e)));
-        await page.goto(`file://${join(out, 'report.html')}`);
+        await page.goto(`file://${join(out, 'mc', 'report.html')}`);
         await page.waitForFunction(
-          () => (window as unknown as { chartsDrawn: number }).chartsDrawn >= 2,
+          () => (window as unknown as { chartsDrawn: number }).chartsDrawn >= 3,
           undefined,
           { timeout: 15_000 },
         );
@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(chromium))('the HTML report in headless Chromium', (
             return ink;
           }),
         );
-        expect(painted.length).toBe(2);
+        expect(painted.length).toBe(3);
         for (const ink of painted) expect(ink).toBeGreaterThan(1000);
         expect(errors).toEqual([]);
         const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
