@@ -70,8 +70,14 @@ export async function run(
   await checkOut(o.out);
   const started = performance.now();
   const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+  const seeds = o.seeds > 1 ? `seeds ${o.seed}..${o.seed + o.seeds - 1}` : `seed ${o.seed}`;
+  const every = o.evalEvery > 1 ? `, evaluated every ${o.evalEvery}` : '';
   console.log(
-    `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seeds > 1 ? `${o.seed}..${o.seed + o.seeds - 1}` : o.seed}`,
+    wrap(
+      `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs${every}, ${seeds}`,
+      LINE_WIDTH,
+      '  ',
+    ),
   );
   if (o.quick) console.log(wrap(QUICK_NOTICE, LINE_WIDTH));
   console.log('');
