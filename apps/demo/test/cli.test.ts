@@ -186,7 +186,7 @@ describe('bad input ends with one line and exit status 2', () => {
     [['--epochs', '0x10'], /--epochs must be a whole number .*"0x10"/],
     [['--seed', ''], /--seed must be a whole number .*""/],
     [['--seeds', '0'], /--seeds must be a whole number from 1 to 20/],
-    [['--eval-every', '-1'], /--eval-every must be a whole number/],
+    [['--eval-every', '1.5'], /--eval-every must be a whole number/],
     [['--hidden-p', ''], /drop probability/],
   ])('%j', (args, pattern) => {
     const r = demoUntrained(
