@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ensureDir } from '@lacuna/tensor/node';
 import { baseDefaults, type DemoCommand } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { type CommonOptions, printTable, wrap } from './common.js';
 import { type DatasetName, loadTask } from './data.js';
 import { UsageError } from './errors.js';
@@ -82,7 +83,11 @@ export async function run(
   if (o.quick) console.log(wrap(QUICK_NOTICE, LINE_WIDTH));
   console.log('');
   const report = await command.run(task, o);
-  const { html, json, index } = await writeReport(report, o.out);
+  const { html, json, index } = await writeReport(
+    report,
+    o.out,
+    COMMANDS.map((c) => c.name),
+  );
   hooks.onReport?.(report);
   console.log(`\n${report.title}\n${printTable(report.table)}\n`);
   for (const finding of report.findings) console.log(wrap(`- ${finding}`, LINE_WIDTH, '  '));
