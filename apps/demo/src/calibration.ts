@@ -141,8 +141,8 @@ export function calibrationFindings(
     Math.abs(d) < 0.001
       ? 'the two are equally well calibrated (within 0.1 points)'
       : d < 0
-        ? `MC averaging is better calibrated here (${(100 * d).toFixed(2)} points)`
-        : `MC averaging is worse calibrated here (+${(100 * d).toFixed(2)} points)`;
+        ? `MC averaging is better calibrated here (ECE ${(100 * -d).toFixed(2)} points lower)`
+        : `MC averaging is worse calibrated here (ECE ${(100 * d).toFixed(2)} points higher)`;
   const all = overall(mc);
   const gap = all.confidence - all.accuracy;
   const findings = [

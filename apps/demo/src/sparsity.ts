@@ -71,8 +71,8 @@ export function histogramShares(values: ArrayLike<number>, edges: readonly numbe
 
 /**
  * A histogram of non-negative activations with exact zeros in a bin of their own: bin 0 holds
- * the zeros, then `bins` equal-width bins over (0, top], the last also holding values above
- * `top`. Returns the bin labels and the share of activations in each (summing to 1).
+ * the zeros, then `bins` equal-width bins (k·w, (k+1)·w] with w = top / bins, the last also
+ * holding values above `top`. Returns the bin labels and the share of activations in each (summing to 1).
  *
  * @example
  * ```ts
@@ -88,7 +88,7 @@ export function activationHistogram(
   const counts = new Array<number>(bins + 1).fill(0);
   for (let i = 0; i < h.length; i++) {
     const v = h[i]!;
-    counts[v <= 0 ? 0 : Math.min(bins, 1 + Math.floor(v / width - 1e-12))]!++;
+    counts[v <= 0 ? 0 : Math.min(bins, Math.max(1, Math.ceil(v / width)))]!++;
   }
   const digits = top >= 10 ? 0 : top >= 1 ? 1 : 2;
   const labels = [
