@@ -143,7 +143,7 @@ describe('mc --quick', () => {
         expect(image.pixels).toHaveLength(784);
         expect(Math.min(...image.pixels)).toBeGreaterThanOrEqual(0);
         expect(Math.max(...image.pixels)).toBeLessThanOrEqual(1);
-        expect(image.label).toMatch(/^\d → \d · \d+\.\d\d % · H \d\.\d\d$/);
+        expect(image.label).toMatch(/^\d → \d \d+\.\d\u00a0% H\u00a0\d\.\d\d$/);
       }
     }
     const { most, least } = m.metrics.certain;

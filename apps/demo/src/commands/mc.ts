@@ -143,12 +143,13 @@ export const mc: DemoCommand = {
     );
     const panel = (title: string, list: ReturnType<typeof digit>[], what: string): ImagePanel => ({
       title,
-      caption: `${what} Each label: true class → predicted class (mean of ${samples} passes), its probability, and the predictive entropy H in nats.`,
+      caption: `${what} Each label: true class → predicted class (mean of ${samples} passes), the probability of the predicted class, and the predictive entropy H in nats.`,
       width: 28,
       height: 28,
       scale: 'gray',
       images: list.map((d) => ({
-        label: `${d.label} → ${d.predicted} · ${pct(d.confidence)} · H ${d.entropy.toFixed(2)}`,
+        // Non-breaking spaces keep '97.3 %' and 'H 0.12' whole when the 84 px caption wraps.
+        label: `${d.label} → ${d.predicted} ${(100 * d.confidence).toFixed(1)}\u00a0% H\u00a0${d.entropy.toFixed(2)}`,
         pixels: Array.from(task.test.x.storage.subarray(d.index * 784, (d.index + 1) * 784), (v) =>
           Number(v.toFixed(3)),
         ),
