@@ -199,7 +199,7 @@ describe('coadaptation --quick', () => {
       true,
     );
     expect(report.findings[0]).toMatch(/hidden activations .* are exactly 0/);
-  });
+  }, 300_000);
 
   it('refuses a dataset without 28×28 images, with one line', () => {
     const r = spawnSync(
@@ -209,5 +209,5 @@ describe('coadaptation --quick', () => {
     );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/coadaptation draws 28×28 features: use --dataset mnist/);
-  });
+  }, 300_000);
 });

@@ -154,5 +154,5 @@ describe('mc --quick', () => {
     expect(
       page.images[0].images[0].label.startsWith(`${most[0].label} → ${most[0].predicted}`),
     ).toBe(true);
-  });
+  }, 300_000);
 });
