@@ -133,12 +133,12 @@ describe('mc --quick', () => {
     expect(m.findings.some((f: string) => f.includes(`${(100 * mc.ece).toFixed(2)} %`))).toBe(true);
 
     expect(page.images.map((p: { title: string }) => p.title)).toEqual([
-      'The 12 most certain test digits',
-      'The 12 least certain test digits',
+      'The 10 most certain test digits',
+      'The 10 least certain test digits',
     ]);
     for (const panel of page.images) {
       expect(panel.scale).toBe('gray');
-      expect(panel.images).toHaveLength(12);
+      expect(panel.images).toHaveLength(10);
       for (const image of panel.images) {
         expect(image.pixels).toHaveLength(784);
         expect(Math.min(...image.pixels)).toBeGreaterThanOrEqual(0);

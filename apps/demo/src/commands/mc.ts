@@ -12,7 +12,7 @@ import { trainConfiguration } from '../train.js';
 /** Equal-width confidence bins of the reliability diagram. */
 const BINS = 10;
 /** How many most and least certain test digits the report shows. */
-const SHOWN = 12;
+const SHOWN = 10;
 
 /** The test images rotated by 90° (image tasks only). */
 function rotated(d: Dataset): Tensor {
