@@ -121,7 +121,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
 
 /**
  * Sentences on calibration, generated from the numbers: the ECE of the MC mean against the
- * weight-scaled network, whether the MC mean is over- or under-confident overall, and whether
+ * weight-scaled network, whether each is over- or under-confident overall, and whether
  * accuracy rises with confidence.
  *
  * @example
@@ -143,17 +143,20 @@ export function calibrationFindings(
       : d < 0
         ? `MC averaging is better calibrated here (ECE ${(100 * -d).toFixed(2)} points lower)`
         : `MC averaging is worse calibrated here (ECE ${(100 * d).toFixed(2)} points higher)`;
-  const all = overall(mc);
-  const gap = all.confidence - all.accuracy;
+  const bias = (c: Calibration) => {
+    const all = overall(c);
+    const gap = all.confidence - all.accuracy;
+    return `${pct(all.confidence)} confident and ${pct(all.accuracy)} accurate (${
+      Math.abs(gap) < 0.005
+        ? 'confidence matches accuracy to within 0.5 points'
+        : gap > 0
+          ? `over-confident by ${(100 * gap).toFixed(2)} points`
+          : `under-confident by ${(100 * -gap).toFixed(2)} points`
+    })`;
+  };
   const findings = [
     `Expected calibration error over ${bins} equal confidence bins (the mean gap between accuracy and confidence, weighted by the share of inputs): ${pct(mc.ece)} for the ${mcName} against ${pct(scaled.ece)} for the weight-scaled network (one trained network, so the spread over seeds is unmeasured): ${compared}.`,
-    `On average the ${mcName} is ${pct(all.confidence)} confident and ${pct(all.accuracy)} accurate: ${
-      Math.abs(gap) < 0.005
-        ? 'confidence matches accuracy to within 0.5 points.'
-        : gap > 0
-          ? `over-confident by ${(100 * gap).toFixed(2)} points.`
-          : `under-confident by ${(100 * -gap).toFixed(2)} points.`
-    }`,
+    `On average the ${mcName} is ${bias(mc)}; the weight-scaled network is ${bias(scaled)}.`,
   ];
   const filled = mc.accuracy
     .map((a, k) => ({ a, k }))

@@ -79,13 +79,21 @@ describe('calibrationFindings', () => {
     expect(ece).toMatch(/0\.00 % for the MC mean against 45\.00 % for the weight-scaled network/);
     expect(ece).toMatch(/MC averaging is better calibrated here \(ECE 45\.00 points lower\)/);
     expect(average).toMatch(
-      /75\.00 % confident and 75\.00 % accurate: confidence matches accuracy/,
+      /MC mean is 75\.00 % confident and 75\.00 % accurate \(confidence matches accuracy to within 0\.5 points\); the weight-scaled network is 95\.00 % confident and 50\.00 % accurate \(over-confident by 45\.00 points\)\.$/,
     );
   });
   it('MC worse calibrated and over-confident: says so', () => {
     const [ece, average] = calibrationFindings(bad, good, 'MC mean');
     expect(ece).toMatch(/MC averaging is worse calibrated here \(ECE 45\.00 points higher\)/);
-    expect(average).toMatch(/over-confident by 45\.00 points/);
+    expect(average).toMatch(
+      /^On average the MC mean is 95\.00 % confident .*\(over-confident by 45\.00 points\);/,
+    );
+  });
+  it('under-confident: says so', () => {
+    const under = calibration([0.55, 0.55], [true, true], 10);
+    expect(calibrationFindings(under, under, 'MC mean')[1]).toMatch(
+      /^On average the MC mean is 55\.00 % confident and 100\.00 % accurate \(under-confident by 45\.00 points\);/,
+    );
   });
   it('accuracy not rising with confidence is reported as such', () => {
     const c = calibration([0.3, 0.95], [true, false], 10);

@@ -139,7 +139,7 @@ export const mc: DemoCommand = {
     const rightOf = (list: ReturnType<typeof digit>[]) =>
       list.filter((d) => d.label === d.predicted).length;
     findings.push(
-      `The ${SHOWN} most certain test inputs (entropy up to ${certain.most[SHOWN - 1]!.entropy.toFixed(3)} nats) are right ${rightOf(certain.most)} of ${SHOWN} times; the ${SHOWN} least certain (entropy from ${certain.least[SHOWN - 1]!.entropy.toFixed(3)} nats) ${rightOf(certain.least)} of ${SHOWN} times.`,
+      `The ${SHOWN} most certain test inputs (entropy ${certain.most[SHOWN - 1]!.entropy < 0.0005 ? 'below 0.001' : `up to ${certain.most[SHOWN - 1]!.entropy.toFixed(3)}`} nats) are right ${rightOf(certain.most)} of ${SHOWN} times; the ${SHOWN} least certain (entropy from ${certain.least[SHOWN - 1]!.entropy.toFixed(3)} nats) ${rightOf(certain.least)} of ${SHOWN} times.`,
     );
     const panel = (title: string, list: ReturnType<typeof digit>[], what: string): ImagePanel => ({
       title,
