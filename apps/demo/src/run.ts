@@ -40,6 +40,11 @@ export function resolveOptions(command: DemoCommand, raw: Record<string, unknown
   };
 }
 
+/** Whether a command works on a dataset. */
+export function supports(command: DemoCommand, dataset: string): boolean {
+  return !command.datasets || command.datasets.includes(dataset as DatasetName);
+}
+
 /** Fails on an unwritable --out before minutes of training, not after. */
 async function checkOut(out: string): Promise<void> {
   try {
@@ -68,6 +73,10 @@ export async function run(
   hooks: RunHooks = {},
 ): Promise<Report> {
   const o = { ...resolveOptions(command, raw), observer: hooks.observer };
+  if (!supports(command, o.dataset))
+    throw new UsageError(
+      `${command.name} works on ${command.datasets!.join(' and ')}, not ${o.dataset}`,
+    );
   await checkOut(o.out);
   const started = performance.now();
   const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);

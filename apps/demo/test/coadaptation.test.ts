@@ -208,6 +208,6 @@ describe('coadaptation --quick', () => {
       { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
     );
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/coadaptation draws 28×28 features: use --dataset mnist/);
+    expect(r.stderr).toMatch(/coadaptation works on mnist and fashion-mnist, not moons/);
   }, 300_000);
 });

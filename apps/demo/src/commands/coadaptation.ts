@@ -12,7 +12,6 @@ import { formatPercent as pct } from '../claims.js';
 import type { DemoCommand } from '../command.js';
 import { defaults, meanSeries, metricsOf, reportSettings } from '../common.js';
 import type { Task } from '../data.js';
-import { UsageError } from '../errors.js';
 import type { ImagePanel } from '../report/types.js';
 import {
   activationHistogram,
@@ -175,6 +174,7 @@ export const coadaptation: DemoCommand = {
   name: 'coadaptation',
   description:
     "co-adaptation: an autoencoder's features and the sparsity of its hidden units, without and with dropout",
+  datasets: ['mnist', 'fashion-mnist'],
   defaults: (_dataset, quick) =>
     quick
       ? { trainSize: 300, epochs: 3, evalEvery: 1, hidden: [256], batchSize: 50, inputP: 0 }
@@ -192,10 +192,6 @@ export const coadaptation: DemoCommand = {
           hiddenP: 0.5,
         },
   async run(task, o) {
-    if (task.inputs !== 784)
-      throw new UsageError(
-        `coadaptation draws 28×28 features: use --dataset mnist or fashion-mnist, not ${task.name}`,
-      );
     const units = o.hidden[0]!;
     const { train } = defaults(task, o);
     // The autoencoder's targets are its inputs.
