@@ -69,6 +69,16 @@ Examples:
       integerIn('--seed', seed.min, seed.max),
       1,
     )
+    .option(
+      '--seeds <n>',
+      `train each configuration at n seeds (seed, seed + 1, …) and report mean ± spread (${LIMITS.seeds.min} to ${LIMITS.seeds.max})`,
+      integerIn('--seeds', LIMITS.seeds.min, LIMITS.seeds.max),
+    )
+    .option(
+      '--eval-every <k>',
+      `evaluate on the training and test sets every k epochs and after the last (${epochs.min} to ${epochs.max})`,
+      integerIn('--eval-every', epochs.min, epochs.max),
+    )
     .option('--input-p <p>', 'dropout on the inputs, in [0, 1)', probability('--input-p'))
     .option('--hidden-p <p>', 'dropout on hidden units, in [0, 1)', probability('--hidden-p'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']))

@@ -26,6 +26,8 @@ export interface Defaults {
 export interface DemoCommand {
   name: string;
   description: string;
+  /** The datasets it works on (default: all); `all` skips it on others. */
+  datasets?: readonly DatasetName[];
   /** Defaults for this command, on top of the demo's base defaults. */
   defaults?(dataset: DatasetName, quick: boolean): Partial<Defaults>;
   /** Trains what the experiment needs and returns its report. */

@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import type { LiveMessage } from './live-server.js';
 import type { FromWorker, ToWorker } from './live-worker.js';
 import { LINE_WIDTH } from './progress.js';
-import { type RunHooks, run } from './run.js';
+import type { RunHooks } from './run.js';
 
 /**
  * A commander value parser for `--live [port]`: a port from 0 to 65535 in decimal digits (0: any
@@ -81,12 +81,12 @@ function interrupted(): Promise<void> {
  * every command has finished, the page shows the final report and the server keeps serving it
  * (a reload still works) until Ctrl-C; then the demo exits with status 0.
  *
- * @param commands - The commands to run in turn.
  * @param raw - The parsed options (`raw.live`: a port, or true for any free port).
+ * @param runAll - Runs the commands, each with the hooks `hooks(command)` gives it.
  */
 export async function runLive(
-  commands: readonly DemoCommand[],
   raw: Record<string, unknown>,
+  runAll: (hooks: (command: DemoCommand) => RunHooks) => Promise<void>,
 ): Promise<void> {
   const out = resolve(String(raw.out ?? 'lacuna-report'));
   const { worker, url } = await startWorker(typeof raw.live === 'number' ? raw.live : 0, out);
@@ -94,8 +94,7 @@ export async function runLive(
   const ended = new Promise((done) => worker.once('exit', done));
   try {
     console.log(`live report: ${url} (updates every evaluation)\n`);
-    for (const command of commands)
-      await run(command, raw, liveHooks(command.name, Boolean(raw.quick), send));
+    await runAll((command) => liveHooks(command.name, Boolean(raw.quick), send));
     send({ type: 'done' });
     console.log(
       `\n${wrap(`live: training finished; ${url} shows the final report until you press Ctrl-C.`, LINE_WIDTH)}`,

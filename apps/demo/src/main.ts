@@ -1,10 +1,11 @@
 import { LacunaError } from '@lacuna/tensor';
 import { userArgs } from './args.js';
 import { createProgram } from './cli.js';
+import type { DemoCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { runLive } from './live.js';
-import { run } from './run.js';
+import { type RunHooks, run, supports } from './run.js';
 
 // `lacuna-demo … | head` closes the pipe early: the reader has what it wanted, which is no failure.
 for (const stream of [process.stdout, process.stderr])
@@ -14,9 +15,18 @@ for (const stream of [process.stdout, process.stderr])
   });
 
 const program = createProgram(async (name, raw) => {
-  const chosen = name === 'all' ? COMMANDS : COMMANDS.filter((c) => c.name === name);
-  if (raw.live !== undefined) await runLive(chosen, raw);
-  else for (const command of chosen) await run(command, raw);
+  // With --live, `hooks` gives each command's hooks for the one live server.
+  const runAll = async (hooks?: (command: DemoCommand) => RunHooks) => {
+    if (name !== 'all') {
+      const command = COMMANDS.find((c) => c.name === name)!;
+      return void (await run(command, raw, hooks?.(command)));
+    }
+    for (const command of COMMANDS)
+      if (supports(command, String(raw.dataset))) await run(command, raw, hooks?.(command));
+      else
+        console.log(`${command.name}: skipped, it works on ${command.datasets!.join(' and ')}\n`);
+  };
+  await (raw.live !== undefined ? runLive(raw, runAll) : runAll());
 });
 
 try {

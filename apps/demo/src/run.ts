@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ensureDir } from '@lacuna/tensor/node';
 import { baseDefaults, type DemoCommand } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { type CommonOptions, printTable, wrap } from './common.js';
 import { type DatasetName, loadTask } from './data.js';
 import { UsageError } from './errors.js';
@@ -39,6 +40,11 @@ export function resolveOptions(command: DemoCommand, raw: Record<string, unknown
   };
 }
 
+/** Whether a command works on a dataset. */
+export function supports(command: DemoCommand, dataset: string): boolean {
+  return !command.datasets || command.datasets.includes(dataset as DatasetName);
+}
+
 /** Fails on an unwritable --out before minutes of training, not after. */
 async function checkOut(out: string): Promise<void> {
   try {
@@ -67,16 +73,30 @@ export async function run(
   hooks: RunHooks = {},
 ): Promise<Report> {
   const o = { ...resolveOptions(command, raw), observer: hooks.observer };
+  if (!supports(command, o.dataset))
+    throw new UsageError(
+      `${command.name} works on ${command.datasets!.join(' and ')}, not ${o.dataset}`,
+    );
   await checkOut(o.out);
   const started = performance.now();
   const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+  const seeds = o.seeds > 1 ? `seeds ${o.seed}..${o.seed + o.seeds - 1}` : `seed ${o.seed}`;
+  const every = o.evalEvery > 1 ? `, evaluated every ${o.evalEvery}` : '';
   console.log(
-    `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seeds > 1 ? `${o.seed}..${o.seed + o.seeds - 1}` : o.seed}`,
+    wrap(
+      `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs${every}, ${seeds}`,
+      LINE_WIDTH,
+      '  ',
+    ),
   );
   if (o.quick) console.log(wrap(QUICK_NOTICE, LINE_WIDTH));
   console.log('');
   const report = await command.run(task, o);
-  const { html, json, index } = await writeReport(report, o.out);
+  const { html, json, index } = await writeReport(
+    report,
+    o.out,
+    COMMANDS.map((c) => c.name),
+  );
   hooks.onReport?.(report);
   console.log(`\n${report.title}\n${printTable(report.table)}\n`);
   for (const finding of report.findings) console.log(wrap(`- ${finding}`, LINE_WIDTH, '  '));

@@ -38,34 +38,63 @@ function metrics(dir: string) {
   return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
 }
 
-describe('demo --quick, every subcommand', () => {
-  it('compare: the report and JSON exist; without dropout train accuracy exceeds test accuracy', () => {
-    const r = demo('compare', '--quick', '--out', join(out, 'compare'));
+/** The metrics of one command's report under the output root `root`. */
+const reportOf = (root: string, command: string) => metrics(join(root, command));
+
+describe('demo all --quick: every subcommand, one output root', () => {
+  let root = '';
+  let stdout = '';
+  beforeAll(() => {
+    root = join(out, 'all');
+    const r = demo('all', '--quick', '--out', root);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/no dropout .*epoch {2}10/);
-    const m = metrics(join(out, 'compare'));
-    const [plain, dropped] = m.metrics;
-    expect(plain.final.trainAccuracy).toBeGreaterThan(plain.final.testAccuracy);
-    expect(plain.final.gap).toBeGreaterThan(dropped.final.gap);
-    expect(plain.history).toHaveLength(10);
+    stdout = r.stdout;
+  }, 300_000);
+
+  it('labels every command a smoke test, in the output and in each report', () => {
+    const names = JSON.parse(readFileSync(join(root, 'compare', 'metrics.json'), 'utf8'));
+    expect(names.quick).toBe(true);
+    expect(stdout).toMatch(/Smoke test \(--quick\)/);
+    const index = readFileSync(join(root, 'index.html'), 'utf8');
+    for (const command of ['compare', 'sweep', 'variants', 'mc', 'size', 'scaling']) {
+      expect(index).toContain(`href="${command}/report.html"`);
+      expect(readFileSync(join(root, command, 'report.html'), 'utf8')).toContain(
+        'Smoke test (--quick)',
+      );
+    }
   });
 
-  it('the same seed gives identical numbers', () => {
-    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'a'));
-    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'b'));
-    expect(readFileSync(join(out, 'a', 'metrics.json'), 'utf8')).toBe(
-      readFileSync(join(out, 'b', 'metrics.json'), 'utf8'),
-    );
-    demo('compare', '--quick', '--dataset', 'moons', '--seed', '2', '--out', join(out, 'c'));
-    expect(readFileSync(join(out, 'c', 'metrics.json'), 'utf8')).not.toBe(
-      readFileSync(join(out, 'a', 'metrics.json'), 'utf8'),
-    );
+  it('every printed line fits an 80-column terminal', () => {
+    const long = stdout
+      .split('\n')
+      .filter(
+        (line) =>
+          line.length > 80 &&
+          !line.startsWith('report:') &&
+          !line.startsWith('metrics:') &&
+          !line.startsWith('all reports:'),
+      );
+    expect(long).toEqual([]);
+  });
+
+  it('compare: without dropout the net memorises more; one evaluation per epoch', () => {
+    const m = reportOf(root, 'compare');
+    const [plain, dropped] = m.metrics.configurations;
+    expect(plain.name).toBe('no dropout');
+    expect(dropped.name).toBe('dropout');
+    const p = plain.runs[0].final;
+    expect(p.trainAccuracy).toBeGreaterThan(p.testAccuracy);
+    expect(p.gap).toBeGreaterThan(dropped.runs[0].final.gap);
+    expect(plain.runs[0].history.map((h: { epoch: number }) => h.epoch)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    // One seed in a quick run: the sentences must say the spread is unmeasured, not claim an effect.
+    for (const f of m.findings.slice(0, 2))
+      expect(f).toMatch(/one seed\): the spread over seeds is unmeasured/);
   });
 
   it('sweep: ten rates from 0.0 to 0.9 with sane accuracies', () => {
-    const r = demo('sweep', '--quick', '--out', join(out, 'sweep'));
-    expect(r.code, r.stderr).toBe(0);
-    const m = metrics(join(out, 'sweep'));
+    const m = reportOf(root, 'sweep');
     expect(m.table.rows.map((row: string[]) => row[0])).toEqual([
       '0.0',
       '0.1',
@@ -78,35 +107,70 @@ describe('demo --quick, every subcommand', () => {
       '0.8',
       '0.9',
     ]);
-    const acc = m.metrics.map((run: { final: { testAccuracy: number } }) => run.final.testAccuracy);
+    const acc = m.metrics.configurations.map(
+      (c: { runs: { final: { testAccuracy: number } }[] }) => c.runs[0]!.final.testAccuracy,
+    );
     for (const a of acc.slice(0, 6)) expect(a).toBeGreaterThan(0.5); // rates up to 0.5 all learn
     expect(Math.max(...acc)).toBeGreaterThan(acc[9]); // 0.9 under-fits
   });
 
-  it('variants, size and scaling run and report every configuration', () => {
+  it('variants, size and scaling report every configuration', () => {
     for (const [cmd, rows] of [
       ['variants', 5],
       ['size', 3],
       ['scaling', 2],
-    ] as const) {
-      const r = demo(cmd, '--quick', '--out', join(out, cmd));
-      expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
-      const m = metrics(join(out, cmd));
-      expect(m.table.rows).toHaveLength(rows);
-    }
-    // Both scalings learn; their equal expected activations are tested exactly in @lacuna/layers,
-    // and the full-length run in the README compares their final accuracy.
-    const scaling = metrics(join(out, 'scaling'));
-    for (const run of scaling.metrics) expect(run.final.testAccuracy).toBeGreaterThan(0.4);
+    ] as const)
+      expect(reportOf(root, cmd).table.rows).toHaveLength(rows);
+    // Both scalings learn; their equal expected activations are tested exactly in @lacuna/layers.
+    for (const c of reportOf(root, 'scaling').metrics.configurations)
+      expect(c.runs[0].final.testAccuracy).toBeGreaterThan(0.4);
   });
 
   it('mc: entropy is higher on shifted inputs than on clean ones', () => {
-    const r = demo('mc', '--quick', '--out', join(out, 'mc'));
-    expect(r.code, r.stderr).toBe(0);
-    const m = metrics(join(out, 'mc'));
+    const m = reportOf(root, 'mc');
     const { clean, ...shifted } = m.metrics.entropy;
     for (const v of Object.values(shifted)) expect(v as number).toBeGreaterThan(clean);
     expect(m.metrics.voteAccuracy).toBeGreaterThan(0.5);
+  });
+});
+
+describe('reproducibility and seeds', () => {
+  it('the same seed gives identical numbers; another seed does not', () => {
+    const at = (d: string) => join(out, d, 'compare', 'metrics.json');
+    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'a'));
+    demo('compare', '--quick', '--dataset', 'moons', '--out', join(out, 'b'));
+    expect(readFileSync(at('a'), 'utf8')).toBe(readFileSync(at('b'), 'utf8'));
+    demo('compare', '--quick', '--dataset', 'moons', '--seed', '2', '--out', join(out, 'c'));
+    expect(readFileSync(at('c'), 'utf8')).not.toBe(readFileSync(at('a'), 'utf8'));
+  });
+
+  it('--seeds 3 trains every configuration at seeds s, s+1, s+2 and reports the spread', () => {
+    const r = demo(
+      'compare',
+      '--quick',
+      '--dataset',
+      'moons',
+      '--seeds',
+      '3',
+      '--seed',
+      '7',
+      '--epochs',
+      '4',
+      '--eval-every',
+      '2',
+      '--out',
+      join(out, 's'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const m = reportOf(join(out, 's'), 'compare');
+    for (const c of m.metrics.configurations) {
+      expect(c.runs.map((run: { seed: number }) => run.seed)).toEqual([7, 8, 9]);
+      // --eval-every 2 over 4 epochs: evaluated after epochs 2 and 4.
+      expect(c.runs[0].history.map((h: { epoch: number }) => h.epoch)).toEqual([2, 4]);
+    }
+    expect(m.settings.seeds).toEqual([7, 9]);
+    expect(m.findings[0]).toMatch(/mean of 3 seeds; seed spread ±/);
+    expect(m.table.rows[0][2]).toMatch(/ %\s±\s\d/);
   });
 });
 
@@ -121,6 +185,8 @@ describe('bad input ends with one line and exit status 2', () => {
     [['--epochs', '1e100'], /--epochs must be a whole number from 1 to 1000 .*"1e100"/],
     [['--epochs', '0x10'], /--epochs must be a whole number .*"0x10"/],
     [['--seed', ''], /--seed must be a whole number .*""/],
+    [['--seeds', '0'], /--seeds must be a whole number from 1 to 20/],
+    [['--eval-every', '1.5'], /--eval-every must be a whole number/],
     [['--hidden-p', ''], /drop probability/],
   ])('%j', (args, pattern) => {
     const r = demoUntrained(
@@ -161,7 +227,9 @@ describe('the command line', () => {
       join(out, 'dashdash'),
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(metrics(join(out, 'dashdash')).metrics[0].history).toHaveLength(1);
+    expect(
+      metrics(join(out, 'dashdash', 'compare')).metrics.configurations[0].runs[0].history,
+    ).toHaveLength(1);
   });
 
   it('a misspelt command is reported as unknown, with a suggestion', () => {

@@ -3,6 +3,8 @@ import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { userArgs } from '../src/args.js';
 import { type CommandName, createProgram } from '../src/cli.js';
+import { COMMANDS } from '../src/commands/index.js';
+import { resolveOptions } from '../src/run.js';
 
 /** Parses like main.ts does, without training: records the command and captures the output. */
 async function parse(...args: string[]) {
@@ -42,7 +44,7 @@ describe('commands', () => {
     const before = await parse('--quick', '--epochs', '3', 'sweep');
     const after = await parse('sweep', '--quick', '--epochs', '3');
     expect(before.calls[0]).toEqual(after.calls[0]);
-    expect(after.calls[0]!.raw).toMatchObject({ quick: true, epochs: 3, seed: 1, hiddenP: 0.5 });
+    expect(after.calls[0]!.raw).toMatchObject({ quick: true, epochs: 3, seed: 1 });
   });
 
   it('a misspelt command is an unknown command with a suggestion, not arguments to compare', async () => {
@@ -129,5 +131,57 @@ describe('closestName', () => {
     expect(closestName('scalng', names)).toBe('scaling');
     expect(closestName('mcc', names)).toBe('mc');
     expect(closestName('frobnicate', names)).toBeUndefined();
+  });
+});
+
+describe("resolveOptions: base defaults, then the command's, then the user's", () => {
+  const compare = COMMANDS.find((c) => c.name === 'compare')!;
+  const sweep = COMMANDS.find((c) => c.name === 'sweep')!;
+  const raw = (more: Record<string, unknown> = {}) => ({
+    dataset: 'mnist',
+    seed: 1,
+    quick: false,
+    ...more,
+  });
+
+  it('compare uses its own recipe; sweep keeps the base defaults', () => {
+    const c = resolveOptions(compare, raw());
+    const d = compare.defaults!('mnist', false);
+    expect(c.optimizer).toBe(d.optimizer);
+    expect(c.epochs).toBe(d.epochs);
+    expect(c.seeds).toBe(d.seeds);
+    expect(c.lr).toBe(d.lr![c.optimizer]);
+    const s = resolveOptions(sweep, raw());
+    expect(s).toMatchObject({
+      optimizer: 'adam',
+      lr: 0.001,
+      epochs: 12,
+      seeds: 1,
+      evalEvery: 1,
+      inputP: 0.2,
+      hiddenP: 0.5,
+    });
+    expect(s.out).toMatch(/lacuna-report$/);
+  });
+
+  it("the user's options win, and --optimizer picks that optimizer's default rate", () => {
+    const c = resolveOptions(
+      compare,
+      raw({ optimizer: 'adam', epochs: 3, seeds: 4, evalEvery: 2, hiddenP: 0.3 }),
+    );
+    expect(c).toMatchObject({
+      optimizer: 'adam',
+      lr: compare.defaults!('mnist', false).lr!.adam,
+      epochs: 3,
+      seeds: 4,
+      evalEvery: 2,
+      hiddenP: 0.3,
+    });
+    expect(resolveOptions(compare, raw({ lr: 0.02 })).lr).toBe(0.02);
+  });
+
+  it('--quick is a smoke test with a small test set', () => {
+    const q = resolveOptions(sweep, raw({ quick: true }));
+    expect(q).toMatchObject({ quick: true, trainSize: 300, testSize: 1000, hidden: [64, 64] });
   });
 });

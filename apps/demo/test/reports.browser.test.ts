@@ -7,13 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/commands/index.js';
+import { COMMANDS as ALL } from '../src/commands/index.js';
+import { supports } from '../src/run.js';
 import { CHROMIUM, launchChromium, pageErrors } from './browser.js';
 
 const main = join(import.meta.dirname, '..', 'dist', 'main.js');
 /** Screenshots of every report at both widths (gitignored; CI keeps them as artifacts). */
 const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
 const WIDTHS = [1200, 390] as const;
+/** The commands `all` runs on MNIST, the default dataset (the others it skips). */
+const COMMANDS = ALL.filter((c) => supports(c, 'mnist'));
 
 interface DrawnWindow {
   chartsDrawn?: number;

@@ -1,4 +1,5 @@
 import type { DemoCommand } from '../command.js';
+import { coadaptation } from './coadaptation.js';
 import { compare } from './compare.js';
 import { mc } from './mc.js';
 import { scaling } from './scaling.js';
@@ -7,4 +8,12 @@ import { sweep } from './sweep.js';
 import { variants } from './variants.js';
 
 /** Every demo command, in help order (and the order `all` runs them). */
-export const COMMANDS: readonly DemoCommand[] = [compare, sweep, variants, mc, size, scaling];
+export const COMMANDS: readonly DemoCommand[] = [
+  compare,
+  sweep,
+  variants,
+  mc,
+  coadaptation,
+  size,
+  scaling,
+];

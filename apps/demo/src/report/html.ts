@@ -29,7 +29,7 @@ h1{font-size:1.4rem;line-height:1.3}h2{font-size:1.1rem}
 .live{color:#555;font-style:italic}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:1rem 0;font-variant-numeric:tabular-nums}
-td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}td:first-child,th:first-child{text-align:left}
+td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}td{white-space:nowrap}td:first-child,th:first-child{text-align:left}
 th{background:#f3f3f3}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1rem}
 figure{margin:0;border:1px solid #eee;padding:.4rem;min-width:0}
@@ -38,6 +38,7 @@ figure{margin:0;border:1px solid #eee;padding:.4rem;min-width:0}
 figcaption{font-size:12px;color:#555;max-width:84px;overflow-wrap:anywhere}
 code{background:#f6f6f6;padding:0 .2rem;overflow-wrap:anywhere}
 ul.findings li{margin:.3rem 0}
+@media (max-width:520px){body{font-size:14px}table{font-size:12px}td,th{padding:.2rem .3rem}}
 `;
 
 /**

@@ -58,7 +58,7 @@ function drawCharts(report) {
         },
         scales: {
           x: { title: { display: true, text: spec.xLabel } },
-          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v) => format(unit, Number(v), unit === 'number' ? 1 : 0) } },
+          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : 0) } },
         },
       },
     }));
