@@ -108,6 +108,9 @@ describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headles
             chartInk: [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas')].map(ink),
             imageInk: [...document.querySelectorAll<HTMLCanvasElement>('#images canvas')].map(ink),
             scrollWidth: document.documentElement.scrollWidth,
+            shapes: [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas')].map(
+              (c) => c.clientHeight / c.clientWidth,
+            ),
           };
         });
         expect(drawn.charts).toBeGreaterThan(0);
@@ -118,6 +121,9 @@ describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headles
         for (const ink of drawn.imageInk) expect(ink).toBeGreaterThan(0);
         // The page itself never scrolls sideways; a wide table scrolls in its own box.
         expect(drawn.scrollWidth).toBeLessThanOrEqual(width);
+        // On a phone the charts are taller than on a wide screen (1.6:1), so the legend leaves
+        // room for the plot.
+        for (const shape of drawn.shapes) expect(shape).toBeGreaterThan(width < 500 ? 0.85 : 0.55);
         expect(errors).toEqual([]);
         await page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
         await page.close();

@@ -20,6 +20,16 @@ function colours(report) {
     if (!map.has(s.config)) map.set(s.config, PALETTE[map.size % PALETTE.length]);
   return map;
 }
+// Chart.js squeezes a title wider than its canvas; on a phone it is wrapped into lines instead.
+function lines(text, width) {
+  const out = [];
+  for (const word of text.split(' ')) {
+    const last = out.length - 1;
+    if (last >= 0 && out[last].length + 1 + word.length <= width) out[last] += ' ' + word;
+    else out.push(word);
+  }
+  return out;
+}
 const charts = [];
 function drawCharts(report) {
   for (const c of charts.splice(0)) c.destroy();
@@ -50,9 +60,10 @@ function drawCharts(report) {
       options: {
         animation: false,
         maintainAspectRatio: true,
-        aspectRatio: 1.6,
+        // Taller on a phone: the legend would otherwise leave the plot a thin strip.
+        aspectRatio: fig.clientWidth < 500 ? 1.1 : 1.6,
         plugins: {
-          title: { display: true, text: spec.title },
+          title: { display: true, text: lines(spec.title, Math.max(24, Math.floor(fig.clientWidth / 7.5))) },
           legend: { labels: { filter: (item, data) => !data.datasets[item.datasetIndex].band, boxHeight: 2 } },
           tooltip: { filter: (item) => !item.dataset.band, callbacks: { label: (ctx) => ctx.dataset.label + ': ' + format(unit, ctx.parsed.y, 2) } },
         },
