@@ -2,12 +2,14 @@
 /// <reference lib="dom.iterable" />
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS as ALL } from '../src/commands/index.js';
+import { renderHtml } from '../src/report/html.js';
+import type { Report } from '../src/report/types.js';
 import { supports } from '../src/run.js';
 import { CHROMIUM, launchChromium, pageErrors } from './browser.js';
 
@@ -17,6 +19,10 @@ const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
 const WIDTHS = [1200, 390] as const;
 /** The commands `all` runs on MNIST, the default dataset (the others it skips). */
 const COMMANDS = ALL.filter((c) => supports(c, 'mnist'));
+
+interface ChartLike {
+  scales: Record<string, { ticks: { label: unknown }[] }>;
+}
 
 interface DrawnWindow {
   chartsDrawn?: number;
@@ -76,6 +82,55 @@ describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headles
     await page.close();
   });
 
+  it('labels point and percent ticks with the decimals their step needs', async () => {
+    // A gap between 4 and 7 points: Chart.js picks 0.5-point steps, once shown as '+7 pts' twice.
+    const report: Report = {
+      command: 'ticks',
+      title: 'ticks',
+      findings: [],
+      quick: false,
+      settings: {},
+      table: { columns: ['configuration'], rows: [] },
+      charts: [
+        {
+          title: 'gap',
+          type: 'line',
+          labels: [1, 2, 3, 4],
+          datasets: [{ config: 'a', split: 'none', data: [0.04, 0.055, 0.062, 0.07] }],
+          xLabel: 'epoch',
+          yLabel: 'gap',
+          yUnit: 'points',
+        },
+        {
+          title: 'accuracy',
+          type: 'line',
+          labels: [1, 2, 3, 4],
+          datasets: [{ config: 'a', split: 'test', data: [0.9351, 0.9362, 0.9368, 0.9375] }],
+          xLabel: 'epoch',
+          yLabel: 'accuracy',
+          yUnit: 'percent',
+        },
+      ],
+      metrics: null,
+    };
+    const file = join(out, 'ticks.html');
+    await writeFile(file, await renderHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = pageErrors(page);
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (window as unknown as DrawnWindow).chartsDrawn === 2);
+    const ticks = await page.evaluate(() =>
+      Object.values(
+        (window as unknown as { Chart: { instances: Record<string, ChartLike> } }).Chart.instances,
+      ).map((chart) => chart.scales.y!.ticks.map((t) => String(t.label))),
+    );
+    expect(ticks[0]).toContain('+6.5 pts');
+    expect(ticks[1]!.some((l) => /^93\.[0-9]+ %$/.test(l))).toBe(true);
+    for (const labels of ticks) expect(new Set(labels).size).toBe(labels.length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   describe.each(COMMANDS.map((c) => c.name))('%s', (name) => {
     it.each(WIDTHS)(
       'draws every chart and image at %i px without console errors',
@@ -108,6 +163,20 @@ describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headles
             chartInk: [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas')].map(ink),
             imageInk: [...document.querySelectorAll<HTMLCanvasElement>('#images canvas')].map(ink),
             scrollWidth: document.documentElement.scrollWidth,
+            // Every axis labels each tick differently (no '+7 pts' twice).
+            repeatedTicks: Object.values(
+              (window as unknown as { Chart: { instances: Record<string, ChartLike> } }).Chart
+                .instances,
+            ).flatMap((chart) =>
+              Object.values(chart.scales).flatMap((scale) => {
+                const labels = scale.ticks.map((t) => t.label).filter((l) => l !== '');
+                return labels.filter((l, i) => labels.indexOf(l) !== i).map(String);
+              }),
+            ),
+            // On a phone the table is one block per row: nothing to scroll sideways.
+            tableOverflow:
+              document.querySelector('#table table')!.scrollWidth -
+              document.getElementById('table')!.clientWidth,
             shapes: [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas')].map(
               (c) => c.clientHeight / c.clientWidth,
             ),
@@ -121,6 +190,8 @@ describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headles
         for (const ink of drawn.imageInk) expect(ink).toBeGreaterThan(0);
         // The page itself never scrolls sideways; a wide table scrolls in its own box.
         expect(drawn.scrollWidth).toBeLessThanOrEqual(width);
+        expect(drawn.repeatedTicks).toEqual([]);
+        if (width < 600) expect(drawn.tableOverflow).toBeLessThanOrEqual(0);
         // On a phone the charts are taller than on a wide screen (1.6:1), so the legend leaves
         // room for the plot.
         for (const shape of drawn.shapes) expect(shape).toBeGreaterThan(width < 500 ? 0.85 : 0.55);

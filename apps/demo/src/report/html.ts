@@ -28,6 +28,10 @@ h1{font-size:1.4rem;line-height:1.3}h2{font-size:1.1rem}
 .quick{background:#fff4d6;border:1px solid #e0b84c;padding:.5rem .8rem;border-radius:4px}
 .live{color:#555;font-style:italic}
 .scroll{overflow-x:auto;max-width:100%}
+@media (max-width:600px){#table table,#table tbody,#table tr,#table td{display:block}#table thead{display:none}
+#table tr{border:1px solid #ccc;margin:.6rem 0;padding:.2rem .5rem}#table td{border:0;padding:.1rem 0;white-space:normal}
+#table td::before{content:attr(data-label);float:left;color:#555;padding-right:.8rem;text-align:left}
+#table td:first-child{font-weight:600;text-align:left}#table td:first-child::before{content:none}}
 table{border-collapse:collapse;margin:1rem 0;font-variant-numeric:tabular-nums}
 td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}td{white-space:nowrap}td:first-child,th:first-child{text-align:left}
 th{background:#f3f3f3}

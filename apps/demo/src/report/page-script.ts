@@ -30,6 +30,15 @@ function lines(text, width) {
   }
   return out;
 }
+// Decimals for percent and point ticks: as many as the step needs (0.5-point steps showed
+// '+7 pts' twice), at most 3.
+function tickDigits(ticks) {
+  if (ticks.length < 2) return 0;
+  const step = 100 * Math.abs(ticks[1].value - ticks[0].value);
+  let d = 0;
+  while (d < 3 && Math.abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-6 * 10 ** d) d++;
+  return d;
+}
 const charts = [];
 function drawCharts(report) {
   for (const c of charts.splice(0)) c.destroy();
@@ -69,7 +78,7 @@ function drawCharts(report) {
         },
         scales: {
           x: { title: { display: true, text: spec.xLabel } },
-          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : 0) } },
+          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v, _i, ticks) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : tickDigits(ticks)) } },
         },
       },
     }));
@@ -120,7 +129,7 @@ function drawText(report) {
   document.getElementById('findings').innerHTML = report.findings.map((f) => '<li>' + esc(f) + '</li>').join('');
   const t = report.table;
   document.getElementById('table').innerHTML = '<table><thead><tr>' + t.columns.map((c) => '<th>' + esc(c) + '</th>').join('') +
-    '</tr></thead><tbody>' + t.rows.map((r) => '<tr>' + r.map((v) => '<td>' + esc(v) + '</td>').join('') + '</tr>').join('') + '</tbody></table>';
+    '</tr></thead><tbody>' + t.rows.map((r) => '<tr>' + r.map((v, i) => '<td data-label="' + esc(t.columns[i]) + '">' + esc(v) + '</td>').join('') + '</tr>').join('') + '</tbody></table>';
 }
 function draw(report) { drawText(report); drawCharts(report); drawImages(report); }
 draw(window.REPORT);
