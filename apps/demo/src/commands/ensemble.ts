@@ -154,7 +154,7 @@ export const ensemble: DemoCommand = {
 
     return {
       command: 'ensemble',
-      title: `Weight scaling against Monte Carlo model averaging (${task.name}, ${task.train.y.size} training examples)`,
+      title: `Weight scaling against MC averages of k thinned nets (${task.name}, ${task.train.y.size} examples)`,
       findings,
       quick: o.quick,
       settings: reportSettings(task, o, {

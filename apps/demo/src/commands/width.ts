@@ -143,7 +143,7 @@ export const width: DemoCommand = {
     const configs = [...trained.values()];
     return {
       command: 'width',
-      title: `Fixed n against fixed (1 − p)·n hidden units (${task.name}, ${task.train.y.size} training examples)`,
+      title: `Fixed n against fixed (1 − p)·n hidden units (${task.name}, ${task.train.y.size} examples)`,
       findings,
       quick: o.quick,
       settings: reportSettings(task, o, {
