@@ -62,7 +62,7 @@ export const ensemble: DemoCommand = {
   defaults: (dataset, quick) =>
     // Only the final network matters here: evaluate once, after the last epoch.
     quick
-      ? { evalEvery: 10 }
+      ? { evalEvery: 10, testSize: 500 }
       : dataset === 'moons'
         ? { evalEvery: 150 }
         : {
