@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binomiallyApart, keptWidths, WIDTH_PS } from '../src/commands/width.js';
+import { binomiallyApart, keptWidths, rateAt, WIDTH_PS } from '../src/commands/width.js';
 
 describe('keptWidths', () => {
   it('divides the units by the keep probability, equal to the base at p = 0.5', () => {
@@ -22,6 +22,14 @@ describe('keptWidths', () => {
   it('rejects p outside [0, 1)', () => {
     expect(() => keptWidths([8], 1)).toThrow(/keptWidths: p must be in \[0, 1\), got 1/);
     expect(() => keptWidths([8], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('rateAt', () => {
+  it('scales the learning rate with the keep probability, the given rate at p = 0.5', () => {
+    expect(rateAt(0.05, 0.5)).toBeCloseTo(0.05, 12);
+    expect(rateAt(0.05, 0.9)).toBeCloseTo(0.01, 12);
+    expect(rateAt(0.05, 0.1)).toBeCloseTo(0.09, 12);
   });
 });
 
@@ -71,7 +79,7 @@ describe('demo width --quick', () => {
       for (const arch of [q.fixedN, q.fixedKept]) {
         expect(arch.trainError).toBeGreaterThanOrEqual(0);
         expect(arch.testError).toBeLessThanOrEqual(1);
-        expect(arch.config).toBe(`n=${arch.hidden.join('-')} p=${q.p.toFixed(1)}`);
+        expect(arch.config).toBe(`n=${arch.hidden[0]} p=${q.p.toFixed(1)}`);
       }
     // At p = 0.5 both architectures are one network, trained once: 9 networks for 10 points.
     expect(m.points[2].fixedN.config).toBe(m.points[2].fixedKept.config);

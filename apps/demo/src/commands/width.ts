@@ -23,6 +23,19 @@ export function keptWidths(base: readonly number[], p: number): number[] {
   return base.map((h) => Math.max(1, Math.round((h * (1 - REFERENCE_P)) / (1 - p))));
 }
 
+/**
+ * The learning rate at drop probability p: `lr` at p = 0.5, scaled by the keep probability,
+ * lr·(1 − p)/0.5. Inverted dropout multiplies the kept units by 1/(1 − p), so the gradients grow
+ * with p: one rate for every p either crawls at p = 0.1 or fails to train at p = 0.9 (0.05 left
+ * the 1280-unit network at p = 0.9 near chance after 20 epochs; 0.01 trained it).
+ *
+ * @param lr - The rate at p = 0.5.
+ * @param p - Drop probability in [0, 1).
+ */
+export function rateAt(lr: number, p: number): number {
+  return (lr * (1 - p)) / (1 - REFERENCE_P);
+}
+
 /** Whether two error rates differ by more than twice the binomial standard error on `n` examples. */
 export function binomiallyApart(a: number, b: number, n: number): boolean {
   const se = Math.sqrt((a * (1 - a) + b * (1 - b)) / n);
@@ -49,8 +62,8 @@ export const width: DemoCommand = {
         ? { evalEvery: 150 }
         : {
             trainSize: 2000,
-            epochs: 20,
-            evalEvery: 20,
+            epochs: 30,
+            evalEvery: 30,
             hidden: [256, 256],
             batchSize: 50,
             optimizer: 'sgd',
@@ -64,14 +77,16 @@ export const width: DemoCommand = {
     // Trained networks by width and p: at p = 0.5 both architectures are one network.
     const trained = new Map<string, ConfigResult>();
     const trainAt = async (hidden: number[], p: number) => {
-      const key = `n=${hidden.join('-')} p=${p.toFixed(1)}`;
+      // Short enough for the 16-character progress label: 'n=1280 p=0.9'.
+      const same = hidden.every((h) => h === hidden[0]);
+      const key = `n=${same ? hidden[0] : hidden.join('-')} p=${p.toFixed(1)}`;
       let config = trained.get(key);
       if (!config) {
         config = await trainConfiguration(
           key,
           { ...spec, hidden, variant: 'dropout', inputP: o.inputP, hiddenP: p },
           task,
-          train,
+          { ...train, lr: rateAt(o.lr, p) },
           o.seeds,
         );
         trained.set(key, config);
@@ -127,6 +142,7 @@ export const width: DemoCommand = {
     const nErrors = results.map((q) => error(q.fixedN.config, 'test'));
     const nTrain = results.map((q) => error(q.fixedN.config, 'train'));
     const keptErrors = results.map((q) => error(q.fixedKept.config, 'test'));
+    const keptTrain = results.map((q) => error(q.fixedKept.config, 'train'));
     const bestN = nErrors.indexOf(Math.min(...nErrors));
     const highest = ps.length - 1;
     const rise = nErrors[highest]! - nErrors[bestN]!;
@@ -138,7 +154,7 @@ export const width: DemoCommand = {
       rises
         ? `With n = ${o.hidden.join('-')} fixed, test error is lowest at p = ${ps[bestN]!.toFixed(1)} (${formatPercent(nErrors[bestN]!)}) and rises to ${formatPercent(nErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)} (${points(rise)}); train error there is ${formatPercent(nTrain[highest]!)} against ${formatPercent(Math.min(...nTrain))} at its lowest${nTrain[highest]! > Math.min(...nTrain) + 0.01 ? ': too few units are kept to fit the training set' : ''}.`
         : `With n = ${o.hidden.join('-')} fixed, test error at p = ${ps[highest]!.toFixed(1)} (${formatPercent(nErrors[highest]!)}) is not clearly above its lowest (${formatPercent(nErrors[bestN]!)} at p = ${ps[bestN]!.toFixed(1)}): no rise at high p shows here.`,
-      `With (1 − p)·n fixed, test error is lowest at p = ${ps[bestKept]!.toFixed(1)} (${formatPercent(keptErrors[bestKept]!)}) and ${formatPercent(keptErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)}, where each layer has ${kept0.join('-')} units to keep about ${Math.round(kept0[0]! * (1 - ps[highest]!))} of them (${formatPoints(differences[highest]!.difference).replace('pts', 'points')} against fixed n).`,
+      `With (1 − p)·n fixed, test error is lowest at p = ${ps[bestKept]!.toFixed(1)} (${formatPercent(keptErrors[bestKept]!)}) and ${formatPercent(keptErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)}, where each layer has ${kept0.join('-')} units to keep about ${Math.round(kept0[0]! * (1 - ps[highest]!))} of them (${points(differences[highest]!.difference)} against fixed n)${keptTrain[highest]! > Math.min(...keptTrain) + 0.01 ? `; its train error there is ${formatPercent(keptTrain[highest]!)} against ${formatPercent(Math.min(...keptTrain))} at its lowest, so it under-fits too` : ''}.`,
     ];
     const configs = [...trained.values()];
     return {
@@ -151,6 +167,7 @@ export const width: DemoCommand = {
         hiddenP: ps,
         fixedN: o.hidden,
         fixedKeptUnits: o.hidden.map((h) => h * (1 - REFERENCE_P)),
+        lrPerP: ps.map((p) => Number(rateAt(o.lr, p).toPrecision(6))),
       }),
       table: {
         columns: ['p', 'fixed n', 'test error', 'fixed (1 − p)·n', 'test error', 'difference'],
@@ -206,7 +223,7 @@ export const width: DemoCommand = {
           fixedKept: {
             hidden: q.fixedKept.hidden,
             config: q.fixedKept.config.name,
-            trainError: error(q.fixedKept.config, 'train'),
+            trainError: keptTrain[i],
             testError: keptErrors[i],
           },
           difference: differences[i]!.difference,
