@@ -152,6 +152,17 @@ export const ensemble: DemoCommand = {
         }[verdicts[last]!],
       );
 
+    // Any other k at which every repeat beats weight scaling.
+    const alsoBetter = ks
+      .map((k, i) => ({ k, i }))
+      .filter(({ i }) => verdicts[i] === 'better' && i !== matchIndex && i !== last);
+    if (alsoBetter.length)
+      findings.splice(
+        findings.length - 1,
+        0,
+        `Every repeat beats weight scaling at ${alsoBetter.map(({ k, i }) => `k = ${k} (${pointsRange(diffSpread[i]!)})`).join(', ')}.`,
+      );
+
     return {
       command: 'ensemble',
       title: `Weight scaling against MC averages of k thinned nets (${task.name}, ${task.train.y.size} examples)`,
