@@ -100,13 +100,13 @@ describe('demo width --quick', () => {
     expect(report.findings[0]).toMatch(
       /^Fixing \(1 − p\)·n instead of n lowers test error at .*p = 0\.9/,
     );
-    // The table: one row per p with both widths.
+    // The table: one row per p with both widths (units per hidden layer).
     expect(report.table.rows.map((row: unknown[]) => [row[0], row[1], row[3]])).toEqual([
-      ['0.1', '64-64', '36-36'],
-      ['0.3', '64-64', '46-46'],
-      ['0.5', '64-64', '64-64'],
-      ['0.7', '64-64', '107-107'],
-      ['0.9', '64-64', '320-320'],
+      ['0.1', '64', '36'],
+      ['0.3', '64', '46'],
+      ['0.5', '64', '64'],
+      ['0.7', '64', '107'],
+      ['0.9', '64', '320'],
     ]);
   });
 });

@@ -45,7 +45,8 @@ function* dropoutPasses(
 }
 
 const points = (d: number) => formatPoints(d).replace('pts', 'points');
-const range = (s: Spread) => `${formatPercent(s.min)}–${formatPercent(s.max)}`;
+/** 'min–max %' ('8.50–9.20 %'): one unit sign keeps table cells narrow. */
+const range = (s: Spread) => `${(100 * s.min).toFixed(2)}–${formatPercent(s.max)}`;
 const pointsRange = (s: Spread) => `${points(s.min)} to ${points(s.max)}`;
 
 /**

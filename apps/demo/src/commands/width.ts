@@ -42,6 +42,10 @@ export function binomiallyApart(a: number, b: number, n: number): boolean {
   return Math.abs(a - b) > 2 * se;
 }
 
+/** Hidden widths as text: '256' when every layer has 256 units, else '256-128'. */
+const widthText = (hidden: readonly number[]) =>
+  hidden.every((h) => h === hidden[0]) ? String(hidden[0]) : hidden.join('-');
+
 const points = (d: number) => formatPoints(d).replace('pts', 'points');
 const list = (ps: number[]) => ps.map((p) => `p = ${p.toFixed(1)}`).join(', ');
 
@@ -78,8 +82,7 @@ export const width: DemoCommand = {
     const trained = new Map<string, ConfigResult>();
     const trainAt = async (hidden: number[], p: number) => {
       // Short enough for the 16-character progress label: 'n=1280 p=0.9'.
-      const same = hidden.every((h) => h === hidden[0]);
-      const key = `n=${same ? hidden[0] : hidden.join('-')} p=${p.toFixed(1)}`;
+      const key = `n=${widthText(hidden)} p=${p.toFixed(1)}`;
       let config = trained.get(key);
       if (!config) {
         config = await trainConfiguration(
@@ -152,9 +155,9 @@ export const width: DemoCommand = {
     const findings = [
       `Fixing (1 − p)·n instead of n lowers test error at ${better.length ? list(better) : 'no p'} and raises it at ${worse.length ? list(worse) : 'no p'}, ${noise}${alike.length ? `; at ${list(alike)} the difference is inside that noise` : ''} (at p = ${REFERENCE_P.toFixed(1)} both are the same network).`,
       rises
-        ? `With n = ${o.hidden.join('-')} fixed, test error is lowest at p = ${ps[bestN]!.toFixed(1)} (${formatPercent(nErrors[bestN]!)}) and rises to ${formatPercent(nErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)} (${points(rise)}); train error there is ${formatPercent(nTrain[highest]!)} against ${formatPercent(Math.min(...nTrain))} at its lowest${nTrain[highest]! > Math.min(...nTrain) + 0.01 ? ': too few units are kept to fit the training set' : ''}.`
-        : `With n = ${o.hidden.join('-')} fixed, test error at p = ${ps[highest]!.toFixed(1)} (${formatPercent(nErrors[highest]!)}) is not clearly above its lowest (${formatPercent(nErrors[bestN]!)} at p = ${ps[bestN]!.toFixed(1)}): no rise at high p shows here.`,
-      `With (1 − p)·n fixed, test error is lowest at p = ${ps[bestKept]!.toFixed(1)} (${formatPercent(keptErrors[bestKept]!)}) and ${formatPercent(keptErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)}, where each layer has ${kept0.join('-')} units to keep about ${Math.round(kept0[0]! * (1 - ps[highest]!))} of them (${points(differences[highest]!.difference)} against fixed n)${keptTrain[highest]! > Math.min(...keptTrain) + 0.01 ? `; its train error there is ${formatPercent(keptTrain[highest]!)} against ${formatPercent(Math.min(...keptTrain))} at its lowest, so it under-fits too` : ''}.`,
+        ? `With n fixed at ${widthText(o.hidden)} units per hidden layer, test error is lowest at p = ${ps[bestN]!.toFixed(1)} (${formatPercent(nErrors[bestN]!)}) and rises to ${formatPercent(nErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)} (${points(rise)}); train error there is ${formatPercent(nTrain[highest]!)} against ${formatPercent(Math.min(...nTrain))} at its lowest${nTrain[highest]! > Math.min(...nTrain) + 0.01 ? ': too few units are kept to fit the training set' : ''}.`
+        : `With n fixed at ${widthText(o.hidden)} units per hidden layer, test error at p = ${ps[highest]!.toFixed(1)} (${formatPercent(nErrors[highest]!)}) is not clearly above its lowest (${formatPercent(nErrors[bestN]!)} at p = ${ps[bestN]!.toFixed(1)}): no rise at high p shows here.`,
+      `With (1 − p)·n fixed, test error is lowest at p = ${ps[bestKept]!.toFixed(1)} (${formatPercent(keptErrors[bestKept]!)}) and ${formatPercent(keptErrors[highest]!)} at p = ${ps[highest]!.toFixed(1)}, where each layer has ${widthText(kept0)} units to keep about ${Math.round(kept0[0]! * (1 - ps[highest]!))} of them (${points(differences[highest]!.difference)} against fixed n)${keptTrain[highest]! > Math.min(...keptTrain) + 0.01 ? `; its train error there is ${formatPercent(keptTrain[highest]!)} against ${formatPercent(Math.min(...keptTrain))} at its lowest, so it under-fits too` : ''}.`,
     ];
     const configs = [...trained.values()];
     return {
@@ -170,12 +173,13 @@ export const width: DemoCommand = {
         lrPerP: ps.map((p) => Number(rateAt(o.lr, p).toPrecision(6))),
       }),
       table: {
-        columns: ['p', 'fixed n', 'test error', 'fixed (1 − p)·n', 'test error', 'difference'],
+        // Short cells: the table must fit a 390-pixel screen.
+        columns: ['p', 'fixed n', 'test error', 'fixed (1 − p)·n', 'test error', 'change'],
         rows: results.map((q, i) => [
           q.p.toFixed(1),
-          q.fixedN.hidden.join('-'),
+          widthText(q.fixedN.hidden),
           formatPercent(nErrors[i]!),
-          q.fixedKept.hidden.join('-'),
+          widthText(q.fixedKept.hidden),
           formatPercent(keptErrors[i]!),
           formatPoints(differences[i]!.difference),
         ]),
