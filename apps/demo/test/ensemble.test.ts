@@ -4,8 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENSEMBLE_KS, ensembleVerdict } from '../src/commands/ensemble.js';
+import { ENSEMBLE_KS, ensemble, ensembleVerdict } from '../src/commands/ensemble.js';
+import { loadTask } from '../src/data.js';
 import { prefixAverageErrors } from '../src/prefix-average.js';
+import { resolveOptions } from '../src/run.js';
 
 describe('prefixAverageErrors', () => {
   // Three inputs, two classes, labels 0, 1, 0. Rows: [p(class 0), p(class 1)] per input.
@@ -146,5 +148,27 @@ describe('demo ensemble --quick', () => {
     const text = report.findings.join(' ');
     expect(text).toContain(m.matchK === null ? 'no k up to 100 did' : `here k = ${m.matchK} did`);
     expect(r.stdout).toMatch(/MC 3\/3 +test error k=1 /);
+  });
+});
+
+describe('ensemble with several trained networks', () => {
+  it('pools the repeats of every network, each against its own weight-scaled error', async () => {
+    const o = resolveOptions(ensemble, { quick: true, dataset: 'moons', seed: 3, seeds: 2 });
+    const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+    const report = await ensemble.run(task, { ...o, out: tmpdir() });
+    const m = report.metrics as {
+      weightScaledError: number[];
+      mcError: number[][][];
+      verdicts: Record<string, string>;
+    };
+    expect(m.weightScaledError).toHaveLength(2);
+    expect(m.mcError.map((seed) => seed.map((row) => row.length))).toEqual([
+      [7, 7, 7],
+      [7, 7, 7],
+    ]);
+    // Two networks: the weight-scaling row shows their range, and findings count 6 repeats.
+    expect(report.table.rows[0]![2]).toMatch(/^\d+\.\d\d–\d+\.\d\d %$/);
+    expect(report.findings[0]).toContain('over 6 repeats');
+    expect(report.findings[0]).toContain(`on the ${task.test.y.size} test points`);
   });
 });
