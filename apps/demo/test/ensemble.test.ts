@@ -8,6 +8,7 @@ import { ENSEMBLE_KS, ensemble, ensembleVerdict } from '../src/commands/ensemble
 import { loadTask } from '../src/data.js';
 import { prefixAverageErrors } from '../src/prefix-average.js';
 import { resolveOptions } from '../src/run.js';
+import { drawReport, hasChromium } from './chromium-report.js';
 
 describe('prefixAverageErrors', () => {
   // Three inputs, two classes, labels 0, 1, 0. Rows: [p(class 0), p(class 1)] per input.
@@ -149,6 +150,20 @@ describe('demo ensemble --quick', () => {
     expect(text).toContain(m.matchK === null ? 'no k up to 100 did' : `here k = ${m.matchK} did`);
     expect(r.stdout).toMatch(/MC 3\/3 +test error k=1 /);
   });
+
+  it.skipIf(!hasChromium)(
+    'its report draws both charts in Chromium, at 1200 and at 390 pixels',
+    async () => {
+      const html = join(out, 'ensemble', 'report.html');
+      for (const width of [1200, 390]) {
+        const r = await drawReport(html, `ensemble-report-${width}.png`, 2, width);
+        expect(r.errors).toEqual([]);
+        expect(r.ink).toHaveLength(2);
+        for (const ink of r.ink) expect(ink).toBeGreaterThan(1000);
+        expect(r.overflow).toBe(false);
+      }
+    },
+  );
 });
 
 describe('ensemble with several trained networks', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binomiallyApart, keptWidths, rateAt, WIDTH_PS } from '../src/commands/width.js';
+import { drawReport, hasChromium } from './chromium-report.js';
 
 describe('keptWidths', () => {
   it('divides the units by the keep probability, equal to the base at p = 0.5', () => {
@@ -109,4 +110,18 @@ describe('demo width --quick', () => {
       ['0.9', '64', '320'],
     ]);
   });
+
+  it.skipIf(!hasChromium)(
+    'its report draws both charts in Chromium, at 1200 and at 390 pixels',
+    async () => {
+      const html = join(out, 'width', 'report.html');
+      for (const width of [1200, 390]) {
+        const r = await drawReport(html, `width-report-${width}.png`, 2, width);
+        expect(r.errors).toEqual([]);
+        expect(r.ink).toHaveLength(2);
+        for (const ink of r.ink) expect(ink).toBeGreaterThan(1000);
+        expect(r.overflow).toBe(false);
+      }
+    },
+  );
 });
