@@ -36,6 +36,7 @@ export function resolveOptions(command: DemoCommand, raw: Record<string, unknown
     batchSize: d.batchSize,
     hidden: d.hidden,
     maxNorm: d.maxNorm,
+    ...(raw.dataDir === undefined ? {} : { dataDir: resolve(String(raw.dataDir)) }),
   };
 }
 
@@ -69,7 +70,9 @@ export async function run(
   const o = { ...resolveOptions(command, raw), observer: hooks.observer };
   await checkOut(o.out);
   const started = performance.now();
-  const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+  const task = command.loadTask
+    ? await command.loadTask(o)
+    : await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
   console.log(
     `${command.name}: ${task.name}, ${task.train.y.size} training / ${task.test.y.size} test examples, ${o.epochs} epochs, seed ${o.seeds > 1 ? `${o.seed}..${o.seed + o.seeds - 1}` : o.seed}`,
   );

@@ -1,5 +1,6 @@
 import type { DemoCommand } from '../command.js';
 import { compare } from './compare.js';
+import { conv } from './conv.js';
 import { mc } from './mc.js';
 import { scaling } from './scaling.js';
 import { size } from './size.js';
@@ -7,4 +8,4 @@ import { sweep } from './sweep.js';
 import { variants } from './variants.js';
 
 /** Every demo command, in help order (and the order `all` runs them). */
-export const COMMANDS: readonly DemoCommand[] = [compare, sweep, variants, mc, size, scaling];
+export const COMMANDS: readonly DemoCommand[] = [compare, sweep, variants, mc, size, conv, scaling];
