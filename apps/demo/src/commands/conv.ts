@@ -108,14 +108,16 @@ export const conv: DemoCommand = {
     quick
       ? { trainSize: 200, testSize: 300, epochs: 2, evalEvery: 1, hidden: [32, 32] }
       : {
-          trainSize: 1500,
+          // Small enough that the plain network memorises its training set within the epochs
+          // (100 % train accuracy at epoch 12 here), and the 12 networks train in ~3 minutes.
+          trainSize: 1000,
           testSize: 2000,
-          epochs: 8,
-          evalEvery: 2,
+          epochs: 12,
+          evalEvery: 3,
           hidden: [256, 256],
           batchSize: 32,
           optimizer: 'adam',
-          lr: { sgd: 0.05, adam: 0.001 },
+          lr: { sgd: 0.05, adam: 0.002 },
         },
   async loadTask(o) {
     const choice = chooseConvData(await probeConvData(o));
