@@ -144,8 +144,31 @@ describe('convFindings (generated from the numbers)', () => {
     expect(f[1]).toBe(
       'The best test accuracy is 90.05 % at dense p = 0.3, against 81.05 % without dropout.',
     );
-    expect(f.join('\n')).toMatch(/the highest rate under-fits/);
-    expect(f.join('\n')).toMatch(/Training accuracy: 55.00 % with p = 0.9 against 100.00 %/);
+    expect(f.join('\n')).toMatch(
+      /At p = 0.9 every seed fits the training set worse than every seed without dropout .*: the highest rate under-fits/,
+    );
+    expect(f).toContain(
+      'Training accuracy is 100.00 % without dropout, 60.00 % at p = 0.8 and 55.00 % at p = 0.9; test accuracy at p = 0.9 is 54.05 % (−36.00 points from the best rate).',
+    );
+    expect(f).toContain(
+      'Outside the seed spread, dense dropout raises test accuracy at p = 0.1, p = 0.2, p = 0.3, p = 0.4, p = 0.5 and lowers it at p = 0.7, p = 0.8, p = 0.9; elsewhere the difference is inside the spread.',
+    );
+  });
+
+  it('with one seed per rate it says the spread is unmeasured instead of listing effects', () => {
+    const one = (c: ConfigResult) => ({ ...c, runs: c.runs.slice(0, 1) });
+    const f = convFindings(
+      data,
+      sweep(
+        (p) => 1 - p / 2,
+        (p) => 0.9 - (p - 0.3) ** 2,
+      ).map(one),
+      one({ ...flat, name: 'Dropout (conv)' }),
+      one({ ...flat, name: 'Dropout2d (conv)' }),
+    );
+    expect(f.join('\n')).toMatch(/One seed per rate, so the spread is unmeasured/);
+    expect(f.join('\n')).not.toMatch(/Outside the seed spread/);
+    expect(f.join('\n')).toMatch(/At p = 0.9 the network \(one seed\) fits the training set worse/);
   });
 
   it('says so when the numbers show no under-fitting and no rate beats none', () => {
@@ -159,7 +182,7 @@ describe('convFindings (generated from the numbers)', () => {
       { ...flat, name: 'Dropout2d (conv)' },
     );
     expect(f[1]).toMatch(/is without dropout: no rate of dense dropout beat it here/);
-    expect(f.join('\n')).toMatch(/these numbers do not show under-fitting/);
+    expect(f.join('\n')).toMatch(/These numbers do not show under-fitting at p = 0.9/);
     expect(f.join('\n')).not.toMatch(/under-fits/);
   });
 

@@ -55,10 +55,18 @@ export function convSpec(
   };
 }
 
+/** Whether every seed of `a` scores below every seed of `b`. */
+const allBelow = (a: ConfigResult, b: ConfigResult, f: (r: RunResult) => number) =>
+  Math.max(...a.runs.map(f)) < Math.min(...b.runs.map(f));
+
+const names = (cs: ConfigResult[]) => (cs.length ? cs.map((c) => c.name).join(', ') : 'no rate');
+const pointsText = (d: number) => formatPoints(d).replace('pts', 'points');
+
 /**
- * The findings, each generated from the numbers: the data used; the best rate against none; what
- * the highest rate does to training and test accuracy; Dropout2d against Dropout after the conv
- * blocks, and each against no dropout.
+ * The findings, each generated from the numbers: the data used; the best rate against none (test
+ * accuracy and test loss); at which rates dense dropout helps or hurts outside the seed spread;
+ * whether the highest rate under-fits; Dropout2d against Dropout after the conv blocks, and each
+ * against no dropout.
  */
 export function convFindings(
   data: { label: string; why: string },
@@ -67,32 +75,40 @@ export function convFindings(
   dropout2d: ConfigResult,
 ): string[] {
   const none = sweep[0]!;
+  const rates = sweep.slice(1);
   const top = sweep[sweep.length - 1]!;
+  const testLoss = (r: RunResult) => r.final.testLoss;
   const best = sweep.reduce((a, c) => (mean(c, testAcc) > mean(a, testAcc) ? c : a));
-  const train: Quantity = { name: 'training accuracy', unit: 'percent', better: 'higher' };
+  const lowest = sweep.reduce((a, c) => (mean(c, testLoss) < mean(a, testLoss) ? c : a));
   const test: Quantity = { name: 'test accuracy', unit: 'percent', better: 'higher' };
-  const trainFall = mean(top, trainAcc) - mean(none, trainAcc);
-  const testFromBest = mean(top, testAcc) - mean(best, testAcc);
-  const underfits = trainFall < 0 && testFromBest < 0;
-  const findings = [
+  const loss: Quantity = { name: 'test loss', unit: 'number', better: 'lower' };
+  const versus = (c: ConfigResult) =>
+    compareSamples(test, samples(none, testAcc), samples(c, testAcc));
+  const seeds = Math.min(...sweep.map((c) => c.runs.length));
+  const helped = rates.filter((c) => versus(c).verdict === 'effect');
+  const hurt = rates.filter((c) => versus(c).verdict === 'reversed');
+  const underfits = allBelow(top, none, trainAcc) && allBelow(top, best, testAcc);
+  const beforeTop = sweep[sweep.length - 2]!;
+  return [
     `Trained on ${data.label}: ${data.why}.`,
     best === none
       ? `The best test accuracy, ${formatPercent(mean(none, testAcc))}, is without dropout: no rate of dense dropout beat it here.`
       : `The best test accuracy is ${formatPercent(mean(best, testAcc))} at dense ${best.name}, against ${formatPercent(mean(none, testAcc))} without dropout.`,
-    ...(best === none
-      ? []
-      : [compareSamples(test, samples(none, testAcc), samples(best, testAcc)).sentence]),
-    `At ${top.name} training accuracy is ${formatPercent(mean(top, trainAcc))} (${formatPoints(trainFall).replace('pts', 'points')} from no dropout) and test accuracy ${formatPercent(mean(top, testAcc))} (${formatPoints(testFromBest).replace('pts', 'points')} from the best rate): ${
-      underfits
-        ? 'the highest rate under-fits: it fits the training set worse than no dropout, and the test set worse than the best rate.'
-        : 'these numbers do not show under-fitting at the highest rate.'
-    }`,
-    compareSamples(train, samples(none, trainAcc), samples(top, trainAcc)).sentence,
+    ...(best === none ? [] : [versus(best).sentence]),
+    ...(lowest === none
+      ? [`The lowest test loss, ${mean(none, testLoss).toFixed(4)}, is without dropout.`]
+      : [compareSamples(loss, samples(none, testLoss), samples(lowest, testLoss)).sentence]),
+    seeds > 1
+      ? `Outside the seed spread, dense dropout raises test accuracy at ${names(helped)} and lowers it at ${names(hurt)}; elsewhere the difference is inside the spread.`
+      : 'One seed per rate, so the spread is unmeasured: run with --seeds 2 or more before reading a trend into single points.',
+    `Training accuracy is ${formatPercent(mean(none, trainAcc))} without dropout, ${formatPercent(mean(beforeTop, trainAcc))} at ${beforeTop.name} and ${formatPercent(mean(top, trainAcc))} at ${top.name}; test accuracy at ${top.name} is ${formatPercent(mean(top, testAcc))} (${pointsText(mean(top, testAcc) - mean(best, testAcc))} from the best rate).`,
+    underfits
+      ? `At ${top.name} ${seeds > 1 ? 'every seed' : 'the network (one seed)'} fits the training set worse than ${seeds > 1 ? 'every seed' : 'the one'} without dropout and the test set worse than at the best rate: the highest rate under-fits.`
+      : `These numbers do not show under-fitting at ${top.name}: its ${seeds > 1 ? 'seeds do not all' : 'network does not'} score below no dropout on the training set and below the best rate on the test set.`,
     compareSamples(test, samples(dropout, testAcc), samples(dropout2d, testAcc)).sentence,
-    compareSamples(test, samples(none, testAcc), samples(dropout, testAcc)).sentence,
-    compareSamples(test, samples(none, testAcc), samples(dropout2d, testAcc)).sentence,
+    versus(dropout).sentence,
+    versus(dropout2d).sentence,
   ];
-  return findings;
 }
 
 /**
@@ -109,11 +125,13 @@ export const conv: DemoCommand = {
       ? { trainSize: 200, testSize: 300, epochs: 2, evalEvery: 1, hidden: [32, 32] }
       : {
           // Small enough that the plain network memorises its training set within the epochs
-          // (100 % train accuracy at epoch 12 here), and the 12 networks train in ~3 minutes.
+          // (100 % train accuracy at epoch 12 here), and the 12 networks × 2 seeds train in ~3 minutes.
           trainSize: 1000,
           testSize: 2000,
           epochs: 12,
           evalEvery: 3,
+          // Two seeds: every comparison states its seed spread (one seed took ~95 s of CPU here).
+          seeds: 2,
           hidden: [256, 256],
           batchSize: 32,
           optimizer: 'adam',
@@ -188,8 +206,8 @@ export const conv: DemoCommand = {
         columns: ['configuration', 'train accuracy', 'test accuracy', 'test loss'],
         rows: [
           ...sweep.map((c, i) => row(`dense p = ${CONV_RATES[i]!.toFixed(1)}`, c)),
-          row(`Dropout ${CONV_BLOCK_P} after convs`, dropout),
-          row(`Dropout2d ${CONV_BLOCK_P} after convs`, dropout2d),
+          row(`Dropout ${CONV_BLOCK_P} (conv)`, dropout),
+          row(`Dropout2d ${CONV_BLOCK_P} (conv)`, dropout2d),
         ],
       },
       charts: [
