@@ -46,24 +46,24 @@ export function chooseConvData(a: ConvDataAvailability): ConvDataChoice {
     return {
       name: 'cifar-10',
       dir: a.dataDir,
-      why: `CIFAR-10 was given by --data-dir ${a.dataDir}`,
+      why: `given by --data-dir ${a.dataDir}`,
     };
   if (a.requested === 'moons')
     throw new UsageError(
       'conv trains a convolutional network on images: --dataset moons has none (use mnist or fashion-mnist, or --data-dir with CIFAR-10)',
     );
   if (a.requested === 'fashion-mnist')
-    return { name: 'fashion-mnist', why: '--dataset fashion-mnist asked for it' };
+    return { name: 'fashion-mnist', why: 'asked for by --dataset fashion-mnist' };
   if (a.cifarCache)
     return {
       name: 'cifar-10',
       dir: a.cifarCache,
-      why: `CIFAR-10 was found in the cache ${a.cifarCache}`,
+      why: `found in the cache ${a.cifarCache}`,
     };
   if (a.fashionInstalled)
     return {
       name: 'fashion-mnist',
-      why: 'Fashion-MNIST is installed and CIFAR-10 is not in the cache',
+      why: 'installed, and CIFAR-10 is not in the cache',
     };
   return {
     name: 'mnist',
