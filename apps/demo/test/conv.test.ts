@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Generator, ones } from '@lacuna/tensor';
+import { crossEntropy } from '@lacuna/layers';
+import { Generator, ones, Tensor, uniform } from '@lacuna/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_RATES, convFindings } from '../src/commands/conv.js';
 import { type ConvDataAvailability, chooseConvData } from '../src/conv-data.js';
 import { buildConvNet, type ConvSpec } from '../src/conv-model.js';
 import { UsageError } from '../src/errors.js';
-import type { ConfigResult, RunResult } from '../src/train.js';
+import { type ConfigResult, evaluateInChunks, type RunResult } from '../src/train.js';
 
 const cli = join(import.meta.dirname, '..', 'dist', 'main.js');
 let out = '';
@@ -92,6 +93,37 @@ describe('buildConvNet', () => {
     expect(weights({ ...spec, denseP: 0.5 })).toEqual(plain);
     expect(weights({ ...spec, convP: 0.2, convDrop: 'dropout2d' })).toEqual(plain);
     expect(weights({ ...spec, convP: 0.2, convDrop: 'dropout' })).toEqual(plain);
+  });
+});
+
+describe('evaluateInChunks with the small batches conv uses', () => {
+  it('gives the same loss and accuracy whatever the batch size', () => {
+    const g = new Generator(3);
+    const net = buildConvNet(
+      {
+        channels: 1,
+        side: 8,
+        blocks: [2],
+        dense: [8],
+        classes: 3,
+        denseP: 0.5,
+        convP: 0.2,
+        convDrop: 'dropout2d',
+      },
+      g,
+    );
+    const data = {
+      x: uniform([23, 1, 8, 8], { generator: g }),
+      y: new Tensor(
+        Int32Array.from({ length: 23 }, (_, i) => i % 3),
+        [23],
+        'int32',
+      ),
+    };
+    const whole = evaluateInChunks(net, data, crossEntropy);
+    const small = evaluateInChunks(net, data, crossEntropy, undefined, 5);
+    expect(small.accuracy).toBe(whole.accuracy);
+    expect(small.loss).toBeCloseTo(whole.loss, 5);
   });
 });
 
