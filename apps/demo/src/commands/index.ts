@@ -1,6 +1,7 @@
 import type { DemoCommand } from '../command.js';
 import { coadaptation } from './coadaptation.js';
 import { compare } from './compare.js';
+import { conv } from './conv.js';
 import { ensemble } from './ensemble.js';
 import { mc } from './mc.js';
 import { scaling } from './scaling.js';
@@ -19,5 +20,6 @@ export const COMMANDS: readonly DemoCommand[] = [
   mc,
   coadaptation,
   size,
+  conv,
   scaling,
 ];
