@@ -2,6 +2,7 @@ import type { DemoCommand } from '../command.js';
 import { compare } from './compare.js';
 import { mc } from './mc.js';
 import { noisyLabels } from './noisy-labels.js';
+import { regularizers } from './regularizers.js';
 import { scaling } from './scaling.js';
 import { size } from './size.js';
 import { sweep } from './sweep.js';
@@ -15,5 +16,6 @@ export const COMMANDS: readonly DemoCommand[] = [
   mc,
   size,
   noisyLabels,
+  regularizers,
   scaling,
 ];
