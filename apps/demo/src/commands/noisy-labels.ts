@@ -133,19 +133,35 @@ export const noisyLabels: DemoCommand = {
     const last = levels[levels.length - 1]!;
     const fall = (which: 'plain' | 'dropped') =>
       `${which === 'plain' ? 'without' : 'with'} dropout from ${formatPercent(mean(first[which], test))} to ${formatPercent(mean(last[which], test))} (${formatPoints(mean(last[which], test) - mean(first[which], test)).replace('pts', 'points')})`;
-    const peak = (c: ConfigResult) => {
+    const peak = (c: ConfigResult, dropout: boolean, level: number) => {
       const r = c.runs[0]!;
       const b = bestTest(r);
       const drop = r.final.testAccuracy - (b.test.accuracy ?? 0);
+      const who = `${dropout ? 'With' : 'Without'} dropout at ${percentName(level)} noise${c.runs.length > 1 ? ' (first seed)' : ''}`;
       return drop < 0
-        ? `${c.name}: test accuracy peaked at ${formatPercent(b.test.accuracy ?? 0)} (epoch ${b.epoch}) and ended at ${formatPercent(r.final.testAccuracy)} (${formatPoints(drop).replace('pts', 'points')}${c.runs.length > 1 ? ', first seed' : ''}).`
-        : `${c.name}: test accuracy ended at its best, ${formatPercent(r.final.testAccuracy)}.`;
+        ? `${who}, clean test accuracy peaked at ${formatPercent(b.test.accuracy ?? 0)} (epoch ${b.epoch}) and ended at ${formatPercent(r.final.testAccuracy)} (${formatPoints(drop).replace('pts', 'points')}).`
+        : `${who}, clean test accuracy ended at its best, ${formatPercent(r.final.testAccuracy)}.`;
     };
+    const rescued =
+      last.corrupted > 0
+        ? compareSamples(
+            {
+              name: `share of the ${last.corrupted} wrongly labelled training rows classified as their true class at ${percentName(last.level)} noise`,
+              unit: 'percent',
+              better: 'higher',
+            },
+            samples(last.plain, (r) => finalExtra(r, TRUE) ?? 0),
+            samples(last.dropped, (r) => finalExtra(r, TRUE) ?? 0),
+          )
+        : null;
     const findings = [
       ...memorised.map((c) => c.sentence),
+      ...(rescued ? [rescued.sentence] : []),
       ...accuracy.map((c) => c.sentence),
       `From ${percentName(first.level)} to ${percentName(last.level)} noise, clean test accuracy falls ${fall('plain')} and ${fall('dropped')}.`,
-      ...(last.corrupted > 0 ? [peak(last.plain), peak(last.dropped)] : []),
+      ...(last.corrupted > 0
+        ? [peak(last.plain, false, last.level), peak(last.dropped, true, last.level)]
+        : []),
     ];
     return {
       command: 'noisy-labels',
@@ -159,14 +175,23 @@ export const noisyLabels: DemoCommand = {
         noise: 'a replaced label is drawn uniformly from the other classes (never the true one)',
       }),
       table: {
-        columns: ['configuration', 'test accuracy', 'best test', 'memorised', 'clean part'],
+        columns: [
+          'configuration',
+          'test accuracy',
+          'best test',
+          'memorised',
+          'true class',
+          'clean part',
+        ],
         rows: configs.map((c) => [
           c.name,
           formatPercent(mean(c, test)),
           formatPercent(mean(c, (r) => bestTest(r).test.accuracy ?? 0)),
-          c.runs[0]!.history[0]!.extra?.[NOISY]
-            ? formatPercent(mean(c, (r) => finalExtra(r, NOISY) ?? 0))
-            : '–',
+          ...[NOISY, TRUE].map((key) =>
+            c.runs[0]!.history[0]!.extra?.[key]
+              ? formatPercent(mean(c, (r) => finalExtra(r, key) ?? 0))
+              : '–',
+          ),
           formatPercent(mean(c, (r) => finalExtra(r, CLEAN) ?? 0)),
         ]),
       },
@@ -180,6 +205,7 @@ export const noisyLabels: DemoCommand = {
         configurations: metricsOf(configs),
         verdicts: {
           memorised: memorised.map((c) => c.verdict),
+          trueClass: rescued?.verdict ?? null,
           testAccuracy: accuracy.map((c) => c.verdict),
         },
       },

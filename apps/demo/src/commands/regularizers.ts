@@ -80,6 +80,20 @@ export function weightStats(model: Module): WeightStats {
   return { sumSquares, sumAbs, maxUnitNorm, nearZero: small / Math.max(count, 1) };
 }
 
+/** Whether the max-norm bound was reached at all: if not, the constraint changed nothing. */
+function maxNormSentence(plain: number, dropout: number): string {
+  const norms = `the largest incoming-weight norm reaches ${plain.toFixed(2)} without any regulariser and ${dropout.toFixed(2)} with dropout alone`;
+  if (plain <= MAX_NORM && dropout <= MAX_NORM)
+    return `Max-norm (c = ${MAX_NORM}) never acts here: ${norms}, below the bound, so those runs equal their unconstrained twins.`;
+  const idle =
+    plain <= MAX_NORM
+      ? ' (so max-norm alone equals no regulariser)'
+      : dropout <= MAX_NORM
+        ? ' (so dropout + max-norm equals dropout)'
+        : '';
+  return `Max-norm (c = ${MAX_NORM}) acts: ${norms}${idle}; with the constraint no unit ends above ${MAX_NORM}.`;
+}
+
 /**
  * Dropout against and combined with L2, L1 and max-norm (Srivastava et al. 2014, section 6.5,
  * Table 9): the same MLP and recipe with each regulariser alone and with dropout.
@@ -142,7 +156,12 @@ export const regularizers: DemoCommand = {
       `Best mean test accuracy: ${formatPercent(mean(best, (r) => r.final.testAccuracy))} with ${best.name === 'none' ? 'no regulariser' : best.name}.`,
       ...againstNone.map((c) => c.sentence),
       ...againstDropout.map((c) => c.sentence),
-      `The penalties act on the weights: Σw² is ${meanStat(idx('L2'), 'sumSquares').toFixed(0)} with L2 against ${meanStat(idx('none'), 'sumSquares').toFixed(0)} without; L1 leaves ${formatPercent(meanStat(idx('L1'), 'nearZero'))} of the weights below 0.001 in size against ${formatPercent(meanStat(idx('none'), 'nearZero'))} without; the largest incoming-weight norm is ${meanStat(idx('max-norm'), 'maxUnitNorm').toFixed(2)} with max-norm (bound ${MAX_NORM}) against ${meanStat(idx('none'), 'maxUnitNorm').toFixed(2)} without.`,
+      `L2 shrinks the weights: Σw² is ${meanStat(idx('L2'), 'sumSquares').toFixed(0)} with L2 against ${meanStat(idx('none'), 'sumSquares').toFixed(0)} without (${meanStat(idx('dropout + L2'), 'sumSquares').toFixed(0)} against ${meanStat(idx('dropout'), 'sumSquares').toFixed(0)} with dropout).`,
+      `L1 leaves ${formatPercent(meanStat(idx('L1'), 'nearZero'))} of the weights below 0.001 in size, against ${formatPercent(meanStat(idx('none'), 'nearZero'))} without.`,
+      maxNormSentence(
+        meanStat(idx('none'), 'maxUnitNorm'),
+        meanStat(idx('dropout'), 'maxUnitNorm'),
+      ),
     ];
     return {
       command: 'regularizers',
