@@ -207,17 +207,21 @@ export const regularizers: DemoCommand = {
           yUnit: 'points',
         },
         {
-          title: 'Final test loss per configuration',
+          title: 'Test accuracy minus that of dropout alone (final epoch)',
           type: 'bar',
-          labels: ['test loss'],
-          datasets: configs.map((c) => ({
-            config: c.name,
-            split: 'none',
-            data: [mean(c, (r) => r.final.testLoss)],
-          })),
+          labels: ['test accuracy − dropout'],
+          datasets: configs
+            .filter((c) => c.name.startsWith('dropout +'))
+            .map((c) => ({
+              config: c.name,
+              split: 'none',
+              data: [
+                mean(c, (r) => r.final.testAccuracy) - mean(dropout, (r) => r.final.testAccuracy),
+              ],
+            })),
           xLabel: 'configuration',
-          yLabel: 'cross-entropy',
-          yUnit: 'number',
+          yLabel: 'difference',
+          yUnit: 'points',
         },
         ...curveCharts(configs),
       ],
