@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Linear, Sequential } from '@lacuna/layers';
 import { Generator } from '@lacuna/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_NORM, weightStats } from '../src/commands/regularizers.js';
+import { compareSamples } from '../src/claims.js';
+import { MAX_NORM, verdictSummary, weightStats } from '../src/commands/regularizers.js';
 
 describe('weightStats', () => {
   it('sums squares and sizes of the weight matrices only, and finds the largest row norm', () => {
@@ -22,6 +23,36 @@ describe('weightStats', () => {
     expect(s.sumAbs).toBeCloseTo(3 + 4 + 0.0005 + 1 + 2, 5);
     expect(s.maxUnitNorm).toBeCloseTo(5, 6);
     expect(s.nearZero).toBeCloseTo(2 / 6, 6); // 0 and 0.0005; biases are not counted
+  });
+});
+
+describe('verdictSummary', () => {
+  const q = { name: 'test accuracy', unit: 'percent', better: 'higher' } as const;
+  const base = { name: 'none', values: [0.9, 0.902, 0.901] };
+  it('groups comparisons by verdict, each with its difference, from synthetic numbers', () => {
+    const comparisons = [
+      compareSamples(q, base, { name: 'a', values: [0.95, 0.951, 0.952] }), // effect
+      compareSamples(q, base, { name: 'b', values: [0.85, 0.851, 0.852] }), // reversed
+      compareSamples(q, base, { name: 'c', values: [0.899, 0.903, 0.9] }), // inside the spread
+    ];
+    expect(verdictSummary('Test accuracy', 'none', comparisons, ['a', 'b', 'c'], 'percent')).toBe(
+      'Test accuracy against none: better, well outside the seed spread, with a (+5.00 points); ' +
+        'worse, well outside the seed spread, with b (−5.00 points); ' +
+        'inside the seed spread (no effect shown) with c (−0.03 points).',
+    );
+  });
+  it('says when nothing is better, and when the spread is unmeasured', () => {
+    const inside = [compareSamples(q, base, { name: 'c', values: [0.899, 0.903, 0.9] })];
+    expect(verdictSummary('Test accuracy', 'none', inside, ['c'], 'percent')).toMatch(
+      /; none is better outside the spread\.$/,
+    );
+    const lossQ = { name: 'test loss', unit: 'number', better: 'lower' } as const;
+    const single = [
+      compareSamples(lossQ, { name: 'x', values: [0.3] }, { name: 'y', values: [0.25] }),
+    ];
+    expect(verdictSummary('Test loss', 'x', single, ['y'], 'number')).toBe(
+      'Test loss against x: unmeasured spread (one seed) with y (−0.0500).',
+    );
   });
 });
 
@@ -64,6 +95,8 @@ describe('regularizers --quick', () => {
     expect(w('dropout + L2').sumSquares).toBeLessThan(0.9 * w('dropout').sumSquares);
     expect(w('L1').nearZero).toBeGreaterThan(w('none').nearZero + 0.1);
     expect(w('dropout + L1').nearZero).toBeGreaterThan(w('dropout').nearZero + 0.1);
+    // The bound binds: without it some unit grows past c; with it none ends above c.
+    expect(w('none').maxUnitNorm).toBeGreaterThan(MAX_NORM + 0.1);
     expect(w('max-norm').maxUnitNorm).toBeLessThanOrEqual(MAX_NORM + 1e-4);
     expect(w('dropout + max-norm').maxUnitNorm).toBeLessThanOrEqual(MAX_NORM + 1e-4);
     expect(report.settings.maxNorm).toBe(MAX_NORM);
