@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentRangeError, DTypeError, Generator, ShapeError, Tensor } from '@lacuna/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTask } from '../src/data.js';
 import { corruptLabels, noisySplit } from '../src/noise.js';
+import { trainRun } from '../src/train.js';
 
 /** n labels cycling through the classes: every class appears n/classes times. */
 const cycling = (n: number, classes = 10) =>
@@ -137,6 +139,35 @@ describe('noisySplit', () => {
         .filter((i) => !rows.includes(i))
         .map((i) => 2 * i),
     );
+  });
+});
+
+describe('trainRun extraEval', () => {
+  it('evaluates the extra datasets at every evaluated epoch, with the same numbers as train/test', async () => {
+    const task = await loadTask('moons', 64, 0, 200);
+    const run = await trainRun(
+      'extra',
+      { inputs: 2, hidden: [8], outputs: 2, variant: 'none', inputP: 0, hiddenP: 0 },
+      task,
+      {
+        epochs: 4,
+        seed: 0,
+        batchSize: 16,
+        lr: 0.05,
+        momentum: 0.9,
+        optimizer: 'sgd',
+        schedule: 'constant',
+        evalEvery: 2,
+        quiet: true,
+        extraEval: { again: task.train, held: task.test },
+      },
+    );
+    expect(run.history.map((h) => h.epoch)).toEqual([2, 4]);
+    for (const h of run.history) {
+      expect(Object.keys(h.extra!)).toEqual(['again', 'held']);
+      expect(h.extra!.again).toEqual(h.train);
+      expect(h.extra!.held).toEqual(h.test);
+    }
   });
 });
 
