@@ -42,6 +42,11 @@ export interface TrainSettings {
   quiet?: boolean;
   /** Told about every evaluation (live report). */
   observer?: Observer;
+  /**
+   * More datasets evaluated (inference mode, the base loss) at every evaluated epoch, e.g. the
+   * corrupted rows of a noisy-label run; the metrics land in `EvalPoint.extra` under the same keys.
+   */
+  extraEval?: Record<string, Dataset>;
 }
 
 /** Metrics after an evaluated epoch. */
@@ -53,6 +58,8 @@ export interface EvalPoint {
   train: Metrics;
   /** The test set, in inference mode. */
   test: Metrics;
+  /** The `extraEval` datasets, in inference mode (absent when none were given). */
+  extra?: Record<string, Metrics>;
 }
 
 /** One trained network: a configuration at one seed. */
@@ -199,7 +206,21 @@ export async function trainRun(
             (d, t) => bar.evaluating('test', d, t),
             s.evalBatch,
           );
-          const point = { epoch: log.epoch, runningLoss: lossSum / lossCount, train, test };
+          const extra = s.extraEval
+            ? Object.fromEntries(
+                Object.entries(s.extraEval).map(([key, data]) => [
+                  key,
+                  evaluateInChunks(model, data, baseLoss, (d, t) => bar.evaluating(key, d, t)),
+                ]),
+              )
+            : undefined;
+          const point: EvalPoint = {
+            epoch: log.epoch,
+            runningLoss: lossSum / lossCount,
+            train,
+            test,
+            ...(extra ? { extra } : {}),
+          };
           history.push(point);
           bar.epochDone(log.epoch, s.epochs, point.runningLoss, point);
           s.observer?.onPoint(name, seed, point);

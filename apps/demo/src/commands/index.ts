@@ -4,6 +4,8 @@ import { compare } from './compare.js';
 import { conv } from './conv.js';
 import { ensemble } from './ensemble.js';
 import { mc } from './mc.js';
+import { noisyLabels } from './noisy-labels.js';
+import { regularizers } from './regularizers.js';
 import { scaling } from './scaling.js';
 import { size } from './size.js';
 import { sweep } from './sweep.js';
@@ -20,6 +22,8 @@ export const COMMANDS: readonly DemoCommand[] = [
   mc,
   coadaptation,
   size,
+  noisyLabels,
+  regularizers,
   conv,
   scaling,
 ];
