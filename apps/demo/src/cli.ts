@@ -91,6 +91,7 @@ Examples:
       '--out <dir>',
       'folder for the reports: <dir>/<command>/report.html and metrics.json, and <dir>/index.html (default lacuna-report)',
     )
+    .option('--data-dir <dir>', 'a folder of CIFAR-10 binary batches, for conv')
     .option(
       '--live [port]',
       'serve the report on 127.0.0.1 while training, updated every evaluation (port 0 or none: any free port)',

@@ -30,6 +30,8 @@ export interface DemoCommand {
   datasets?: readonly DatasetName[];
   /** Defaults for this command, on top of the demo's base defaults. */
   defaults?(dataset: DatasetName, quick: boolean): Partial<Defaults>;
+  /** Loads the command's own data instead of `--dataset`'s (conv: images, not flat rows). */
+  loadTask?(o: CommonOptions): Promise<Task>;
   /** Trains what the experiment needs and returns its report. */
   run(task: Task, o: CommonOptions): Promise<Report>;
 }

@@ -37,6 +37,7 @@ export function resolveOptions(command: DemoCommand, raw: Record<string, unknown
     batchSize: d.batchSize,
     hidden: d.hidden,
     maxNorm: d.maxNorm,
+    ...(raw.dataDir === undefined ? {} : { dataDir: resolve(String(raw.dataDir)) }),
   };
 }
 
@@ -79,7 +80,9 @@ export async function run(
     );
   await checkOut(o.out);
   const started = performance.now();
-  const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+  const task = command.loadTask
+    ? await command.loadTask(o)
+    : await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
   const seeds = o.seeds > 1 ? `seeds ${o.seed}..${o.seed + o.seeds - 1}` : `seed ${o.seed}`;
   const every = o.evalEvery > 1 ? `, evaluated every ${o.evalEvery}` : '';
   console.log(

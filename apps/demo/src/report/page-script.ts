@@ -30,8 +30,8 @@ function lines(text, width) {
   }
   return out;
 }
-// Decimals for percent and point ticks: as many as the step needs (0.5-point steps showed
-// '+7 pts' twice), at most 3.
+// Percent and points ticks get as many decimals as their step needs, exactly (0.2-point steps
+// must not all read '+0 pts', 0.5-point steps showed '+7 pts' twice, 2.5 needs one), at most 3.
 function tickDigits(ticks) {
   if (ticks.length < 2) return 0;
   const step = 100 * Math.abs(ticks[1].value - ticks[0].value);
