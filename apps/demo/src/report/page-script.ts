@@ -39,6 +39,21 @@ function tickDigits(ticks) {
   while (d < 3 && Math.abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-6 * 10 ** d) d++;
   return d;
 }
+// The labels of an axis's ticks: from the decimals the step needs, more until no two read the
+// same (a loss axis from 2.29 to 2.31 read '2.29' three times). A log axis labels only 1, 2, 5.
+const labelCache = new WeakMap();
+function tickLabels(unit, ticks, log) {
+  if (labelCache.has(ticks)) return labelCache.get(ticks);
+  const keep = (v) => !log || [1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0]));
+  let labels = [];
+  for (let d = unit === 'number' ? 1 : log ? 0 : tickDigits(ticks); d <= 5; d++) {
+    labels = ticks.map((t) => (keep(t.value) ? format(unit, t.value, d) : ''));
+    const shown = labels.filter((l) => l !== '');
+    if (new Set(shown).size === shown.length) break;
+  }
+  labelCache.set(ticks, labels);
+  return labels;
+}
 const charts = [];
 function drawCharts(report) {
   for (const c of charts.splice(0)) c.destroy();
@@ -78,7 +93,7 @@ function drawCharts(report) {
         },
         scales: {
           x: { title: { display: true, text: spec.xLabel } },
-          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v, _i, ticks) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : tickDigits(ticks)) } },
+          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (_v, i, ticks) => tickLabels(unit, ticks, spec.yLog)[i] } },
         },
       },
     }));
