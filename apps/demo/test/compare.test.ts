@@ -52,14 +52,14 @@ describe('compare: findings from synthetic metrics', () => {
       run(2, [0.5, 0.35, 0.36, 0.37], 1, 0.94),
     );
     expect(overfittingSentence(plain)).toBe(
-      'Without dropout the network memorises its training set (train accuracy 100.00 %, every one of 2 seeds), and its test loss climbs from its lowest point, 0.3400 at epoch 20, to 0.3700 at the end (+9 %, every one of 2 seeds): it over-fits.',
+      'Without dropout the network memorises its training set (train accuracy 100.00 %, every one of 2 seeds), and its test loss climbs from its lowest evaluated point, 0.3400 at epoch 20, to 0.3700 at the end (+9 %, every one of 2 seeds): it over-fits.',
     );
   });
 
   it('no over-fitting: says that it did not memorise and that the loss did not climb', () => {
     const plain = config('no dropout', run(1, [0.5, 0.4, 0.3], 0.95, 0.9));
     expect(overfittingSentence(plain)).toBe(
-      'Without dropout the network does not memorise its training set (train accuracy 95.00 %; train longer to see it), and its test loss does not climb more than 2 % from its lowest point (0.3000 at epoch 30, 0.3000 at the end), so no over-fitting shows in the loss.',
+      'Without dropout the network does not memorise its training set (train accuracy 95.00 %; train longer to see it), and its test loss does not climb more than 2 % from its lowest evaluated point (0.3000 at epoch 30, 0.3000 at the end), so no over-fitting shows in the loss.',
     );
   });
 

@@ -70,8 +70,8 @@ export function overfittingSentence(plain: ConfigResult): string {
         : `Without dropout the network memorises its training set at ${seedsText(memorised, n)} (train accuracy ${trainText})`;
   const climb =
     climbed === 0
-      ? `its test loss does not climb more than ${100 * CLIMB} % from its lowest point (${lowest.toFixed(4)} at ${epochs}, ${final.toFixed(4)} at the end), so no over-fitting shows in the loss.`
-      : `its test loss climbs from its lowest point, ${lowest.toFixed(4)} at ${epochs}, to ${final.toFixed(4)} at the end (+${((100 * (final - lowest)) / lowest).toFixed(0)} %, ${seedsText(climbed, n)}): it over-fits.`;
+      ? `its test loss does not climb more than ${100 * CLIMB} % from its lowest evaluated point (${lowest.toFixed(4)} at ${epochs}, ${final.toFixed(4)} at the end), so no over-fitting shows in the loss.`
+      : `its test loss climbs from its lowest evaluated point, ${lowest.toFixed(4)} at ${epochs}, to ${final.toFixed(4)} at the end (+${((100 * (final - lowest)) / lowest).toFixed(0)} %, ${seedsText(climbed, n)}): it over-fits.`;
   return `${memo}, and ${climb}`;
 }
 
@@ -83,7 +83,7 @@ const GAP: Quantity = {
   better: 'lower',
 };
 const RISE: Quantity = {
-  name: 'rise of the test loss from its lowest point to the end',
+  name: 'rise of the test loss from its lowest evaluated point to the end',
   unit: 'number',
   better: 'lower',
 };
@@ -129,20 +129,26 @@ function testLossChart(configs: ConfigResult[], labels: number[]): ChartSpec {
 export const compare: DemoCommand = {
   name: 'compare',
   description: 'does dropout prevent over-fitting? the same MLP without and with dropout (default)',
+  // Srivastava et al.'s recipe, sized for about 3 minutes on 2 cores: 1000 training digits, so
+  // that the 784-512-512-10 net memorises them within a few epochs and its test loss then climbs;
+  // SGD with momentum 0.9, a cosine schedule, and max-norm 3 on every unit's incoming weights
+  // (Section 5.1), for both networks: dropout is the only difference. lr 0.1 rather than 0.05:
+  // of the two, it is the better one for the network without dropout (README, compare).
   defaults: (dataset, quick) =>
     dataset === 'moons' || quick
       ? {}
       : {
-          trainSize: 2000,
-          epochs: 40,
-          evalEvery: 5,
-          seeds: 2,
+          trainSize: 1000,
+          epochs: 100,
+          evalEvery: 10,
+          seeds: 3,
           hidden: [512, 512],
           batchSize: 50,
           optimizer: 'sgd',
           lr: { sgd: 0.1, adam: 0.001 },
           momentum: 0.9,
           schedule: 'cosine',
+          maxNorm: 3,
         },
   async run(task, o) {
     const { spec, train } = defaults(task, o);
