@@ -137,7 +137,9 @@ describe('compare --quick through the command line', () => {
     }
     // Five findings, each printed (wrapped) in the terminal, the test loss one with its spread.
     expect(report.findings).toHaveLength(5);
+    expect(report.findings[0]).toMatch(/^Test accuracy: .*mean of 2 seeds; seed spread ±/);
     expect(report.findings[1]).toMatch(/^Test loss: .*mean of 2 seeds; seed spread ±/);
+    expect(report.findings[2]).toMatch(/^Without dropout the network/);
     const html = readFileSync(join(out, 'compare', 'report.html'), 'utf8');
     expect(html).toContain('Test cross-entropy per evaluated epoch, linear axis');
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);

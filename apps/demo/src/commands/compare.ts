@@ -175,12 +175,13 @@ export const compare: DemoCommand = {
     return {
       command: 'compare',
       title: `Does dropout prevent over-fitting? (${task.name}, ${task.train.y.size} training examples)`,
+      // The two headline comparisons first, then the over-fitting they are about.
       findings: [
-        overfittingSentence(plain),
-        c.testLoss.sentence,
-        c.lossRise.sentence,
         c.testAccuracy.sentence,
+        c.testLoss.sentence,
+        overfittingSentence(plain),
         c.gap.sentence,
+        c.lossRise.sentence,
       ],
       quick: o.quick,
       settings: reportSettings(task, o, { inputP: o.inputP, hiddenP: o.hiddenP }),
