@@ -141,7 +141,7 @@ describe('compare --quick through the command line', () => {
     expect(report.findings[1]).toMatch(/^Test loss: .*mean of 2 seeds; seed spread ±/);
     expect(report.findings[2]).toMatch(/^Without dropout the network/);
     const html = readFileSync(join(out, 'compare', 'report.html'), 'utf8');
-    expect(html).toContain('Test cross-entropy per evaluated epoch, linear axis');
+    expect(html).toContain('Test cross-entropy, linear axis');
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 });

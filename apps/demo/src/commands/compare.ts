@@ -111,7 +111,7 @@ export function compareConfigurations(
 function testLossChart(configs: ConfigResult[], labels: number[]): ChartSpec {
   const seeds = configs[0]!.runs.length;
   return {
-    title: `Test cross-entropy per evaluated epoch, linear axis${seeds > 1 ? ` (mean of ${seeds} seeds, band: min–max)` : ''}`,
+    title: `Test cross-entropy, linear axis${seeds > 1 ? ` (mean of ${seeds} seeds, band: min–max)` : ''}`,
     type: 'line',
     labels,
     datasets: configs.map((c) => meanSeries(c, 'test', (h) => h.test.loss)),
