@@ -90,6 +90,7 @@ Examples:
       '--out <dir>',
       'folder for the reports: <dir>/<command>/report.html and metrics.json, and <dir>/index.html (default lacuna-report)',
     )
+    .option('--data-dir <dir>', 'a folder of CIFAR-10 binary batches, for conv')
     .option(
       '--quick',
       'a smoke test: tiny network, data and epochs (for tests and a first look)',

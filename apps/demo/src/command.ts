@@ -26,8 +26,12 @@ export interface Defaults {
 export interface DemoCommand {
   name: string;
   description: string;
+  /** The datasets it works on (default: all); `all` skips it on others. */
+  datasets?: readonly DatasetName[];
   /** Defaults for this command, on top of the demo's base defaults. */
   defaults?(dataset: DatasetName, quick: boolean): Partial<Defaults>;
+  /** Loads the command's own data instead of `--dataset`'s (conv: images, not flat rows). */
+  loadTask?(o: CommonOptions): Promise<Task>;
   /** Trains what the experiment needs and returns its report. */
   run(task: Task, o: CommonOptions): Promise<Report>;
 }

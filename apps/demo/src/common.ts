@@ -33,6 +33,8 @@ export interface CommonOptions {
   maxNorm?: number;
   /** Told about every evaluation (the `--live` server). */
   observer?: Observer;
+  /** `--data-dir`: a folder of CIFAR-10 binary batches (used by `conv`). */
+  dataDir?: string;
 }
 
 /** Network and training settings for a task. */

@@ -16,10 +16,12 @@ export function demoRoot(moduleUrl: string = import.meta.url): string {
 /** The datasets the demo knows. */
 export const DATASETS = ['mnist', 'fashion-mnist', 'moons'] as const;
 export type DatasetName = (typeof DATASETS)[number];
+/** What a task holds: a `--dataset` choice, or CIFAR-10 (the `conv` command's images). */
+export type TaskName = DatasetName | 'cifar-10';
 
 /** A prepared task: flattened inputs, the training subset and the full test set. */
 export interface Task {
-  name: DatasetName;
+  name: TaskName;
   train: Dataset;
   test: Dataset;
   inputs: number;

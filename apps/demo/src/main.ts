@@ -3,7 +3,7 @@ import { userArgs } from './args.js';
 import { createProgram } from './cli.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
-import { run } from './run.js';
+import { run, supports } from './run.js';
 
 // `lacuna-demo … | head` closes the pipe early: the reader has what it wanted, which is no failure.
 for (const stream of [process.stdout, process.stderr])
@@ -13,8 +13,10 @@ for (const stream of [process.stdout, process.stderr])
   });
 
 const program = createProgram(async (name, raw) => {
-  const chosen = name === 'all' ? COMMANDS : COMMANDS.filter((c) => c.name === name);
-  for (const command of chosen) await run(command, raw);
+  if (name !== 'all') return void (await run(COMMANDS.find((c) => c.name === name)!, raw));
+  for (const command of COMMANDS)
+    if (supports(command, String(raw.dataset))) await run(command, raw);
+    else console.log(`${command.name}: skipped, it works on ${command.datasets!.join(' and ')}\n`);
 });
 
 try {

@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ensureDir } from '@lacuna/tensor/node';
 import { baseDefaults, type DemoCommand } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { type CommonOptions, printTable, wrap } from './common.js';
 import { type DatasetName, loadTask } from './data.js';
 import { UsageError } from './errors.js';
@@ -36,7 +37,13 @@ export function resolveOptions(command: DemoCommand, raw: Record<string, unknown
     batchSize: d.batchSize,
     hidden: d.hidden,
     maxNorm: d.maxNorm,
+    ...(raw.dataDir === undefined ? {} : { dataDir: resolve(String(raw.dataDir)) }),
   };
+}
+
+/** Whether a command works on a dataset. */
+export function supports(command: DemoCommand, dataset: string): boolean {
+  return !command.datasets || command.datasets.includes(dataset as DatasetName);
 }
 
 /** Fails on an unwritable --out before minutes of training, not after. */
@@ -67,9 +74,15 @@ export async function run(
   hooks: RunHooks = {},
 ): Promise<Report> {
   const o = { ...resolveOptions(command, raw), observer: hooks.observer };
+  if (!supports(command, o.dataset))
+    throw new UsageError(
+      `${command.name} works on ${command.datasets!.join(' and ')}, not ${o.dataset}`,
+    );
   await checkOut(o.out);
   const started = performance.now();
-  const task = await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
+  const task = command.loadTask
+    ? await command.loadTask(o)
+    : await loadTask(o.dataset, o.trainSize, o.seed, o.testSize);
   const seeds = o.seeds > 1 ? `seeds ${o.seed}..${o.seed + o.seeds - 1}` : `seed ${o.seed}`;
   const every = o.evalEvery > 1 ? `, evaluated every ${o.evalEvery}` : '';
   console.log(
@@ -82,7 +95,11 @@ export async function run(
   if (o.quick) console.log(wrap(QUICK_NOTICE, LINE_WIDTH));
   console.log('');
   const report = await command.run(task, o);
-  const { html, json, index } = await writeReport(report, o.out);
+  const { html, json, index } = await writeReport(
+    report,
+    o.out,
+    COMMANDS.map((c) => c.name),
+  );
   hooks.onReport?.(report);
   console.log(`\n${report.title}\n${printTable(report.table)}\n`);
   for (const finding of report.findings) console.log(wrap(`- ${finding}`, LINE_WIDTH, '  '));

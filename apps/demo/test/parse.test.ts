@@ -55,7 +55,7 @@ describe('commands', () => {
     expect(r.err).toMatch(/unknown command 'swep' \(did you mean 'sweep'\?\)/);
     expect(r.err).not.toMatch(/too many arguments/);
     expect((await parse('frobnicate')).err).toMatch(
-      /unknown command 'frobnicate'; commands: compare, sweep/,
+      /unknown command 'frobnicate'; commands: compare, ensemble, width, sweep/,
     );
   });
 

@@ -14,6 +14,11 @@ function format(unit, v, digits) {
   if (unit === 'points') return (v >= 0 ? '+' : '−') + Math.abs(100 * v).toFixed(digits) + ' pts';
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(digits + 2)).toString();
 }
+// Percent and points ticks get as many decimals as their step needs (0.2-point steps must not all read '+0 pts').
+function tickDigits(ticks) {
+  const step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) * 100 : 1;
+  return step >= 0.999 ? 0 : step >= 0.0999 ? 1 : 2;
+}
 function colours(report) {
   const map = new Map();
   for (const chart of report.charts) for (const s of chart.datasets)
@@ -58,7 +63,7 @@ function drawCharts(report) {
         },
         scales: {
           x: { title: { display: true, text: spec.xLabel } },
-          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : 0) } },
+          y: { type: spec.yLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: (v, i, ticks) => spec.yLog && ![1, 2, 5].includes(Number(Number(v).toExponential(0).split('e')[0])) ? '' : format(unit, Number(v), unit === 'number' ? 1 : tickDigits(ticks)) } },
         },
       },
     }));

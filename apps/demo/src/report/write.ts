@@ -22,17 +22,21 @@ export function metricsJson(report: Report): string {
 export async function writeReport(
   report: Report,
   root: string,
+  order: readonly string[] = [],
 ): Promise<{ html: string; json: string; index: string }> {
   const dir = join(root, report.command);
   const html = join(dir, 'report.html');
   const json = join(dir, 'metrics.json');
   await writeFileAtomic(html, encode(await renderHtml(report)), { at });
   await writeFileAtomic(json, encode(metricsJson(report)), { at });
-  return { html, json, index: await writeIndex(root) };
+  return { html, json, index: await writeIndex(root, order) };
 }
 
-/** Reads the reports under `root` (one folder per command) and writes `index.html` over them. */
-export async function writeIndex(root: string): Promise<string> {
+/**
+ * Reads the reports under `root` (one folder per command) and writes `index.html` over them,
+ * commands named in `order` first and in that order, then the rest by name.
+ */
+export async function writeIndex(root: string, order: readonly string[] = []): Promise<string> {
   const entries: IndexEntry[] = [];
   for (const item of await readdir(root, { withFileTypes: true })) {
     if (!item.isDirectory()) continue;
@@ -51,6 +55,11 @@ export async function writeIndex(root: string): Promise<string> {
       quick: saved.quick === true,
     });
   }
+  const rank = (command: string) => {
+    const i = order.indexOf(command);
+    return i < 0 ? order.length : i;
+  };
+  entries.sort((a, b) => rank(a.command) - rank(b.command) || a.command.localeCompare(b.command));
   const index = join(root, 'index.html');
   await writeFileAtomic(index, encode(renderIndex(entries)), { at });
   return index;
