@@ -44,7 +44,7 @@ const value = (q: Quantity, v: number) =>
   q.unit === 'percent'
     ? `${(100 * v).toFixed(2)} %`
     : q.unit === 'points'
-      ? `${(100 * v).toFixed(2)} points`
+      ? `${v < 0 ? '−' : ''}${Math.abs(100 * v).toFixed(2)} points`
       : v.toFixed(4);
 /** A difference: signed percentage points for percent quantities, else signed with the ratio. */
 const delta = (q: Quantity, d: number, base: number) => {

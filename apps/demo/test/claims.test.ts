@@ -77,6 +77,9 @@ describe('compareSamples: the verdict and its sentence come from the numbers', (
     );
     expect(c.sentence).toContain('seed spread ±0.07 points');
     expect(c.sentence).not.toContain('%');
+    // A negative gap (test above train) reads with a minus sign, not a hyphen.
+    const negative = compareSamples(gap, plain(0.02, 0.021), dropout(-0.012, -0.0125));
+    expect(negative.sentence).toContain('−1.23 points with dropout against 2.05 points');
   });
 
   it('a zero baseline gives no ratio instead of dividing by zero', () => {

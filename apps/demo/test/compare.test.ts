@@ -4,8 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareConfigurations, lossClimb, overfittingSentence } from '../src/commands/compare.js';
+import {
+  compareConfigurations,
+  compareTable,
+  lossClimb,
+  overfittingSentence,
+} from '../src/commands/compare.js';
 import type { ConfigResult, RunResult } from '../src/train.js';
+import { drawReport, hasChromium } from './chromium-report.js';
 
 /** A synthetic run: test losses per evaluated epoch (every 10), final accuracies. */
 function run(seed: number, testLosses: number[], trainAccuracy: number, testAccuracy: number) {
@@ -99,6 +105,31 @@ describe('compare: findings from synthetic metrics', () => {
   });
 });
 
+describe('compareTable', () => {
+  it('one row per quantity, one column per configuration, with the spread over seeds', () => {
+    const plain = config(
+      'no dropout',
+      run(1, [0.5, 0.33, 0.37], 1, 0.94),
+      run(2, [0.5, 0.34, 0.38], 1, 0.942),
+    );
+    const dropped = config(
+      'dropout',
+      run(1, [0.4, 0.3], 0.99, 0.95),
+      run(2, [0.4, 0.3], 0.99, 0.95),
+    );
+    const t = compareTable([plain, dropped]);
+    expect(t.columns).toEqual(['2 seeds: mean ± sd', 'no dropout', 'dropout']);
+    expect(t.rows).toEqual([
+      ['train accuracy', '100.00 % ± 0.00', '99.00 % ± 0.00'],
+      ['test accuracy', '94.10 % ± 0.14', '95.00 % ± 0.00'],
+      ['gap', '5.90 pts ± 0.14', '4.00 pts ± 0.00'],
+      ['test loss', '0.3750 ± 0.0071', '0.3000 ± 0.0000'],
+      ['test-loss rise', '0.0400 ± 0.0000', '0.0000 ± 0.0000'],
+    ]);
+    expect(compareTable([config('a', run(1, [0.5], 1, 0.9))]).columns[0]).toBe('one seed');
+  });
+});
+
 describe('compare --quick through the command line', () => {
   const cli = join(import.meta.dirname, '..', 'dist', 'main.js');
   let out = '';
@@ -144,4 +175,18 @@ describe('compare --quick through the command line', () => {
     expect(html).toContain('Test cross-entropy, linear axis');
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
+
+  it.skipIf(!hasChromium)(
+    'its report draws all four charts in Chromium, at 1200 and at 390 pixels',
+    async () => {
+      const html = join(out, 'compare', 'report.html');
+      for (const width of [1200, 390]) {
+        const r = await drawReport(html, `compare-report-${width}.png`, 4, width);
+        expect(r.errors).toEqual([]);
+        expect(r.ink).toHaveLength(4);
+        for (const ink of r.ink) expect(ink).toBeGreaterThan(1000);
+        expect(r.overflow).toBe(false);
+      }
+    },
+  );
 });

@@ -1,14 +1,7 @@
-import { type Comparison, compareSamples, type Quantity } from '../claims.js';
+import { type Comparison, compareSamples, formatSpread, type Quantity } from '../claims.js';
 import type { DemoCommand } from '../command.js';
-import {
-  curveCharts,
-  defaults,
-  meanSeries,
-  metricsOf,
-  reportSettings,
-  summaryTable,
-} from '../common.js';
-import type { ChartSpec } from '../report/types.js';
+import { curveCharts, defaults, meanSeries, metricsOf, reportSettings } from '../common.js';
+import type { ChartSpec, Table } from '../report/types.js';
 import { spreadOf } from '../stats.js';
 import { type ConfigResult, type RunResult, trainConfiguration } from '../train.js';
 
@@ -107,6 +100,30 @@ export function compareConfigurations(
   };
 }
 
+/**
+ * One row per quantity, one column per configuration (mean ± sd over seeds): three narrow
+ * columns fit an 80-column terminal and a 390-pixel screen.
+ */
+export function compareTable(configs: ConfigResult[]): Table {
+  const seeds = configs[0]!.runs.length;
+  const cell = (c: ConfigResult, f: (r: RunResult) => number, unit: 'percent' | 'number') =>
+    formatSpread(spreadOf(c.runs.map(f)), unit);
+  const row = (name: string, f: (r: RunResult) => number, unit: 'percent' | 'number') => [
+    name,
+    ...configs.map((c) => cell(c, f, unit)),
+  ];
+  return {
+    columns: [seeds > 1 ? `${seeds} seeds: mean ± sd` : 'one seed', ...configs.map((c) => c.name)],
+    rows: [
+      row('train accuracy', (r) => r.final.trainAccuracy, 'percent'),
+      row('test accuracy', (r) => r.final.testAccuracy, 'percent'),
+      row('gap', (r) => r.final.gap, 'percent').map((v, i) => (i ? v.replace(' %', ' pts') : v)),
+      row('test loss', (r) => r.final.testLoss, 'number'),
+      row('test-loss rise', (r) => lossClimb(r).rise, 'number'),
+    ],
+  };
+}
+
 /** The test loss alone on a linear axis, where a climb of a few hundredths is visible. */
 function testLossChart(configs: ConfigResult[], labels: number[]): ChartSpec {
   const seeds = configs[0]!.runs.length;
@@ -185,7 +202,7 @@ export const compare: DemoCommand = {
       ],
       quick: o.quick,
       settings: reportSettings(task, o, { inputP: o.inputP, hiddenP: o.hiddenP }),
-      table: summaryTable(configs),
+      table: compareTable(configs),
       charts,
       metrics: {
         configurations: metricsOf(configs),
