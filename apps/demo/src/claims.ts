@@ -4,8 +4,11 @@ import { type Spread, spreadOf } from './stats.js';
 export interface Quantity {
   /** As it reads in a sentence: 'test accuracy', 'test loss'. */
   name: string;
-  /** 'percent': fractions shown as % with differences in points; 'number': plain. */
-  unit: 'percent' | 'number';
+  /**
+   * 'percent': fractions shown as % with differences in points; 'points': differences of
+   * fractions (a generalisation gap), shown in points throughout; 'number': plain.
+   */
+  unit: 'percent' | 'points' | 'number';
   better: 'higher' | 'lower';
 }
 
@@ -38,16 +41,20 @@ export interface Comparison {
 }
 
 const value = (q: Quantity, v: number) =>
-  q.unit === 'percent' ? `${(100 * v).toFixed(2)} %` : v.toFixed(4);
+  q.unit === 'percent'
+    ? `${(100 * v).toFixed(2)} %`
+    : q.unit === 'points'
+      ? `${v < 0 ? '−' : ''}${Math.abs(100 * v).toFixed(2)} points`
+      : v.toFixed(4);
 /** A difference: signed percentage points for percent quantities, else signed with the ratio. */
 const delta = (q: Quantity, d: number, base: number) => {
   const sign = d >= 0 ? '+' : '−';
-  if (q.unit === 'percent') return `${sign}${Math.abs(100 * d).toFixed(2)} points`;
+  if (q.unit !== 'number') return `${sign}${Math.abs(100 * d).toFixed(2)} points`;
   const relative = base !== 0 ? `, ${sign}${Math.abs((100 * d) / base).toFixed(0)} %` : '';
   return `${sign}${Math.abs(d).toFixed(4)}${relative}`;
 };
 const spreadText = (q: Quantity, s: number) =>
-  q.unit === 'percent' ? `±${(100 * s).toFixed(2)} points` : `±${s.toFixed(4)}`;
+  q.unit === 'number' ? `±${s.toFixed(4)}` : `±${(100 * s).toFixed(2)} points`;
 
 /**
  * Compares a treatment with a baseline over seeds and says, in one sentence generated from the
