@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const cli = join(import.meta.dirname, '..', 'dist', 'main.js');
 let out = '';
@@ -42,14 +42,12 @@ function metrics(dir: string) {
 const reportOf = (root: string, command: string) => metrics(join(root, command));
 
 describe('demo all --quick: every subcommand, one output root', () => {
-  let root = '';
-  let stdout = '';
-  beforeAll(() => {
-    root = join(out, 'all');
-    const r = demo('all', '--quick', '--out', root);
-    expect(r.code, r.stderr).toBe(0);
-    stdout = r.stdout;
-  }, 300_000);
+  // Run once for every test file by the global setup (test/all-quick.setup.ts).
+  const { out: root, code, stdout, stderr } = inject('allQuick');
+
+  it('exits 0', () => {
+    expect(code, stderr).toBe(0);
+  });
 
   it('labels every command a smoke test, in the output and in each report', () => {
     const names = JSON.parse(readFileSync(join(root, 'compare', 'metrics.json'), 'utf8'));

@@ -1,19 +1,16 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMANDS as ALL } from '../src/commands/index.js';
 import { renderHtml } from '../src/report/html.js';
 import type { Report } from '../src/report/types.js';
 import { supports } from '../src/run.js';
 import { CHROMIUM, launchChromium, pageErrors } from './browser.js';
 
-const main = join(import.meta.dirname, '..', 'dist', 'main.js');
 /** Screenshots of every report at both widths (gitignored; CI keeps them as artifacts). */
 const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
 const WIDTHS = [1200, 390] as const;
@@ -32,32 +29,18 @@ interface DrawnWindow {
 
 // Needs Debian's chromium (apt-get install chromium); .ci/run installs it. Elsewhere it is skipped.
 describe.skipIf(!existsSync(CHROMIUM))('every report of `all --quick` in headless Chromium', () => {
-  let out = '';
-  let stdout = '';
+  // Run once for every test file by the global setup (test/all-quick.setup.ts).
+  const { out, code, stdout, stderr } = inject('allQuick');
   let browser: Browser;
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'lacuna-reports-'));
-    await mkdir(artifacts, { recursive: true });
-    // One run of every command; stdout is a pipe, so the progress is plain lines.
-    const child = spawn(process.execPath, [main, 'all', '--quick', '--out', out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, stderr).toBe(0);
+    await mkdir(artifacts, { recursive: true });
     browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (out) await rm(out, { recursive: true, force: true });
   });
 
   it('prints nothing wider than 80 columns (file paths aside)', () => {
