@@ -101,11 +101,16 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** 'mean ± sd' of a spread, for tables: '93.06 % ± 0.12' or '0.3215 ± 0.0040' (sd omitted for one seed). */
 export function formatSpread(s: Spread, unit: 'percent' | 'number'): string {
-  if (unit === 'percent')
-    return s.n > 1
-      ? `${(100 * s.mean).toFixed(2)} % ± ${(100 * s.sd).toFixed(2)}`
-      : `${(100 * s.mean).toFixed(2)} %`;
-  return s.n > 1 ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : s.mean.toFixed(4);
+  const text =
+    unit === 'percent'
+      ? s.n > 1
+        ? `${(100 * s.mean).toFixed(2)} % ± ${(100 * s.sd).toFixed(2)}`
+        : `${(100 * s.mean).toFixed(2)} %`
+      : s.n > 1
+        ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}`
+        : s.mean.toFixed(4);
+  // A true minus sign, as everywhere else in the reports.
+  return text.replace(/^-/, '−');
 }
 
 /** A signed difference in points ('+1.10 pts') for tables. */

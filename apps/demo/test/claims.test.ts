@@ -116,6 +116,8 @@ describe('table and text formatting', () => {
     expect(formatPoints(-0.011)).toBe('−1.10 pts');
     expect(formatSpread(spreadOf([0.93, 0.94]), 'percent')).toBe('93.50 % ± 0.71');
     expect(formatSpread(spreadOf([0.93]), 'percent')).toBe('93.00 %');
+    expect(formatSpread(spreadOf([-0.0122]), 'percent')).toBe('−1.22 %');
+    expect(formatSpread(spreadOf([-0.5, -0.25]), 'number')).toBe('−0.3750 ± 0.1768');
     expect(formatSpread(spreadOf([0.3, 0.32]), 'number')).toBe('0.3100 ± 0.0141');
   });
 
