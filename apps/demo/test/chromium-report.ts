@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHROMIUM, launchChromium, pageErrors } from './browser.js';
 
-/** Debian's chromium (apt-get install chromium); browser checks are skipped without it. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Whether Debian's chromium is there; browser checks are skipped without it. */
 export const hasChromium = existsSync(CHROMIUM);
 
 /**
@@ -18,18 +18,10 @@ export async function drawReport(
   charts: number,
   width = 1200,
 ): Promise<{ ink: number[]; errors: string[]; overflow: boolean }> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const errors = pageErrors(page);
     await page.goto(`file://${html}`);
     await page.waitForFunction(
       (n) => (window as unknown as { chartsDrawn?: number }).chartsDrawn === n,

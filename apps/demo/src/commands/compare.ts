@@ -1,5 +1,5 @@
 import { type Comparison, compareSamples, formatSpread, type Quantity } from '../claims.js';
-import type { DemoCommand } from '../command.js';
+import { type DemoCommand, SGD_RECIPE } from '../command.js';
 import { curveCharts, defaults, meanSeries, metricsOf, reportSettings } from '../common.js';
 import type { ChartSpec, Table } from '../report/types.js';
 import { spreadOf } from '../stats.js';
@@ -159,12 +159,7 @@ export const compare: DemoCommand = {
           epochs: 100,
           evalEvery: 10,
           seeds: 3,
-          hidden: [512, 512],
-          batchSize: 50,
-          optimizer: 'sgd',
-          lr: { sgd: 0.1, adam: 0.001 },
-          momentum: 0.9,
-          schedule: 'cosine',
+          ...SGD_RECIPE,
           maxNorm: 3,
         },
   async run(task, o) {

@@ -1,7 +1,7 @@
 import { type Module, mcPredict } from '@lacuna/layers';
 import { Generator, type Tensor } from '@lacuna/tensor';
 import { formatPercent, formatPoints } from '../claims.js';
-import type { DemoCommand } from '../command.js';
+import { type DemoCommand, SGD_RECIPE } from '../command.js';
 import { defaults, metricsOf, reportSettings } from '../common.js';
 import { prefixAverageErrors } from '../prefix-average.js';
 import { progress } from '../progress.js';
@@ -73,12 +73,7 @@ export const ensemble: DemoCommand = {
             testSize: 2000,
             epochs: 30,
             evalEvery: 30,
-            hidden: [512, 512],
-            batchSize: 50,
-            optimizer: 'sgd',
-            lr: { sgd: 0.1, adam: 0.001 },
-            momentum: 0.9,
-            schedule: 'cosine',
+            ...SGD_RECIPE,
           },
   async run(task, o) {
     const { spec, train } = defaults(task, o);

@@ -1,6 +1,6 @@
 import { Generator } from '@lacuna/tensor';
 import { type Comparison, compareSamples, formatPercent, formatPoints } from '../claims.js';
-import type { DemoCommand } from '../command.js';
+import { type DemoCommand, SGD_RECIPE } from '../command.js';
 import { defaults, evaluatedEpochs, meanSeries, metricsOf, reportSettings } from '../common.js';
 import type { Task } from '../data.js';
 import { corruptLabels, noisySplit } from '../noise.js';
@@ -56,12 +56,7 @@ export const noisyLabels: DemoCommand = {
           trainSize: 2000,
           epochs: 40,
           evalEvery: 5,
-          hidden: [512, 512],
-          batchSize: 50,
-          optimizer: 'sgd',
-          lr: { sgd: 0.1, adam: 0.001 },
-          momentum: 0.9,
-          schedule: 'cosine',
+          ...SGD_RECIPE,
         },
   async run(task, o) {
     const { spec, train } = defaults(task, o);

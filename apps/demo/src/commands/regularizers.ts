@@ -7,7 +7,7 @@ import {
   formatPoints,
   formatSpread,
 } from '../claims.js';
-import type { DemoCommand } from '../command.js';
+import { type DemoCommand, SGD_RECIPE } from '../command.js';
 import { curveCharts, defaults, metricsOf, reportSettings } from '../common.js';
 import { spreadOf } from '../stats.js';
 import { type ConfigResult, type RunResult, trainConfiguration } from '../train.js';
@@ -158,12 +158,7 @@ export const regularizers: DemoCommand = {
           epochs: 15,
           evalEvery: 5,
           seeds: 2,
-          hidden: [512, 512],
-          batchSize: 50,
-          optimizer: 'sgd',
-          lr: { sgd: 0.1, adam: 0.001 },
-          momentum: 0.9,
-          schedule: 'cosine',
+          ...SGD_RECIPE,
         },
   async run(task, o) {
     const { spec, train } = defaults(task, o);
