@@ -25,25 +25,33 @@ export const sweep: DemoCommand = {
         ),
       );
     const mean = (c: ConfigResult) => spreadOf(accuracies(c)).mean;
+    const losses = (c: ConfigResult) => c.runs.map((r) => r.final.testLoss);
+    const meanLoss = (c: ConfigResult) => spreadOf(losses(c)).mean;
     const best = configs.reduce((a, c) => (mean(c) > mean(a) ? c : a));
-    const quantity = { name: 'test accuracy', unit: 'percent', better: 'higher' } as const;
+    // The best dropout rate, p > 0, is what is compared with no dropout (p = 0.0 may be best).
+    const dropped = configs.slice(1);
+    const bestRate = dropped.reduce((a, c) => (mean(c) > mean(a) ? c : a));
+    const lowestLoss = dropped.reduce((a, c) => (meanLoss(c) < meanLoss(a) ? c : a));
+    const samples = (c: ConfigResult, f: (c: ConfigResult) => number[]) => ({
+      name: c.name,
+      values: f(c),
+    });
     const findings = [
-      `Best mean test accuracy ${formatPercent(mean(best))} at ${best.name}.`,
+      `Best mean test accuracy ${formatPercent(mean(best))} at ${best.name}; the lowest test loss with dropout, ${meanLoss(lowestLoss).toFixed(4)}, at ${lowestLoss.name}.`,
       compareSamples(
-        quantity,
-        { name: 'p = 0.0', values: accuracies(configs[0]!) },
-        {
-          name: best.name,
-          values: accuracies(best),
-        },
+        { name: 'test accuracy', unit: 'percent', better: 'higher' },
+        samples(configs[0]!, accuracies),
+        samples(bestRate, accuracies),
       ).sentence,
       compareSamples(
-        quantity,
-        { name: best.name, values: accuracies(best) },
-        {
-          name: 'p = 0.9',
-          values: accuracies(configs[9]!),
-        },
+        { name: 'test loss', unit: 'number', better: 'lower' },
+        samples(configs[0]!, losses),
+        samples(lowestLoss, losses),
+      ).sentence,
+      compareSamples(
+        { name: 'test accuracy', unit: 'percent', better: 'higher' },
+        samples(bestRate, accuracies),
+        samples(configs[9]!, accuracies),
       ).sentence,
     ];
     const final = (f: (r: ConfigResult['runs'][0]) => number) =>
