@@ -48,6 +48,11 @@ const event = (name: string, data: unknown) =>
 const text = { 'content-type': 'text/plain; charset=utf-8' };
 const html = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
 
+/** Bytes a client may leave unread before it is dropped. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+/** The Host header of a request made to the loopback address (any port). */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost)(?::\d+)?$/;
+
 /**
  * Starts the live server on 127.0.0.1 only (the training data and settings are nobody else's
  * business). GET / is the report page in live mode; GET /events is a server-sent event stream:
@@ -79,7 +84,14 @@ export async function startLive(
   const greeting = () =>
     event('report', current()) + event('status', status) + (done ? event('done', {}) : '');
   const broadcast = (chunk: string) => {
-    for (const res of clients) res.write(chunk);
+    for (const res of clients) {
+      // A client that stopped reading (a suspended tab) would make us buffer every update: drop
+      // it; its EventSource reconnects and gets the current report in its greeting.
+      if (res.writableLength > MAX_BUFFERED) {
+        clients.delete(res);
+        res.destroy();
+      } else res.write(chunk);
+    }
   };
   let lastSent = Number.NEGATIVE_INFINITY;
   let pending: NodeJS.Timeout | null = null;
@@ -111,7 +123,11 @@ export async function startLive(
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (req.method !== 'GET') {
+    // Only pages on this machine's loopback names: a page from elsewhere that rebinds its DNS
+    // name to 127.0.0.1 arrives with its own Host and is refused.
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      res.writeHead(403, text).end('lacuna-demo --live answers 127.0.0.1 and localhost only\n');
+    } else if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
     } else if (path === '/') {
       renderHtml(current(), { live: true }).then(

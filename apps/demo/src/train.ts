@@ -131,8 +131,11 @@ export function evaluateInChunks(
 /**
  * Trains one configuration at one seed with the library's `fit`, a seeded shuffling DataLoader,
  * and evaluation on the training and test sets every `evalEvery` epochs. Every configuration of a
- * command at the same seed starts from the same generators, so the initial weights (where shapes
- * agree) and the batch order are shared and the regulariser is the only difference.
+ * command at the same seed starts from the same generators, so the batch order is shared. The
+ * initial weights come from the same seed but are the same draws only where the model builder
+ * takes them in the same order: `buildMlp` forks the generator for each dropout layer before the
+ * next Linear's weights, so an MLP with dropout starts from other weights than one without, and
+ * the seed spread includes that difference.
  */
 export async function trainRun(
   name: string,
@@ -210,7 +213,13 @@ export async function trainRun(
             ? Object.fromEntries(
                 Object.entries(s.extraEval).map(([key, data]) => [
                   key,
-                  evaluateInChunks(model, data, baseLoss, (d, t) => bar.evaluating(key, d, t)),
+                  evaluateInChunks(
+                    model,
+                    data,
+                    baseLoss,
+                    (d, t) => bar.evaluating(key, d, t),
+                    s.evalBatch,
+                  ),
                 ]),
               )
             : undefined;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -21,6 +21,20 @@ const point = (epoch: number, acc: number, loss: number): EvalPoint => ({
   train: { loss: loss / 2, accuracy: acc + 0.05 },
   test: { loss, accuracy: acc },
 });
+
+/** A GET written by hand on a socket, path and Host exactly as given; the whole answer. */
+function rawGet(port: number, path: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+    );
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('end', () => resolve(answer)).on('error', reject);
+  });
+}
 
 describe('livePort', () => {
   it('takes 0 to 65535 in decimal digits', () => {
@@ -290,6 +304,38 @@ describe('the live server', () => {
       await body(res);
       expect(res.statusCode, path).toBe(404);
     }
+  });
+
+  it('never serves a file outside --out, whatever the raw request path', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'lacuna-live-'));
+    closeLater.push(() => rm(parent, { recursive: true, force: true }));
+    const out = join(parent, 'out');
+    await mkdir(join(out, 'compare'), { recursive: true });
+    await writeFile(join(parent, 'index.html'), 'SECRET');
+    await writeFile(join(parent, 'report.html'), 'SECRET');
+    const live = await startLive(0, out);
+    closeLater.push(() => live.close());
+    const { port } = new URL(live.url);
+    // Raw requests: an HTTP client would normalise the dots away before sending.
+    for (const path of [
+      '/../index.html',
+      '/%2e%2e/index.html',
+      '/..%2findex.html',
+      '/compare/../../report.html',
+      '/compare/..%2f..%2freport.html',
+    ]) {
+      const answer = await rawGet(Number(port), path, `127.0.0.1:${port}`);
+      expect(answer, path).not.toContain('SECRET');
+      expect(answer, path).toMatch(/^HTTP\/1\.1 (404|400)/);
+    }
+  });
+
+  it('refuses a request whose Host is not the loopback address (DNS rebinding)', async () => {
+    const live = await startLive(0, tmpdir());
+    closeLater.push(() => live.close());
+    const { port } = new URL(live.url);
+    expect(await rawGet(Number(port), '/', 'evil.example')).toMatch(/^HTTP\/1\.1 403/);
+    expect(await rawGet(Number(port), '/', `localhost:${port}`)).toMatch(/^HTTP\/1\.1 200/);
   });
 
   it('is a usage error when the port is in use', async () => {

@@ -130,7 +130,9 @@ export function coadaptationFindings(
     verdict =
       seeds >= 2 && !(apart(zeros) && apart(mean))
         ? ': sparser with dropout, but the difference is inside the seed spread, so no effect is shown.'
-        : ': dropout gives sparser activations, as in Srivastava et al. (2014, Figure 8).';
+        : seeds < 2
+          ? ': sparser with dropout, as in Srivastava et al. (2014, Figure 8); one seed, so the spread is unmeasured.'
+          : ': dropout gives sparser activations, outside the seed spread, as in Srivastava et al. (2014, Figure 8).';
   else if (!moreZeros && !lowerMean)
     verdict = ': the activations are not sparser with dropout in this run, unlike Figure 8.';
   else

@@ -131,7 +131,7 @@ export const ensemble: DemoCommand = {
       matchIndex < 0
         ? `Even at k = ${passes} every repeat's Monte Carlo average is worse than weight scaling (by ${pointsRange(diffSpread[last]!)}): here one weight-scaled pass is the better approximation of the ensemble.`
         : verdicts[matchIndex] === 'better'
-          ? `At k = ${ks[matchIndex]} the Monte Carlo average already beats weight scaling in every repeat (${pointsRange(diffSpread[matchIndex]!)}); weight scaling gets within that with one pass instead of ${ks[matchIndex]}.`
+          ? `At k = ${ks[matchIndex]} the Monte Carlo average already beats weight scaling in every repeat (${pointsRange(diffSpread[matchIndex]!)}); weight scaling is worse by that much but costs one pass instead of ${ks[matchIndex]}.`
           : `The Monte Carlo average first matches weight scaling at k = ${ks[matchIndex]}: over ${samples} repeats its error minus the weight-scaled error ranges from ${pointsRange(diffSpread[matchIndex]!)}, which includes zero; weight scaling gets there with one pass instead of ${ks[matchIndex]}.`,
 
       `Srivastava et al. (2014, Figure 11) needed about k = 50 sampled networks to match weight scaling on MNIST; ${matchIndex < 0 ? `here no k up to ${passes} did` : `here k = ${ks[matchIndex]} did`} (${where}, ${samples} repeats of ${passes} passes).`,

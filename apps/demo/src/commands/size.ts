@@ -50,7 +50,9 @@ export const size: DemoCommand = {
     const helped = sizes.filter((_, i) => comparisons[i]!.verdict === 'effect');
     const hurt = sizes.filter((_, i) => comparisons[i]!.verdict === 'reversed');
     const findings = [
-      `Dropout's largest gain is at n = ${sizes[largest]} (${formatPoints(comparisons[largest]!.difference).replace('pts', 'points')}).`,
+      comparisons[largest]!.difference > 0
+        ? `The largest difference in dropout's favour is at n = ${sizes[largest]} (${formatPoints(comparisons[largest]!.difference).replace('pts', 'points')}, ${comparisons[largest]!.verdict === 'effect' ? 'outside the seed spread' : comparisons[largest]!.verdict === 'single-seed' ? 'one seed' : 'inside the seed spread'}).`
+        : 'Dropout is not ahead at any training-set size in this run.',
       o.seeds > 1
         ? `Outside the seed spread, dropout helps at ${helped.length ? helped.map((n) => `n = ${n}`).join(', ') : 'no size'} and hurts at ${hurt.length ? hurt.map((n) => `n = ${n}`).join(', ') : 'no size'}; elsewhere the difference is inside the spread.`
         : 'One seed per size, so the spread is unmeasured: run with --seeds 3 before reading a trend into single points.',
