@@ -78,7 +78,7 @@ export function reportSettings(
     epochs: o.epochs,
     evalEvery: o.evalEvery,
     ...(o.maxNorm ? { maxNorm: o.maxNorm } : {}),
-    seeds: o.seeds === 1 ? [o.seed] : [o.seed, o.seed + o.seeds - 1],
+    seeds: Array.from({ length: o.seeds }, (_, k) => o.seed + k),
     ...extra,
   };
 }

@@ -166,7 +166,7 @@ describe('reproducibility and seeds', () => {
       // --eval-every 2 over 4 epochs: evaluated after epochs 2 and 4.
       expect(c.runs[0].history.map((h: { epoch: number }) => h.epoch)).toEqual([2, 4]);
     }
-    expect(m.settings.seeds).toEqual([7, 9]);
+    expect(m.settings.seeds).toEqual([7, 8, 9]);
     expect(m.findings[0]).toMatch(/mean of 3 seeds; seed spread ±/);
     expect(m.table.rows[0][2]).toMatch(/ %\s±\s\d/);
   });
