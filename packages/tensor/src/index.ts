@@ -32,6 +32,7 @@ export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
 export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
 export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
+export { avgPool2d, avgPool2dBackward } from './ops/avg-pool2d.js';
 export {
   add,
   div,
@@ -84,27 +85,24 @@ export {
   keepProbability,
 } from './ops/dropout.js';
 export { gather, indexSelect } from './ops/gather.js';
-export { logSoftmax, softmax } from './ops/log-softmax.js';
-export { type MatmulOptions, matmul } from './ops/matmul.js';
 export {
   type GaussianSaved,
   gaussianDropout,
   gaussianDropoutBackward,
-  gaussianNoise,
+} from './ops/gaussian-dropout.js';
+export { gaussianNoise } from './ops/gaussian-noise.js';
+export { logSoftmax, softmax } from './ops/log-softmax.js';
+export {
   type MaskedAffineOptions,
   maskedAffine,
   maskedAffineBackward,
-} from './ops/noise.js';
+} from './ops/masked-affine.js';
+export { type MatmulOptions, matmul } from './ops/matmul.js';
+export { maxPool2d, maxPool2dBackward } from './ops/max-pool2d.js';
 export { oneHot } from './ops/one-hot.js';
 export { pad } from './ops/pad.js';
 export { permute, transpose } from './ops/permute.js';
-export {
-  avgPool2d,
-  avgPool2dBackward,
-  maxPool2d,
-  maxPool2dBackward,
-  type PoolOptions,
-} from './ops/pool.js';
+export type { PoolOptions } from './ops/pool-geometry.js';
 export {
   bernoulli,
   normal,

@@ -1,25 +1,26 @@
 import { eluRule, geluRule, leakyReluRule, seluRule, softplusRule } from './activation.js';
+import { avgPool2dRule } from './avg-pool2d.js';
 import { addRule, divRule, maximumRule, minimumRule, mulRule, powRule, subRule } from './binary.js';
-import { avgPool2dRule, conv2dRule, maxPool2dRule } from './conv.js';
+import { broadcastToRule } from './broadcast-to.js';
+import { clampRule } from './clamp.js';
+import { concatRule } from './concat.js';
+import { conv2dRule } from './conv2d.js';
 import { dropoutRule } from './dropout.js';
+import { gatherRule, indexSelectRule } from './gather.js';
+import { gaussianDropoutRule } from './gaussian-dropout.js';
+import { gaussianNoiseRule } from './gaussian-noise.js';
 import { logSoftmaxRule } from './log-softmax.js';
+import { maskedAffineRule } from './masked-affine.js';
 import { matmulRule } from './matmul.js';
-import { gaussianDropoutRule, gaussianNoiseRule, maskedAffineRule } from './noise.js';
+import { maxPool2dRule } from './max-pool2d.js';
+import { padRule } from './pad.js';
+import { permuteRule } from './permute.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
+import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
-import {
-  broadcastToRule,
-  concatRule,
-  gatherRule,
-  indexSelectRule,
-  padRule,
-  permuteRule,
-  reshapeRule,
-  sliceRule,
-} from './shape.js';
+import { sliceRule } from './slice.js';
 import {
   absRule,
-  clampRule,
   erfRule,
   expRule,
   log1pRule,

@@ -1,16 +1,4 @@
-import {
-  add,
-  div,
-  exp,
-  greater,
-  greaterEqual,
-  lessEqual,
-  mul,
-  neg,
-  sub,
-  type Tensor,
-  zerosLike,
-} from '@lacuna/tensor';
+import { add, div, exp, greater, mul, neg, sub, type Tensor, zerosLike } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rules of the elementwise ops in @lacuna/tensor's ops/unary.ts. `saved.output` is the
@@ -48,8 +36,3 @@ export const signRule: GradRule = (g) => [zerosLike(g)];
 export const erfRule: GradRule = (g, node) => [
   mul(g, mul(exp(neg(mul(x(node), x(node)))), 2 / Math.sqrt(Math.PI))),
 ];
-/** d clamp(x, lo, hi) = g where lo ≤ x ≤ hi, else 0 (as in PyTorch) */
-export const clampRule: GradRule = (g, node) => {
-  const { min = -Infinity, max = Infinity } = node.saved as { min?: number; max?: number };
-  return [mul(g, mul(greaterEqual(x(node), min), lessEqual(x(node), max)))];
-};

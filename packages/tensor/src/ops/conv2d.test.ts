@@ -4,9 +4,10 @@ import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
 import { closeTo } from '../test-util/naive.js';
+import { avgPool2d } from './avg-pool2d.js';
 import { conv2d } from './conv2d.js';
 import { arange, ones, tensor } from './creation.js';
-import { avgPool2d, maxPool2d } from './pool.js';
+import { maxPool2d } from './max-pool2d.js';
 import { uniform } from './random.js';
 import { reshape } from './reshape.js';
 

@@ -1,13 +1,13 @@
 import type { RandomKey } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { ArgumentRangeError, LacunaError } from '../errors.js';
+import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionEnum, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
 import { checkGenerator, type RandomOptions } from './random.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkTraining } from './util.js';
 
 /** How dropout keeps the expected activation unchanged. */
 export type DropoutScaling = 'inverted' | 'classic';
@@ -103,13 +103,7 @@ function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutSca
   checkOptionKeys('dropout', options, DROPOUT_KEYS);
   const p = options?.p;
   keepProbability(p, 'dropout');
-  if (typeof options.training !== 'boolean') {
-    throw new LacunaError(
-      'dropout',
-      'training',
-      `must be true or false (it has no default), got ${String(options.training)}`,
-    );
-  }
+  checkTraining('dropout', options.training);
   const scaling = optionEnum(
     'dropout',
     'scaling',

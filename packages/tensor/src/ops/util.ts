@@ -18,3 +18,15 @@ export function checkFloat(op: string, argument: string, value: unknown): Tensor
   }
   return t;
 }
+
+/** Reads the required `training` flag of a noise op (it has no default). @internal */
+export function checkTraining(op: string, training: unknown): boolean {
+  if (typeof training !== 'boolean') {
+    throw new LacunaError(
+      op,
+      'training',
+      `must be true or false (it has no default), got ${String(training)}`,
+    );
+  }
+  return training;
+}

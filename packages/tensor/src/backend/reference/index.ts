@@ -1,18 +1,17 @@
 import type { Backend } from '../backend.js';
-import {
-  avgPool2d,
-  avgPool2dBackward,
-  conv2d,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  maxPool2d,
-  maxPool2dBackward,
-} from './conv.js';
-import { copyStrided } from './copy.js';
-import { binary, maskedAffine, unary, where } from './elementwise.js';
+import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
+import { binary } from './binary.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
+import { copyStrided } from './copy-strided.js';
+import { dropout } from './dropout.js';
+import { logSoftmax } from './log-softmax.js';
+import { maskedAffine } from './masked-affine.js';
 import { matmul } from './matmul.js';
-import { dropout, normal, uniform } from './random.js';
-import { argReduce, logSoftmax, reduce } from './reduce.js';
+import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
+import { normal, uniform } from './random.js';
+import { argReduce, reduce } from './reduce.js';
+import { unary } from './unary.js';
+import { where } from './where.js';
 
 /**
  * The plain-TypeScript backend: clear, correct, single-threaded. It is the default and the oracle

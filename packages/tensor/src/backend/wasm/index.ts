@@ -29,6 +29,13 @@ export interface WasmBackendOptions {
    * 1 runs everything on the calling thread. Results never depend on it.
    */
   threads?: number;
+  /**
+   * Upper bound on the wasm memory in bytes (default: 2 GiB, this module's limit). Kernel calls
+   * whose operands do not fit run on the reference kernels instead, with the same results; a
+   * small bound forces that path, which is how the test suite exercises it. It must leave room
+   * for the control block, one scratch block per thread and 1 MiB of operand space.
+   */
+  maxMemoryBytes?: number;
 }
 
 /** The WebAssembly SIMD backend: a {@link Backend} plus control over its helper threads. */
@@ -86,6 +93,24 @@ function decode(base64: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+/** The arena's page limit under `maxMemoryBytes` (the module's own limit when absent). */
+function memoryCapPages(maxMemoryBytes: number | undefined, minimumPages: number): number {
+  if (maxMemoryBytes === undefined) return MAXIMUM_PAGES;
+  if (
+    !Number.isSafeInteger(maxMemoryBytes) ||
+    maxMemoryBytes < minimumPages * PAGE ||
+    maxMemoryBytes > MAXIMUM_PAGES * PAGE
+  ) {
+    throw new ArgumentRangeError(
+      'createWasmBackend',
+      'maxMemoryBytes',
+      `must be an integer number of bytes in [${minimumPages * PAGE}, ${MAXIMUM_PAGES * PAGE}] ` +
+        `with these threads, got ${String(maxMemoryBytes)}`,
+    );
+  }
+  return Math.floor(maxMemoryBytes / PAGE);
 }
 
 function hardwareThreads(): number {
@@ -155,7 +180,7 @@ function split(total: number, parts: number, align: number): [number, number][] 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
-  checkOptionKeys('createWasmBackend', options, optionKeys<WasmBackendOptions>({ threads: true }));
+  checkOptionKeys('createWasmBackend', options, optionKeys<WasmBackendOptions>({ threads: true, maxMemoryBytes: true }));
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
     throw new ArgumentRangeError(
@@ -181,14 +206,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
   const scratchBase = CONTROL + PAGE;
   const arenaBase = scratchBase + threads * scratchStride;
+  const initialPages = arenaBase / PAGE + 16;
+  const maximumPages = memoryCapPages(options.maxMemoryBytes, initialPages);
   const memory: WasmMemory = new api.Memory({
-    initial: arenaBase / PAGE + 16,
+    initial: initialPages,
     maximum: MAXIMUM_PAGES,
     shared,
   });
   const { exports } = new api.Instance(module, { env: { memory } });
   const kernel = (name: KernelName) => exports[name] as Kernel;
-  const arena = new Arena(memory, arenaBase, MAXIMUM_PAGES);
+  const arena = new Arena(memory, arenaBase, maximumPages);
   const pool = shared ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1) : undefined;
   const scratch = (thread: number) => scratchBase + thread * scratchStride;
   if (pool) {

@@ -2,8 +2,8 @@ import type { Conv2dGeometry, Conv2dParams } from '../backend.js';
 import { convSizes } from '../conv-sizes.js';
 import { matmul } from './matmul.js';
 
-// im2col / col2im for one image, and pooling over a batch. Geometry: input [C, H, W] per image,
-// output position (oy, ox) reads input (oy·sh - ph + ky·dh, ox·sw - pw + kx·dw).
+// im2col / col2im for one image. Geometry: input [C, H, W] per image, output position (oy, ox)
+// reads input (oy·sh - ph + ky·dh, ox·sw - pw + kx·dw).
 
 function im2col(x: Float32Array, g: Conv2dGeometry, cols: Float32Array): void {
   const { channels, inH, inW, kH, kW, stride, padding, dilation, outH, outW } = g;
@@ -149,99 +149,4 @@ export function conv2dBackwardWeight(
       for (let i = 0; i < partial.length; i++) dw[base + i]! += partial[i]!;
     }
   }
-}
-
-/** Calls `visit(outIndex, inIndex | -1)` for every window element of every output, in order. */
-function forEachWindow(
-  g: Conv2dGeometry,
-  start: (o: number) => void,
-  visit: (o: number, i: number) => void,
-  end: (o: number) => void,
-): void {
-  const { batch, channels, inH, inW, kH, kW, stride, padding, dilation, outH, outW } = g;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const [dh, dw] = dilation;
-  for (let nc = 0; nc < batch * channels; nc++) {
-    const inBase = nc * inH * inW;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const o = (nc * outH + oy) * outW + ox;
-        start(o);
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = oy * sh - ph + ky * dh;
-          for (let kx = 0; kx < kW; kx++) {
-            const ix = ox * sw - pw + kx * dw;
-            visit(o, iy >= 0 && iy < inH && ix >= 0 && ix < inW ? inBase + iy * inW + ix : -1);
-          }
-        }
-        end(o);
-      }
-    }
-  }
-}
-
-export function maxPool2d(
-  x: Float32Array,
-  g: Conv2dGeometry,
-  out: Float32Array,
-  argmax: Int32Array,
-): void {
-  let best = -Infinity;
-  let where = -1;
-  forEachWindow(
-    g,
-    () => {
-      best = -Infinity;
-      where = -1;
-    },
-    (_, i) => {
-      if (i < 0) return; // padding never wins (PyTorch pads max pooling with -inf)
-      const v = x[i]!;
-      if (where < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
-        best = v;
-        where = i;
-      }
-    },
-    (o) => {
-      out[o] = best;
-      argmax[o] = where;
-    },
-  );
-}
-
-export function maxPool2dBackward(grad: Float32Array, argmax: Int32Array, dx: Float32Array): void {
-  for (let o = 0; o < grad.length; o++) {
-    const i = argmax[o]!;
-    if (i >= 0) dx[i]! += grad[o]!;
-  }
-}
-
-export function avgPool2d(x: Float32Array, g: Conv2dGeometry, out: Float32Array): void {
-  const area = g.kH * g.kW;
-  let sum = 0;
-  forEachWindow(
-    g,
-    () => {
-      sum = 0;
-    },
-    (_, i) => {
-      if (i >= 0) sum += x[i]!;
-    },
-    (o) => {
-      out[o] = sum / area;
-    },
-  );
-}
-
-export function avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
-  const area = g.kH * g.kW;
-  forEachWindow(
-    g,
-    () => {},
-    (o, i) => {
-      if (i >= 0) dx[i]! += grad[o]! / area;
-    },
-    () => {},
-  );
 }

@@ -1,0 +1,9 @@
+import { greaterEqual, lessEqual, mul } from '@lacuna/tensor';
+import type { GradRule } from './rule.js';
+
+/** d clamp(x, lo, hi) = g where lo ≤ x ≤ hi, else 0 (as in PyTorch). */
+export const clampRule: GradRule = (g, node) => {
+  const x = node.inputs[0]!;
+  const { min = -Infinity, max = Infinity } = node.saved as { min?: number; max?: number };
+  return [mul(g, mul(greaterEqual(x, min), lessEqual(x, max)))];
+};

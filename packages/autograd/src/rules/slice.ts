@@ -1,0 +1,29 @@
+import { Tensor } from '@lacuna/tensor';
+import type { GradRule } from './rule.js';
+
+interface Range {
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** Scatters g into zeros at the sliced positions. */
+export const sliceRule: GradRule = (g, node) => {
+  const x = node.inputs[0]!;
+  const ranges = (node.saved as { ranges: Range[] }).ranges;
+  const dx = new Float32Array(x.size);
+  const strides = x.shape.map((_, i) => x.shape.slice(i + 1).reduce((a, d) => a * d, 1));
+  const index = new Array<number>(g.rank).fill(0);
+  for (let f = 0; f < g.size; f++) {
+    let dst = 0;
+    for (let d = 0; d < g.rank; d++)
+      dst += (ranges[d]!.start + index[d]! * ranges[d]!.step) * strides[d]!;
+    dx[dst] = g.storage[f]!;
+    for (let d = g.rank - 1; d >= 0; d--) {
+      index[d]!++;
+      if (index[d]! < g.shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return [new Tensor(dx, x.shape, 'float32')];
+};
