@@ -62,13 +62,24 @@ import { describe, expect, it } from 'vitest';
 import { detach } from '../grad.js';
 import { gradcheck } from '../gradcheck.js';
 
-let seed = 100;
-/** Random float32 input away from 0 (kinks of relu/abs) when `awayFromZero`. */
-function input(shape: number[], { positive = false, awayFromZero = false } = {}): Tensor {
-  const t = uniform(shape, { generator: new Generator(seed++), low: positive ? 0.5 : -2, high: 2 });
-  if (awayFromZero)
-    for (let i = 0; i < t.size; i++) t.storage[i] = t.storage[i]! + Math.sign(t.storage[i]!) * 0.1;
-  return t;
+/** Draws one test's inputs; see {@link inputs}. */
+type Input = (shape: number[], options?: { positive?: boolean; awayFromZero?: boolean }) => Tensor;
+
+/**
+ * The input maker of one test: its own generator, seeded by `seedName`, so a test draws the same
+ * inputs when run alone (`-t`) as in the full run, whatever ran before it. Inputs are random
+ * float32 in [-2, 2) ([0.5, 2) when `positive`), pushed 0.1 further from 0 (the kinks of relu
+ * and abs) when `awayFromZero`.
+ */
+function inputs(seedName: string): Input {
+  const generator = new Generator(seedName);
+  return (shape, { positive = false, awayFromZero = false } = {}) => {
+    const t = uniform(shape, { generator, low: positive ? 0.5 : -2, high: 2 });
+    if (awayFromZero)
+      for (let i = 0; i < t.size; i++)
+        t.storage[i] = t.storage[i]! + Math.sign(t.storage[i]!) * 0.1;
+    return t;
+  };
 }
 
 function expectOk(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
@@ -95,6 +106,7 @@ describe('gradient rules pass gradcheck', () => {
   ];
 
   it.each(shapes)('binary ops with broadcasting %j × %j', (sa, sb) => {
+    const input = inputs(`binary ops ${JSON.stringify(sa)} × ${JSON.stringify(sb)}`);
     expectOk(add, [input(sa), input(sb)]);
     expectOk(sub, [input(sa), input(sb)]);
     expectOk(mul, [input(sa), input(sb)]);
@@ -104,6 +116,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('fan-out: one tensor used several times', () => {
+    const input = inputs('fan-out');
     expectOk((x) => mul(add(x, x), mul(x, exp(x))), [input([2, 3])]);
     expectOk(
       (x, y) => add(matmul(x, y), matmul(x, y, { transB: false })),
@@ -112,6 +125,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('unary ops', () => {
+    const input = inputs('unary ops');
     expectOk(neg, [input([2, 3])]);
     expectOk(exp, [input([2, 3])]);
     expectOk(log, [input([2, 3], { positive: true })]);
@@ -123,6 +137,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('reductions over every axis set, with and without keepDims', () => {
+    const input = inputs('reductions');
     for (const axis of [undefined, 0, 1, -1, [0, 2]] as const) {
       for (const keepDims of [false, true]) {
         expectOk((x) => sum(x, { axis, keepDims }), [input([2, 3, 2])]);
@@ -134,6 +149,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('matmul in every transpose combination, batched and with a shared operand', () => {
+    const input = inputs('matmul');
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         const a = input(transA ? [4, 3] : [3, 4]);
@@ -149,6 +165,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('logSoftmax and softmax along each axis, reshape', () => {
+    const input = inputs('logSoftmax, softmax, reshape');
     for (const axis of [0, 1, -1]) {
       expectOk((x) => logSoftmax(x, axis), [input([3, 4])]);
       expectOk((x) => softmax(x, axis), [input([3, 4])]);
@@ -157,6 +174,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('dropout (same generator seed inside fn each evaluation)', () => {
+    const input = inputs('dropout');
     expectOk(
       (x) => dropout(x, { p: 0.4, training: true, generator: new Generator(5) }),
       [input([4, 6])],
@@ -164,6 +182,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('pow (base > 0 for the exponent gradient), log1p, erf, clamp', () => {
+    const input = inputs('pow, log1p, erf, clamp');
     expectOk(pow, [input([2, 3], { positive: true }), input([3])]);
     expectOk((x) => pow(x, 3), [input([2, 3])]);
     expectOk(log1p, [input([2, 3], { positive: true })]);
@@ -176,6 +195,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('activations', () => {
+    const input = inputs('activations');
     expectOk((x) => leakyRelu(x, 0.2), [input([2, 5], { awayFromZero: true })]);
     expectOk((x) => elu(x, 1.5), [input([2, 5], { awayFromZero: true })]);
     expectOk(selu, [input([2, 5], { awayFromZero: true })]);
@@ -184,6 +204,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('where, variance, logsumexp', () => {
+    const input = inputs('where, variance, logsumexp');
     const c = greater(input([3, 1]), 0);
     expectOk((a, b) => where(c, a, b), [input([3, 4]), input([4])]);
     expectOk((x) => variance(x, { axis: 1 }), [input([3, 4])]);
@@ -192,6 +213,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('shape ops', () => {
+    const input = inputs('shape ops');
     expectOk((x) => permute(x, [2, 0, 1]), [input([2, 3, 4])]);
     expectOk((x) => transpose(x), [input([3, 4])]);
     expectOk((x) => broadcastTo(x, [2, 3, 4]), [input([3, 1])]);
@@ -226,6 +248,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('conv2d (input, weight, bias) with stride, padding, dilation and groups; pooling', () => {
+    const input = inputs('conv2d, pooling');
     expectOk(
       (x, w, b) => conv2d(x, w, { bias: b, stride: 2, padding: 1 }),
       [input([2, 2, 5, 5]), input([3, 2, 3, 3]), input([3])],
@@ -243,6 +266,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('noise ops: Gaussian dropout, Gaussian noise, masked affine with a broadcast mask', () => {
+    const input = inputs('noise ops');
     expectOk(
       (x) => gaussianDropout(x, { p: 0.3, training: true, generator: new Generator(4) }),
       [input([3, 4])],
@@ -259,6 +283,7 @@ describe('gradient rules pass gradcheck', () => {
   });
 
   it('reports the worst element when a gradient is wrong', () => {
+    const input = inputs('wrong gradient');
     // sqrt with its gradient scaled by 1.1: y + 0.1·(y - detach(y)) has y's value. A too-wide
     // step is no longer reported as a wrong gradient: gradcheck's noise estimate absorbs it.
     const x = input([4], { positive: true });
