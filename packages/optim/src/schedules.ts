@@ -362,7 +362,9 @@ export class OneCycleLR extends Schedule {
     super(optimizer, 'lr');
     this.#max = max;
     this.#total = total;
-    this.#up = Math.max(1, Math.round(pct * total) - 1);
+    // PyTorch ends the warm-up at the fractional step pctStart·totalSteps − 1, not rounded; the
+    // floor keeps a warm-up shorter than one step from dividing by zero.
+    this.#up = Math.max(pct * total - 1, Number.EPSILON);
     this.#initial = max / div;
     this.#final = this.#initial / finalDiv;
     this.apply();
@@ -372,7 +374,7 @@ export class OneCycleLR extends Schedule {
     const cos = (from: number, to: number, frac: number) =>
       to + ((from - to) * (1 + Math.cos(Math.PI * Math.min(Math.max(frac, 0), 1)))) / 2;
     if (t <= this.#up) return cos(this.#initial, this.#max, t / this.#up);
-    return cos(this.#max, this.#final, (t - this.#up) / Math.max(1, this.#total - 1 - this.#up));
+    return cos(this.#max, this.#final, (t - this.#up) / Math.max(this.#total - 1 - this.#up, 1));
   }
 }
 
