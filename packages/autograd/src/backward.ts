@@ -1,9 +1,12 @@
 import {
   add,
   checkOptionKeys,
+  type OpName,
   onesLike,
   optionBoolean,
   optionKeys,
+  type RecordedNode,
+  type ReleasedNode,
   ShapeError,
   type Tensor,
   withoutRecording,
@@ -57,13 +60,18 @@ function reverseTopological(output: Tensor): Tensor[] {
  * A fresh object per tensor: nodes are never shared, and nothing here is global state.
  */
 /** What stays of a node a pass without `retainGraph` freed; `failure` when that pass threw partway. */
-function releasedNode(op: string, failure?: string) {
+function releasedNode(op: OpName, failure?: string): ReleasedNode {
   return {
     op,
     inputs: [],
     saved: failure === undefined ? {} : { failure },
     released: true,
-  } as const;
+  };
+}
+
+/** Runs the rule of `node`'s op: the table's type pairs each op with the rule for its node. */
+function applyRule<K extends OpName>(grad: Tensor, node: RecordedNode<K>): (Tensor | null)[] {
+  return gradRules[node.op](grad, node);
 }
 
 function secondBackwardError(output: Tensor, at: Tensor): GradientError {
@@ -71,7 +79,8 @@ function secondBackwardError(output: Tensor, at: Tensor): GradientError {
     at === output
       ? 'its graph'
       : `the graph below it (at an intermediate of op '${at.gradNode!.op}')`;
-  const failure = at.gradNode!.saved.failure;
+  const node = at.gradNode;
+  const failure = node?.released ? node.saved.failure : undefined;
   if (typeof failure === 'string')
     return new GradientError(
       'backward',
@@ -142,7 +151,9 @@ export function computeGradients(
   // Checked before any rule runs, so a refused pass leaves every .grad as it was.
   const released = order.find((t) => t.gradNode?.released);
   if (released) throw secondBackwardError(output, released);
-  const ruleless = order.find((t) => t.gradNode && !gradRules[t.gradNode.op]);
+  // Nodes are typed by op, but one built by hand (or by another copy of the tensor package) may
+  // name an op this table lacks.
+  const ruleless = order.find((t) => t.gradNode && !Object.hasOwn(gradRules, t.gradNode.op));
   if (ruleless) {
     throw new GradientError(
       'backward',
@@ -159,8 +170,8 @@ export function computeGradients(
         const g = grads.get(t);
         grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
         const node = t.gradNode;
-        if (!node || g === undefined) continue;
-        const inputGrads = gradRules[node.op]!(g, node);
+        if (!node || node.released || g === undefined) continue; // released: refused above
+        const inputGrads = applyRule(g, node);
         node.inputs.forEach((input, i) => {
           const gi = inputGrads[i];
           if (!gi || !input.requiresGrad) return;

@@ -15,5 +15,5 @@ export {
   type GradcheckWorst,
   gradcheck,
 } from './gradcheck.js';
-export { gradRules } from './rules/index.js';
+export { type GradRules, gradRules } from './rules/index.js';
 export type { GradRule } from './rules/rule.js';

@@ -31,8 +31,16 @@ export {
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
 export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
 export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
-export { elu, gelu, leakyRelu, selu, softplus } from './ops/activation.js';
-export { avgPool2d, avgPool2dBackward } from './ops/avg-pool2d.js';
+export type { NothingSaved, OpName, OpSaved } from './op-saved.js';
+export {
+  type AlphaActivationSaved,
+  elu,
+  gelu,
+  leakyRelu,
+  selu,
+  softplus,
+} from './ops/activation.js';
+export { type AvgPool2dSaved, avgPool2d, avgPool2dBackward } from './ops/avg-pool2d.js';
 export {
   add,
   div,
@@ -50,12 +58,13 @@ export {
   type TensorLike,
 } from './ops/binary.js';
 export { broadcastTo } from './ops/broadcast-to.js';
-export { clamp } from './ops/clamp.js';
-export { concat, stack } from './ops/concat.js';
+export { type ClampSaved, clamp } from './ops/clamp.js';
+export { type ConcatSaved, concat, stack } from './ops/concat.js';
 export type { Pair } from './ops/conv-geometry.js';
 export {
   type Conv2dConfig,
   type Conv2dOptions,
+  type Conv2dSaved,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
@@ -84,24 +93,25 @@ export {
   dropoutWithMask,
   keepProbability,
 } from './ops/dropout.js';
-export { gather, indexSelect } from './ops/gather.js';
+export { type GatherSaved, gather, type IndexSelectSaved, indexSelect } from './ops/gather.js';
 export {
   type GaussianSaved,
   gaussianDropout,
   gaussianDropoutBackward,
 } from './ops/gaussian-dropout.js';
 export { gaussianNoise } from './ops/gaussian-noise.js';
-export { logSoftmax, softmax } from './ops/log-softmax.js';
+export { type LogSoftmaxSaved, logSoftmax, softmax } from './ops/log-softmax.js';
 export {
   type MaskedAffineOptions,
+  type MaskedAffineSaved,
   maskedAffine,
   maskedAffineBackward,
 } from './ops/masked-affine.js';
-export { type MatmulOptions, matmul } from './ops/matmul.js';
-export { maxPool2d, maxPool2dBackward } from './ops/max-pool2d.js';
+export { type MatmulOptions, type MatmulSaved, matmul } from './ops/matmul.js';
+export { type MaxPool2dSaved, maxPool2d, maxPool2dBackward } from './ops/max-pool2d.js';
 export { oneHot } from './ops/one-hot.js';
-export { pad } from './ops/pad.js';
-export { permute, transpose } from './ops/permute.js';
+export { type PadSaved, pad } from './ops/pad.js';
+export { type PermuteSaved, permute, transpose } from './ops/permute.js';
 export type { PoolOptions } from './ops/pool-geometry.js';
 export {
   bernoulli,
@@ -120,15 +130,29 @@ export {
   min,
   type ReduceAxisOrOptions,
   type ReduceOptions,
+  type ReduceSaved,
   sum,
   type VarianceOptions,
   variance,
 } from './ops/reduce.js';
-export { flatten, reshape } from './ops/reshape.js';
-export { type SliceRange, slice } from './ops/slice.js';
+export { flatten, type ReshapeSaved, reshape } from './ops/reshape.js';
+export { type ResolvedRange, type SliceRange, type SliceSaved, slice } from './ops/slice.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
-export { abs, erf, exp, log, log1p, neg, relu, sigmoid, sign, sqrt, tanh } from './ops/unary.js';
-export { where } from './ops/where.js';
+export {
+  abs,
+  erf,
+  exp,
+  log,
+  log1p,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sqrt,
+  tanh,
+  type UnarySaved,
+} from './ops/unary.js';
+export { type WhereSaved, where } from './ops/where.js';
 export {
   checkOptionKeys,
   closestName,
@@ -144,6 +168,13 @@ export {
   isGenerator,
   requireGenerator,
 } from './random/generator.js';
-export { type GradNode, record, willRecord, withoutRecording } from './record.js';
+export {
+  type GradNode,
+  type RecordedNode,
+  type ReleasedNode,
+  record,
+  willRecord,
+  withoutRecording,
+} from './record.js';
 export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

@@ -1,26 +1,57 @@
 import { sharedState } from './identity.js';
+import type { OpName, OpSaved } from './op-saved.js';
 import type { Tensor } from './tensor.js';
 
 /**
  * What an op leaves on its output when autograd is watching: the op's name, its tensor inputs and
- * whatever its gradient rule needs (attributes, a dropout mask, ...).
+ * whatever its gradient rule needs (attributes, a dropout mask key, ...), typed by the op's entry
+ * in {@link OpSaved}.
  *
  * The tensor package only records; the rules that turn a node into input gradients live in
  * `@lacuna/autograd`, keyed by `op` (e.g. `ops/matmul.ts` here, `rules/matmul.ts` there).
+ *
+ * @typeParam K - The op's name.
  */
-export interface GradNode {
+export interface RecordedNode<K extends OpName = OpName> {
   /** The op's name, the key of its gradient rule. */
-  readonly op: string;
+  readonly op: K;
   /** The op's tensor inputs, in argument order. */
   readonly inputs: readonly Tensor[];
   /** Attributes and saved values the gradient rule needs. */
-  readonly saved: Readonly<Record<string, unknown>>;
-  /**
-   * Set by `@lacuna/autograd` when a backward pass without `retainGraph` freed this node (its
-   * inputs and saved values are gone), so a second backward through it is an error, not a no-op.
-   */
-  readonly released?: boolean;
+  readonly saved: Readonly<OpSaved[K]>;
+  /** Never set on a node that still holds its inputs (see {@link ReleasedNode}). */
+  readonly released?: false;
 }
+
+/**
+ * What `@lacuna/autograd` leaves of a node once a backward pass without `retainGraph` freed it: its
+ * inputs and saved values are gone, so a second backward through it is an error, not a no-op.
+ */
+export interface ReleasedNode {
+  /** The op's name, for the error message. */
+  readonly op: OpName;
+  /** Always empty: the inputs were let go. */
+  readonly inputs: readonly Tensor[];
+  /** `failure` when the pass that freed the node threw partway (its message). */
+  readonly saved: { readonly failure?: string };
+  /** Marks the node as freed. */
+  readonly released: true;
+}
+
+/**
+ * The node on a tensor's `gradNode`: one {@link RecordedNode} per op, told apart by `op`, or a
+ * {@link ReleasedNode}. Checking `op` (and `released`) narrows `saved` to that op's values.
+ *
+ * @example
+ * ```ts
+ * import { maxPool2d, ones } from '@lacuna/tensor';
+ * const x = ones([1, 1, 2, 2]);
+ * x.requiresGrad = true;
+ * const node = maxPool2d(x, 2).gradNode;
+ * if (node?.op === 'maxPool2d' && !node.released) console.log(node.saved.argmax); // Int32Array [ 0 ]
+ * ```
+ */
+export type GradNode = { [K in OpName]: RecordedNode<K> }[OpName] | ReleasedNode;
 
 // Depth of nested `withoutRecording` calls. It lives only for the synchronous extent of a call
 // (restored in `finally`), so nothing leaks across `await`: async callbacks are rejected. Shared
@@ -87,28 +118,34 @@ export function willRecord(inputs: readonly Tensor[]): boolean {
  * Attaches a {@link GradNode} to `output` when {@link willRecord} holds for `inputs`, and returns
  * `output`. Every differentiable op ends with this call.
  *
+ * `op` must be one of the ops in {@link OpSaved} and `saved` exactly what that op's gradient rule
+ * reads: the compiler checks both. There is no way to add an op from outside: `@lacuna/autograd`'s
+ * rule table is static, so compose new ops from existing ones, and their gradients follow.
+ *
  * @param op - The op's name (its gradient rule's key).
  * @param inputs - The op's tensor inputs.
  * @param output - The op's result.
- * @param saved - What the gradient rule needs.
+ * @param saved - What the gradient rule needs, typed by `OpSaved[op]`.
  * @example
  * ```ts
  * import { record, ones } from '@lacuna/tensor';
  * const x = ones([2]);
  * x.requiresGrad = true;
- * const y = record('identity', [x], ones([2]), {});
- * console.log(y.gradNode?.op); // 'identity'
+ * const y = record('reshape', [x], ones([2, 1]), { inputShape: x.shape });
+ * console.log(y.gradNode?.op); // 'reshape'
  * ```
  */
-export function record(
-  op: string,
+export function record<K extends OpName>(
+  op: K,
   inputs: readonly Tensor[],
   output: Tensor,
-  saved: Readonly<Record<string, unknown>>,
+  saved: OpSaved[K],
 ): Tensor {
   if (willRecord(inputs)) {
     output.requiresGrad = true;
-    output.gradNode = { op, inputs, saved };
+    const node: RecordedNode<K> = { op, inputs, saved };
+    // A RecordedNode<K> is the union's member for K; the compiler cannot pick it for a generic K.
+    output.gradNode = node as GradNode;
   }
   return output;
 }

@@ -1,7 +1,9 @@
-import { avgPool2dBackward, type Conv2dGeometry } from '@lacuna/tensor';
+import { avgPool2dBackward } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
+// Gradient rule of @lacuna/tensor's ops/avg-pool2d.ts.
+
 /** d avgPool2d: each output's gradient spreads evenly over its window. */
-export const avgPool2dRule: GradRule = (g, node) => [
-  avgPool2dBackward(g, node.saved.geometry as Conv2dGeometry),
+export const avgPool2dRule: GradRule<'avgPool2d'> = (g, node) => [
+  avgPool2dBackward(g, node.saved.geometry),
 ];

@@ -25,7 +25,7 @@ const each = (a: Tensor, b: Tensor, da: () => Tensor, db: () => Tensor) => [
 ];
 
 /** d(a+b) = (g, g) */
-export const addRule: GradRule = (g, node) => {
+export const addRule: GradRule<'add'> = (g, node) => {
   const [a, b] = inputs(node);
   return each(
     a,
@@ -36,7 +36,7 @@ export const addRule: GradRule = (g, node) => {
 };
 
 /** d(a-b) = (g, -g) */
-export const subRule: GradRule = (g, node) => {
+export const subRule: GradRule<'sub'> = (g, node) => {
   const [a, b] = inputs(node);
   return each(
     a,
@@ -47,7 +47,7 @@ export const subRule: GradRule = (g, node) => {
 };
 
 /** d(a·b) = (g·b, g·a) */
-export const mulRule: GradRule = (g, node) => {
+export const mulRule: GradRule<'mul'> = (g, node) => {
   const [a, b] = inputs(node);
   return each(
     a,
@@ -58,7 +58,7 @@ export const mulRule: GradRule = (g, node) => {
 };
 
 /** d(a/b) = (g/b, -g·a/b²) */
-export const divRule: GradRule = (g, node) => {
+export const divRule: GradRule<'div'> = (g, node) => {
   const [a, b] = inputs(node);
   return each(
     a,
@@ -72,7 +72,7 @@ export const divRule: GradRule = (g, node) => {
  * d aᵇ = (g·b·aᵇ⁻¹, g·aᵇ·ln a). The exponent's gradient is taken as 0 where a ≤ 0, where ln a is
  * undefined (PyTorch does the same at a = 0).
  */
-export const powRule: GradRule = (g, node) => {
+export const powRule: GradRule<'pow'> = (g, node) => {
   const [a, b] = inputs(node);
   const da = mul(g, mul(b, pow(a, sub(b, 1))));
   const positive = greater(a, 0);
@@ -82,7 +82,7 @@ export const powRule: GradRule = (g, node) => {
 };
 
 /** Where a and b tie, each gets half the gradient (as in PyTorch). */
-function extremumRule(first: (a: Tensor, b: Tensor) => Tensor): GradRule {
+function extremumRule(first: (a: Tensor, b: Tensor) => Tensor): GradRule<'maximum' | 'minimum'> {
   return (g, node) => {
     const [a, b] = inputs(node);
     const wa = add(first(a, b), mul(equal(a, b), 0.5)); // 1 where a wins, 0.5 on a tie, else 0
@@ -92,7 +92,7 @@ function extremumRule(first: (a: Tensor, b: Tensor) => Tensor): GradRule {
 }
 
 /** d max(a,b): g to the larger operand. */
-export const maximumRule: GradRule = extremumRule((a, b) => greater(a, b));
+export const maximumRule: GradRule<'maximum'> = extremumRule((a, b) => greater(a, b));
 
 /** d min(a,b): g to the smaller operand. */
-export const minimumRule: GradRule = extremumRule((a, b) => greater(b, a));
+export const minimumRule: GradRule<'minimum'> = extremumRule((a, b) => greater(b, a));

@@ -1,21 +1,21 @@
 import { Tensor } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
-// The rules of both ops of @lacuna/tensor's ops/gather.ts.
+// Gradient rules of both ops of @lacuna/tensor's ops/gather.ts.
 
 /** Scatter-add: each gathered element's gradient goes back to where it came from. */
-export const gatherRule: GradRule = (g, node) => {
+export const gatherRule: GradRule<'gather'> = (g, node) => {
   const x = node.inputs[0]!;
-  const sources = (node.saved as { sources: Int32Array }).sources;
+  const { sources } = node.saved;
   const dx = new Float32Array(x.size);
   for (let f = 0; f < sources.length; f++) dx[sources[f]!]! += g.storage[f]!;
   return [new Tensor(dx, x.shape, 'float32')];
 };
 
 /** Index-add along the axis: repeated indices accumulate. */
-export const indexSelectRule: GradRule = (g, node) => {
+export const indexSelectRule: GradRule<'indexSelect'> = (g, node) => {
   const x = node.inputs[0]!;
-  const { axis, indices } = node.saved as { axis: number; indices: Tensor };
+  const { axis, indices } = node.saved;
   const n = x.shape[axis]!;
   const inner = x.shape.slice(axis + 1).reduce((a, d) => a * d, 1);
   const outer = x.shape.slice(0, axis).reduce((a, d) => a * d, 1);

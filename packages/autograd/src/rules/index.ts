@@ -1,3 +1,4 @@
+import type { OpName } from '@lacuna/tensor';
 import { eluRule, geluRule, leakyReluRule, seluRule, softplusRule } from './activation.js';
 import { avgPool2dRule } from './avg-pool2d.js';
 import { addRule, divRule, maximumRule, minimumRule, mulRule, powRule, subRule } from './binary.js';
@@ -35,11 +36,25 @@ import {
 import { whereRule } from './where.js';
 
 /**
- * Every gradient rule, keyed by the op name @lacuna/tensor records. A static table: no
- * registration side effects. Ops built from other ops (softmax, variance, logsumexp, stack,
- * squeeze, flatten) need no rule of their own.
+ * The rule table's type: one rule for every op in `@lacuna/tensor`'s `OpSaved`, each typed by its
+ * op's saved values. A recorded op without a rule, or a rule for the wrong op, fails to compile.
  */
-export const gradRules: Readonly<Record<string, GradRule>> = {
+export type GradRules = { readonly [K in OpName]: GradRule<K> };
+
+/**
+ * Every gradient rule, keyed by the op name @lacuna/tensor records, in the order of `OpSaved`
+ * (grouped by ops/ file). A static table: no registration side effects. Ops built from other ops
+ * (softmax, variance, logsumexp, stack, transpose, squeeze, unsqueeze, flatten) need no rule of
+ * their own: their gradients flow through the rules of the ops they are built from.
+ *
+ * @example
+ * ```ts
+ * import { gradRules } from '@lacuna/autograd';
+ * console.log(typeof gradRules.matmul); // 'function'
+ * ```
+ */
+export const gradRules: GradRules = {
+  // binary.ts
   add: addRule,
   sub: subRule,
   mul: mulRule,
@@ -47,6 +62,7 @@ export const gradRules: Readonly<Record<string, GradRule>> = {
   pow: powRule,
   maximum: maximumRule,
   minimum: minimumRule,
+  // unary.ts
   neg: negRule,
   exp: expRule,
   log: logRule,
@@ -56,21 +72,24 @@ export const gradRules: Readonly<Record<string, GradRule>> = {
   abs: absRule,
   sign: signRule,
   relu: reluRule,
+  sigmoid: sigmoidRule,
+  tanh: tanhRule,
+  // activation.ts, clamp.ts, where.ts
   leakyRelu: leakyReluRule,
   elu: eluRule,
   selu: seluRule,
   gelu: geluRule,
-  sigmoid: sigmoidRule,
-  tanh: tanhRule,
   softplus: softplusRule,
   clamp: clampRule,
   where: whereRule,
+  // reduce.ts, matmul.ts, log-softmax.ts
   sum: sumRule,
   mean: meanRule,
   max: extremumRule,
   min: extremumRule,
   matmul: matmulRule,
   logSoftmax: logSoftmaxRule,
+  // reshape.ts, permute.ts, broadcast-to.ts, slice.ts, concat.ts, gather.ts, pad.ts
   reshape: reshapeRule,
   permute: permuteRule,
   broadcastTo: broadcastToRule,
@@ -79,9 +98,11 @@ export const gradRules: Readonly<Record<string, GradRule>> = {
   gather: gatherRule,
   indexSelect: indexSelectRule,
   pad: padRule,
+  // conv2d.ts, max-pool2d.ts, avg-pool2d.ts
   conv2d: conv2dRule,
   maxPool2d: maxPool2dRule,
   avgPool2d: avgPool2dRule,
+  // dropout.ts, gaussian-dropout.ts, gaussian-noise.ts, masked-affine.ts
   dropout: dropoutRule,
   gaussianDropout: gaussianDropoutRule,
   gaussianNoise: gaussianNoiseRule,

@@ -8,9 +8,9 @@ import { type GradRule, sumToShape } from './rule.js';
 // the batch's gradients summed.
 
 /** Gradients of `matmul(a, b, { transA, transB })`. */
-export const matmulRule: GradRule = (g, node) => {
+export const matmulRule: GradRule<'matmul'> = (g, node) => {
   const [a, b] = node.inputs as [Tensor, Tensor];
-  const { transA, transB } = node.saved as { transA: boolean; transB: boolean };
+  const { transA, transB } = node.saved;
   const da = () =>
     transA
       ? matmul(b, g, { transA: transB, transB: true }) // op(B)·dCᵀ

@@ -1,10 +1,12 @@
 import { slice } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
+// Gradient rule of @lacuna/tensor's ops/pad.ts.
+
 /** The gradient is g with the padding cut away. */
-export const padRule: GradRule = (g, node) => {
+export const padRule: GradRule<'pad'> = (g, node) => {
   const x = node.inputs[0]!;
-  const pads = (node.saved as { pads: [number, number][] }).pads;
+  const { pads } = node.saved;
   return [
     slice(
       g,

@@ -1,11 +1,36 @@
-import { broadcastTo, type GradNode, reshape, sum, type Tensor } from '@lacuna/tensor';
+import {
+  broadcastTo,
+  type OpName,
+  type RecordedNode,
+  reshape,
+  sum,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, return the
  * gradient with respect to each of its inputs (null where an input needs none). Rules run with
  * recording off and must return tensors of exactly each input's shape.
+ *
+ * `GradRule<'matmul'>` receives matmul's node, whose `saved` is typed by `OpSaved['matmul']`
+ * of `@lacuna/tensor`; reading a value the op does not save is a compile error.
+ *
+ * @typeParam K - The op (or ops) the rule differentiates.
+ * @example
+ * ```ts
+ * import type { GradRule } from '@lacuna/autograd';
+ * import { mul, sub } from '@lacuna/tensor';
+ * // d tanh x = g·(1 - tanh²x), from the output tanh saved.
+ * const tanhRule: GradRule<'tanh'> = (g, node) => {
+ *   const y = node.saved.output;
+ *   return [mul(g, sub(1, mul(y, y)))];
+ * };
+ * ```
  */
-export type GradRule = (grad: Tensor, node: GradNode) => (Tensor | null)[];
+export type GradRule<K extends OpName = OpName> = (
+  grad: Tensor,
+  node: RecordedNode<K>,
+) => (Tensor | null)[];
 
 /**
  * Sums `grad` down to `shape`, undoing broadcasting: leading axes `grad` has beyond `shape` are

@@ -1,16 +1,12 @@
 import { Tensor } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
-interface Range {
-  start: number;
-  step: number;
-  length: number;
-}
+// Gradient rule of @lacuna/tensor's ops/slice.ts.
 
 /** Scatters g into zeros at the sliced positions. */
-export const sliceRule: GradRule = (g, node) => {
+export const sliceRule: GradRule<'slice'> = (g, node) => {
   const x = node.inputs[0]!;
-  const ranges = (node.saved as { ranges: Range[] }).ranges;
+  const { ranges } = node.saved;
   const dx = new Float32Array(x.size);
   const strides = x.shape.map((_, i) => x.shape.slice(i + 1).reduce((a, d) => a * d, 1));
   const index = new Array<number>(g.rank).fill(0);

@@ -1,6 +1,20 @@
 import { ArgumentRangeError, fmtValue } from '../errors.js';
+import { record } from '../record.js';
 import type { Tensor } from '../tensor.js';
-import { unaryOp } from './unary.js';
+import { type UnarySaved, unaryKernel, unaryOp } from './unary.js';
+
+/** What leakyRelu and elu record: their α besides the output. */
+export interface AlphaActivationSaved extends UnarySaved {
+  /** The negative slope (leakyRelu) or the saturation value (elu). */
+  readonly alpha: number;
+}
+
+/** Runs leakyRelu or elu with a checked α and records α for the gradient. */
+function alphaActivation(op: 'leakyRelu' | 'elu', x: Tensor, alpha: number): Tensor {
+  const saved = { alpha: checkAlpha(op, alpha) };
+  const out = unaryKernel(op, x, saved);
+  return record(op, [x], out, { ...saved, output: out });
+}
 
 function checkAlpha(op: string, alpha: number): number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
@@ -21,7 +35,7 @@ function checkAlpha(op: string, alpha: number): number {
  * ```
  */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
-  return unaryOp('leakyRelu', x, { alpha: checkAlpha('leakyRelu', alpha) });
+  return alphaActivation('leakyRelu', x, alpha);
 }
 
 /**
@@ -35,7 +49,7 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
  * ```
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return unaryOp('elu', x, { alpha: checkAlpha('elu', alpha) });
+  return alphaActivation('elu', x, alpha);
 }
 
 /**

@@ -6,6 +6,12 @@ import { Tensor } from '../tensor.js';
 import type { Pair } from './conv-geometry.js';
 import { type PoolOptions, poolGeometry } from './pool-geometry.js';
 
+/** What avgPool2d records: the geometry its gradient spreads over. */
+export interface AvgPool2dSaved {
+  /** Sizes, stride, padding and dilation of the pooling. */
+  readonly geometry: Conv2dGeometry;
+}
+
 /**
  * 2-D average pooling over NCHW input; the divisor is the full window size (padding counts as
  * zeros, PyTorch's `count_include_pad=True`).
@@ -39,8 +45,10 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
  * import { avgPool2d, avgPool2dBackward, ones } from '@lacuna/tensor';
  * const x = ones([1, 1, 2, 2]);
  * x.requiresGrad = true;
- * const y = avgPool2d(x, 2);
- * avgPool2dBackward(ones(y.shape), y.gradNode!.saved.geometry as never); // 0.25 everywhere
+ * const node = avgPool2d(x, 2).gradNode;
+ * if (node?.op === 'avgPool2d' && !node.released) {
+ *   avgPool2dBackward(ones([1, 1, 1, 1]), node.saved.geometry); // 0.25 everywhere
+ * }
  * ```
  */
 export function avgPool2dBackward(grad: Tensor, g: Conv2dGeometry): Tensor {

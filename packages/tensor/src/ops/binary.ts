@@ -10,6 +10,9 @@ import { checkTensor } from './util.js';
 /** A tensor or a plain number (treated as a scalar that broadcasts). */
 export type TensorLike = Tensor | number;
 
+/** The binary ops that compare: their result is bool and has no gradient. */
+type ComparisonOpName = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
+
 const COMPARISONS = new Set<BinaryOpName>([
   'greater',
   'greaterEqual',
@@ -17,7 +20,11 @@ const COMPARISONS = new Set<BinaryOpName>([
   'lessEqual',
   'equal',
   'notEqual',
-]);
+] satisfies ComparisonOpName[]);
+
+function isComparison(op: BinaryOpName): op is ComparisonOpName {
+  return COMPARISONS.has(op);
+}
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (typeof a === 'number' && typeof b === 'number') {
@@ -30,7 +37,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 }
 
 function resultDType(op: BinaryOpName, a: DType, b: DType): DType {
-  if (COMPARISONS.has(op)) return 'bool';
+  if (isComparison(op)) return 'bool';
   if (op === 'div') return 'float32'; // true division, as in PyTorch
   const p = promote(a, b);
   return p === 'bool' ? 'int32' : p;
@@ -50,7 +57,7 @@ export function binaryOp(op: BinaryOpName, a: TensorLike, b: TensorLike): Tensor
     dtype,
   );
   getBackend().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
-  if (COMPARISONS.has(op)) return out; // not differentiable: no node, see autograd's error
+  if (isComparison(op)) return out; // not differentiable: no node, see autograd's error
   return record(op, [ta, tb], out, {});
 }
 

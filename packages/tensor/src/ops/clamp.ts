@@ -1,6 +1,15 @@
 import { ArgumentRangeError, fmtValue } from '../errors.js';
+import { record } from '../record.js';
 import type { Tensor } from '../tensor.js';
-import { unaryOp } from './unary.js';
+import { type UnarySaved, unaryKernel } from './unary.js';
+
+/** What clamp records: the bounds it was given (absent when omitted) besides the output. */
+export interface ClampSaved extends UnarySaved {
+  /** The lower bound; −∞ when absent. */
+  readonly min?: number;
+  /** The upper bound; +∞ when absent. */
+  readonly max?: number;
+}
 
 /**
  * Limits every element to [min, max] (either bound may be omitted). NaN stays NaN. The gradient
@@ -31,8 +40,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (min !== undefined && max !== undefined && min > max) {
     throw new ArgumentRangeError('clamp', 'max', `must be ≥ min = ${min}, got ${max}`);
   }
-  return unaryOp('clamp', x, {
-    ...(min === undefined ? {} : { min }),
-    ...(max === undefined ? {} : { max }),
-  });
+  const bounds = { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+  const out = unaryKernel('clamp', x, bounds);
+  return record('clamp', [x], out, { ...bounds, output: out });
 }

@@ -6,6 +6,14 @@ import { Tensor } from '../tensor.js';
 import { unsqueeze } from './squeeze.js';
 import { checkTensor } from './util.js';
 
+/** What concat (and so stack) records: where each input's slab lies along the axis. */
+export interface ConcatSaved {
+  /** The joined axis, non-negative. */
+  readonly axis: number;
+  /** Each input's size along the axis, in order. */
+  readonly sizes: readonly number[];
+}
+
 /**
  * Joins tensors along an existing axis; all other sizes and the dtype must match.
  *

@@ -32,6 +32,12 @@ export interface Conv2dConfig {
   readonly outChannels: number;
 }
 
+/** What conv2d records for its gradient (its input, weight and bias are the node's inputs). */
+export interface Conv2dSaved {
+  /** The resolved settings. */
+  readonly config: Conv2dConfig;
+}
+
 const CONV2D_KEYS = optionKeys<Conv2dOptions>({
   bias: true,
   stride: true,
@@ -150,8 +156,10 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
  * const x = ones([1, 1, 4, 4]);
  * x.requiresGrad = true;
  * const w = ones([1, 1, 3, 3]);
- * const y = conv2d(x, w);
- * const dx = conv2dBackwardInput(ones(y.shape), w, y.gradNode!.saved.config as never);
+ * const node = conv2d(x, w).gradNode;
+ * if (node?.op === 'conv2d' && !node.released) {
+ *   const dx = conv2dBackwardInput(ones([1, 1, 2, 2]), w, node.saved.config);
+ * }
  * ```
  */
 export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2dConfig): Tensor {
@@ -178,8 +186,10 @@ export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2d
  * const x = ones([1, 1, 4, 4]);
  * const w = ones([1, 1, 3, 3]);
  * w.requiresGrad = true;
- * const y = conv2d(x, w);
- * const dw = conv2dBackwardWeight(x, ones(y.shape), y.gradNode!.saved.config as never); // every entry 4
+ * const node = conv2d(x, w).gradNode;
+ * if (node?.op === 'conv2d' && !node.released) {
+ *   const dw = conv2dBackwardWeight(x, ones([1, 1, 2, 2]), node.saved.config); // every entry 4
+ * }
  * ```
  */
 export function conv2dBackwardWeight(x: Tensor, grad: Tensor, config: Conv2dConfig): Tensor {

@@ -218,7 +218,10 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
  * const x = ones([4]);
  * x.requiresGrad = true;
  * const y = dropout(x, { p: 0.5, training: true, generator: new Generator(0) });
- * dropoutBackward(ones([4]), y.gradNode!.saved as never).toArray(); // equals y: same mask, same scale
+ * const node = y.gradNode;
+ * if (node?.op === 'dropout' && !node.released) {
+ *   dropoutBackward(ones([4]), node.saved).toArray(); // equals y: same mask, same scale
+ * }
  * ```
  */
 export function dropoutBackward(grad: Tensor, saved: DropoutSaved): Tensor {

@@ -5,6 +5,20 @@ import { checkElementCount, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
+/** What gather records: where each output element came from. */
+export interface GatherSaved {
+  /** Flat input index of each output element. */
+  readonly sources: Int32Array;
+}
+
+/** What indexSelect records: the selected slices. */
+export interface IndexSelectSaved {
+  /** The selecting axis, non-negative. */
+  readonly axis: number;
+  /** The int32 indices as given (negative ones count from the end). */
+  readonly indices: Tensor;
+}
+
 function checkIndices(op: string, indices: Tensor, bound: number): void {
   checkTensor(op, 'indices', indices);
   if (indices.dtype !== 'int32')

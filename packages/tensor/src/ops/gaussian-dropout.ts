@@ -15,6 +15,10 @@ const GAUSSIAN_DROPOUT_KEYS = optionKeys<Parameters<typeof gaussianDropout>[1]>(
   generator: true,
 });
 
+/**
+ * What a recorded gaussianDropout keeps for its backward pass: the key its noise was drawn under
+ * and the noise's spread, whatever the tensor's size.
+ */
 export interface GaussianSaved {
   /** The key the noise was drawn under. */
   readonly key: RandomKey;
@@ -75,7 +79,10 @@ export function gaussianDropout(
  * const x = ones([3]);
  * x.requiresGrad = true;
  * const y = gaussianDropout(x, { p: 0.3, training: true, generator: new Generator(1) });
- * gaussianDropoutBackward(ones([3]), y.gradNode!.saved as never); // equals y (x is ones)
+ * const node = y.gradNode;
+ * if (node?.op === 'gaussianDropout' && !node.released) {
+ *   gaussianDropoutBackward(ones([3]), node.saved); // equals y (x is ones)
+ * }
  * ```
  */
 export function gaussianDropoutBackward(grad: Tensor, saved: GaussianSaved): Tensor {

@@ -5,6 +5,14 @@ import { Tensor } from '../tensor.js';
 import { unaryOp } from './unary.js';
 import { checkFloat } from './util.js';
 
+/** What logSoftmax records for its gradient. */
+export interface LogSoftmaxSaved {
+  /** The softmax axis, non-negative. */
+  readonly axis: number;
+  /** The op's result, log softmax(x). */
+  readonly output: Tensor;
+}
+
 /**
  * `log(softmax(x))` along `axis`, computed stably as `x - max - log(Σ exp(x - max))`.
  *

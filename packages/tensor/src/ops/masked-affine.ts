@@ -6,6 +6,14 @@ import { broadcastShapes, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, checkTensor } from './util.js';
 
+/** What maskedAffine records: the mask and the scale of the kept elements. */
+export interface MaskedAffineSaved {
+  /** The bool mask, as given (it broadcasts to the input's shape). */
+  readonly mask: Tensor;
+  /** The multiplier of kept elements. */
+  readonly scale: number;
+}
+
 const MASKED_AFFINE_KEYS = optionKeys<MaskedAffineOptions>({
   scale: true,
   shift: true,

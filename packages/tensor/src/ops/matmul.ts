@@ -6,6 +6,14 @@ import { checkElementCount } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
+/** What matmul records: the transpose flags (its operands are the node's inputs). */
+export interface MatmulSaved {
+  /** A was used transposed. */
+  readonly transA: boolean;
+  /** B was used transposed. */
+  readonly transB: boolean;
+}
+
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
   /** Use A transposed (its last two axes swapped) without copying it. */

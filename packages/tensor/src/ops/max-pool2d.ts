@@ -5,6 +5,12 @@ import { Tensor } from '../tensor.js';
 import type { Pair } from './conv-geometry.js';
 import { type PoolOptions, poolGeometry } from './pool-geometry.js';
 
+/** What maxPool2d records: each output's winner. */
+export interface MaxPool2dSaved {
+  /** Flat input index of each output's largest element. */
+  readonly argmax: Int32Array;
+}
+
 /**
  * 2-D max pooling over NCHW input: each output is the largest input in its window (padding never
  * wins). Gradients flow to that element.
@@ -44,8 +50,10 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
  * import { maxPool2d, maxPool2dBackward, ones } from '@lacuna/tensor';
  * const x = ones([1, 1, 2, 2]);
  * x.requiresGrad = true;
- * const y = maxPool2d(x, 2);
- * maxPool2dBackward(ones(y.shape), y.gradNode!.saved.argmax as Int32Array, x.shape);
+ * const node = maxPool2d(x, 2).gradNode;
+ * if (node?.op === 'maxPool2d' && !node.released) {
+ *   maxPool2dBackward(ones([1, 1, 1, 1]), node.saved.argmax, x.shape).toArray(); // [[[[1, 0], [0, 0]]]]
+ * }
  * ```
  */
 export function maxPool2dBackward(

@@ -5,6 +5,12 @@ import { checkElementCount, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
+/** What pad records: the padding its gradient cuts away. */
+export interface PadSaved {
+  /** `[before, after]` of every axis. */
+  readonly pads: readonly (readonly [number, number])[];
+}
+
 /**
  * Pads with a constant: `pads[i] = [before, after]` elements on axis i (missing trailing axes get
  * none). A copy.
@@ -27,7 +33,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
       `must hold at most ${x.rank} [before, after] pairs, got ${JSON.stringify(pads)}`,
     );
   }
-  const full = x.shape.map((_, i) => pads[i] ?? [0, 0]);
+  const full = x.shape.map((_, i): readonly [number, number] => pads[i] ?? [0, 0]);
   full.forEach(([b, a], i) => {
     if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
       throw new ArgumentRangeError(

@@ -6,6 +6,12 @@ import { normalizeAxis, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
+/** What permute records: the permutation its gradient inverts. */
+export interface PermuteSaved {
+  /** Output axis i is input axis `perm[i]` (non-negative). */
+  readonly perm: readonly number[];
+}
+
 /**
  * Reorders axes: output axis i is input axis `perm[i]` (a copy, contiguous).
  *

@@ -68,6 +68,18 @@ function reduceArgs<O extends ReduceOptions>(
   };
 }
 
+/** What sum, mean, max and min record for their gradient. */
+export interface ReduceSaved {
+  /** The reduced axes, sorted and non-negative. */
+  readonly axes: readonly number[];
+  /** Whether the reduced axes were kept as size 1. */
+  readonly keepDims: boolean;
+  /** How many elements each output reduced (mean's divisor). */
+  readonly count: number;
+  /** The op's result (max and min find their winners by it). */
+  readonly output: Tensor;
+}
+
 function reducedShape(
   shape: readonly number[],
   axes: readonly number[],
@@ -80,7 +92,7 @@ function reducedShape(
 
 function reduceOp(
   op: ReduceOpName,
-  name: string,
+  name: 'sum' | 'mean' | 'max' | 'min',
   x: Tensor,
   options: ReduceAxisOrOptions | undefined,
   dtype: DType,

@@ -4,6 +4,12 @@ import { type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
+/** What reshape records: the shape its gradient takes back. */
+export interface ReshapeSaved {
+  /** The input's shape. */
+  readonly inputShape: Shape;
+}
+
 /**
  * The same elements under a new shape, as a view sharing storage (no copy). One dimension may be
  * `-1` and is inferred.

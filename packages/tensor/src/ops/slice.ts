@@ -9,11 +9,20 @@ import { checkTensor } from './util.js';
 /** One axis of a slice: `[start, end]` or `[start, end, step]` (Python's start:end:step), or null for all. */
 export type SliceRange = readonly [number, number] | readonly [number, number, number] | null;
 
-/** A resolved slice of one axis. @internal */
+/** A slice of one axis with its bounds resolved against the shape. */
 export interface ResolvedRange {
+  /** First index taken (non-negative). */
   start: number;
+  /** Distance between taken indices (positive). */
   step: number;
+  /** Number of indices taken. */
   length: number;
+}
+
+/** What slice records: the resolved range of every axis, where its gradient scatters back. */
+export interface SliceSaved {
+  /** One resolved range per input axis. */
+  readonly ranges: readonly ResolvedRange[];
 }
 
 /** Resolves ranges against a shape (negative indices count from the end). @internal */

@@ -226,7 +226,9 @@ describe('dropout keep probability on the 24-bit grid', () => {
     const x = ones([4]);
     x.requiresGrad = true;
     const y = dropout(x, { p: 1 - 1e-7, training: true, generator: new Generator(0) });
-    const saved = y.gradNode!.saved as { keepThreshold: number; scale: number };
+    const node = y.gradNode;
+    if (node?.op !== 'dropout' || node.released) throw new Error('dropout was not recorded');
+    const { saved } = node;
     expect(saved.keepThreshold).toBe(2);
     expect(saved.scale).toBe(2 ** 23);
     // E[y]/x = P(keep) · scale = (2 / 2^24) · 2^23 = 1 exactly.

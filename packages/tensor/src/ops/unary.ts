@@ -4,13 +4,30 @@ import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
-/** Computes `op` elementwise on a float32 tensor and records it for autograd. @internal */
-export function unaryOp(op: UnaryOpName, x: Tensor, params: UnaryParams = {}): Tensor {
+/**
+ * What a recorded unary op keeps: its output, which exp, sqrt, sigmoid and tanh differentiate
+ * through most cheaply (the others read their input).
+ */
+export interface UnarySaved {
+  /** The op's result. */
+  readonly output: Tensor;
+}
+
+/** The unary ops whose gradient needs no parameter, only {@link UnarySaved}. */
+type PlainUnaryOpName = Exclude<UnaryOpName, 'leakyRelu' | 'elu' | 'clamp'>;
+
+/** Computes `op` elementwise on a float32 tensor, unrecorded. @internal */
+export function unaryKernel(op: UnaryOpName, x: Tensor, params: UnaryParams = {}): Tensor {
   checkFloat(op, 'x', x);
   const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
   getBackend().unary(op, x.storage, out.storage, params);
-  // exp, sqrt, sigmoid and tanh differentiate most cheaply through their output.
-  return record(op, [x], out, { ...params, output: out });
+  return out;
+}
+
+/** Computes a parameterless `op` elementwise on a float32 tensor and records it for autograd. @internal */
+export function unaryOp(op: PlainUnaryOpName, x: Tensor): Tensor {
+  const out = unaryKernel(op, x);
+  return record(op, [x], out, { output: out });
 }
 
 /**

@@ -8,6 +8,12 @@ import type { TensorLike } from './binary.js';
 import { scalarFor } from './creation.js';
 import { checkTensor } from './util.js';
 
+/** What where records: the condition that picked each element. */
+export interface WhereSaved {
+  /** The bool condition, as given (it broadcasts to the output's shape). */
+  readonly condition: Tensor;
+}
+
 /**
  * Picks elementwise from `a` where `condition` is true and from `b` elsewhere; all three
  * broadcast together. Gradients flow to the operand that was picked.
