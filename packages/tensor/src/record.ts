@@ -32,8 +32,11 @@ export interface ReleasedNode {
   readonly op: OpName;
   /** Always empty: the inputs were let go. */
   readonly inputs: readonly Tensor[];
-  /** `failure` when the pass that freed the node threw partway (its message). */
-  readonly saved: { readonly failure?: string };
+  /** `failure` when the pass that freed the node threw partway. */
+  readonly saved: {
+    /** The message of the error that stopped that pass. */
+    readonly failure?: string;
+  };
   /** Marks the node as freed. */
   readonly released: true;
 }
