@@ -173,6 +173,7 @@ export {
   type RecordedNode,
   type ReleasedNode,
   record,
+  type SavedByEvery,
   willRecord,
   withoutRecording,
 } from './record.js';

@@ -118,6 +118,27 @@ export function willRecord(inputs: readonly Tensor[]): boolean {
 }
 
 /**
+ * The `saved` argument {@link record} takes for op `K`: `OpSaved[K]` for one op; for a union of ops
+ * (a helper that records several), values that suit each of them, so a shared call site cannot
+ * save less than one of its ops needs.
+ *
+ * @typeParam K - The op, or the ops a shared call site records.
+ * @example
+ * ```ts
+ * import { ones, type SavedByEvery } from '@lacuna/tensor';
+ * // sum and mean both save ReduceSaved, so a helper recording either passes one.
+ * const saved: SavedByEvery<'sum' | 'mean'> = { axes: [0], keepDims: false, count: 2, output: ones([]) };
+ * ```
+ */
+export type SavedByEvery<K extends OpName> = (
+  K extends OpName
+    ? (saved: OpSaved[K]) => void
+    : never
+) extends (saved: infer S) => void
+  ? S
+  : never;
+
+/**
  * Attaches a {@link GradNode} to `output` when {@link willRecord} holds for `inputs`, and returns
  * `output`. Every differentiable op ends with this call.
  *
@@ -142,13 +163,13 @@ export function record<K extends OpName>(
   op: K,
   inputs: readonly Tensor[],
   output: Tensor,
-  saved: OpSaved[K],
+  saved: SavedByEvery<K>,
 ): Tensor {
   if (willRecord(inputs)) {
     output.requiresGrad = true;
-    const node: RecordedNode<K> = { op, inputs, saved };
-    // A RecordedNode<K> is the union's member for K; the compiler cannot pick it for a generic K.
-    output.gradNode = node as GradNode;
+    // For a generic K the compiler can neither see that `saved` suits K (SavedByEvery<K> is
+    // OpSaved[K] for one op) nor pick the union's member for K: the node is RecordedNode<K>.
+    output.gradNode = { op, inputs, saved } as RecordedNode<K> as GradNode;
   }
   return output;
 }

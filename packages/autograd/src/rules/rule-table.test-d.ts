@@ -52,6 +52,17 @@ export function recordChecksItsArguments(x: Tensor): Tensor[] {
   ];
 }
 
+/** (c) A helper recording several ops must save what each of them needs. */
+export function sharedRecordSite(op: 'add' | 'matmul', x: Tensor): Tensor {
+  // @ts-expect-error: {} suits add but not matmul, which saves transA and transB.
+  return record(op, [x, x], x, {});
+}
+
+/** Ops that save the same values share a call site without a cast. */
+export function sharedRecordSiteOfAlikeOps(op: 'add' | 'sub', x: Tensor): Tensor {
+  return record(op, [x, x], x, {});
+}
+
 /** A tensor's node narrows to its op's saved values by checking `op` and `released`. */
 export function narrowedNode(): Int32Array | null {
   const node = ones([1]).gradNode;
