@@ -51,7 +51,7 @@ export interface ReleasedNode {
  * const x = ones([1, 1, 2, 2]);
  * x.requiresGrad = true;
  * const node = maxPool2d(x, 2).gradNode;
- * if (node?.op === 'maxPool2d' && !node.released) console.log(node.saved.argmax); // Int32Array [ 0 ]
+ * if (node?.op === 'maxPool2d' && !node.released) console.log(node.saved.argmax[0]); // 0
  * ```
  */
 export type GradNode = { [K in OpName]: RecordedNode<K> }[OpName] | ReleasedNode;
