@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo } from '../test-util/naive.js';
 import { avgPool2d } from './avg-pool2d.js';
 import { conv2d } from './conv2d.js';
@@ -48,7 +49,7 @@ function naiveConv(
   return { data: out, shape: [N!, O!, oH, oW] };
 }
 
-describe('conv2d', () => {
+describeBackends('conv2d', () => {
   it('matches the direct definition with stride, padding, dilation and groups', () => {
     let seed = 0;
     fc.assert(
@@ -89,6 +90,17 @@ describe('conv2d', () => {
     );
   });
 
+  it('convolves an image too big for the capped backend’s memory', () => {
+    const g = new Generator(99);
+    // Two channels of 512 × (FALLBACK_ELEMENTS / 1024) pixels, a 3 × 3 kernel, padding 1.
+    const x = uniform([1, 2, 512, FALLBACK_ELEMENTS / 1024], { generator: g, low: -1, high: 1 });
+    const w = uniform([1, 2, 3, 3], { generator: g, low: -1, high: 1 });
+    const y = conv2d(x, w, { padding: 1 });
+    const want = naiveConv(x, w, null, [1, 1], [1, 1], [1, 1], 1);
+    expect(y.shape).toEqual(want.shape);
+    expect(closeTo(y.storage, want.data)).toBe(true);
+  });
+
   it('rejects mismatched channels, groups and windows', () => {
     expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(ShapeError);
     expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(
@@ -106,7 +118,7 @@ describe('conv2d', () => {
   });
 });
 
-describe('pooling', () => {
+describeBackends('pooling', () => {
   it('max and average pooling known values', () => {
     const x = reshape(arange(16), [1, 1, 4, 4]);
     expect(maxPool2d(x, 2).toArray()).toEqual([
@@ -164,6 +176,22 @@ describe('pooling', () => {
       ],
     ]);
     expect(maxPool2d(ones([2, 3, 6, 6]), 2).shape).toEqual([2, 3, 3, 3]);
+  });
+
+  it('pools an image too big for the capped backend’s memory', () => {
+    const [h, w] = [512, FALLBACK_ELEMENTS / 512];
+    const x = reshape(arange(h * w), [1, 1, h, w]);
+    // Values grow along rows and columns: a 2 × 2 window's max is its bottom-right element and
+    // its mean that element minus (w + 1) / 2, exact in float32 below 2^24.
+    const most = maxPool2d(x, 2).storage;
+    const mean = avgPool2d(x, 2).storage;
+    for (let i = 0; i < most.length; i++) {
+      const [r, c] = [Math.floor(i / (w / 2)), i % (w / 2)];
+      const last = (2 * r + 1) * w + 2 * c + 1;
+      if (most[i] !== last || mean[i] !== last - (w + 1) / 2) {
+        throw new Error(`window ${i}: max ${most[i]}, mean ${mean[i]}, expected ${last}`);
+      }
+    }
   });
 
   it('reject padding beyond half the window', () => {
