@@ -64,10 +64,17 @@ function backendFor(entry: Entry): Promise<Backend> {
   return backend;
 }
 
-async function disposeAll(): Promise<void> {
+/** Disposes the backends this file created (register it with afterAll at the top level). */
+export async function disposeBackends(): Promise<void> {
   const backends = await Promise.all(created.values());
   created.clear();
   for (const backend of backends) (backend as Partial<WasmBackend>).dispose?.();
+}
+
+/** The matrix's wasm backends on 1 and on 2 threads (helpers started), for side-by-side tests. */
+export async function wasmOnOneAndTwoThreads(): Promise<[WasmBackend, WasmBackend]> {
+  const [one, two] = await Promise.all([backendFor(MATRIX[1]!), backendFor(MATRIX[2]!)]);
+  return [one as WasmBackend, two as WasmBackend];
 }
 
 const fallbacksOf = (backend: Backend): number =>
@@ -85,7 +92,7 @@ const fallbacksOf = (backend: Backend): number =>
  * });
  */
 export function describeBackends(name: string, fn: (under: BackendUnderTest) => void): void {
-  afterAll(disposeAll); // at the file's top level: runs after its last suite
+  afterAll(disposeBackends); // at the file's top level: runs after its last suite
   for (const entry of MATRIX) {
     let active: Backend | undefined;
     describe(`${name} [${entry.label}]`, () => {

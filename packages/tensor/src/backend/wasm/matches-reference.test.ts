@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TypedArray } from '../../dtype.js';
-import { expectSameBits } from '../../test-util/backends.js';
+import {
+  disposeBackends,
+  expectSameBits,
+  wasmOnOneAndTwoThreads,
+} from '../../test-util/backends.js';
 import {
   convParams,
   elementCount,
@@ -10,8 +14,7 @@ import {
 } from '../../test-util/kernel-inputs.js';
 import type { BinaryOpName, UnaryOpName } from '../backend.js';
 import { referenceBackend as ref } from '../reference/index.js';
-import { createWasmBackend, type WasmBackend } from './index.js';
-import { broadcastLayout } from './layout.js';
+import type { WasmBackend } from './index.js';
 
 // The reference backend is the oracle: random numbers, dropout masks, the elementwise, reduction,
 // masked and pooling kernels give its bits (NaN, ±0, ±∞ included) at SIMD tails and around the
@@ -19,16 +22,10 @@ import { broadcastLayout } from './layout.js';
 
 let one: WasmBackend;
 let two: WasmBackend;
-
 beforeAll(async () => {
-  one = createWasmBackend({ threads: 1 });
-  two = createWasmBackend({ threads: 2 });
-  expect(await two.whenReady()).toBe(2);
+  [one, two] = await wasmOnOneAndTwoThreads();
 });
-afterAll(() => {
-  one.dispose();
-  two.dispose();
-});
+afterAll(disposeBackends);
 
 describe('wasm backend: the reference backend’s bits', () => {
   it('dropout, uniform and normal: the reference backend’s bits, masks included, at any size and thread count', () => {
@@ -259,54 +256,5 @@ describe('wasm backend: the reference backend’s bits', () => {
       }),
       { numRuns: 150, seed: 29 },
     );
-  });
-
-  it('lays out only the broadcasts its kernels cover', () => {
-    expect(broadcastLayout([[4, 5], [5]], [4, 5])).toEqual({
-      rows: 4,
-      cols: 5,
-      modes: [0, 1],
-      repeats: [1, 1],
-    });
-    expect(
-      broadcastLayout(
-        [
-          [4, 1],
-          [4, 5],
-        ],
-        [4, 5],
-      ),
-    ).toEqual({ rows: 4, cols: 5, modes: [3, 0], repeats: [1, 1] });
-    expect(broadcastLayout([[], [2, 3]], [2, 3])).toEqual({
-      rows: 1,
-      cols: 6,
-      modes: [2, 0],
-      repeats: [1, 1],
-    });
-    expect(
-      broadcastLayout(
-        [
-          [2, 3, 4, 5],
-          [2, 3, 1, 1],
-        ],
-        [2, 3, 4, 5],
-      ),
-    ).toEqual({ rows: 6, cols: 20, modes: [0, 3], repeats: [1, 1] });
-    expect(broadcastLayout([[3, 1, 4]], [3, 5, 4])).toBeUndefined();
-    expect(broadcastLayout([[3, 1, 4]], [3, 5, 4], true)).toEqual({
-      rows: 15,
-      cols: 4,
-      modes: [4],
-      repeats: [5],
-    });
-    expect(
-      broadcastLayout(
-        [
-          [2, 1, 3],
-          [1, 4, 1],
-        ],
-        [2, 4, 3],
-      ),
-    ).toBeUndefined();
   });
 });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentRangeError } from '../../errors.js';
-import { expectSameBits } from '../../test-util/backends.js';
+import {
+  disposeBackends,
+  expectSameBits,
+  wasmOnOneAndTwoThreads,
+} from '../../test-util/backends.js';
 import { float32Matmul, floats } from '../../test-util/kernel-inputs.js';
 import type { Conv2dParams, MatmulParams } from '../backend.js';
 import { referenceBackend as ref } from '../reference/index.js';
@@ -13,16 +17,10 @@ import { createWasmBackend, type WasmBackend } from './index.js';
 
 let one: WasmBackend;
 let two: WasmBackend;
-
 beforeAll(async () => {
-  one = createWasmBackend({ threads: 1 });
-  two = createWasmBackend({ threads: 2 });
-  expect(await two.whenReady()).toBe(2);
+  [one, two] = await wasmOnOneAndTwoThreads();
 });
-afterAll(() => {
-  one.dispose();
-  two.dispose();
-});
+afterAll(disposeBackends);
 
 describe('wasm backend: tile edges and thread splits', () => {
   it('is the default backend where WebAssembly SIMD loads', () => {
