@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, DTypeError } from '../errors.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { elu, gelu, leakyRelu, selu, softplus } from './activation.js';
 import { greaterEqual, less, lessEqual, notEqual, pow } from './binary.js';
 import { clamp } from './clamp.js';
 import { tensor } from './creation.js';
 import { logSoftmax, softmax } from './log-softmax.js';
-import { erf, log1p, sign } from './unary.js';
+import { abs, erf, log1p, neg, relu, sign } from './unary.js';
 import { where } from './where.js';
 
 const close = (actual: unknown, expected: number[], digits = 5) => {
@@ -14,7 +15,7 @@ const close = (actual: unknown, expected: number[], digits = 5) => {
   });
 };
 
-describe('activations and elementwise math', () => {
+describeBackends('activations and elementwise math', () => {
   it('match their formulas on known values', () => {
     close(leakyRelu(tensor([-10, 0, 2])).toArray(), [-0.1, 0, 2]);
     close(leakyRelu(tensor([-10, 2]), 0.2).toArray(), [-2, 2]);
@@ -37,6 +38,17 @@ describe('activations and elementwise math', () => {
     expect(sign(tensor([-3, 0, 2])).toArray()).toEqual([-1, 0, 1]);
     expect(pow(tensor([2, 3]), tensor([3, 2])).toArray()).toEqual([8, 9]);
     expect(Number.isNaN(pow(tensor([-8]), 1 / 3).item())).toBe(true);
+  });
+
+  it('relu, abs and neg are exact on an operand too big for the capped backend’s memory', () => {
+    const x = tensor(Float32Array.from({ length: FALLBACK_ELEMENTS }, (_, i) => (i % 7) - 3.5));
+    const [r, a, n] = [relu(x).storage, abs(x).storage, neg(x).storage];
+    for (let i = 0; i < x.size; i++) {
+      const v = x.storage[i]!;
+      if (r[i] !== Math.max(v, 0) || a[i] !== Math.abs(v) || n[i] !== -v) {
+        throw new Error(`element ${i} of ${v}: relu ${r[i]}, abs ${a[i]}, neg ${n[i]}`);
+      }
+    }
   });
 
   it('softplus never overflows and softmax is stable for huge logits', () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { broadcastGet, unravel } from '../test-util/naive.js';
 import { add, div, equal, greater, maximum, minimum, mul, sub } from './binary.js';
 import { tensor } from './creation.js';
@@ -29,7 +30,7 @@ function randomTensor(shape: readonly number[], seed: number): Tensor {
   return new Tensor(data, shape, 'float32');
 }
 
-describe('broadcasting binary ops', () => {
+describeBackends('broadcasting binary ops', () => {
   it('match a naive per-index reference on random shapes (both operand orders)', () => {
     fc.assert(
       fc.property(shapePair, fc.boolean(), fc.integer(), ([s1, s2], swap, seed) => {
@@ -56,6 +57,23 @@ describe('broadcasting binary ops', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('add a bias and divide by a column on operands too big for the capped backend’s memory', () => {
+    const [rows, cols] = [FALLBACK_ELEMENTS / 8, 8];
+    const x = randomTensor([rows, cols], 3);
+    const bias = randomTensor([cols], 4);
+    const column = randomTensor([rows, 1], 5);
+    const sum = add(x, bias).storage;
+    const quotient = div(x, column).storage;
+    for (let i = 0; i < x.size; i++) {
+      const [v, r, c] = [x.storage[i]!, Math.floor(i / cols), i % cols];
+      // float32 arithmetic is exact rounding of the float64 result: equal bits on every backend
+      if (sum[i] !== Math.fround(v + bias.storage[c]!)) throw new Error(`add at ${i}: ${sum[i]}`);
+      if (!Object.is(quotient[i], Math.fround(v / column.storage[r]!))) {
+        throw new Error(`div at ${i}: ${quotient[i]}`);
+      }
+    }
   });
 
   it('broadcast known values and number operands', () => {

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo } from '../test-util/naive.js';
-import { avgPool2d } from './avg-pool2d.js';
-import { conv2d } from './conv2d.js';
+import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { arange, ones, tensor } from './creation.js';
-import { maxPool2d } from './max-pool2d.js';
+import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { uniform } from './random.js';
 import { reshape } from './reshape.js';
 
@@ -48,7 +49,7 @@ function naiveConv(
   return { data: out, shape: [N!, O!, oH, oW] };
 }
 
-describe('conv2d', () => {
+describeBackends('conv2d', () => {
   it('matches the direct definition with stride, padding, dilation and groups', () => {
     let seed = 0;
     fc.assert(
@@ -89,6 +90,52 @@ describe('conv2d', () => {
     );
   });
 
+  it('convolves an image too big for the capped backend’s memory', () => {
+    const g = new Generator(99);
+    // Two channels of 512 × (FALLBACK_ELEMENTS / 1024) pixels; a 2 × 2 kernel at stride 2 keeps
+    // the direct definition cheap.
+    const x = uniform([1, 2, 512, FALLBACK_ELEMENTS / 1024], { generator: g, low: -1, high: 1 });
+    const w = uniform([1, 2, 2, 2], { generator: g, low: -1, high: 1 });
+    const y = conv2d(x, w, { stride: 2 });
+    const want = naiveConv(x, w, null, [2, 2], [0, 0], [1, 1], 1);
+    expect(y.shape).toEqual(want.shape);
+    expect(closeTo(y.storage, want.data)).toBe(true);
+  });
+
+  it('input and weight gradients are the adjoints of conv2d: ⟨y, dy⟩ = ⟨x, dx⟩ = ⟨w, dw⟩', () => {
+    const dot = (a: Tensor, b: Tensor) => {
+      let sum = 0;
+      for (let i = 0; i < a.size; i++) sum += a.storage[i]! * b.storage[i]!;
+      return sum;
+    };
+    // Small layers with every setting, then one too big for the capped backend's memory.
+    const cases: [x: number[], w: number[], options: Parameters<typeof conv2d>[2]][] = [
+      [
+        [2, 4, 5, 6],
+        [6, 2, 3, 2],
+        { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 },
+      ],
+      [[3, 1, 7, 4], [2, 1, 2, 3], { stride: 1, padding: 0 }],
+      [[1, 2, 512, FALLBACK_ELEMENTS / 1024], [1, 2, 2, 2], { stride: 2 }],
+    ];
+    for (const [xShape, wShape, options] of cases) {
+      const g = new Generator(xShape[2]!);
+      const x = uniform(xShape, { generator: g, low: -1, high: 1 });
+      const w = uniform(wShape, { generator: g, low: -1, high: 1 });
+      x.requiresGrad = true;
+      const y = conv2d(x, w, options);
+      const dy = uniform(y.shape as number[], { generator: g, low: -1, high: 1 });
+      const config = y.gradNode!.saved.config as never;
+      const dx = conv2dBackwardInput(dy, w, config);
+      const dw = conv2dBackwardWeight(x, dy, config);
+      expect(dx.shape).toEqual(x.shape);
+      expect(dw.shape).toEqual(w.shape);
+      // float32 sums of up to 2^17 terms in differing orders: a stated relative tolerance of 1e-4
+      const want = dot(y, dy);
+      expect(closeTo([dot(x, dx), dot(w, dw)], [want, want])).toBe(true);
+    }
+  });
+
   it('rejects mismatched channels, groups and windows', () => {
     expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(ShapeError);
     expect(() => conv2d(ones([1, 3, 4, 4]), ones([2, 2, 3, 3]))).toThrow(
@@ -106,7 +153,7 @@ describe('conv2d', () => {
   });
 });
 
-describe('pooling', () => {
+describeBackends('pooling', () => {
   it('max and average pooling known values', () => {
     const x = reshape(arange(16), [1, 1, 4, 4]);
     expect(maxPool2d(x, 2).toArray()).toEqual([
@@ -164,6 +211,37 @@ describe('pooling', () => {
       ],
     ]);
     expect(maxPool2d(ones([2, 3, 6, 6]), 2).shape).toEqual([2, 3, 3, 3]);
+  });
+
+  it('pools an image too big for the capped backend’s memory', () => {
+    const [h, w] = [512, FALLBACK_ELEMENTS / 512];
+    const x = reshape(arange(h * w), [1, 1, h, w]);
+    // Values grow along rows and columns: a 2 × 2 window's max is its bottom-right element and
+    // its mean that element minus (w + 1) / 2, exact in float32 below 2^24.
+    x.requiresGrad = true;
+    const pooled = maxPool2d(x, 2);
+    const averaged = avgPool2d(x, 2);
+    const [most, mean] = [pooled.storage, averaged.storage];
+    for (let i = 0; i < most.length; i++) {
+      const [r, c] = [Math.floor(i / (w / 2)), i % (w / 2)];
+      const last = (2 * r + 1) * w + 2 * c + 1;
+      if (most[i] !== last || mean[i] !== last - (w + 1) / 2) {
+        throw new Error(`window ${i}: max ${most[i]}, mean ${mean[i]}, expected ${last}`);
+      }
+    }
+    // Gradients of ones: each window's winner gets 1, every pixel of an average window 1/4.
+    const argmax = pooled.gradNode!.saved.argmax as Int32Array;
+    const toWinner = maxPool2dBackward(ones(pooled.shape as number[]), argmax, x.shape).storage;
+    const spread = avgPool2dBackward(
+      ones(averaged.shape as number[]),
+      averaged.gradNode!.saved.geometry as never,
+    ).storage;
+    for (let i = 0; i < x.size; i++) {
+      const wins = Math.floor(i / w) % 2 === 1 && i % 2 === 1 ? 1 : 0;
+      if (toWinner[i] !== wins || spread[i] !== 0.25) {
+        throw new Error(`pixel ${i}: max grad ${toWinner[i]}, average grad ${spread[i]}`);
+      }
+    }
   });
 
   it('reject padding beyond half the window', () => {

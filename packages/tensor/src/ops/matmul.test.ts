@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo, naiveMatmul } from '../test-util/naive.js';
 import { tensor } from './creation.js';
 import { matmul } from './matmul.js';
@@ -13,7 +14,7 @@ function filled(shape: number[], seed: number): Tensor {
   return new Tensor(data, shape, 'float32');
 }
 
-describe('matmul', () => {
+describeBackends('matmul', () => {
   it('matches the naive product for every transpose combination on random sizes', () => {
     const dim = fc.integer({ min: 0, max: 300 }).map((d) => (d > 40 ? (d % 7) + 257 : d)); // some sizes cross the 256 panel
     fc.assert(
@@ -82,6 +83,16 @@ describe('matmul', () => {
         ),
       ).toBe(true);
     }
+  });
+
+  it('multiplies a tall operand too big for the capped backend’s memory', () => {
+    const m = FALLBACK_ELEMENTS / 4;
+    const a = filled([m, 4], 6);
+    const b = filled([4, 3], 7);
+    const out = matmul(a, b);
+    expect(closeTo(out.storage, naiveMatmul(a.storage, b.storage, m, 3, 4, false, false))).toBe(
+      true,
+    );
   });
 
   it('rejects mismatched inner sizes, ranks, batches and dtypes', () => {

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { Generator, requireGenerator } from '../random/generator.js';
+import {
+  describeBackends,
+  expectSameBits,
+  FALLBACK_ELEMENTS,
+  onReference,
+} from '../test-util/backends.js';
 import { ones, tensor } from './creation.js';
 import { dropout, dropoutWithMask } from './dropout.js';
 import { bernoulli, normal, permutation, randint, uniform } from './random.js';
@@ -16,7 +22,7 @@ function stats(data: ArrayLike<number>): { mean: number; variance: number } {
   return { mean, variance: v / data.length };
 }
 
-describe('random ops at a fixed seed', () => {
+describeBackends('random ops at a fixed seed', () => {
   it('uniform has mean 1/2 and variance 1/12 within 5 standard errors, inside [low, high)', () => {
     const u = uniform([N], { generator: new Generator(1) });
     const { mean, variance } = stats(u.storage);
@@ -60,6 +66,20 @@ describe('random ops at a fixed seed', () => {
     const p = permutation(1000, { generator: new Generator(6) });
     expect([...p.storage].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect([...p.storage]).not.toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+
+  it('draws the reference backend’s bits, at a size too big for the capped backend’s memory', () => {
+    const draw = () => {
+      const g = new Generator(11);
+      return [
+        uniform([FALLBACK_ELEMENTS], { generator: g }).storage,
+        normal([FALLBACK_ELEMENTS + 3], { generator: g }).storage,
+        bernoulli([FALLBACK_ELEMENTS], { generator: g, p: 0.3 }).storage,
+        uniform([1001], { generator: g }).storage,
+      ];
+    };
+    const [got, want] = [draw(), onReference(draw)];
+    for (const [i, values] of got.entries()) expectSameBits(values, want[i]!);
   });
 
   it('the same seed reproduces every op bit for bit; the next call differs', () => {
@@ -113,7 +133,7 @@ describe('random ops at a fixed seed', () => {
   });
 });
 
-describe('dropout', () => {
+describeBackends('dropout', () => {
   it('zeroes a p fraction (binomial bounds) and scales the rest by 1/(1-p)', () => {
     const p = 0.3;
     const { output, mask } = dropoutWithMask(ones([N]), {
@@ -127,6 +147,18 @@ describe('dropout', () => {
     const wrong = output.storage.filter((v, i) => v !== (mask!.storage[i] ? scaled : 0)).length;
     expect(wrong).toBe(0);
     expect(Math.abs(stats(output.storage).mean - 1)).toBeLessThan(0.01);
+  });
+
+  it('draws the reference backend’s masks, at a size too big for the capped backend’s memory', () => {
+    const draw = () => {
+      const x = tensor(Float32Array.from({ length: FALLBACK_ELEMENTS }, (_, i) => (i % 9) - 4));
+      const g = new Generator(12);
+      const { output, mask } = dropoutWithMask(x, { p: 0.4, training: true, generator: g });
+      const again = dropout(x, { p: 0.1, training: true, generator: g });
+      return [output.storage, mask!.storage, again.storage];
+    };
+    const [got, want] = [draw(), onReference(draw)];
+    for (const [i, values] of got.entries()) expectSameBits(values, want[i]!);
   });
 
   it('inverted and classic scaling give the same expected output at training vs inference', () => {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { unravel } from '../test-util/naive.js';
 import { tensor } from './creation.js';
 import { argmax, max, mean, min, sum } from './reduce.js';
 
-describe('reductions', () => {
+describeBackends('reductions', () => {
   it('match a naive reference over random shapes and axis sets, with keepDims', () => {
     const arb = fc
       .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
@@ -50,6 +51,24 @@ describe('reductions', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('sum and max rows and columns of an operand too big for the capped backend’s memory', () => {
+    const [rows, cols] = [FALLBACK_ELEMENTS / 16, 16];
+    // Small integers: every partial sum is exact in float32, in any order.
+    const x = new Tensor(
+      Float32Array.from({ length: rows * cols }, (_, i) => ((i * 7919) % 13) - 6),
+      [rows, cols],
+      'float32',
+    );
+    const rowSums = new Float32Array(rows);
+    const colMax = new Float32Array(cols).fill(Number.NEGATIVE_INFINITY);
+    for (let i = 0; i < x.size; i++) {
+      rowSums[Math.floor(i / cols)]! += x.storage[i]!;
+      colMax[i % cols] = Math.max(colMax[i % cols]!, x.storage[i]!);
+    }
+    expect(sum(x, { axis: 1 }).storage).toEqual(rowSums);
+    expect(max(x, { axis: 0 }).storage).toEqual(colMax);
   });
 
   it('known values, negative axes and dtypes', () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArgumentRangeError, DTypeError, ShapeError } from '../errors.js';
 import { stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { unravel } from '../test-util/naive.js';
 import { broadcastTo } from './broadcast-to.js';
 import { concat, stack } from './concat.js';
@@ -25,7 +26,7 @@ const iota = (shape: number[]) =>
 const at = (t: Tensor, idx: number[]) =>
   t.storage[idx.reduce((o, v, d) => o + v * stridesOf(t.shape)[d]!, 0)]!;
 
-describe('shape ops against naive index arithmetic', () => {
+describeBackends('shape ops against naive index arithmetic', () => {
   it('permute and transpose', () => {
     fc.assert(
       fc.property(
@@ -209,5 +210,15 @@ describe('shape ops against naive index arithmetic', () => {
       ).toArray(),
     ).toEqual([Math.fround(Math.LN2), Math.fround(1 + Math.LN2)]);
     expect(logsumexp(tensor([-Infinity, -Infinity])).item()).toBe(-Infinity);
+  });
+
+  it('variance of rows of an operand too big for the capped backend’s memory', () => {
+    // Each row is [r, r + 1, r + 2, r + 3]: variance 5/3, exact up to the final division.
+    const x = reshape(
+      tensor(Float32Array.from({ length: FALLBACK_ELEMENTS }, (_, i) => ((i >> 2) % 97) + (i % 4))),
+      [FALLBACK_ELEMENTS / 4, 4],
+    );
+    const v = variance(x, { axis: 1 }).storage;
+    expect(v.every((value) => value === Math.fround(5 / 3))).toBe(true);
   });
 });

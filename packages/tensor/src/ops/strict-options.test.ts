@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { referenceBackend } from '../backend/reference/index.js';
-import { getBackend, setBackend } from '../backend/registry.js';
+import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../backend/wasm/index.js';
 import { ArgumentRangeError, LacunaError } from '../errors.js';
 import { Generator } from '../random/generator.js';
+import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { avgPool2d } from './avg-pool2d.js';
 import { conv2d } from './conv2d.js';
 import { arange, ones, onesLike, tensor, zeros, zerosLike } from './creation.js';
@@ -246,32 +245,35 @@ describe('dropout keep probability on the 24-bit grid', () => {
   });
 });
 
-describe('maskedAffine keeps NaN in dropped elements (alpha dropout)', () => {
-  const backends = { reference: referenceBackend, wasm: createWasmBackend({ threads: 1 }) };
-  afterAll(() => backends.wasm.dispose());
-  for (const [name, backend] of Object.entries(backends)) {
-    it(`${name}: a dropped NaN or Infinity gives NaN, a dropped finite value gives fill`, () => {
-      const before = getBackend();
-      setBackend(backend);
-      try {
-        const x = reshape(
-          tensor([Number.NaN, Number.NaN, 2, Number.POSITIVE_INFINITY, -3, 0, 1, 1]),
-          [2, 4],
-        );
-        const mask = tensor([
-          [true, false, false, false],
-          [false, true, false, true],
-        ]);
-        const y = maskedAffine(x, mask, { scale: 2, shift: 1, fill: -1.5 }).toArray() as number[][];
-        expect(y).toEqual([
-          [Number.NaN, Number.NaN, -1.5, Number.NaN],
-          [-1.5, 1, -1.5, 3],
-        ]);
-      } finally {
-        setBackend(before);
-      }
-    });
-  }
+describeBackends('maskedAffine keeps NaN in dropped elements (alpha dropout)', () => {
+  it('a dropped NaN or Infinity gives NaN, a dropped finite value gives fill', () => {
+    const x = reshape(
+      tensor([Number.NaN, Number.NaN, 2, Number.POSITIVE_INFINITY, -3, 0, 1, 1]),
+      [2, 4],
+    );
+    const mask = tensor([
+      [true, false, false, false],
+      [false, true, false, true],
+    ]);
+    const y = maskedAffine(x, mask, { scale: 2, shift: 1, fill: -1.5 }).toArray() as number[][];
+    expect(y).toEqual([
+      [Number.NaN, Number.NaN, -1.5, Number.NaN],
+      [-1.5, 1, -1.5, 3],
+    ]);
+  });
+
+  it('a row-shared mask over an operand too big for the capped backend’s memory', () => {
+    const x = reshape(
+      tensor(Float32Array.from({ length: FALLBACK_ELEMENTS }, (_, i) => (i % 13) - 6)),
+      [FALLBACK_ELEMENTS / 8, 8],
+    );
+    const mask = tensor([[true, false, true, true, false, false, true, false]]);
+    const y = maskedAffine(x, mask, { scale: 2, shift: 1, fill: -1.5 }).storage;
+    for (let i = 0; i < y.length; i++) {
+      const want = mask.storage[i % 8] ? 2 * x.storage[i]! + 1 : -1.5;
+      if (y[i] !== want) throw new Error(`element ${i}: got ${y[i]}, expected ${want}`);
+    }
+  });
 });
 
 describe('the *Like creation ops', () => {

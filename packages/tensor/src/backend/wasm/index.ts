@@ -56,6 +56,12 @@ export interface WasmBackend extends Backend {
   whenReady(): Promise<number>;
   /** Stops the helper threads; kernels then run on the calling thread only. */
   dispose(): void;
+  /**
+   * Kernel calls so far whose operands did not fit under `maxMemoryBytes` and ran on the
+   * reference kernels: the backend test matrix checks that its capped backend took that path.
+   * @internal
+   */
+  readonly memoryFallbacks: number;
 }
 
 const KERNELS = [
@@ -180,7 +186,11 @@ function split(total: number, parts: number, align: number): [number, number][] 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
-  checkOptionKeys('createWasmBackend', options, optionKeys<WasmBackendOptions>({ threads: true, maxMemoryBytes: true }));
+  checkOptionKeys(
+    'createWasmBackend',
+    options,
+    optionKeys<WasmBackendOptions>({ threads: true, maxMemoryBytes: true }),
+  );
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
     throw new ArgumentRangeError(
@@ -637,6 +647,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
     get threadReason() {
       return threadReason();
+    },
+    get memoryFallbacks() {
+      return arena.fallbacks;
     },
     matmul,
     dropout,

@@ -1,21 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentRangeError } from '../../errors.js';
+import { expectSameBits } from '../../test-util/backends.js';
 import { referenceBackend } from '../reference/index.js';
 import { createWasmBackend } from './index.js';
 
 describe('createWasmBackend maxMemoryBytes', () => {
   it('runs operands that do not fit on the reference kernels, with the same result', () => {
     const wasm = createWasmBackend({ threads: 1, maxMemoryBytes: 4 << 20 });
-    // 3 × 1 MiB of operands do not fit in the ~1 MiB of operand space left under 4 MiB.
-    const n = 512;
-    const a = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 13) - 6);
-    const b = Float32Array.from({ length: n * n }, (_, i) => ((i * 104729) % 11) - 5);
-    const p = { batch: 1, m: n, n, k: n, transA: false, transB: false };
-    const got = new Float32Array(n * n);
-    const want = new Float32Array(n * n);
+    // A 4 MiB operand cannot fit in the operand space left under 4 MiB; the product stays cheap.
+    const [m, n, k] = [1 << 18, 3, 4];
+    const a = Float32Array.from({ length: m * k }, (_, i) => ((i * 7919) % 13) - 6);
+    const b = Float32Array.from({ length: k * n }, (_, i) => ((i * 104729) % 11) - 5);
+    const p = { batch: 1, m, n, k, transA: false, transB: false };
+    const got = new Float32Array(m * n);
+    const want = new Float32Array(m * n);
     wasm.matmul(a, b, got, p);
     referenceBackend.matmul(a, b, want, p);
-    expect(got).toEqual(want);
+    expectSameBits(got, want);
+    expect(wasm.memoryFallbacks).toBe(1);
+    wasm.dispose();
+  });
+
+  it('counts the kernel calls that fell back, and only those', () => {
+    const wasm = createWasmBackend({ threads: 1, maxMemoryBytes: 4 << 20 });
+    const small = new Float32Array(1000).fill(2);
+    const big = new Float32Array(1 << 20).fill(2);
+    wasm.unary('neg', small, new Float32Array(small.length));
+    wasm.binary('pow', small, [1000], small, [1000], new Float32Array(1000), [1000]); // no wasm kernel
+    expect(wasm.memoryFallbacks).toBe(0);
+    wasm.unary('neg', big, new Float32Array(big.length));
+    wasm.reduce('sum', big, [big.length], [0], new Float32Array(1));
+    expect(wasm.memoryFallbacks).toBe(2);
     wasm.dispose();
   });
 

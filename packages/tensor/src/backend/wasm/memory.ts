@@ -10,6 +10,8 @@ const PAGE = 65536;
  */
 export class Arena {
   private top: number;
+  /** Calls to {@link Arena.stage} whose operands did not fit (each ran the reference kernel). */
+  fallbacks = 0;
 
   constructor(
     private readonly memory: WasmMemory,
@@ -52,7 +54,10 @@ export class Arena {
     const ptrs: number[] = [];
     for (const bytes of [...inputs.map((a) => a.byteLength), ...outputBytes]) {
       const ptr = this.reserve(bytes);
-      if (ptr < 0) return undefined;
+      if (ptr < 0) {
+        this.fallbacks++;
+        return undefined;
+      }
       ptrs.push(ptr);
     }
     for (const [i, a] of inputs.entries()) this.bytes(ptrs[i]!, a.byteLength).set(bytesOf(a));

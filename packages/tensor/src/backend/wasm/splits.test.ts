@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArgumentRangeError } from '../../errors.js';
+import {
+  disposeBackends,
+  expectSameBits,
+  wasmOnOneAndTwoThreads,
+} from '../../test-util/backends.js';
+import { float32Matmul, floats } from '../../test-util/kernel-inputs.js';
+import type { Conv2dParams, MatmulParams } from '../backend.js';
+import { referenceBackend as ref } from '../reference/index.js';
+import { getBackend } from '../registry.js';
+import { createWasmBackend, type WasmBackend } from './index.js';
+
+// Wasm-only behaviour: the GEMM tile edges give the float32 k-ordered oracle's bits, and work
+// big enough to split across threads gives the same bits on 1 and 2 threads. Results against
+// the reference at test sizes are the op suites' job (they run on every backend).
+
+let one: WasmBackend;
+let two: WasmBackend;
+beforeAll(async () => {
+  [one, two] = await wasmOnOneAndTwoThreads();
+});
+afterAll(disposeBackends);
+
+describe('wasm backend: tile edges and thread splits', () => {
+  it('is the default backend where WebAssembly SIMD loads', () => {
+    expect(getBackend().name).toMatch(/^wasm-simd/);
+  });
+
+  it('rejects a bad thread count with a RangeError naming the argument', () => {
+    expect(() => createWasmBackend({ threads: 0 })).toThrow(
+      "createWasmBackend: argument 'threads' must be an integer in [1, 64], got 0",
+    );
+    expect(() => createWasmBackend({ threads: 1.5 })).toThrow(ArgumentRangeError);
+  });
+
+  /** Checks one product on 1 and 2 threads against the float32 k-ordered oracle and the reference. */
+  function checkMatmul(p: MatmulParams): void {
+    const { batch, m, n, k } = p;
+    const a = floats(batch * m * k, m + 1);
+    const b = floats(batch * k * n, n + 2);
+    const got1 = new Float32Array(batch * m * n).fill(Number.NaN);
+    const got2 = new Float32Array(batch * m * n).fill(Number.NaN);
+    const reference = new Float32Array(batch * m * n);
+    one.matmul(a, b, got1, p);
+    two.matmul(a, b, got2, p);
+    ref.matmul(a, b, reference, p);
+    expectSameBits(got1, float32Matmul(a, b, p));
+    expectSameBits(got2, got1);
+    // One assertion over the whole product: an expect() per element cost seconds on big cases.
+    let worst = 0;
+    for (let i = 0; i < reference.length; i++)
+      worst = Math.max(worst, Math.abs(got1[i]! - reference[i]!));
+    expect(worst, JSON.stringify(p)).toBeLessThanOrEqual(1e-5 * (k + 1) * 9);
+  }
+
+  it('matmul: every transpose combination at the tile edges, bit-exact float32 accumulation', () => {
+    // Chosen, not sampled, so every run covers the same edges: the 4×8 micro-tile (m around 4,
+    // n around 8), the 256-deep k slab (255/256/257) and the 512-wide column block (511/512/513),
+    // empty dimensions, a batch, and products large enough to split across threads. Work is sized
+    // by count (about 7·10⁶ multiply-adds in all), not by the machine's speed.
+    const cases: [batch: number, m: number, n: number, k: number][] = [
+      [1, 0, 5, 3],
+      [1, 3, 0, 2],
+      [2, 2, 3, 0],
+      [1, 1, 1, 1],
+      [2, 5, 9, 7],
+      [3, 13, 33, 9],
+      [1, 4, 8, 256],
+      [1, 3, 7, 257],
+      [1, 5, 9, 255],
+      [1, 8, 16, 300],
+      [1, 9, 511, 5],
+      [1, 4, 512, 3],
+      [1, 7, 513, 4],
+      [1, 33, 31, 129],
+      [2, 129, 6, 10],
+      // above PARALLEL_MIN_MACS (2^19): two threads split the product, still at odd edges
+      [1, 129, 513, 9],
+      [1, 37, 61, 257],
+    ];
+    for (const [batch, m, n, k] of cases) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) checkMatmul({ batch, m, n, k, transA, transB });
+      }
+    }
+  });
+
+  it('matmul: a product big enough to split across threads gives the same bits on 1 and 2 threads', () => {
+    for (const [m, n, k, transA, transB] of [
+      [200, 700, 301, false, true],
+      [700, 60, 300, true, false],
+    ] as const) {
+      const p = { batch: 1, m, n, k, transA, transB };
+      const a = floats(m * k, 3);
+      const b = floats(k * n, 4);
+      const got1 = new Float32Array(m * n);
+      const got2 = new Float32Array(m * n);
+      one.matmul(a, b, got1, p);
+      two.matmul(a, b, got2, p);
+      expectSameBits(got2, got1);
+    }
+  });
+
+  it('reduce: large reductions split across threads keep the bits (rows, columns, full sums)', () => {
+    for (const [shape, axes] of [
+      [[70_001], [0]],
+      [[300, 701], [1]],
+      [[301, 700], [0]],
+      [[3, 40_000, 5], [1]],
+      [[2, 20_000], [0]],
+    ] as [number[], number[]][]) {
+      const x = floats(
+        shape.reduce((p, d) => p * d, 1),
+        15,
+      );
+      const outSize = shape.filter((_, d) => !axes.includes(d)).reduce((p, d) => p * d, 1);
+      for (const op of ['sum', 'max'] as const) {
+        const expected = new Float32Array(outSize);
+        ref.reduce(op, x, shape, axes, expected);
+        const out = new Float32Array(outSize);
+        two.reduce(op, x, shape, axes, out);
+        expectSameBits(out, expected);
+      }
+    }
+  });
+
+  it('pooling: planes split across threads give the reference bits', () => {
+    const g = {
+      batch: 4,
+      channels: 16,
+      inH: 32,
+      inW: 32,
+      kH: 3,
+      kW: 3,
+      stride: [1, 1] as [number, number],
+      padding: [1, 1] as [number, number],
+      dilation: [1, 1] as [number, number],
+      outH: 32,
+      outW: 32,
+    };
+    const x = floats(64 * 1024, 30, true);
+    const grad = floats(64 * 1024, 31);
+    const want = new Float32Array(64 * 1024);
+    const wantArg = new Int32Array(64 * 1024);
+    ref.maxPool2d(x, g, want, wantArg);
+    const got = new Float32Array(64 * 1024);
+    const arg = new Int32Array(64 * 1024);
+    two.maxPool2d(x, g, got, arg);
+    expectSameBits(got, want);
+    expectSameBits(arg, wantArg);
+    const wantDx = new Float32Array(64 * 1024);
+    ref.avgPool2dBackward(grad, g, wantDx);
+    const dx = new Float32Array(64 * 1024);
+    two.avgPool2dBackward(grad, g, dx);
+    expectSameBits(dx, wantDx);
+  });
+
+  it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
+    for (const groups of [1, 2]) {
+      // 8 input channels per group, 16 output channels in all.
+      const p: Conv2dParams = {
+        groups,
+        outChannels: 16,
+        geometry: {
+          batch: 5,
+          channels: 8,
+          inH: 20,
+          inW: 20,
+          kH: 3,
+          kW: 3,
+          stride: [1, 1],
+          padding: [1, 1],
+          dilation: [1, 1],
+          outH: 20,
+          outW: 20,
+        },
+      };
+      const xSize = 5 * 8 * groups * 400;
+      const x = floats(xSize, 24);
+      const w = floats(16 * 8 * 9, 25);
+      const dy = floats(5 * 16 * 400, 26);
+      for (const [size, run] of [
+        [5 * 16 * 400, (b: WasmBackend, out: Float32Array) => b.conv2d(x, w, p, out)],
+        [xSize, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardInput(dy, w, p, out)],
+        [16 * 8 * 9, (b: WasmBackend, out: Float32Array) => b.conv2dBackwardWeight(x, dy, p, out)],
+      ] as const) {
+        const got1 = new Float32Array(size);
+        const got2 = new Float32Array(size);
+        run(one, got1);
+        run(two, got2);
+        expectSameBits(got2, got1);
+      }
+    }
+  });
+});

@@ -1,0 +1,98 @@
+// Kernel inputs the wasm tests share: seeded floats with the values that trip kernels up,
+// element counts at SIMD tails and thread-split edges, broadcast shapes and conv geometries.
+import fc from 'fast-check';
+import type { Conv2dParams, MatmulParams } from '../backend/backend.js';
+
+/** Floats from a seed, with the values that trip kernels up mixed in when `special`. */
+export function floats(n: number, seed: number, special = false): Float32Array {
+  const out = new Float32Array(n);
+  const odd = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40];
+  for (let i = 0; i < n; i++) {
+    out[i] =
+      special && i % 7 === 3
+        ? odd[(i + seed) % odd.length]!
+        : Math.sin(seed * 12.9898 + i * 78.233) * 3;
+  }
+  return out;
+}
+
+/** op(A)·op(B) accumulated in float32 in k order, the wasm kernel's documented rounding. */
+export function float32Matmul(a: Float32Array, b: Float32Array, p: MatmulParams): Float32Array {
+  const { batch, m, n, k, transA, transB } = p;
+  const out = new Float32Array(batch * m * n);
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let q = 0; q < k; q++) {
+          const av = a[t * m * k + (transA ? q * m + i : i * k + q)]!;
+          const bv = b[t * k * n + (transB ? j * k + q : q * n + j)]!;
+          acc = Math.fround(acc + Math.fround(av * bv));
+        }
+        out[t * m * n + i * n + j] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Element counts for elementwise kernels: SIMD tails (0..70), the thread split's edge
+ * (PARALLEL_MIN_ELEMENTS = 2^16, ±1) and a few sizes above it. Capped so that a run's work is
+ * fixed by the count, whatever the machine's speed.
+ */
+export const elementCount = fc.oneof(
+  fc.integer({ min: 0, max: 70 }),
+  fc.constantFrom(65_535, 65_536, 65_537),
+  fc.integer({ min: 65_536, max: 90_000 }),
+);
+
+/** An output shape and two operand shapes that broadcast to it (axes dropped or set to 1). */
+const operandOf = (out: number[]) =>
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: out.length }),
+      fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+    )
+    .map(([drop, ones]) => out.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
+export const shapeAndBroadcast = fc
+  .array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 4 })
+  .chain((out) => fc.tuple(fc.constant(out), operandOf(out), operandOf(out)));
+
+/** Random conv geometries (groups, stride, padding, dilation) with at least one output pixel. */
+export const convParams = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 4 }),
+    groups: fc.integer({ min: 1, max: 2 }),
+    channels: fc.integer({ min: 1, max: 3 }),
+    perGroupOut: fc.integer({ min: 1, max: 3 }),
+    inH: fc.integer({ min: 1, max: 9 }),
+    inW: fc.integer({ min: 1, max: 11 }),
+    kH: fc.integer({ min: 1, max: 3 }),
+    kW: fc.integer({ min: 1, max: 3 }),
+    stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    padding: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+  })
+  .map((r): Conv2dParams => {
+    const out = (size: number, k: number, s: number, p: number, d: number) =>
+      Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+    return {
+      groups: r.groups,
+      outChannels: r.groups * r.perGroupOut,
+      geometry: {
+        batch: r.batch,
+        channels: r.channels,
+        inH: r.inH,
+        inW: r.inW,
+        kH: r.kH,
+        kW: r.kW,
+        stride: r.stride,
+        padding: r.padding,
+        dilation: r.dilation,
+        outH: out(r.inH, r.kH, r.stride[0], r.padding[0], r.dilation[0]),
+        outW: out(r.inW, r.kW, r.stride[1], r.padding[1], r.dilation[1]),
+      },
+    };
+  })
+  .filter((p) => p.geometry.outH >= 1 && p.geometry.outW >= 1);
