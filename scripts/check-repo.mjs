@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { quickStart } from './quick-start.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** @type {string[]} */
 const problems = [];
+/** @param {string} p - A path from the repository root. */
 const read = (p) => readFileSync(join(root, p), 'utf8');
+/** @param {string} p */
 const json = (p) => JSON.parse(read(p));
 
 for (const name of readdirSync(join(root, 'packages'))) {
   const dir = `packages/${name}`;
   if (!existsSync(join(root, dir, 'package.json'))) continue;
   const pkg = json(`${dir}/package.json`);
+  /** @param {string} msg */
   const at = (msg) => problems.push(`${dir}/package.json: ${msg}`);
   if (pkg.name !== `@lacuna/${name}`) at(`name must be @lacuna/${name}, got ${pkg.name}`);
   if (pkg.private) at('a publishable package must not be private');
@@ -89,7 +93,7 @@ try {
   if (!read('.ci/run').includes('scripts/quick-start.mjs test'))
     problems.push('.ci/run must run the README test command (via scripts/quick-start.mjs test)');
 } catch (error) {
-  problems.push(error.message);
+  problems.push(/** @type {Error} */ (error).message);
 }
 
 if (problems.length) {

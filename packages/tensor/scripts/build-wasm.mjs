@@ -35,7 +35,12 @@ try {
 } catch {}
 if (previous.includes(`SOURCE_HASH = '${sourceHash}'`)) process.exit(0);
 
+/**
+ * @param {boolean} shared - Whether the module imports a shared memory (threads).
+ * @returns {Promise<Buffer>} The module's bytes.
+ */
 async function compile(shared) {
+  /** @type {Record<string, Uint8Array | string>} */
   const outputs = {};
   const argv = [
     join(sourceDir, 'index.ts'),
