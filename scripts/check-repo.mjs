@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Repository invariants a reviewer would otherwise check by hand: publishable package manifests,
-// package READMEs, the README's two quick-start commands, CI running the same test command, and
+// Repository invariants a reviewer would otherwise check by hand: publishable package manifests
+// (and that their code imports only their dependencies), package READMEs, the README's two quick-start commands, CI running the same test command, and
 // the per-file line budget.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS, codeFiles, lineBudgetProblems } from './line-budget.mjs';
+import { BUDGETS, codeFiles, isTest, lineBudgetProblems } from './line-budget.mjs';
 import { quickStart } from './quick-start.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +45,17 @@ for (const name of readdirSync(join(root, 'packages'))) {
   for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
     if (dep.startsWith('@lacuna/') && range !== 'workspace:^')
       at(`${dep} must use "workspace:^" (it becomes ^version when packed)`);
+  }
+  // A Lacuna package the published code imports must be a dependency: users get no devDependencies.
+  const runtime = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {})]);
+  for (const file of readdirSync(join(root, dir, 'src'), { recursive: true, encoding: 'utf8' })) {
+    const path = `${dir}/src/${file.split(sep).join('/')}`;
+    if (!/\.[cm]?[jt]s$/.test(file) || isTest(path)) continue;
+    for (const [, name] of read(path).matchAll(
+      /^(?:import|export)\b[^;]*?from '(@lacuna\/[\w-]+)/gm,
+    ))
+      if (!runtime.has(name))
+        problems.push(`${path} imports ${name}, which is not among ${pkg.name}'s dependencies`);
   }
   if (!existsSync(join(root, dir, 'CHANGELOG.md')))
     problems.push(
