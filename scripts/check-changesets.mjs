@@ -22,6 +22,7 @@ const changeset = join(root, 'node_modules', '@changesets', 'cli', 'bin.js');
 const packages = readdirSync(join(root, 'packages')).filter((d) =>
   existsSync(join(root, 'packages', d, 'package.json')),
 );
+/** @type {string[]} */
 const problems = [];
 
 function scratch() {
@@ -39,17 +40,25 @@ function scratch() {
   return dir;
 }
 
+/** @param {string} dir @param {string} p @returns {string} */
 const version = (dir, p) =>
   JSON.parse(readFileSync(join(dir, 'packages', p, 'package.json'), 'utf8')).version;
+/** @param {string} v @param {'patch' | 'minor'} kind */
 const bump = (v, kind) => {
   const [major, minor, patch] = v.split('.').map(Number);
   return kind === 'minor' ? `${major}.${minor + 1}.0` : `${major}.${minor}.${patch + 1}`;
 };
 
+/**
+ * @param {string} pkg - The package the scenario's changeset names.
+ * @param {'patch' | 'minor'} kind
+ * @param {string[]} expectBumped - Dependents expected to get a patch bump.
+ */
 function scenario(pkg, kind, expectBumped) {
   const dir = scratch();
   try {
     const before = Object.fromEntries(packages.map((p) => [p, version(dir, p)]));
+    /** @param {string} p */
     const changelog = (p) =>
       existsSync(join(dir, 'packages', p, 'CHANGELOG.md'))
         ? readFileSync(join(dir, 'packages', p, 'CHANGELOG.md'), 'utf8')
@@ -113,8 +122,9 @@ function pendingChangesets() {
     try {
       execFileSync(process.execPath, [changeset, 'version'], { cwd: dir, stdio: 'pipe' });
     } catch (error) {
+      const { stderr } = /** @type {{ stderr?: Buffer }} */ (error);
       problems.push(
-        `changeset version rejects the pending changesets: ${String(error.stderr).split('\n').slice(0, 3).join(' ')}`,
+        `changeset version rejects the pending changesets: ${String(stderr).split('\n').slice(0, 3).join(' ')}`,
       );
       return;
     }

@@ -7,8 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Extracts the demo and test commands from README text; throws if either is missing or multi-line. */
+/**
+ * Extracts the demo and test commands from README text; throws if either is missing or multi-line.
+ * @param {string} readme
+ */
 export function quickStart(readme) {
+  /** @param {string} name */
   const grab = (name) => {
     const m = readme.match(
       new RegExp(`<!-- quick-start:${name} -->\\s*\`\`\`sh\\n([^\\n]+)\\n\`\`\``),

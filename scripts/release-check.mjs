@@ -31,39 +31,61 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** @param {string} name */
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+/** @type {string[]} */
 const failures = [];
+/** @param {string} msg */
 const fail = (msg) => {
   failures.push(msg);
   console.error(`  ✗ ${msg}`);
 };
+/** @param {string} msg */
 const ok = (msg) => console.log(`  ✓ ${msg}`);
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').ExecFileSyncOptions} [options]
+ * @returns {string} The command's stdout.
+ */
 function run(cmd, args, options = {}) {
-  return execFileSync(cmd, args, {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-  });
+  // encoding 'utf8' makes it a string, which the overloads cannot see through the spread.
+  return /** @type {string} */ (
+    execFileSync(cmd, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    })
+  );
 }
 
-/** Runs a command and reports its output on failure instead of throwing. */
+/**
+ * Runs a command and reports its output on failure instead of throwing.
+ * @param {string} label
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').ExecFileSyncOptions} [options]
+ */
 function check(label, cmd, args, options = {}) {
   try {
     run(cmd, args, options);
     ok(label);
     return true;
   } catch (error) {
-    fail(`${label}\n${error.stdout ?? ''}${error.stderr ?? ''}`.trimEnd());
+    const { stdout, stderr } = /** @type {{ stdout?: string, stderr?: string }} */ (error);
+    fail(`${label}\n${stdout ?? ''}${stderr ?? ''}`.trimEnd());
     return false;
   }
 }
 
 // pnpm is the one running this script (`pnpm test`); reuse it rather than assuming a global one.
+/** @type {[string, string[]]} */
 const pnpm =
   process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
     ? [process.execPath, [process.env.npm_execpath]]
     : ['pnpm', []];
+/** @param {string[]} args @param {import('node:child_process').ExecFileSyncOptions} [options] */
 const runPnpm = (args, options) => run(pnpm[0], [...pnpm[1], ...args], options);
 
 const packageDirs = readdirSync(join(root, 'packages'))
@@ -90,7 +112,7 @@ for (const { dir, pkg } of manifests) {
   const before = new Set(readdirSync(tarballDir));
   runPnpm(['pack', '--pack-destination', tarballDir], { cwd: dir });
   const file = readdirSync(tarballDir).find((f) => !before.has(f));
-  const tarball = join(tarballDir, file);
+  const tarball = join(tarballDir, /** @type {string} */ (file));
   tarballs.push(tarball);
   const size = statSync(tarball).size;
   ok(`packed ${file}: ${(size / 1024).toFixed(1)} KiB`);
@@ -192,6 +214,7 @@ if (linked.length)
   );
 
 // The same small program in both module systems: a real computation with asserted results.
+/** @param {string} load - The statements that bind tensor, autograd, layers, optim, datasets. */
 const program = (load) => `
 ${load}
 const assert = (cond, msg) => { if (!cond) { throw new Error('consumer check failed: ' + msg); } };
@@ -342,6 +365,7 @@ export const makeTensor = () => tensor([1, 2]);
 export const total = (t) => sum(t).item();
 `,
   );
+  /** @param {string} text */
   const esc = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const both =
     `from @lacuna/tensor ${esc(nestedVersion)} \\(file:[^)]*/lacuna-nested-lib/node_modules/@lacuna/tensor/dist/[^)]*\\), ` +
@@ -434,6 +458,7 @@ writeFileSync(join(app, 'check.cts'), tsProgram);
 writeFileSync(join(app, 'bundler.ts'), tsProgram);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // No DOM and no Node types: the public declarations must stand on ES2022 alone.
+/** @param {string} module @param {string} moduleResolution @param {string[]} files */
 const tsconfig = (module, moduleResolution, files) => ({
   compilerOptions: {
     noEmit: true,
@@ -491,6 +516,7 @@ check(
 // pulled in fails; then the bundle runs in a bare VM context (no require, process or Buffer).
 console.log('\nBrowser bundle (esbuild, platform browser)');
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** @type {string[]} */
 const pulledIn = [];
 writeFileSync(
   join(app, 'browser-entry.js'),
@@ -522,6 +548,7 @@ try {
     plugins: [
       {
         name: 'no-node-builtins',
+        /** @param {import('esbuild').PluginBuild} build */
         setup(build) {
           build.onResolve({ filter: /.*/ }, (args) => {
             if (builtins.has(args.path))
@@ -543,7 +570,7 @@ try {
   else fail(`bundle ran but produced ${context.result}`);
 } catch (error) {
   fail(
-    `browser bundle failed: ${error.message}${pulledIn.length ? ` (Node built-ins: ${pulledIn.join(', ')})` : ''}`,
+    `browser bundle failed: ${/** @type {Error} */ (error).message}${pulledIn.length ? ` (Node built-ins: ${pulledIn.join(', ')})` : ''}`,
   );
 }
 
@@ -561,6 +588,7 @@ if (!existsSync(chromiumPath)) {
       `/node_modules/${pkg.name}/${posix.normalize(pkg.unpkg)}`,
     ]),
   );
+  /** @type {Record<string, string>} */
   const page = {
     '/index.html': `<!doctype html>
 <script type="importmap">${JSON.stringify({ imports })}</script>
@@ -583,10 +611,13 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
   backend: tensor.getBackendInfo(), errorName: new tensor.ShapeError('op', 'arg', 'bad').name };
 `,
   };
+  /** @type {Record<string, string>} */
   const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+  /** @type {string[]} */
   const notFound = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    /** @type {string | Buffer | undefined} */
     let body = page[path];
     if (body === undefined && path.startsWith('/node_modules/@lacuna/') && !path.includes('..')) {
       body = existsSync(join(app, path)) ? readFileSync(join(app, path)) : undefined;
@@ -598,8 +629,9 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
     }
     res.writeHead(200, { 'content-type': types[posix.extname(path)] ?? 'text/plain' }).end(body);
   });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  await new Promise((done) => server.listen(0, '127.0.0.1', () => done(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const url = `http://127.0.0.1:${port}/index.html`;
   const requireFromTensor = createRequire(join(root, 'packages', 'tensor', 'package.json'));
   const { chromium } = requireFromTensor('playwright-core');
   let browser;
@@ -609,14 +641,22 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
     const tab = await browser.newPage();
+    /** @type {string[]} */
     const errors = [];
-    tab.on('pageerror', (e) => errors.push(String(e)));
-    tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    tab.on('pageerror', (/** @type {Error} */ e) => errors.push(String(e)));
+    tab.on(
+      'console',
+      (/** @type {{ type(): string, text(): string }} */ m) =>
+        m.type() === 'error' && errors.push(m.text()),
+    );
     await tab.goto(url);
     await tab
       .waitForFunction(() => 'result' in window || false, undefined, { timeout: 60_000 })
       .catch(() => {});
-    const result = await tab.evaluate(() => window.result);
+    /** @typedef {{ before: number, after: number, product: number[][], backend: { name: string }, errorName: string }} PageResult */
+    const result = await tab.evaluate(
+      () => /** @type {{ result?: PageResult }} */ (/** @type {unknown} */ (window)).result,
+    );
     if (errors.length || !result)
       fail(
         `import-map page failed: ${errors.join('; ') || 'no result'}${notFound.length ? ` (not found: ${notFound.join(', ')})` : ''}`,
@@ -632,7 +672,7 @@ window.result = { before, after, product: tensor.matmul(tensor.tensor([[1, 2], [
         `tensor + autograd + layers + optim + datasets from plain ESM files: loss ${result.before.toFixed(3)} → ${result.after.toFixed(3)} on ${result.backend.name}`,
       );
   } catch (error) {
-    fail(`import-map page: ${error.message}`);
+    fail(`import-map page: ${/** @type {Error} */ (error).message}`);
   } finally {
     await browser?.close();
     server.close();

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '@lacuna/layers/node';
+import { writeFileAtomic } from '@lacuna/tensor/node';
 import type { Timing } from './measure.js';
 import { PEERS, type PeerId, WORKLOADS, type WorkloadId } from './peers/types.js';
 
@@ -165,7 +165,6 @@ const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores}
 // Only a complete run replaces the results kept in the repository; partial and quick runs go to tmp/.
 const complete = !quick && values.only === undefined && values.peers === undefined;
 const dir = join(here, '..', 'results', ...(complete ? [] : ['tmp']));
-await mkdir(dir, { recursive: true });
 await writeFileAtomic(
   join(dir, 'latest.json'),
   new TextEncoder().encode(`${JSON.stringify({ machine, results, notMeasured }, null, 2)}\n`),

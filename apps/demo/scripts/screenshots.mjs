@@ -9,6 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+/**
+ * What a report page sets on `window` once it has drawn (src/report/page-script.ts).
+ * @typedef {{ chartsDrawn?: number, imagesDrawn?: number, REPORT: { charts: unknown[], images?: unknown[] } }} DrawnWindow
+ */
+
 const WIDTHS = [1200, 390];
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const [arg] = process.argv.slice(2);
@@ -36,34 +41,43 @@ const browser = await chromium.launch({
   executablePath,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
 });
+/** @type {string[]} */
 const problems = [];
 try {
   const first = await browser.newPage();
   await first.goto(`file://${index}`);
   const hrefs = await first.evaluate(() =>
-    [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+    // Every link on the index names a report (`<command>/report.html`).
+    [...document.querySelectorAll('a')].map((a) => /** @type {string} */ (a.getAttribute('href'))),
   );
   await first.close();
   for (const href of hrefs) {
     const command = href.split('/')[0];
     for (const width of WIDTHS) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
+      /** @type {string[]} */
       const errors = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`file://${join(out, href)}`);
       await page.waitForFunction(
-        () => window.chartsDrawn !== undefined && window.imagesDrawn !== undefined,
+        () => {
+          const w = /** @type {DrawnWindow} */ (/** @type {unknown} */ (window));
+          return w.chartsDrawn !== undefined && w.imagesDrawn !== undefined;
+        },
         undefined,
         { timeout: 60_000 },
       );
-      const s = await page.evaluate(() => ({
-        charts: window.REPORT.charts.length,
-        chartsDrawn: window.chartsDrawn,
-        images: (window.REPORT.images ?? []).length,
-        imagesDrawn: window.imagesDrawn,
-        scrollWidth: document.documentElement.scrollWidth,
-      }));
+      const s = await page.evaluate(() => {
+        const w = /** @type {DrawnWindow} */ (/** @type {unknown} */ (window));
+        return {
+          charts: w.REPORT.charts.length,
+          chartsDrawn: w.chartsDrawn,
+          images: (w.REPORT.images ?? []).length,
+          imagesDrawn: w.imagesDrawn,
+          scrollWidth: document.documentElement.scrollWidth,
+        };
+      });
       const path = join(target, `${command}-${width}.png`);
       await page.screenshot({ path, fullPage: true });
       await page.close();

@@ -62,23 +62,22 @@ export { Residual, type ResidualOptions } from './modules/residual.js';
 export { Sequential } from './modules/sequential.js';
 export type { StateDictInput } from './state-dict.js';
 export { type Summary, type SummaryRow, summary } from './summary.js';
+export { earlyStopping } from './training/callbacks.js';
 export { CheckpointError } from './training/checkpoint-error.js';
+export { type MemoryCheckpointer, memoryCheckpointer } from './training/checkpointing.js';
 export { decodeTrainingState, encodeTrainingState } from './training/encode.js';
-export {
-  type Batch,
-  type BatchSource,
-  type Callback,
-  type Checkpointer,
-  type EpochLog,
-  earlyStopping,
-  evaluate,
-  type FitOptions,
-  fit,
-  type History,
-  type MemoryCheckpointer,
-  type Metrics,
-  memoryCheckpointer,
-  type Stateful,
-  type TrainableOptimizer,
-  type TrainingState,
-} from './training/fit.js';
+export { evaluate } from './training/evaluate.js';
+export { fit } from './training/fit.js';
+export type {
+  Batch,
+  BatchSource,
+  Callback,
+  Checkpointer,
+  EpochLog,
+  FitOptions,
+  History,
+  Metrics,
+  Stateful,
+  TrainableOptimizer,
+  TrainingState,
+} from './training/fit-types.js';

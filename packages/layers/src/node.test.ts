@@ -14,7 +14,7 @@ import {
   writeFileAtomic,
 } from './node.js';
 import { CheckpointError } from './training/checkpoint-error.js';
-import type { TrainingState } from './training/fit.js';
+import type { TrainingState } from './training/fit-types.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import {
 } from './checkpoint/safetensors.js';
 import type { LoadStateDictOptions, Module } from './module.js';
 import { decodeTrainingState, encodeTrainingState } from './training/encode.js';
-import type { Checkpointer } from './training/fit.js';
+import type { Checkpointer } from './training/fit-types.js';
 
 // One atomic-write helper for the whole workspace: re-exported so `@lacuna/layers/node` keeps it.
 export { FileError, type WriteFileAtomicOptions, writeFileAtomic } from '@lacuna/tensor/node';

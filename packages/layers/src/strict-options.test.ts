@@ -28,7 +28,7 @@ import { Linear } from './modules/linear.js';
 import { AvgPool2d, Flatten, MaxPool2d } from './modules/pool.js';
 import { Residual } from './modules/residual.js';
 import { Sequential } from './modules/sequential.js';
-import { earlyStopping } from './training/fit.js';
+import { earlyStopping } from './training/callbacks.js';
 
 // Issue 14: options that cannot be mistyped, constructors that name the layer.
 

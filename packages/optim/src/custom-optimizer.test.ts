@@ -116,3 +116,13 @@ describe('option arrays are copied at construction', () => {
     expect(a.storage).toEqual(ref.paramGroups[0]!.params[0]!.storage);
   });
 });
+
+describe('zeroGrad', () => {
+  it('clears the gradient of every parameter in every group', () => {
+    const [a, b, c] = [param([1]), param([2]), param([3])];
+    const opt = new Adam([{ params: [a, b] }, { params: [c], options: { lr: 0.5 } }], { lr: 0.1 });
+    for (const p of [a, b, c]) p.grad = tensor([1]);
+    opt.zeroGrad();
+    expect([a.grad, b.grad, c.grad]).toEqual([null, null, null]);
+  });
+});

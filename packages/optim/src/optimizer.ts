@@ -1,4 +1,3 @@
-import { zeroGrad } from '@lacuna/autograd';
 import { ArgumentRangeError, checkOptionKeys, LacunaError, Tensor } from '@lacuna/tensor';
 import { checkOptimizerState, type OptionTypes, type StateLayout } from './state-check.js';
 
@@ -207,9 +206,9 @@ export abstract class Optimizer<H extends BaseOptions> {
     return this.#step;
   }
 
-  /** Clears every parameter's gradient. */
+  /** Clears every parameter's gradient: sets its `grad` to null, as autograd's `zeroGrad` does. */
   zeroGrad(): void {
-    for (const group of this.paramGroups) zeroGrad(group.params);
+    for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
   }
 
   /** Applies one update to every parameter that has a gradient. */

@@ -6,11 +6,12 @@
 //
 // Skips the compile when the sources, this script and the compiler version are unchanged.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { replaceFile } from '../src/node/replace-file.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'assembly');
@@ -34,7 +35,12 @@ try {
 } catch {}
 if (previous.includes(`SOURCE_HASH = '${sourceHash}'`)) process.exit(0);
 
+/**
+ * @param {boolean} shared - Whether the module imports a shared memory (threads).
+ * @returns {Promise<Buffer>} The module's bytes.
+ */
 async function compile(shared) {
+  /** @type {Record<string, Uint8Array | string>} */
   const outputs = {};
   const argv = [
     join(sourceDir, 'index.ts'),
@@ -81,7 +87,7 @@ export const SHARED_WASM_BASE64 = '${sharedWasm.toString('base64')}';
 /** The kernels, importing an ordinary memory (one thread). @internal */
 export const PRIVATE_WASM_BASE64 = '${privateWasm.toString('base64')}';
 `;
-const temp = `${target}.${process.pid}.tmp`;
-writeFileSync(temp, text);
-renameSync(temp, target);
+// Atomic: turbo may run this from build, test and typecheck at once, and readers must never see
+// half a file.
+await replaceFile(target, text);
 console.log(`build-wasm: ${sharedWasm.length} + ${privateWasm.length} bytes of wasm -> ${target}`);

@@ -4,8 +4,8 @@ import { crossEntropy } from '../losses/classification.js';
 import { ReLU } from '../modules/activations.js';
 import { Linear } from '../modules/linear.js';
 import { Sequential } from '../modules/sequential.js';
-import type { Batch, Callback, Checkpointer, Stateful } from '../training/fit.js';
 import { fit } from '../training/fit.js';
+import type { Batch, Callback, Checkpointer, Stateful } from '../training/fit-types.js';
 
 /** Test fixtures for `fit`: a run built from a seed, with its own optimizer and schedule. */
 

@@ -5,7 +5,7 @@ import { Linear } from '../modules/linear.js';
 import { firstDifference } from '../test-util/exact.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { contentChecksum, decodeTrainingState, encodeTrainingState } from './encode.js';
-import type { TrainingState } from './fit.js';
+import type { TrainingState } from './fit-types.js';
 
 /** A custom Stateful's snapshot holding everything JSON or float32 would lose. */
 const custom = () => ({

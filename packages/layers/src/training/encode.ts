@@ -2,7 +2,7 @@ import type { Tensor } from '@lacuna/tensor';
 import { parseSafetensors, serializeSafetensors } from '../checkpoint/safetensors.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { crc32 } from './crc32.js';
-import type { TrainingState } from './fit.js';
+import type { TrainingState } from './fit-types.js';
 import { decodeValue, encodeValue } from './state-codec.js';
 
 /** The state's JSON (epoch, stateful, generators, history). */

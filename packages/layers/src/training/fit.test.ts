@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '../losses/classification.js';
 import { fileCheckpointer } from '../node.js';
 import { setup, sgd, train as trainRun } from '../test-util/training-run.js';
+import { earlyStopping } from './callbacks.js';
+import { memoryCheckpointer } from './checkpointing.js';
 import { decodeTrainingState, encodeTrainingState } from './encode.js';
-import { type Checkpointer, earlyStopping, fit, memoryCheckpointer } from './fit.js';
+import { fit } from './fit.js';
+import type { Checkpointer } from './fit-types.js';
 
 async function train(seed: number, epochs: number, checkpoint?: Checkpointer, resume = false) {
   return trainRun(seed, epochs, { ...(checkpoint ? { checkpoint } : {}), resume });

@@ -1,225 +1,20 @@
-import { backward, noGrad } from '@lacuna/autograd';
-import {
-  argmax,
-  checkOptionKeys,
-  equal,
-  type Generator,
-  type GeneratorState,
-  LacunaError,
-  sum,
-  type Tensor,
-} from '@lacuna/tensor';
-import { DropoutLayer } from '../dropout/base.js';
+import { backward } from '@lacuna/autograd';
+import { checkOptionKeys, LacunaError } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import type { CheckpointError } from './checkpoint-error.js';
-import { restoreTrainingState } from './resume.js';
-
-/** A batch of inputs and targets. */
-export interface Batch {
-  /** Inputs, first axis = examples. */
-  x: Tensor;
-  /** Targets (int32 labels for classification), first axis = examples. */
-  y: Tensor;
-}
-
-/** Anything that yields one epoch of batches per call (a DataLoader). */
-export interface BatchSource {
-  /** One epoch of batches. */
-  batches(): Iterable<Batch>;
-}
-
-/** Something whose state a checkpoint saves: an optimizer, a schedule. */
-export interface Stateful {
-  /**
-   * A snapshot made of plain objects, arrays, numbers (NaN, ±Infinity and -0 included), strings,
-   * booleans, null, undefined, Float32Array, Float64Array and Int32Array; checkpoints keep it
-   * exactly and refuse anything else (Map, Date, class instances, functions).
-   */
-  stateDict(): unknown;
-  /**
-   * Restores a snapshot. It should check the whole snapshot before changing anything and throw a
-   * LacunaError when it does not fit: `fit` then puts back whatever it had already restored.
-   */
-  loadStateDict(state: never): void;
-}
-
-/** An optimizer as the loop uses it (every @lacuna/optim optimizer fits). */
-export interface TrainableOptimizer extends Stateful {
-  /** Clears the parameters' gradients. */
-  zeroGrad(): void;
-  /** Applies one update. */
-  step(): void;
-}
-
-/** Loss and accuracy (accuracy only for integer labels). */
-export interface Metrics {
-  /** Mean loss over the examples. */
-  loss: number;
-  /** Fraction classified correctly, or null when targets are not class labels. */
-  accuracy: number | null;
-}
-
-/** One epoch's record. */
-export interface EpochLog {
-  /** 1-based epoch number. */
-  epoch: number;
-  /** Training-set metrics, measured in inference mode after the epoch (not the running average). */
-  train: Metrics;
-  /** Validation metrics, when a validation set was given. */
-  validation: Metrics | null;
-  /** Wall-clock seconds the epoch's training took. */
-  seconds: number;
-}
-
-/** Everything a checkpoint holds: enough to continue bit for bit. */
-export interface TrainingState {
-  /** The last finished epoch. */
-  epoch: number;
-  /** Parameters and buffers. */
-  model: Map<string, Tensor>;
-  /** Each stateful object's snapshot (the optimizer under 'optimizer'). */
-  stateful: Record<string, unknown>;
-  /** Each generator's state (dropout layers under 'dropout:<name>'). */
-  generators: Record<string, GeneratorState>;
-  /** The epochs so far. */
-  history: EpochLog[];
-}
-
-/** Where checkpoints go: files in Node (`fileCheckpointer` in @lacuna/layers/node), or memory. */
-export interface Checkpointer {
-  /** Persists a state; a crash during save must leave the previous one intact. */
-  save(state: TrainingState): Promise<void>;
-  /** The latest saved state, or null. */
-  load(): Promise<TrainingState | null>;
-}
-
-/** Hooks called during {@link fit}. Returning 'stop' from onEpochEnd ends training early. */
-export interface Callback {
-  /** Before each epoch. */
-  onEpochStart?(epoch: number, epochs: number): void;
-  /** After each batch, with its loss. */
-  onBatchEnd?(batch: number, batches: number | null, loss: number): void;
-  /**
-   * After each epoch's evaluation and before its checkpoint is saved, so that state stepped here
-   * (a schedule registered under `stateful`) is part of the checkpoint.
-   */
-  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` returns Promise<void>, which Promise<undefined | 'stop'> would refuse.
-  onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
-}
-
-/** Options of {@link fit}. */
-export interface FitOptions {
-  /** Training batches; each `batches()` call is one epoch. */
-  data: BatchSource;
-  /** The optimizer, over the model's parameters. */
-  optimizer: TrainableOptimizer;
-  /** Loss of (model output, targets), e.g. crossEntropy. */
-  loss: (output: Tensor, targets: Tensor) => Tensor;
-  /** Epochs to train in total (a resumed run continues up to this number). */
-  epochs: number;
-  /** The training set for the end-of-epoch metrics (default: none). */
-  trainEval?: Batch;
-  /** A validation set, evaluated after each epoch in inference mode. */
-  validation?: Batch;
-  /** Batch size for evaluation (default 1000). */
-  evalBatchSize?: number;
-  /** Hooks: progress, early stopping, logging. */
-  callbacks?: Callback[];
-  /** Saves a checkpoint after every epoch. */
-  checkpoint?: Checkpointer;
-  /** Continue from the checkpoint's latest state when there is one, once it is checked to fit this run. */
-  resume?: boolean;
-  /** Generators that are not inside the model (the data loader's) to save and restore. */
-  generators?: Record<string, Generator>;
-  /** More state to save and restore (schedules). */
-  stateful?: Record<string, Stateful>;
-  /** Called after each optimizer step (a schedule's step, max-norm). */
-  afterStep?: () => void;
-}
-
-// Every key of FitOptions: a record, so the compiler flags a key missing from or extra to it.
-const FIT_KEYS = Object.keys({
-  data: 1,
-  optimizer: 1,
-  loss: 1,
-  epochs: 1,
-  trainEval: 1,
-  validation: 1,
-  evalBatchSize: 1,
-  callbacks: 1,
-  checkpoint: 1,
-  resume: 1,
-  generators: 1,
-  stateful: 1,
-  afterStep: 1,
-} satisfies Record<keyof FitOptions, 1>);
-
-/** What {@link fit} returns. */
-export interface History {
-  /** One log per epoch, including epochs before a resume. */
-  epochs: EpochLog[];
-  /** Epoch the run started from (0, or the checkpoint's epoch when resumed). */
-  resumedFrom: number;
-  /** Whether a callback stopped training early. */
-  stopped: boolean;
-}
-
-/**
- * Loss and accuracy of a model on a set, in inference mode, without recording a graph, in
- * batches. The model's modes are restored afterwards.
- *
- * @example
- * ```ts
- * import { crossEntropy, evaluate, Linear } from '@lacuna/layers';
- * import { Generator, tensor } from '@lacuna/tensor';
- * const net = new Linear(2, 2, { generator: new Generator(0) });
- * evaluate(net, { x: tensor([[1, 2]]), y: tensor([1], { dtype: 'int32' }) }, crossEntropy);
- * ```
- */
-export function evaluate(
-  model: Module,
-  data: Batch,
-  loss: (output: Tensor, targets: Tensor) => Tensor,
-  batchSize = 1000,
-): Metrics {
-  const restoreModes = model.saveModes();
-  model.eval();
-  try {
-    return noGrad(() => {
-      const n = data.x.shape[0] ?? 0;
-      const classify = data.y.dtype === 'int32' && data.y.rank === 1;
-      let totalLoss = 0;
-      let correct = 0;
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        const rows = (t: Tensor) => {
-          const row = t.size / n;
-          return new (t.constructor as typeof Tensor)(
-            t.storage.subarray(start * row, end * row),
-            [end - start, ...t.shape.slice(1)],
-            t.dtype,
-          );
-        };
-        const out = model.forward(rows(data.x));
-        const y = rows(data.y);
-        totalLoss += loss(out, y).item() * (end - start);
-        if (classify) correct += sum(equal(argmax(out, 1), y)).item();
-      }
-      return {
-        loss: totalLoss / Math.max(n, 1),
-        accuracy: classify ? correct / Math.max(n, 1) : null,
-      };
-    });
-  } finally {
-    restoreModes();
-  }
-}
-
-function dropoutLayers(model: Module): [string, DropoutLayer][] {
-  return model
-    .namedModules()
-    .filter((e): e is [string, DropoutLayer] => e[1] instanceof DropoutLayer);
-}
+import { captureTrainingState, generatorSlots } from './checkpointing.js';
+import { evaluate } from './evaluate.js';
+import {
+  type BatchSource,
+  type Callback,
+  type Checkpointer,
+  type EpochLog,
+  FIT_KEYS,
+  type FitOptions,
+  type History,
+  type Stateful,
+} from './fit-types.js';
+import { type RunState, restoreTrainingState } from './resume.js';
 
 /**
  * A reusable training loop: epochs over a batch source, an optimizer step per batch, metrics on
@@ -260,157 +55,84 @@ function dropoutLayers(model: Module): [string, DropoutLayer][] {
  * ```
  */
 export async function fit(model: Module, options: FitOptions): Promise<History> {
-  checkOptionKeys('fit', options, FIT_KEYS);
-  const { data, optimizer, loss, epochs, callbacks = [], checkpoint } = options;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new LacunaError('fit', 'epochs', `must be a positive integer, got ${epochs}`);
-  if (options.resume && !checkpoint)
-    throw new LacunaError('fit', 'resume', 'needs a checkpoint to resume from');
-  const stateful: Record<string, Stateful> = { optimizer, ...options.stateful };
-  const generators = (): Record<
-    string,
-    { get(): GeneratorState; set(s: GeneratorState): void }
-  > => ({
-    ...Object.fromEntries(
-      Object.entries(options.generators ?? {}).map(([k, g]) => [
-        k,
-        { get: () => g.getState(), set: (s: GeneratorState) => g.setState(s) },
-      ]),
-    ),
-    ...Object.fromEntries(
-      dropoutLayers(model).map(([name, layer]) => [
-        `dropout:${name}`,
-        { get: () => layer.randomState(), set: (s: GeneratorState) => layer.setRandomState(s) },
-      ]),
-    ),
+  checkFitOptions(options);
+  const { epochs, callbacks = [], checkpoint } = options;
+  const stateful: Record<string, Stateful> = { optimizer: options.optimizer, ...options.stateful };
+  // Built at each use: the dropout layers' generators are found by walking the model.
+  const run = (): RunState => ({
+    model,
+    stateful,
+    generators: generatorSlots(model, options.generators),
+    epochs,
   });
 
-  let history: EpochLog[] = [];
-  let start = 0;
-  if (options.resume) {
-    const saved = await checkpoint!.load();
-    if (saved) {
-      // Checks the whole state against this run, then restores it all or nothing.
-      const restored = restoreTrainingState(saved, {
-        model,
-        stateful,
-        generators: generators(),
-        epochs,
-      });
-      history = restored.history;
-      start = restored.epoch;
-    }
-  }
-
+  const { epoch: resumedFrom, history } =
+    options.resume && checkpoint ? await resume(checkpoint, run) : { epoch: 0, history: [] };
   let stopped = false;
-  for (let epoch = start + 1; epoch <= epochs && !stopped; epoch++) {
+  for (let epoch = resumedFrom + 1; epoch <= epochs && !stopped; epoch++) {
     for (const cb of callbacks) cb.onEpochStart?.(epoch, epochs);
-    model.train();
-    const began = performance.now();
-    const batches = data.batches();
-    const count = Array.isArray(batches)
-      ? batches.length
-      : ((data as { numBatches?: number }).numBatches ?? null);
-    let i = 0;
-    for (const batch of batches) {
-      optimizer.zeroGrad();
-      const value = loss(model.forward(batch.x), batch.y);
-      backward(value);
-      optimizer.step();
-      options.afterStep?.();
-      i++;
-      for (const cb of callbacks) cb.onBatchEnd?.(i, count, value.item());
-    }
-    const seconds = (performance.now() - began) / 1000;
-    const log: EpochLog = {
-      epoch,
-      train: options.trainEval
-        ? evaluate(model, options.trainEval, loss, options.evalBatchSize)
-        : { loss: Number.NaN, accuracy: null },
-      validation: options.validation
-        ? evaluate(model, options.validation, loss, options.evalBatchSize)
-        : null,
-      seconds,
-    };
+    const seconds = trainEpoch(model, options, callbacks);
+    const log: EpochLog = { epoch, ...measure(model, options), seconds };
     history.push(log);
     // Callbacks first, checkpoint after: whatever they step (a schedule) is in the checkpoint.
     for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stopped = true;
-    if (checkpoint) {
-      const gens = generators();
-      await checkpoint.save({
-        epoch,
-        model: model.stateDict(),
-        stateful: Object.fromEntries(Object.entries(stateful).map(([k, s]) => [k, s.stateDict()])),
-        generators: Object.fromEntries(Object.entries(gens).map(([k, g]) => [k, g.get()])),
-        history,
-      });
-    }
+    if (checkpoint) await checkpoint.save(captureTrainingState(run(), epoch, history));
   }
-  return { epochs: history, resumedFrom: start, stopped };
+  return { epochs: history, resumedFrom, stopped };
 }
 
-/**
- * Early stopping: stops when the validation loss has not improved by `minDelta` for `patience`
- * epochs.
- *
- * @example
- * ```ts
- * import { earlyStopping } from '@lacuna/layers';
- * const stopper = earlyStopping({ patience: 3 });
- * ```
- */
-export function earlyStopping(options: { patience: number; minDelta?: number }): Callback {
-  checkOptionKeys('earlyStopping', options, ['patience', 'minDelta']);
-  let best = Number.POSITIVE_INFINITY;
-  let waited = 0;
+function checkFitOptions(options: FitOptions): void {
+  checkOptionKeys('fit', options, FIT_KEYS);
+  const { epochs } = options;
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new LacunaError('fit', 'epochs', `must be a positive integer, got ${epochs}`);
+  if (options.resume && !options.checkpoint)
+    throw new LacunaError('fit', 'resume', 'needs a checkpoint to resume from');
+}
+
+/** The checkpoint's epoch and history, restored into the run; epoch 0 when there is none yet. */
+async function resume(
+  checkpoint: Checkpointer,
+  run: () => RunState,
+): Promise<{ epoch: number; history: EpochLog[] }> {
+  const saved = await checkpoint.load();
+  // Checks the whole state against this run, then restores it all or nothing.
+  return saved ? restoreTrainingState(saved, run()) : { epoch: 0, history: [] };
+}
+
+/** One pass over the training batches in training mode; returns the seconds it took. */
+function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): number {
+  const { data, optimizer, loss } = options;
+  model.train();
+  const began = performance.now();
+  const batches = data.batches();
+  const count = batchCount(data, batches);
+  let i = 0;
+  for (const batch of batches) {
+    optimizer.zeroGrad();
+    const value = loss(model.forward(batch.x), batch.y);
+    backward(value);
+    optimizer.step();
+    options.afterStep?.();
+    i++;
+    for (const cb of callbacks) cb.onBatchEnd?.(i, count, value.item());
+  }
+  return (performance.now() - began) / 1000;
+}
+
+/** An epoch's batch count when known without iterating: an array's length, a DataLoader's `numBatches`. */
+function batchCount(data: BatchSource, batches: Iterable<unknown>): number | null {
+  if (Array.isArray(batches)) return batches.length;
+  return (data as { numBatches?: number }).numBatches ?? null;
+}
+
+/** End-of-epoch metrics in inference mode: the `trainEval` set's (NaN loss without one) and the validation set's. */
+function measure(model: Module, options: FitOptions): Pick<EpochLog, 'train' | 'validation'> {
+  const { loss, trainEval, validation, evalBatchSize } = options;
   return {
-    onEpochEnd(log) {
-      const current = log.validation?.loss ?? log.train.loss;
-      if (current < best - (options.minDelta ?? 0)) {
-        best = current;
-        waited = 0;
-        return;
-      }
-      waited++;
-      return waited >= options.patience ? 'stop' : undefined;
-    },
-  };
-}
-
-/** A {@link Checkpointer} that also exposes what it holds. */
-export interface MemoryCheckpointer extends Checkpointer {
-  /** The latest saved state (a copy), or null before the first save. */
-  readonly latest: TrainingState | null;
-}
-
-/**
- * A checkpointer that keeps the latest state in memory (tests, browsers).
- *
- * @example
- * ```ts
- * import { memoryCheckpointer } from '@lacuna/layers';
- * const checkpoint = memoryCheckpointer();
- * ```
- */
-export function memoryCheckpointer(): MemoryCheckpointer {
-  const store: { latest: TrainingState | null } = { latest: null };
-  return {
-    get latest() {
-      return store.latest;
-    },
-    async save(state) {
-      store.latest = {
-        ...structuredClone({ ...state, model: null }),
-        model: new Map(
-          [...state.model].map(([k, t]) => [
-            k,
-            new (t.constructor as typeof Tensor)(t.data(), t.shape, t.dtype),
-          ]),
-        ),
-      };
-    },
-    async load() {
-      return store.latest;
-    },
+    train: trainEval
+      ? evaluate(model, trainEval, loss, evalBatchSize)
+      : { loss: Number.NaN, accuracy: null },
+    validation: validation ? evaluate(model, validation, loss, evalBatchSize) : null,
   };
 }

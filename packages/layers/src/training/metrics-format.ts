@@ -1,5 +1,5 @@
 import { describeValue, LacunaError } from '@lacuna/tensor';
-import type { EpochLog } from './fit.js';
+import type { EpochLog } from './fit-types.js';
 
 /**
  * Text encodings of epoch logs for `metricsLogger` (CSV and JSON Lines), kept free of Node so the

@@ -5,8 +5,8 @@ import { LacunaError } from '@lacuna/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileError, metricsLogger } from '../node.js';
 import { train } from '../test-util/training-run.js';
-import type { Checkpointer, EpochLog } from './fit.js';
-import { memoryCheckpointer } from './fit.js';
+import { memoryCheckpointer } from './checkpointing.js';
+import type { Checkpointer, EpochLog } from './fit-types.js';
 import { parseCsv } from './metrics-format.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { checkOptionKeys, describeValue, LacunaError, optionEnum } from '@lacuna/tensor';
 import { ensureDir, FileError, toFileError, writeFileAtomic } from '@lacuna/tensor/node';
-import type { Callback, EpochLog } from './fit.js';
+import type { Callback, EpochLog } from './fit-types.js';
 import {
   csvLine,
   flattenLog,

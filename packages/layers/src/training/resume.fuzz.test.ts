@@ -11,8 +11,10 @@ import { crossEntropy } from '../losses/classification.js';
 import { loadCheckpoint, saveCheckpoint } from '../node.js';
 import { firstDifference } from '../test-util/exact.js';
 import { setup } from '../test-util/training-run.js';
+import { memoryCheckpointer } from './checkpointing.js';
 import { decodeTrainingState, encodeTrainingState } from './encode.js';
-import { fit, memoryCheckpointer, type TrainingState } from './fit.js';
+import { fit } from './fit.js';
+import type { TrainingState } from './fit-types.js';
 
 /**
  * Fuzz target for the saved-state loaders: `decodeTrainingState`, `fit`'s resume path and

@@ -4,8 +4,10 @@ import { crossEntropy } from '../losses/classification.js';
 import { firstDifference } from '../test-util/exact.js';
 import { setup, train } from '../test-util/training-run.js';
 import { CheckpointError } from './checkpoint-error.js';
+import { memoryCheckpointer } from './checkpointing.js';
 import { decodeTrainingState, encodeTrainingState } from './encode.js';
-import { fit, memoryCheckpointer, type Stateful, type TrainingState } from './fit.js';
+import { fit } from './fit.js';
+import type { Stateful, TrainingState } from './fit-types.js';
 
 /** Everything a resume could change in a run. */
 function snapshot(run: ReturnType<typeof setup>) {

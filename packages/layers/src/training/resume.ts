@@ -7,7 +7,8 @@ import {
 } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import { CheckpointError } from './checkpoint-error.js';
-import type { EpochLog, Stateful, TrainingState } from './fit.js';
+import { copyTensors } from './checkpointing.js';
+import type { EpochLog, Stateful, TrainingState } from './fit-types.js';
 
 /** A generator as the loop sees it: the data loader's, or a dropout layer's. @internal */
 export interface GeneratorSlot {
@@ -164,12 +165,7 @@ export function restoreTrainingState(
 ): { epoch: number; history: EpochLog[] } {
   checkTrainingState(saved, run);
   const before = {
-    model: new Map(
-      [...run.model.stateDict()].map(([k, t]) => [
-        k,
-        new (t.constructor as typeof Tensor)(t.data(), t.shape, t.dtype),
-      ]),
-    ),
+    model: copyTensors(run.model.stateDict()),
     stateful: Object.fromEntries(
       Object.entries(run.stateful).map(([k, s]) => [k, copy(s.stateDict())]),
     ),
