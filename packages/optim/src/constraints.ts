@@ -23,7 +23,7 @@ function checkPositive(op: string, name: string, v: number): number {
  * import { tensor } from '@lacuna/tensor';
  * const w = tensor([[3, 4], [0.3, 0.4]]);
  * maxNorm([w], 2);
- * w.toArray(); // [[1.2, 1.6], [0.3, 0.4]]
+ * w.toArray(); // [[1.2000…, 1.6000…], [0.3, 0.4]]
  * ```
  */
 export function maxNorm(weights: Iterable<Tensor>, c: number): number {
