@@ -36,7 +36,11 @@ const packages = readdirSync(join(root, 'packages')).filter((name) =>
   readdirSync(join(root, 'packages', name)).includes('package.json'),
 );
 
-/** Source files with doc comments a user reads: not tests, test helpers or generated code. */
+/**
+ * Source files with doc comments a user reads: not tests, test helpers or generated code.
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function sourceFiles(dir) {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
@@ -45,6 +49,7 @@ function sourceFiles(dir) {
   });
 }
 
+/** @param {string} file */
 const read = (file) => readFileSync(join(root, file), 'utf8');
 const examples = [
   ...packages.flatMap((name) =>
@@ -67,24 +72,25 @@ mkdirSync(join(work, 'node_modules', '@lacuna'), { recursive: true });
 for (const name of packages)
   symlinkSync(join(root, 'packages', name), join(work, 'node_modules', '@lacuna', name), 'dir');
 
-// Each example is padded with blank lines so that type errors and stack traces give the file's lines.
-const entries = examples.map((example, i) => {
+/**
+ * @typedef {import('./examples/extract.mjs').Example & { ts: string, mjs: string, ms: number }} Entry
+ * @type {Entry[]}
+ */
+const entries = examples.map((example) => {
   const name = `${example.file.replace(/[^\w]+/g, '-')}-L${example.line}`;
-  return {
-    ...example,
-    index: i,
-    ts: join(work, `${name}.ts`),
-    mjs: join(work, `${name}.mjs`),
-  };
+  return { ...example, ts: join(work, `${name}.ts`), mjs: join(work, `${name}.mjs`), ms: 0 };
 });
-for (const entry of entries) writeFileSync(entry.ts, paddedCode(entry));
-
+/** @type {string[]} */
 const problems = [];
+/** @param {Entry} e */
 const label = (e) => `${e.file}:${e.line} (${e.symbol})`;
-
+/** @param {number} since */
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+// Padded with blank lines (paddedCode), so that type errors give the file's lines.
 let since = performance.now();
 console.log(`Type-checking ${entries.length} examples in one program`);
+for (const entry of entries) writeFileSync(entry.ts, paddedCode(entry));
 const base = JSON.parse(read('tooling/tsconfig/base.json')).compilerOptions;
 const { options, errors } = ts.convertCompilerOptionsFromJson(
   {
@@ -105,36 +111,40 @@ const program = ts.createProgram(
 const byPath = new Map(entries.map((e) => [e.ts, e]));
 for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n  ');
-  const entry = diagnostic.file && byPath.get(diagnostic.file.fileName);
-  if (!entry || diagnostic.start === undefined) {
+  const { file, start } = diagnostic;
+  const entry = file && byPath.get(file.fileName);
+  if (!file || !entry || start === undefined) {
     problems.push(`type check: ${message}`);
     continue;
   }
-  const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  const { line } = file.getLineAndCharacterOfPosition(start);
   problems.push(`${entry.file}:${line + 1} (${entry.symbol}): TS${diagnostic.code} ${message}`);
 }
-
 console.log(`  type check: ${seconds(since)}`);
+
 since = performance.now();
-const runnable = entries.filter((e) => e.noRun === null);
+/** @type {Entry[]} */
+const toRun = [];
 let checks = 0;
-for (const entry of runnable) {
+for (const entry of entries.filter((e) => e.noRun === null)) {
   try {
     const prepared = await prepareExample(entry, join(root, entry.file));
     writeFileSync(entry.mjs, prepared.js);
     checks += prepared.checks;
+    toRun.push(entry);
   } catch (error) {
-    problems.push(error.message);
-    entry.noRun = 'not prepared';
+    problems.push(error instanceof Error ? error.message : String(error));
   }
 }
-
-const toRun = runnable.filter((e) => e.noRun === null);
 const workers = Math.max(1, Math.min(availableParallelism(), 4));
 console.log(`Running ${toRun.length} examples (${checks} result comments), ${workers} at a time`);
-let next = 0;
-// Without source maps first (they cost a parse per process); a failing example runs again with
-// them, so that its stack trace names the example's and the packages' source lines.
+
+/**
+ * Runs one prepared example in its own process and empty working directory.
+ * @param {Entry} entry
+ * @param {string[]} flags
+ * @returns {Promise<{ error: import('node:child_process').ExecFileException | null, output: string }>}
+ */
 const node = (entry, flags) =>
   new Promise((done) => {
     const cwd = mkdtempSync(join(work, 'cwd-'));
@@ -145,10 +155,15 @@ const node = (entry, flags) =>
       { cwd, timeout: 120_000, encoding: 'utf8', maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
         entry.ms = performance.now() - start;
-        done({ error, output: `${stderr}`.trim() || `${stdout}`.trim() });
+        done({ error, output: stderr.trim() || stdout.trim() });
       },
     );
   });
+/** @param {string} text */
+const indent = (text) => text.replace(/^/gm, '    ');
+// Without source maps first (they cost a parse per process); a failing example runs again with
+// them, so that its stack trace names the example's and the packages' source lines.
+/** @param {Entry} entry */
 const runOne = async (entry) => {
   if (!(await node(entry, [])).error) return;
   const { error, output } = await node(entry, ['--enable-source-maps']);
@@ -159,22 +174,19 @@ const runOne = async (entry) => {
       : `exited with ${error.code}`;
   problems.push(`${label(entry)}: the example ${why}\n${indent(output)}`);
 };
-const indent = (text) => text.replace(/^/gm, '    ');
+let next = 0;
 await Promise.all(
   Array.from({ length: workers }, async () => {
     while (next < toRun.length) await runOne(toRun[next++]);
   }),
 );
-
+const slowest = [...toRun].sort((a, b) => b.ms - a.ms).slice(0, 3);
 console.log(
-  `  runs: ${seconds(since)}; slowest: ${[...toRun]
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, 3)
-    .map((e) => `${label(e)} ${(e.ms / 1000).toFixed(1)} s`)
-    .join(', ')}`,
+  `  runs: ${seconds(since)}; slowest: ${slowest.map((e) => `${label(e)} ${(e.ms / 1000).toFixed(1)} s`).join(', ')}`,
 );
+
 rmSync(work, { recursive: true, force: true });
-const skipped = entries.filter((e) => e.noRun !== null && e.noRun !== 'not prepared');
+const skipped = entries.filter((e) => e.noRun !== null);
 if (skipped.length) {
   console.log(`Type-checked only (no-run), ${skipped.length}:`);
   for (const e of skipped) console.log(`  ${label(e)}: ${e.noRun}`);

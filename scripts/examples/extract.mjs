@@ -91,6 +91,7 @@ export function markdownExamples(text, file) {
  */
 export function docExamples(text, file) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  /** @type {Example[]} */
   const examples = [];
   const seen = new Set();
   /** @param {ts.Node} node */

@@ -37,6 +37,7 @@ export function instrument(code, at) {
   const source = ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true);
   /** @type {{ pos: number, text: string }[]} */
   const inserts = [];
+  /** @type {string[]} */
   const wheres = [];
   /** @param {ts.Node} node */
   const visit = (node) => {

@@ -111,6 +111,7 @@ class LiteralParser {
   /** @param {string | null} typed */
   array(typed) {
     this.i++; // [
+    /** @type {Literal[]} */
     const items = [];
     let open = false;
     if (this.eat(']')) return { kind: /** @type {const} */ ('array'), items, open, typed };
