@@ -22,7 +22,7 @@ import {
  * @example
  * ```ts
  * import { DownloadError } from '@lacuna/datasets/node';
- * console.log(new DownloadError('download', 'train.gz', 'failed').message);
+ * console.log(new DownloadError('download', 'train.gz', 'failed').message); // "download: argument 'train.gz' failed"
  * ```
  */
 export class DownloadError extends LacunaError {}
