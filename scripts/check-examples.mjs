@@ -7,8 +7,9 @@
 // - All examples are type-checked in one tsc program, strict, with the packages' own settings
 //   (tooling/tsconfig/base.json) and Node's types.
 // - Each example is its own module, run in its own Node process (the backend is process-wide
-//   state an example may set) with its own empty temporary working directory, so examples that
-//   write files leave nothing behind. Result comments are checked: see scripts/examples/results.mjs.
+//   state an example may set) with its own empty temporary directory as working directory and
+//   TMPDIR, so examples that write files neither meet nor leave anything behind. Result
+//   comments are checked: see scripts/examples/results.mjs.
 // - A fence written ```ts no-run: <reason> is type-checked but not run.
 //
 // Errors name the file, the line and the documented symbol. Usage:
@@ -140,7 +141,8 @@ const workers = Math.max(1, Math.min(availableParallelism(), 4));
 console.log(`Running ${toRun.length} examples (${checks} result comments), ${workers} at a time`);
 
 /**
- * Runs one prepared example in its own process and empty working directory.
+ * Runs one prepared example in its own process and empty working directory, which is also its
+ * TMPDIR: examples that write files cannot meet each other's.
  * @param {Entry} entry
  * @param {string[]} flags
  * @returns {Promise<{ error: import('node:child_process').ExecFileException | null, output: string }>}
@@ -152,7 +154,13 @@ const node = (entry, flags) =>
     execFile(
       process.execPath,
       [...flags, entry.mjs],
-      { cwd, timeout: 120_000, encoding: 'utf8', maxBuffer: 16 << 20 },
+      {
+        cwd,
+        env: { ...process.env, TMPDIR: cwd },
+        timeout: 120_000,
+        encoding: 'utf8',
+        maxBuffer: 16 << 20,
+      },
       (error, stdout, stderr) => {
         entry.ms = performance.now() - start;
         done({ error, output: stderr.trim() || stdout.trim() });

@@ -31,7 +31,7 @@ const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f-]{36}\.tmp$/;
  * @example
  * ```ts
  * import { writeFileAtomic } from '@lacuna/tensor/node';
- * await writeFileAtomic('/tmp/lacuna-example.bin', new Uint8Array([1, 2, 3]));
+ * await writeFileAtomic('example.bin', new Uint8Array([1, 2, 3]));
  * ```
  */
 export async function writeFileAtomic(
