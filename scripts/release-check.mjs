@@ -26,9 +26,11 @@ import {
 import { createServer } from 'node:http';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { markdownExamples } from './examples/extract.mjs';
+import { prepareExample } from './examples/prepare.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** @param {string} name */
@@ -412,22 +414,23 @@ console.log('nested versions: VersionConflictError both ways');
     );
 }
 
-// README examples are promised to run: strip their types and run each against the tarballs.
+// README examples are promised to run: each runs against the tarballs, its result comments
+// checked (scripts/examples/results.mjs has the rule; check-examples.mjs type-checks them).
 const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
-const readmes = ['README.md', ...manifests.map(({ dir }) => join(dir, 'README.md'))];
+const readmes = [
+  'README.md',
+  ...manifests.map(({ dir }) => relative(root, join(dir, 'README.md'))),
+];
 for (const readme of readmes) {
-  const blocks = [
-    ...readFileSync(resolve(root, readme), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g),
-  ].map((m) => m[1]);
-  for (const [i, source] of blocks.entries()) {
-    const label = `${readme.replace(`${root}/`, '')} example ${i + 1}`;
-    const { code } = await esbuild.transform(source, {
-      loader: 'ts',
-      format: 'esm',
-      target: 'node20',
-    });
-    const file = join(app, `readme-${label.replace(/[^\w]+/g, '-')}.mjs`);
-    writeFileSync(file, code);
+  for (const example of markdownExamples(readFileSync(join(root, readme), 'utf8'), readme)) {
+    const label = `${readme}:${example.line} example (${example.symbol})`;
+    if (example.noRun !== null) {
+      ok(`${label} not run: ${example.noRun}`);
+      continue;
+    }
+    const { js } = await prepareExample(example, join(root, readme));
+    const file = join(app, `readme-${readme.replace(/[^\w]+/g, '-')}-${example.line}.mjs`);
+    writeFileSync(file, js);
     check(`${label} runs`, process.execPath, [file], { cwd: app });
   }
 }

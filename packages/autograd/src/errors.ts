@@ -9,7 +9,11 @@ import { LacunaError } from '@lacuna/tensor';
  * ```ts
  * import { backward, GradientError } from '@lacuna/autograd';
  * import { ones } from '@lacuna/tensor';
- * try { backward(ones([1])); } catch (e) { console.log(e instanceof GradientError); }
+ * try {
+ *   backward(ones([1]));
+ * } catch (e) {
+ *   console.log(e instanceof GradientError); // true
+ * }
  * ```
  */
 export class GradientError extends LacunaError {}

@@ -44,10 +44,11 @@ const VALUE_AND_GRAD_KEYS = optionKeys<Omit<BackwardOptions, 'gradOutput'>>({ re
  * @example
  * ```ts
  * import { valueAndGrad } from '@lacuna/autograd';
- * import { mul, sum, tensor } from '@lacuna/tensor';
+ * import { mul, sum, type Tensor, tensor } from '@lacuna/tensor';
  * const f = valueAndGrad((x: Tensor) => sum(mul(x, x)));
  * const { value, grads } = f(tensor([1, 2, 3]));
- * // value = 14, grads[0] = [2, 4, 6]
+ * value.item(); // 14
+ * grads[0]?.toArray(); // [2, 4, 6]
  * ```
  */
 export function valueAndGrad<A extends Tensor[]>(
@@ -93,7 +94,7 @@ export function valueAndGrad<A extends Tensor[]>(
  * @example
  * ```ts
  * import { grad } from '@lacuna/autograd';
- * import { mul, sum, tensor } from '@lacuna/tensor';
+ * import { mul, sum, type Tensor, tensor } from '@lacuna/tensor';
  * const dSquare = grad((x: Tensor) => sum(mul(x, x)));
  * dSquare(tensor([3]))[0]?.toArray(); // [6]
  * ```

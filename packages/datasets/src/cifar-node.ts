@@ -23,7 +23,7 @@ const BATCH_BYTES = CIFAR10_BATCH_RECORDS * RECORD;
  * @param split - `'train'` (50,000 images) or `'test'` (10,000).
  * @returns x float32 [N, 3, 32, 32] in [0, 1], y int32 [N], class names.
  * @example
- * ```ts
+ * ```ts no-run: needs CIFAR-10 in /data/cifar-10-batches-bin
  * import { loadCifar10FromDirectory } from '@lacuna/datasets/node';
  * const test = await loadCifar10FromDirectory('/data/cifar-10-batches-bin', 'test');
  * ```

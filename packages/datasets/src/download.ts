@@ -22,7 +22,7 @@ import {
  * @example
  * ```ts
  * import { DownloadError } from '@lacuna/datasets/node';
- * console.log(new DownloadError('download', 'train.gz', 'failed').message);
+ * console.log(new DownloadError('download', 'train.gz', 'failed').message); // "download: argument 'train.gz' failed"
  * ```
  */
 export class DownloadError extends LacunaError {}
@@ -229,9 +229,13 @@ async function cachedCopyIsGood(
  *   cache cannot be written (a directory in the way, `/proc`, no permission); DownloadError when
  *   every mirror failed, listing each attempt and its cause.
  * @example
- * ```ts
+ * ```ts no-run: downloads from the network
  * import { downloadFile } from '@lacuna/datasets/node';
- * const path = await downloadFile({ name: 'x.bin', mirrors: ['https://example.org/x.bin'], sha256: '…' });
+ * const path = await downloadFile({
+ *   name: 'x.bin',
+ *   mirrors: ['https://example.org/x.bin'],
+ *   sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', // the file's SHA-256
+ * });
  * ```
  */
 export async function downloadFile(

@@ -44,7 +44,7 @@ const PIXELS = 28 * 28;
  * @param split - `'train'` or `'test'`.
  * @param options - `dir`, `searchFrom`, `download` (false only). Unknown keys are an error.
  * @example
- * ```ts
+ * ```ts no-run: needs Fashion-MNIST installed (apt-get install dataset-fashion-mnist)
  * import { loadFashionMnist } from '@lacuna/datasets/node';
  * const train = await loadFashionMnist('train');
  * ```

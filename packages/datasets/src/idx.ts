@@ -7,7 +7,11 @@ import { ArgumentRangeError, LacunaError, Tensor } from '@lacuna/tensor';
  * @example
  * ```ts
  * import { DatasetFormatError, parseIdx } from '@lacuna/datasets';
- * try { parseIdx(new Uint8Array([1, 2, 3])); } catch (e) { console.log(e instanceof DatasetFormatError); }
+ * try {
+ *   parseIdx(new Uint8Array([1, 2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof DatasetFormatError); // true
+ * }
  * ```
  */
 export class DatasetFormatError extends LacunaError {}
@@ -19,7 +23,11 @@ export class DatasetFormatError extends LacunaError {}
  * @example
  * ```ts
  * import { IdxFormatError, parseIdx } from '@lacuna/datasets';
- * try { parseIdx(new Uint8Array([1, 2, 3])); } catch (e) { console.log(e instanceof IdxFormatError); }
+ * try {
+ *   parseIdx(new Uint8Array([1, 2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof IdxFormatError); // true
+ * }
  * ```
  */
 export class IdxFormatError extends DatasetFormatError {}

@@ -122,7 +122,7 @@ function toMnistSplit(
  * @param split - `'train'` or `'test'`.
  * @returns x float32 [N, 28, 28] in [0, 1], y int32 [N].
  * @example
- * ```ts
+ * ```ts no-run: needs the MNIST files in /data/mnist
  * import { loadMnistFromDirectory } from '@lacuna/datasets/node';
  * const { x, y } = await loadMnistFromDirectory('/data/mnist', 'test');
  * ```

@@ -36,8 +36,11 @@ const DEFLATE_MAX_RATIO = 1032;
  * @param options - `maxBytes`; see {@link ReadIdxOptions}.
  * @example
  * ```ts
+ * import { writeFile } from 'node:fs/promises';
  * import { readIdxFile } from '@lacuna/datasets/node';
- * const labels = await readIdxFile('data/t10k-labels-idx1-ubyte.gz');
+ * await writeFile('labels-idx1-ubyte', new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]));
+ * const labels = await readIdxFile('labels-idx1-ubyte'); // gzipped files (*.gz) too
+ * labels.shape; // [2]
  * ```
  */
 export async function readIdxFile(path: string, options: ReadIdxOptions = {}): Promise<IdxArray> {

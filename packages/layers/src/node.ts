@@ -56,8 +56,8 @@ async function read(path: string, op: string): Promise<Uint8Array | null> {
  * import { loadCheckpoint, saveCheckpoint } from '@lacuna/layers/node';
  * import { Generator } from '@lacuna/tensor';
  * const fc = new Linear(2, 2, { generator: new Generator(0) });
- * await saveCheckpoint('/tmp/fc.safetensors', fc, { epoch: '3' });
- * await loadCheckpoint('/tmp/fc.safetensors', new Linear(2, 2, { generator: new Generator(1) }));
+ * await saveCheckpoint('fc.safetensors', fc, { epoch: '3' });
+ * await loadCheckpoint('fc.safetensors', new Linear(2, 2, { generator: new Generator(1) }));
  * ```
  */
 export async function saveCheckpoint(
@@ -91,9 +91,9 @@ export async function saveCheckpoint(
  * import { Linear } from '@lacuna/layers';
  * import { loadCheckpoint, saveCheckpoint } from '@lacuna/layers/node';
  * import { Generator } from '@lacuna/tensor';
- * await saveCheckpoint('/tmp/fc-load.safetensors', new Linear(2, 2, { generator: new Generator(0) }), { epoch: '3' });
+ * await saveCheckpoint('fc.safetensors', new Linear(2, 2, { generator: new Generator(0) }), { epoch: '3' });
  * const fc = new Linear(2, 2, { generator: new Generator(1) });
- * const metadata = await loadCheckpoint('/tmp/fc-load.safetensors', fc);
+ * const metadata = await loadCheckpoint('fc.safetensors', fc);
  * console.log(metadata.epoch); // '3'
  * ```
  */
@@ -119,7 +119,7 @@ export async function loadCheckpoint(
  * @example
  * ```ts
  * import { fileCheckpointer } from '@lacuna/layers/node';
- * const checkpoint = fileCheckpointer('/tmp/run-1');
+ * const checkpoint = fileCheckpointer('run-1');
  * ```
  */
 export function fileCheckpointer(dir: string): Checkpointer {

@@ -23,7 +23,7 @@ function checkPositive(op: string, name: string, v: number): number {
  * import { tensor } from '@lacuna/tensor';
  * const w = tensor([[3, 4], [0.3, 0.4]]);
  * maxNorm([w], 2);
- * w.toArray(); // [[1.2, 1.6], [0.3, 0.4]]
+ * w.toArray(); // [[1.2000…, 1.6000…], [0.3, 0.4]]
  * ```
  */
 export function maxNorm(weights: Iterable<Tensor>, c: number): number {
@@ -68,7 +68,8 @@ export function maxNorm(weights: Iterable<Tensor>, c: number): number {
  * import { tensor } from '@lacuna/tensor';
  * const w = tensor([0, 0]);
  * w.grad = tensor([3, 4]);
- * clipGradNorm([w], 1); // returns 5; w.grad is now [0.6, 0.8]
+ * clipGradNorm([w], 1); // 5 (the norm before clipping)
+ * w.grad?.toArray(); // [0.6000…, 0.8000…] (scaled by 1 / (5 + 1e-6), as in PyTorch)
  * ```
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNormValue: number): number {
@@ -96,7 +97,8 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNormValue: number): nu
  * import { tensor } from '@lacuna/tensor';
  * const w = tensor([0, 0]);
  * w.grad = tensor([-5, 0.5]);
- * clipGradValue([w], 1); // w.grad is now [-1, 0.5]
+ * clipGradValue([w], 1);
+ * w.grad?.toArray(); // [-1, 0.5]
  * ```
  */
 export function clipGradValue(params: Iterable<Tensor>, clip: number): void {

@@ -7,7 +7,11 @@
  * @example
  * ```ts
  * import { LacunaError, tensor, add } from '@lacuna/tensor';
- * try { add(tensor([1, 2]), tensor([1, 2, 3])); } catch (e) { console.log(e instanceof LacunaError); }
+ * try {
+ *   add(tensor([1, 2]), tensor([1, 2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof LacunaError); // true
+ * }
  * ```
  */
 export class LacunaError extends Error {
@@ -52,7 +56,11 @@ function brand(error: Error): void {
  * @example
  * ```ts
  * import { ShapeError, matmul, zeros } from '@lacuna/tensor';
- * try { matmul(zeros([2, 3]), zeros([2, 3])); } catch (e) { console.log(e instanceof ShapeError); }
+ * try {
+ *   matmul(zeros([2, 3]), zeros([2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof ShapeError); // true
+ * }
  * ```
  */
 export class ShapeError extends LacunaError {}
@@ -63,7 +71,11 @@ export class ShapeError extends LacunaError {}
  * @example
  * ```ts
  * import { DTypeError, oneHot, tensor } from '@lacuna/tensor';
- * try { oneHot(tensor([0.5]), 2); } catch (e) { console.log(e instanceof DTypeError); }
+ * try {
+ *   oneHot(tensor([0.5]), 2);
+ * } catch (e) {
+ *   console.log(e instanceof DTypeError); // true
+ * }
  * ```
  */
 export class DTypeError extends LacunaError {}
@@ -79,8 +91,11 @@ export class DTypeError extends LacunaError {}
  * ```ts
  * import { ArgumentRangeError, Generator, dropout, ones } from '@lacuna/tensor';
  * const g = new Generator(0);
- * try { dropout(ones([4]), { p: 2, training: true, generator: g }); }
- * catch (e) { console.log(e instanceof ArgumentRangeError); }
+ * try {
+ *   dropout(ones([4]), { p: 2, training: true, generator: g });
+ * } catch (e) {
+ *   console.log(e instanceof ArgumentRangeError); // true
+ * }
  * ```
  */
 export class ArgumentRangeError extends RangeError {

@@ -164,7 +164,7 @@ export class Tensor {
    * @example
    * ```ts
    * import { tensor } from '@lacuna/tensor';
-   * console.log(tensor([1, 2]).toString()); // tensor([1.0000, 2.0000], shape=[2], dtype=float32)
+   * tensor([1, 2]).toString(); // 'tensor([1.0000, 2.0000], shape=[2], dtype=float32)'
    * ```
    */
   toString(): string {

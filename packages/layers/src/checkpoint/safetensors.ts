@@ -8,7 +8,11 @@ import { readTensor, storageBytes } from '../state-dict.js';
  * @example
  * ```ts
  * import { SafetensorsError, parseSafetensors } from '@lacuna/layers';
- * try { parseSafetensors(new Uint8Array(4)); } catch (e) { console.log(e instanceof SafetensorsError); }
+ * try {
+ *   parseSafetensors(new Uint8Array(4));
+ * } catch (e) {
+ *   console.log(e instanceof SafetensorsError); // true
+ * }
  * ```
  */
 export class SafetensorsError extends LacunaError {}

@@ -42,7 +42,7 @@ export interface AlphaDropoutCoefficients {
  * @example
  * ```ts
  * import { alphaDropoutCoefficients } from '@lacuna/layers';
- * alphaDropoutCoefficients(0.1); // { a: 0.9129…, b: 0.1605…, alphaPrime: -1.7581… }
+ * alphaDropoutCoefficients(0.1); // { a: 0.9213…, b: 0.1620…, alphaPrime: -1.7581… }
  * ```
  */
 export function alphaDropoutCoefficients(p: number): AlphaDropoutCoefficients {

@@ -111,7 +111,7 @@ function expectedLogProb(logp: Tensor, t: Tensor): Tensor {
  * ```ts
  * import { crossEntropy } from '@lacuna/layers';
  * import { tensor } from '@lacuna/tensor';
- * crossEntropy(tensor([[2, 0], [0, 2]]), tensor([0, 1], { dtype: 'int32' })).item(); // ≈ 0.127
+ * crossEntropy(tensor([[2, 0], [0, 2]]), tensor([0, 1], { dtype: 'int32' })).item(); // 0.1269…
  * ```
  */
 export function crossEntropy(
@@ -159,7 +159,7 @@ export function crossEntropy(
  * ```ts
  * import { nllLoss } from '@lacuna/layers';
  * import { logSoftmax, tensor } from '@lacuna/tensor';
- * nllLoss(logSoftmax(tensor([[2, 0]])), tensor([0], { dtype: 'int32' })).item(); // ≈ 0.127
+ * nllLoss(logSoftmax(tensor([[2, 0]])), tensor([0], { dtype: 'int32' })).item(); // 0.1269…
  * ```
  */
 export function nllLoss(
@@ -190,7 +190,7 @@ export function nllLoss(
  * ```ts
  * import { binaryCrossEntropyWithLogits } from '@lacuna/layers';
  * import { tensor } from '@lacuna/tensor';
- * binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // log 2 ≈ 0.693
+ * binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // 0.6931… (log 2)
  * ```
  */
 export function binaryCrossEntropyWithLogits(

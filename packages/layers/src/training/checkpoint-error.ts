@@ -12,7 +12,11 @@ import { LacunaError } from '@lacuna/tensor';
  * ```ts
  * import { CheckpointError, decodeTrainingState, serializeSafetensors } from '@lacuna/layers';
  * const notATrainingState = serializeSafetensors(new Map());
- * try { decodeTrainingState(notATrainingState); } catch (e) { console.log(e instanceof CheckpointError); }
+ * try {
+ *   decodeTrainingState(notATrainingState);
+ * } catch (e) {
+ *   console.log(e instanceof CheckpointError); // true
+ * }
  * ```
  */
 export class CheckpointError extends LacunaError {

@@ -144,7 +144,7 @@ function keptText(
  * const y = randint(0, 2, [16], { generator: g });
  * const optimizer = { zeroGrad: () => net.zeroGrad(), step: () => {}, stateDict: () => ({}), loadStateDict: () => {} };
  * await fit(net, { data: { batches: () => [{ x, y }] }, optimizer, loss: crossEntropy, epochs: 2, trainEval: { x, y },
- *   callbacks: [metricsLogger('/tmp/lacuna-metrics-example.csv')] });
+ *   callbacks: [metricsLogger('metrics.csv')] });
  * ```
  */
 export function metricsLogger(path: string, options?: MetricsLoggerOptions): Callback {

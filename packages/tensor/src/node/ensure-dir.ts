@@ -15,7 +15,7 @@ import { FileError, type FileErrorContext, toFileError } from './file-error.js';
  * @example
  * ```ts
  * import { ensureDir } from '@lacuna/tensor/node';
- * await ensureDir('/tmp/lacuna-example/a/b', { op: 'example', argument: 'dir' });
+ * await ensureDir('out/a/b', { op: 'example', argument: 'dir' });
  * ```
  */
 export async function ensureDir(dir: string, at: FileErrorContext): Promise<void> {

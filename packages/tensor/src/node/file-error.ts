@@ -7,8 +7,11 @@ import { LacunaError } from '../errors.js';
  * @example
  * ```ts
  * import { FileError, ensureDir } from '@lacuna/tensor/node';
- * try { await ensureDir('/proc/lacuna', { op: 'example', argument: 'dir' }); }
- * catch (e) { console.log(e instanceof FileError, (e as FileError).code); }
+ * try {
+ *   await ensureDir('/proc/lacuna', { op: 'example', argument: 'dir' });
+ * } catch (e) {
+ *   console.log(e instanceof FileError, (e as FileError).code); // true 'ENOENT'
+ * }
  * ```
  */
 export class FileError extends LacunaError {
@@ -44,7 +47,10 @@ export interface FileErrorContext {
  * ```ts
  * import { readFile } from 'node:fs/promises';
  * import { toFileError } from '@lacuna/tensor/node';
- * await readFile('/nonexistent').catch((e) => console.log(toFileError(e, { op: 'example', argument: 'path' }, '/nonexistent', 'read').code));
+ * const error = await readFile('/nonexistent').catch((e) =>
+ *   toFileError(e, { op: 'example', argument: 'path' }, '/nonexistent', 'read'),
+ * );
+ * console.log(error instanceof Error && error.code); // 'ENOENT'
  * ```
  */
 export function toFileError(

@@ -25,7 +25,7 @@ export interface WriteFileAtomicOptions {
  * @example
  * ```ts
  * import { writeFileAtomic } from '@lacuna/tensor/node';
- * await writeFileAtomic('/tmp/lacuna-example.bin', new Uint8Array([1, 2, 3]));
+ * await writeFileAtomic('example.bin', new Uint8Array([1, 2, 3]));
  * ```
  */
 export async function writeFileAtomic(

@@ -47,7 +47,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
  * x.requiresGrad = true;
  * const node = avgPool2d(x, 2).gradNode;
  * if (node?.op === 'avgPool2d' && !node.released) {
- *   avgPool2dBackward(ones([1, 1, 1, 1]), node.saved.geometry); // 0.25 everywhere
+ *   avgPool2dBackward(ones([1, 1, 1, 1]), node.saved.geometry).toArray(); // [[[[0.25, 0.25], [0.25, 0.25]]]]
  * }
  * ```
  */

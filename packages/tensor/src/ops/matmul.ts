@@ -39,7 +39,7 @@ const MATMUL_KEYS = optionKeys<MatmulOptions>({ transA: true, transB: true });
  * import { matmul, tensor } from '@lacuna/tensor';
  * const a = tensor([[1, 2], [3, 4]]);
  * matmul(a, a).toArray();                  // [[7, 10], [15, 22]]
- * matmul(a, a, { transB: true }).toArray(); // A·Aᵀ = [[5, 11], [11, 25]]
+ * matmul(a, a, { transB: true }).toArray(); // [[5, 11], [11, 25]] (A·Aᵀ)
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {

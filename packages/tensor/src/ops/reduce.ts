@@ -254,7 +254,7 @@ export interface VarianceOptions extends ReduceOptions {
  * @example
  * ```ts
  * import { tensor, variance } from '@lacuna/tensor';
- * variance(tensor([1, 2, 3, 4])).item();                    // 1.6667 (unbiased)
+ * variance(tensor([1, 2, 3, 4])).item();                    // 1.6666… (unbiased)
  * variance(tensor([1, 2, 3, 4]), { correction: 0 }).item(); // 1.25
  * variance(tensor([[1, 2], [3, 5]]), 1).toArray();           // [0.5, 2]
  * ```

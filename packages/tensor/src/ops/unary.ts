@@ -166,7 +166,7 @@ export function sign(x: Tensor): Tensor {
  * @example
  * ```ts
  * import { erf, tensor } from '@lacuna/tensor';
- * erf(tensor([0, 1])).toArray(); // [0, 0.8427…]
+ * erf(tensor([0, 1])).toArray(); // [0.0000…, 0.8427…] (within about 1e-7)
  * ```
  */
 export function erf(x: Tensor): Tensor {

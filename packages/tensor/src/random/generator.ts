@@ -174,7 +174,11 @@ export function isGenerator(
  * ```ts
  * import { Generator, requireGenerator } from '@lacuna/tensor';
  * const g = requireGenerator('example', new Generator(0));
- * try { requireGenerator('example', undefined); } catch (e) { console.log((e as Error).message); }
+ * try {
+ *   requireGenerator('example', undefined);
+ * } catch (e) {
+ *   console.log((e as Error).message); // "example: argument 'generator' must be a Generator (e.g. new Generator(seed) or parent.fork()), got undefined"
+ * }
  * ```
  */
 export function requireGenerator(op: string, value: unknown, argument = 'generator'): Generator {

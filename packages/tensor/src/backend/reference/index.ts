@@ -14,14 +14,16 @@ import { unary } from './unary.js';
 import { where } from './where.js';
 
 /**
- * The plain-TypeScript backend: clear, correct, single-threaded. It is the default and the oracle
- * every faster backend is tested against.
+ * The plain-TypeScript backend: clear, correct, single-threaded. It is the fallback (the
+ * WebAssembly SIMD backend is the default wherever it loads; ops it lacks run this code too) and
+ * the oracle every faster backend is tested against.
  *
  * @example
  * ```ts
  * import { referenceBackend } from '@lacuna/tensor';
  * const out = new Float32Array(4);
- * referenceBackend.unary('relu', new Float32Array([-1, 2, -3, 4]), out); // [0, 2, 0, 4]
+ * referenceBackend.unary('relu', new Float32Array([-1, 2, -3, 4]), out);
+ * console.log(out); // Float32Array [0, 2, 0, 4]
  * ```
  */
 export const referenceBackend: Backend = {

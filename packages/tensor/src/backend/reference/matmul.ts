@@ -6,6 +6,10 @@ import type { MatmulParams } from '../backend.js';
 //   (packing absorbs the transposes: Aᵀ·B and A·Bᵀ cost the same as A·B);
 // - the 4×4 micro-kernel keeps 16 accumulators in registers (doubles in V8) and does 16
 //   multiply-adds per 8 loads.
+// Rounding: within one KC-deep slab an output's products (exact in float64) are summed in float64
+// in k order; the slab's sum is then added into the float32 output, which rounds. So an output is
+// rounded to float32 once per 256-deep slab of k: once for k ≤ 256, ⌈k/256⌉ times in general
+// (not one float64 sum over all of k; the wasm kernel rounds every product and sum to float32).
 const MR = 4;
 const NR = 4;
 const KC = 256;

@@ -166,8 +166,8 @@ function split(total: number, parts: number, align: number): [number, number][] 
  *
  * Results never depend on the thread count. Random numbers, dropout masks and the elementwise,
  * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
- * accumulate each output in float32 in k order (the reference accumulates in float64), so they
- * agree with it to float32 rounding. Operands are copied into the wasm memory and results copied
+ * accumulate each output in float32 in k order (the reference sums each 256-deep slab of k in
+ * float64 and rounds once per slab), so they agree with it to float32 rounding. Operands are copied into the wasm memory and results copied
  * out; when that memory cannot grow (2 GiB), a kernel falls back to the reference code.
  *
  * @param options - `threads`: how many threads the big kernels may use (default: cores, at most 8).
@@ -178,7 +178,7 @@ function split(total: number, parts: number, align: number): [number, number][] 
  * import { createWasmBackend, setBackend, matmul, ones } from '@lacuna/tensor';
  * const wasm = createWasmBackend({ threads: 2 });
  * const previous = setBackend(wasm);
- * matmul(ones([64, 64]), ones([64, 64])).toArray()[0]; // [64, 64, …]
+ * matmul(ones([64, 64]), ones([64, 64])).data().subarray(0, 3); // Float32Array [64, 64, 64]
  * setBackend(previous);
  * wasm.dispose();
  * ```
