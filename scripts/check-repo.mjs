@@ -123,10 +123,6 @@ const LINE_BUDGET_EXCEPTIONS = {
     lines: 658,
     reason: 'being split into a context and one wrapper per kernel family (issue 16)',
   },
-  'packages/tensor/src/backend/wasm/wasm-backend.test.ts': {
-    lines: 615,
-    reason: 'split with the wasm backend (issue 16)',
-  },
   'packages/optim/src/schedules.ts': {
     lines: 434,
     reason: 'the Schedule base and seven schedules; to be split per schedule',
