@@ -5,6 +5,7 @@ import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
 import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo } from '../test-util/naive.js';
+import { savedBy } from '../test-util/saved.js';
 import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { arange, ones, tensor } from './creation.js';
@@ -125,7 +126,7 @@ describeBackends('conv2d', () => {
       x.requiresGrad = true;
       const y = conv2d(x, w, options);
       const dy = uniform(y.shape as number[], { generator: g, low: -1, high: 1 });
-      const config = y.gradNode!.saved.config as never;
+      const config = savedBy(y, 'conv2d').config;
       const dx = conv2dBackwardInput(dy, w, config);
       const dw = conv2dBackwardWeight(x, dy, config);
       expect(dx.shape).toEqual(x.shape);
@@ -230,11 +231,11 @@ describeBackends('pooling', () => {
       }
     }
     // Gradients of ones: each window's winner gets 1, every pixel of an average window 1/4.
-    const argmax = pooled.gradNode!.saved.argmax as Int32Array;
+    const argmax = savedBy(pooled, 'maxPool2d').argmax;
     const toWinner = maxPool2dBackward(ones(pooled.shape as number[]), argmax, x.shape).storage;
     const spread = avgPool2dBackward(
       ones(averaged.shape as number[]),
-      averaged.gradNode!.saved.geometry as never,
+      savedBy(averaged, 'avgPool2d').geometry,
     ).storage;
     for (let i = 0; i < x.size; i++) {
       const wins = Math.floor(i / w) % 2 === 1 && i % 2 === 1 ? 1 : 0;
