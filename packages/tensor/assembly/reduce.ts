@@ -2,8 +2,7 @@
 // in k order, exactly as the reference backend does, so the two agree bit for bit. SIMD runs
 // across independent outputs (two float64 lanes), never across the reduced axis.
 
-const SUM = 0;
-const MAX = 1;
+import { REDUCE_MAX as MAX, REDUCE_MIN as MIN, REDUCE_SUM as SUM } from './codes';
 
 // Inner elements accumulated at a time: 16 K float64 accumulators (128 KB) stay in L2.
 const BLOCK = 16384;
@@ -101,5 +100,5 @@ export function reduce(
 ): void {
   if (op == SUM) dispatch(SUM, x, out, o0, count, size, inner, i0, iCount, acc);
   else if (op == MAX) dispatch(MAX, x, out, o0, count, size, inner, i0, iCount, acc);
-  else dispatch(2, x, out, o0, count, size, inner, i0, iCount, acc);
+  else dispatch(MIN, x, out, o0, count, size, inner, i0, iCount, acc);
 }

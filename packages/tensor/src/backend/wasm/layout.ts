@@ -1,30 +1,45 @@
+import {
+  BINARY_ADD,
+  BINARY_DIV,
+  BINARY_MAXIMUM,
+  BINARY_MINIMUM,
+  BINARY_MUL,
+  BINARY_SUB,
+  LAYOUT_COLUMN as COLUMN,
+  LAYOUT_FULL as FULL,
+  LAYOUT_GROUPED as GROUPED,
+  REDUCE_MAX,
+  REDUCE_MIN,
+  REDUCE_SUM,
+  LAYOUT_ROW as ROW,
+  LAYOUT_SCALAR as SCALAR,
+  UNARY_ABS,
+  UNARY_NEG,
+  UNARY_RELU,
+  UNARY_SQRT,
+} from '../../../assembly/codes.js';
 import type { Shape } from '../../shape.js';
 import type { BinaryOpName, ReduceOpName, UnaryOpName } from '../backend.js';
 
+// The codes come from assembly/codes.ts, the file the kernels compile too.
+
 /** Op codes of the wasm `binary` kernel (others run on the reference backend). @internal */
 export const BINARY_OPS: Partial<Record<BinaryOpName, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
+  add: BINARY_ADD,
+  sub: BINARY_SUB,
+  mul: BINARY_MUL,
+  div: BINARY_DIV,
+  maximum: BINARY_MAXIMUM,
+  minimum: BINARY_MINIMUM,
 };
 
 /** Op codes of the wasm `unary` kernel; each is exact in float32, so it matches the reference bit for bit. @internal */
 export const UNARY_OPS: Partial<Record<UnaryOpName, number>> = {
-  neg: 0,
-  abs: 1,
-  relu: 2,
-  sqrt: 3,
+  neg: UNARY_NEG,
+  abs: UNARY_ABS,
+  relu: UNARY_RELU,
+  sqrt: UNARY_SQRT,
 };
-
-// How an operand covers the rows × cols output (the codes assembly/elementwise.ts reads).
-const FULL = 0; // rows × cols, like the output
-const ROW = 1; // cols values shared by every row (a bias)
-const SCALAR = 2; // one value
-const COLUMN = 3; // one value per row (a keepdims reduction)
-const GROUPED = 4; // a row shared by `repeat` consecutive rows (a middle-axis broadcast); maskedAffine only
 
 /** The output seen as rows × cols, and how each operand broadcasts over it. @internal */
 export interface BroadcastLayout {
@@ -84,7 +99,11 @@ export function broadcastLayout(
 }
 
 /** Op codes of the wasm `reduce` kernel. @internal */
-export const REDUCE_OPS: Record<ReduceOpName, number> = { sum: 0, max: 1, min: 2 };
+export const REDUCE_OPS: Record<ReduceOpName, number> = {
+  sum: REDUCE_SUM,
+  max: REDUCE_MAX,
+  min: REDUCE_MIN,
+};
 
 /**
  * x as [outer, size, inner] when the sorted `axes` form one contiguous block (the reductions

@@ -199,8 +199,8 @@ export class ThreadPool {
   run(
     kernel: (...args: number[]) => void,
     index: number,
-    shares: Share[],
-    helpers: number[],
+    shares: readonly Share[],
+    helpers: readonly number[],
   ): void {
     for (let s = 1; s < shares.length; s++) {
       const t = helpers[s - 1]!;

@@ -2,7 +2,7 @@
 // unfolded into a per-thread column buffer and multiplied there, with no copy back to JavaScript.
 // `geo` points at the 13 geometry words (see geometry.ts).
 
-import { gemm1 } from './gemm';
+import { gemm } from './matmul';
 import { Geometry } from './geometry';
 
 // Rows [r0, r1) of im2col(x) (row r = (c, ky, kx), outH·outW columns) into `cols`, compactly.
@@ -91,7 +91,7 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
  * out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count), the columns gathered while
  * packing (`cols` is unused: the forward pass needs no column buffer).
  */
-export function conv2dForward(
+export function conv2d(
   x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
 ): void {
   const g = changetype<Geometry>(geo);
@@ -100,7 +100,7 @@ export function conv2dForward(
     for (let gi = 0; gi < groups; gi++) {
       const img = x + ((<usize>((n * groups + gi) * image)) << 2);
       const o = out + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, false, img, plane, false, o, plane, og, plane, ck, scratch, false, geo);
+      gemm(w + ((<usize>(gi * og * ck)) << 2), ck, false, img, plane, false, o, plane, og, plane, ck, scratch, false, geo);
     }
   }
 }
@@ -114,7 +114,7 @@ export function conv2dBackwardInput(
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm1(w + ((<usize>(gi * og * ck)) << 2), ck, true, g, plane, false, cols, plane, ck, plane, og, scratch);
+      gemm(w + ((<usize>(gi * og * ck)) << 2), ck, true, g, plane, false, cols, plane, ck, plane, og, scratch);
       col2im(cols, geo, dx + ((<usize>((n * groups + gi) * image)) << 2));
     }
   }
@@ -135,7 +135,7 @@ export function conv2dBackwardWeight(
     for (let n = 0; n < batch; n++) {
       im2colRows(x + ((<usize>((n * groups + gi) * image)) << 2), geo, c0, c1, cols);
       const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm1(g, plane, false, cols, plane, true, dst, ck, og, c1 - c0, plane, scratch, n > 0);
+      gemm(g, plane, false, cols, plane, true, dst, ck, og, c1 - c0, plane, scratch, n > 0);
     }
   }
 }

@@ -16,7 +16,7 @@ const MC = 128;
 const NC = 512;
 
 /** Bytes of scratch one call of gemm needs (packed A block, packed B slab, edge tile). */
-export function gemmScratchBytes(): i32 {
+export function matmulScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
 }
 
@@ -182,7 +182,7 @@ export function gemmScratchBytes(): i32 {
  * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
  * op(B) is the implicit im2col matrix of the image at b.
  */
-export function gemm1(
+export function gemm(
   a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32,
   m: i32, n: i32, k: i32, scratch: usize, accumulateInto: bool = false, convGeo: usize = 0,
 ): void {
@@ -236,15 +236,15 @@ export function gemm1(
 
 /**
  * `batch` products C[m×n] = op(A)·op(B); matrix t of A, B, C starts `strideA/B/C` floats after
- * matrix t-1. Leading dimensions are in floats. `scratch` must hold gemmScratchBytes() bytes.
+ * matrix t-1. Leading dimensions are in floats. `scratch` must hold matmulScratchBytes() bytes.
  */
-export function gemm(
+export function matmul(
   batch: i32, a: usize, strideA: i32, lda: i32, transA: i32,
   b: usize, strideB: i32, ldb: i32, transB: i32,
   c: usize, strideC: i32, ldc: i32, m: i32, n: i32, k: i32, scratch: usize,
 ): void {
   for (let t = 0; t < batch; t++) {
-    gemm1(
+    gemm(
       a + ((<usize>(t * strideA)) << 2), lda, transA != 0,
       b + ((<usize>(t * strideB)) << 2), ldb, transB != 0,
       c + ((<usize>(t * strideC)) << 2), ldc, m, n, k, scratch,

@@ -1,18 +1,19 @@
-// Max and average pooling over NCHW planes, in the reference backend's visiting order and with its
+// The window walk of max and average pooling over NCHW planes, in the reference backend's visiting order and with its
 // arithmetic (float64 sums, the first maximum wins, NaN wins, padding never wins), so the results
 // match it bit for bit. `geo` points at the geometry words (geometry.ts); planes are (n, c) pairs.
 
 import { Geometry } from './geometry';
 
-const MAX = 0;
-const AVERAGE = 1;
-const AVERAGE_BACKWARD = 2;
+/** What `windows` does with each window. */
+export const MAX = 0;
+export const AVERAGE = 1;
+export const AVERAGE_BACKWARD = 2;
 
 // Visits every window of planes [p0, p0 + count) once, in the reference's order. MAX writes each
 // window's maximum to `out` and its flat input index (-1 if all padding) to `argmax`; AVERAGE
 // writes the window's float64 sum / area; AVERAGE_BACKWARD adds src[o] / area onto every input
 // of window o in `out`.
-@inline function windows(mode: i32, src: usize, out: usize, argmax: usize, geo: usize, p0: i32, count: i32): void {
+@inline export function windows(mode: i32, src: usize, out: usize, argmax: usize, geo: usize, p0: i32, count: i32): void {
   const g = changetype<Geometry>(geo);
   const inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outH = g.outH, outW = g.outW;
   const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
@@ -56,19 +57,4 @@ const AVERAGE_BACKWARD = 2;
       }
     }
   }
-}
-
-/** out/argmax for planes [p0, p0 + count): each window's maximum and its flat input index (-1 if all padding). */
-export function maxPool2d(x: usize, out: usize, argmax: usize, geo: usize, p0: i32, count: i32): void {
-  windows(MAX, x, out, argmax, geo, p0, count);
-}
-
-/** Average pooling of planes [p0, p0 + count): the window's float64 sum over the full window size. */
-export function avgPool2d(x: usize, out: usize, geo: usize, p0: i32, count: i32): void {
-  windows(AVERAGE, x, out, 0, geo, p0, count);
-}
-
-/** dx += grad / area spread over each window, for planes [p0, p0 + count) (dx is not zeroed here). */
-export function avgPool2dBackward(grad: usize, dx: usize, geo: usize, p0: i32, count: i32): void {
-  windows(AVERAGE_BACKWARD, grad, dx, 0, geo, p0, count);
 }

@@ -1,0 +1,230 @@
+import { ArgumentRangeError } from '../../errors.js';
+import { warnOnce } from '../warn.js';
+import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
+import { Arena } from './memory.js';
+import { type Share, ThreadPool } from './threads.js';
+import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+
+/**
+ * The AssemblyScript exports the backend calls; helper threads refer to them by index in this
+ * list. @internal
+ */
+export const KERNELS = [
+  'matmul',
+  'dropout',
+  'uniform',
+  'normal',
+  'binary',
+  'unary',
+  'reduce',
+  'maskedAffine',
+  'conv2d',
+  'conv2dBackwardInput',
+  'conv2dBackwardWeight',
+  'maxPool2d',
+  'avgPool2d',
+  'avgPool2dBackward',
+] as const;
+/** The name of an AssemblyScript kernel export. @internal */
+export type KernelName = (typeof KERNELS)[number];
+type Kernel = (...args: number[]) => number;
+
+const PAGE = 65536;
+const CONTROL = PAGE; // page 0 is left to the module itself
+// Below this many multiply-adds a product runs on one thread: waking a helper costs ~10 µs.
+/** @internal */
+export const PARALLEL_MIN_MACS = 1 << 19;
+// Below this many elements an elementwise kernel runs on one thread.
+/** @internal */
+export const PARALLEL_MIN_ELEMENTS = 1 << 16;
+
+/**
+ * What one kernel call puts in the wasm memory, reserved in this order: inputs (copied in),
+ * outputs (copied out after the run), then work buffers (neither). @internal
+ */
+export interface Staging {
+  /** Arrays copied into wasm memory. */
+  readonly inputs: readonly ArrayBufferView[];
+  /** Arrays the kernel writes; their bytes are reserved, and copied out after the run. */
+  readonly outputs?: readonly ArrayBufferView[];
+  /** Inputs the kernel overwrites in place, as [input index, array to copy the result into]. */
+  readonly inPlace?: readonly (readonly [number, ArrayBufferView])[];
+  /** Bytes of each work buffer (per-thread column buffers). */
+  readonly buffers?: readonly number[];
+}
+
+/** Byte offsets in wasm memory of what a {@link Staging} reserved, in its order. @internal */
+export interface Staged {
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly buffers: readonly number[];
+}
+
+/** The argument lists of one kernel run: share 0 on the calling thread, share i on `helpers[i - 1]`. @internal */
+export interface Dispatch {
+  readonly shares: readonly Share[];
+  readonly helpers: readonly number[];
+}
+
+/** One kernel call: what to stage, and how to split the run once the operands are staged. @internal */
+export interface KernelCall extends Staging {
+  readonly kernel: KernelName;
+  /** The shares for where the operands landed (called only once they are staged). */
+  dispatch(at: Staged): Dispatch;
+}
+
+/** Memory, arena, thread pool and dispatch shared by every wasm kernel wrapper. @internal */
+export interface WasmContext {
+  /** Whether helper threads exist at all (shared memory). */
+  readonly pool: ThreadPool | undefined;
+  /** Threads requested by the caller. */
+  readonly requested: number;
+  /** Why shared memory is unavailable, when it is. */
+  readonly noShared: string | undefined;
+  /** Helpers to use for `work` units of work: none below `minimum` or without a pool. */
+  helpersFor(work: number, minimum: number): number[];
+  /** One thread: for the memory-bound kernels, where waking a helper costs more than it saves. */
+  readonly alone: (share: Share) => Dispatch;
+  /** Kernel calls so far whose operands did not fit in the wasm memory (each ran the reference). */
+  readonly memoryFallbacks: number;
+  /** Byte offset of thread `t`'s scratch block. */
+  scratch(thread: number): number;
+  /**
+   * Stages `call`, runs its shares (the first on this thread), and copies its outputs out; runs
+   * `fallback` (the reference kernel, same result) when `call` is undefined, i.e. the wasm kernel
+   * does not cover these operands, or when they do not fit in the wasm memory.
+   */
+  run(call: KernelCall | undefined | false, fallback: () => void): void;
+}
+
+function decode(base64: string): Uint8Array {
+  const text = (globalThis as unknown as { atob(data: string): string }).atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The arena's page limit under `maxMemoryBytes` (the module's own limit when absent). */
+function memoryCapPages(maxMemoryBytes: number | undefined, minimumPages: number): number {
+  if (maxMemoryBytes === undefined) return MAXIMUM_PAGES;
+  if (
+    !Number.isSafeInteger(maxMemoryBytes) ||
+    maxMemoryBytes < minimumPages * PAGE ||
+    maxMemoryBytes > MAXIMUM_PAGES * PAGE
+  ) {
+    throw new ArgumentRangeError(
+      'createWasmBackend',
+      'maxMemoryBytes',
+      `must be an integer number of bytes in [${minimumPages * PAGE}, ${MAXIMUM_PAGES * PAGE}] ` +
+        `with these threads, got ${String(maxMemoryBytes)}`,
+    );
+  }
+  return Math.floor(maxMemoryBytes / PAGE);
+}
+
+/** Why shared memory cannot be used here, or undefined when it can. */
+function noSharedMemory(): string | undefined {
+  const host = globalThis as unknown as { crossOriginIsolated?: boolean };
+  // Browsers hide SharedArrayBuffer from pages that are not isolated: name the cause first.
+  if (host.crossOriginIsolated === false) {
+    return (
+      'the page is not cross-origin isolated, so SharedArrayBuffer is unavailable (serve it ' +
+      'with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+    );
+  }
+  if (typeof SharedArrayBuffer !== 'function') return 'this host has no SharedArrayBuffer';
+  return undefined;
+}
+
+/** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. @internal */
+export function split(total: number, parts: number, align: number): [number, number][] {
+  const step = Math.ceil(total / parts / align) * align;
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < total; start += step)
+    ranges.push([start, Math.min(total, start + step)]);
+  return ranges;
+}
+
+/**
+ * Compiles the kernels, lays out the wasm memory (control blocks, one scratch block per thread,
+ * then the operand arena) and creates the helper-thread pool when `requested` > 1 and shared
+ * memory exists.
+ * @internal
+ */
+export function createWasmContext(requested: number, maxMemoryBytes?: number): WasmContext {
+  const api = wasmApi();
+  if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
+  const noShared = requested > 1 ? noSharedMemory() : undefined;
+  const shared = requested > 1 && noShared === undefined;
+  const threads = shared ? requested : 1;
+  const module: WasmModule = new api.Module(
+    decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
+  );
+  // Scratch sizes are properties of the module: ask a throwaway instance before laying out memory.
+  const probe = new api.Instance(module, {
+    env: { memory: new api.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared }) },
+  });
+  const scratchBytes = Math.max(
+    (probe.exports.matmulScratchBytes as () => number)(),
+    (probe.exports.reduceScratchBytes as () => number)(),
+  );
+  const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
+  const scratchBase = CONTROL + PAGE;
+  const arenaBase = scratchBase + threads * scratchStride;
+  const initialPages = arenaBase / PAGE + 16;
+  const maximumPages = memoryCapPages(maxMemoryBytes, initialPages);
+  const memory: WasmMemory = new api.Memory({
+    initial: initialPages,
+    maximum: MAXIMUM_PAGES,
+    shared,
+  });
+  const { exports } = new api.Instance(module, { env: { memory } });
+  const arena = new Arena(memory, arenaBase, maximumPages);
+  const pool = shared ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1) : undefined;
+  if (pool) {
+    pool.onFailure = () =>
+      warnOnce(
+        'wasm-threads',
+        `@lacuna/tensor: the wasm backend runs on ${pool.liveThreads()} of ${threads} threads: ` +
+          `${pool.failures.join('; ')}. A Content-Security-Policy must allow blob: workers ` +
+          `(worker-src 'self' blob:) for the helper threads; see the @lacuna/tensor README.`,
+      );
+  }
+
+  function stage(s: Staging): Staged | undefined {
+    const outputs = s.outputs ?? [];
+    const buffers = s.buffers ?? [];
+    const at = arena.stage(s.inputs, [...outputs.map((o) => o.byteLength), ...buffers]);
+    if (!at) return undefined;
+    const i = s.inputs.length;
+    const o = i + outputs.length;
+    return { inputs: at.slice(0, i), outputs: at.slice(i, o), buffers: at.slice(o) };
+  }
+
+  function run(call: KernelCall | undefined | false, fallback: () => void): void {
+    const at = call && stage(call);
+    if (!call || !at) {
+      fallback();
+      return;
+    }
+    const kernel = exports[call.kernel] as Kernel;
+    const { shares, helpers } = call.dispatch(at);
+    if (shares.length === 1 || !pool) kernel(...shares[0]!);
+    else pool.run(kernel, KERNELS.indexOf(call.kernel), shares, helpers);
+    for (const [o, target] of (call.outputs ?? []).entries()) arena.copyOut(at.outputs[o]!, target);
+    for (const [input, target] of call.inPlace ?? []) arena.copyOut(at.inputs[input]!, target);
+  }
+
+  return {
+    get memoryFallbacks() {
+      return arena.fallbacks;
+    },
+    pool,
+    requested,
+    noShared,
+    alone: (share) => ({ shares: [share], helpers: [] }),
+    helpersFor: (work, minimum) => (pool && work >= minimum ? pool.readyHelpers() : []),
+    scratch: (thread) => scratchBase + thread * scratchStride,
+    run,
+  };
+}

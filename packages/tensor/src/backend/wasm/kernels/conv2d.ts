@@ -1,0 +1,151 @@
+import type { Backend, Conv2dParams } from '../../backend.js';
+import { convSizes } from '../../conv-sizes.js';
+import { referenceBackend } from '../../reference/index.js';
+import { type KernelCall, PARALLEL_MIN_MACS, split, type WasmContext } from '../context.js';
+import { geometryWords } from '../geometry.js';
+import type { Share } from '../threads.js';
+
+// The GEMM micro-tile width of assembly/matmul.ts: weight-gradient column splits fall on it.
+const NR = 8;
+
+/**
+ * The arguments of assembly/conv2d.ts's per-image kernels, in their order:
+ * `conv2d(x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32,
+ *   cols: usize, scratch: usize)` and `conv2dBackwardInput(dy, w, dx, …)` with the same list:
+ *   images [n0, n0 + count), `og` output channels per group, `cols` a column buffer.
+ */
+interface PerImageArgs {
+  input: number;
+  weight: number;
+  out: number;
+  geometry: number;
+  groups: number;
+  og: number;
+  n0: number;
+  count: number;
+  cols: number;
+  scratch: number;
+}
+
+function perImageArgs(a: PerImageArgs): Share {
+  return [a.input, a.weight, a.out, a.geometry, a.groups, a.og, a.n0, a.count, a.cols, a.scratch];
+}
+
+/**
+ * The arguments of assembly/conv2d.ts's weight gradient, in its order:
+ * `conv2dBackwardWeight(x: usize, dy: usize, dw: usize, geo: usize, groups: i32, og: i32,
+ *   batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize)`: columns [c0, c1) of dW.
+ */
+interface WeightGradArgs {
+  x: number;
+  dy: number;
+  dw: number;
+  geometry: number;
+  groups: number;
+  og: number;
+  batch: number;
+  c0: number;
+  c1: number;
+  cols: number;
+  scratch: number;
+}
+
+function weightGradArgs(a: WeightGradArgs): Share {
+  return [a.x, a.dy, a.dw, a.geometry, a.groups, a.og, a.batch, a.c0, a.c1, a.cols, a.scratch];
+}
+
+/**
+ * A per-image conv kernel (forward or input gradient): images are split across threads, so
+ * results do not depend on the split. The input gradient folds back from a column buffer per
+ * thread; the forward pass gathers its columns while packing and needs none.
+ */
+function perImage(
+  ctx: WasmContext,
+  kernel: 'conv2d' | 'conv2dBackwardInput',
+  input: Float32Array,
+  weight: Float32Array,
+  p: Conv2dParams,
+  out: Float32Array,
+): KernelCall {
+  const { g, ck, plane, og } = convSizes(p);
+  const helpers = ctx
+    .helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS)
+    .slice(0, g.batch - 1);
+  const colBytes = kernel === 'conv2d' ? 0 : ck * plane * 4;
+  return {
+    kernel,
+    inputs: [input, weight, geometryWords(p.geometry)],
+    outputs: [out],
+    buffers: [...helpers.map(() => colBytes), colBytes],
+    dispatch: ({ inputs: [inputAt, weightAt, geometryAt], outputs: [outAt], buffers: cols }) => ({
+      shares: split(g.batch, helpers.length + 1, 1).map(([n0, n1], t) =>
+        perImageArgs({
+          input: inputAt!,
+          weight: weightAt!,
+          out: outAt!,
+          geometry: geometryAt!,
+          groups: p.groups,
+          og,
+          n0,
+          count: n1 - n0,
+          cols: cols[t]!,
+          scratch: ctx.scratch(t),
+        }),
+      ),
+      helpers,
+    }),
+  };
+}
+
+/** The wasm `conv2d` kernel: implicit im2col + GEMM per image. @internal */
+export function wasmConv2d(ctx: WasmContext): Backend['conv2d'] {
+  return (x, weight, p, out) =>
+    ctx.run(out.length > 0 && perImage(ctx, 'conv2d', x, weight, p, out), () =>
+      referenceBackend.conv2d(x, weight, p, out),
+    );
+}
+
+/** The wasm input gradient of conv2d: GEMM then col2im per image. @internal */
+export function wasmConv2dBackwardInput(ctx: WasmContext): Backend['conv2dBackwardInput'] {
+  return (grad, weight, p, dx) =>
+    ctx.run(dx.length > 0 && perImage(ctx, 'conv2dBackwardInput', grad, weight, p, dx), () =>
+      referenceBackend.conv2dBackwardInput(grad, weight, p, dx),
+    );
+}
+
+/** The wasm weight gradient of conv2d: threads split the columns of dW. @internal */
+export function wasmConv2dBackwardWeight(ctx: WasmContext): Backend['conv2dBackwardWeight'] {
+  return (x, grad, p, dw) => {
+    const { g, ck, plane, og } = convSizes(p);
+    // Each element of dW still sums the images in order, whatever the split.
+    const helpers = ctx.helpersFor(g.batch * p.outChannels * plane * ck, PARALLEL_MIN_MACS);
+    const ranges = dw.length > 0 ? split(ck, helpers.length + 1, NR) : [];
+    ctx.run(
+      ranges.length > 0 && {
+        kernel: 'conv2dBackwardWeight',
+        inputs: [x, grad, geometryWords(p.geometry)],
+        outputs: [dw],
+        buffers: ranges.map(([c0, c1]) => (c1 - c0) * plane * 4),
+        dispatch: ({ inputs: [xAt, gradAt, geometryAt], outputs: [dwAt], buffers: cols }) => ({
+          shares: ranges.map(([c0, c1], t) =>
+            weightGradArgs({
+              x: xAt!,
+              dy: gradAt!,
+              dw: dwAt!,
+              geometry: geometryAt!,
+              groups: p.groups,
+              og,
+              batch: g.batch,
+              c0,
+              c1,
+              cols: cols[t]!,
+              scratch: ctx.scratch(t),
+            }),
+          ),
+          helpers: helpers.slice(0, ranges.length - 1),
+        }),
+      },
+      () => referenceBackend.conv2dBackwardWeight(x, grad, p, dw),
+    );
+  };
+}

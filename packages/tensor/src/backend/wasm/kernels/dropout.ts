@@ -1,0 +1,59 @@
+import type { Backend } from '../../backend.js';
+import { referenceBackend } from '../../reference/index.js';
+import { PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
+import type { Share } from '../threads.js';
+
+/**
+ * The arguments of assembly/dropout.ts, in its order:
+ * `dropout(x: usize, out: usize, mask: usize, n: i32, first: i32, keepThreshold: i32, scale: f32,
+ *   k0: i32, k1: i32)`; `mask` 0 writes no mask, `first` is the counter of element 0.
+ */
+interface DropoutArgs {
+  x: number;
+  out: number;
+  mask: number;
+  n: number;
+  first: number;
+  keepThreshold: number;
+  scale: number;
+  k0: number;
+  k1: number;
+}
+
+function dropoutArgs(a: DropoutArgs): Share {
+  return [a.x, a.out, a.mask, a.n, a.first, a.keepThreshold, a.scale, a.k0, a.k1];
+}
+
+/** The wasm `dropout` kernel: fused counter-based mask and scale, in place in wasm memory. @internal */
+export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
+  return (x, keepThreshold, scale, key, out, mask) => {
+    const n = x.length;
+    ctx.run(
+      n > 0 && {
+        kernel: 'dropout',
+        inputs: [x],
+        outputs: mask ? [mask] : [],
+        inPlace: [[0, out]],
+        dispatch: ({ inputs: [xAt], outputs: [maskAt = 0] }) => {
+          const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
+          // Counters are absolute element indices, so any split draws the same bits. In place.
+          const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>
+            dropoutArgs({
+              x: xAt! + s * 4,
+              out: xAt! + s * 4,
+              mask: mask ? maskAt + s : 0,
+              n: e - s,
+              first: s,
+              keepThreshold,
+              scale,
+              k0: key.lo | 0,
+              k1: key.hi | 0,
+            }),
+          );
+          return { shares, helpers };
+        },
+      },
+      () => referenceBackend.dropout(x, keepThreshold, scale, key, out, mask),
+    );
+  };
+}

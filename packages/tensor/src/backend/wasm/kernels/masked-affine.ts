@@ -1,0 +1,73 @@
+import type { Backend } from '../../backend.js';
+import { referenceBackend } from '../../reference/index.js';
+import type { WasmContext } from '../context.js';
+import { broadcastLayout } from '../layout.js';
+import type { Share } from '../threads.js';
+
+/**
+ * The arguments of assembly/masked-affine.ts, in its order:
+ * `maskedAffine(x: usize, mask: usize, maskMode: i32, repeat: i32, out: usize, row0: i32,
+ *   count: i32, cols: i32, scale: f64, shift: f64, fill: f64)`; the mask broadcasts by `maskMode`
+ *   (layout.ts), a GROUPED mask row shared by `repeat` rows.
+ */
+interface MaskedAffineArgs {
+  x: number;
+  mask: number;
+  maskMode: number;
+  repeat: number;
+  out: number;
+  row0: number;
+  count: number;
+  cols: number;
+  scale: number;
+  shift: number;
+  fill: number;
+}
+
+function maskedAffineArgs(a: MaskedAffineArgs): Share {
+  return [
+    a.x,
+    a.mask,
+    a.maskMode,
+    a.repeat,
+    a.out,
+    a.row0,
+    a.count,
+    a.cols,
+    a.scale,
+    a.shift,
+    a.fill,
+  ];
+}
+
+/** The wasm `maskedAffine` kernel of the shared-mask dropouts. @internal */
+export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
+  return (x, shape, mask, maskShape, scale, shift, fill, out) => {
+    const layout = broadcastLayout([maskShape], shape, true);
+    ctx.run(
+      layout && {
+        kernel: 'maskedAffine',
+        inputs: [x, mask],
+        outputs: [out],
+        // Memory-bound: one thread, as binary.
+        dispatch: ({ inputs: [xAt, maskAt], outputs: [outAt] }) =>
+          ctx.alone(
+            maskedAffineArgs({
+              x: xAt!,
+              mask: maskAt!,
+              maskMode: layout.modes[0]!,
+              repeat: layout.repeats[0]!,
+              out: outAt!,
+              row0: 0,
+              count: layout.rows,
+              cols: layout.cols,
+              scale,
+              shift,
+              fill,
+            }),
+          ),
+      },
+      () => referenceBackend.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out),
+    );
+  };
+}

@@ -1,0 +1,121 @@
+import type { Backend, MatmulParams } from '../../backend.js';
+import { referenceBackend } from '../../reference/index.js';
+import { PARALLEL_MIN_MACS, split, type WasmContext } from '../context.js';
+import type { Share } from '../threads.js';
+
+// The micro-tile of assembly/matmul.ts: splits fall on tile boundaries.
+const MR = 4;
+const NR = 8;
+
+/**
+ * The arguments of assembly/matmul.ts, in its order:
+ * `matmul(batch: i32, a: usize, strideA: i32, lda: i32, transA: i32, b: usize, strideB: i32,
+ *   ldb: i32, transB: i32, c: usize, strideC: i32, ldc: i32, m: i32, n: i32, k: i32, scratch: usize)`.
+ * Pointers are byte offsets; strides and leading dimensions are in floats.
+ */
+interface MatmulArgs {
+  batch: number;
+  a: number;
+  strideA: number;
+  lda: number;
+  transA: boolean;
+  b: number;
+  strideB: number;
+  ldb: number;
+  transB: boolean;
+  c: number;
+  strideC: number;
+  ldc: number;
+  m: number;
+  n: number;
+  k: number;
+  scratch: number;
+}
+
+function matmulArgs(x: MatmulArgs): Share {
+  const { batch, a, strideA, lda, transA, b, strideB, ldb, transB, c, strideC, ldc } = x;
+  return [
+    batch,
+    a,
+    strideA,
+    lda,
+    +transA,
+    b,
+    strideB,
+    ldb,
+    +transB,
+    c,
+    strideC,
+    ldc,
+    x.m,
+    x.n,
+    x.k,
+    x.scratch,
+  ];
+}
+
+/** The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows. @internal */
+export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
+  return (a, b, out, p: MatmulParams) => {
+    const { batch, m, n, k, transA, transB } = p;
+    if (out.length === 0) return;
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const [strideA, strideB, strideC] = [m * k, k * n, m * n];
+    ctx.run(
+      {
+        kernel: 'matmul',
+        inputs: [a, b],
+        outputs: [out],
+        dispatch: ({ inputs: [aAt, bAt], outputs: [cAt] }) => {
+          const helpers = ctx.helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
+          const parts = helpers.length + 1;
+          // `count` products starting at float offsets aOff/bOff/cOff, rows × cols of each output.
+          const share = (
+            t: number,
+            count: number,
+            aOff: number,
+            bOff: number,
+            cOff: number,
+            rows: number,
+            cols: number,
+          ) =>
+            matmulArgs({
+              batch: count,
+              a: aAt! + aOff * 4,
+              strideA,
+              lda,
+              transA,
+              b: bAt! + bOff * 4,
+              strideB,
+              ldb,
+              transB,
+              c: cAt! + cOff * 4,
+              strideC,
+              ldc: n,
+              m: rows,
+              n: cols,
+              k,
+              scratch: ctx.scratch(t),
+            });
+          // Split whole products across threads when there are enough, else the larger of rows and
+          // columns in tile multiples: each output element is computed the same way wherever it lands.
+          const shares =
+            batch >= parts
+              ? split(batch, parts, 1).map(([b0, b1], t) =>
+                  share(t, b1 - b0, b0 * strideA, b0 * strideB, b0 * strideC, m, n),
+                )
+              : n / NR >= m / MR
+                ? split(n, parts, NR).map(([j0, j1], t) =>
+                    share(t, batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0),
+                  )
+                : split(m, parts, MR).map(([i0, i1], t) =>
+                    share(t, batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n),
+                  );
+          return { shares, helpers };
+        },
+      },
+      () => referenceBackend.matmul(a, b, out, p), // operands too big for the wasm memory
+    );
+  };
+}

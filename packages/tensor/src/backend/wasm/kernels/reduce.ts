@@ -1,0 +1,74 @@
+import type { Backend } from '../../backend.js';
+import { referenceBackend } from '../../reference/index.js';
+import { PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
+import { REDUCE_OPS, reduceBlock } from '../layout.js';
+import type { Share } from '../threads.js';
+
+/**
+ * The arguments of assembly/reduce.ts, in its order:
+ * `reduce(op: i32, x: usize, out: usize, o0: i32, count: i32, size: i32, inner: i32, i0: i32,
+ *   iCount: i32, acc: usize)`: outer rows [o0, o0 + count) and inner columns [i0, i0 + iCount) of
+ *   x viewed as [outer, size, inner]; `acc` is the thread's scratch block.
+ */
+interface ReduceArgs {
+  op: number;
+  x: number;
+  out: number;
+  o0: number;
+  count: number;
+  size: number;
+  inner: number;
+  i0: number;
+  iCount: number;
+  acc: number;
+}
+
+function reduceArgs(a: ReduceArgs): Share {
+  return [a.op, a.x, a.out, a.o0, a.count, a.size, a.inner, a.i0, a.iCount, a.acc];
+}
+
+/** The wasm `reduce` kernel: sum/max/min over one contiguous block of float32 axes. @internal */
+export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
+  return (op, x, shape, axes, out) => {
+    const floats = x instanceof Float32Array && out instanceof Float32Array;
+    const block = floats && out.length > 0 ? reduceBlock(shape, axes) : undefined;
+    ctx.run(
+      block && {
+        kernel: 'reduce',
+        inputs: [x],
+        outputs: [out],
+        dispatch: ({ inputs: [xAt], outputs: [outAt] }) => {
+          const { outer, size, inner } = block;
+          const helpers = ctx.helpersFor(x.length, PARALLEL_MIN_ELEMENTS);
+          const parts = helpers.length + 1;
+          const common = { op: REDUCE_OPS[op], x: xAt!, out: outAt!, size, inner };
+          // Split outputs, never the reduced axis: each output is accumulated the same way anywhere.
+          const shares =
+            inner > 1 && outer < parts
+              ? split(inner, parts, 4).map(([i0, i1], t) =>
+                  reduceArgs({
+                    ...common,
+                    o0: 0,
+                    count: outer,
+                    i0,
+                    iCount: i1 - i0,
+                    acc: ctx.scratch(t),
+                  }),
+                )
+              : split(outer, parts, 2).map(([o0, o1], t) =>
+                  reduceArgs({
+                    ...common,
+                    o0,
+                    count: o1 - o0,
+                    i0: 0,
+                    iCount: inner,
+                    acc: ctx.scratch(t),
+                  }),
+                );
+          return { shares, helpers };
+        },
+      },
+      () => referenceBackend.reduce(op, x, shape, axes, out),
+    );
+  };
+}
