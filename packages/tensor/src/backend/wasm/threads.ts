@@ -1,3 +1,17 @@
+import {
+  ARG_COUNT,
+  ARGS_OFFSET,
+  CONTROL_STRIDE,
+  EXIT,
+  FAILED,
+  IDLE,
+  KERNEL,
+  MAX_ARGS,
+  POSTED,
+  READY,
+  STATE,
+  WORDS,
+} from './control-block.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
@@ -6,19 +20,6 @@ import { WORKER_SOURCE } from './worker-source.js';
 // waits (Atomics.wait in Node and workers; a spin on the browser main thread, where waiting is
 // not allowed). Helpers start asynchronously; until one reports ready, the main thread does its
 // share too, which changes speed, never results.
-
-const STATE = 0;
-const READY = 1;
-const KERNEL = 2;
-const ARG_COUNT = 3;
-const IDLE = 0;
-const POSTED = 1;
-const EXIT = 3;
-const FAILED = 4;
-const MAX_ARGS = 28;
-
-/** Bytes of control block per thread. */
-const CONTROL_STRIDE = 256;
 
 interface WorkerHandle {
   post(message: unknown): void;
@@ -117,10 +118,10 @@ export class ThreadPool {
     this.started = true;
     for (let t = 0; t < this.helperCount; t++) {
       const offset = this.control + t * CONTROL_STRIDE;
-      const words = new Int32Array(this.memory.buffer, offset, 4);
+      const words = new Int32Array(this.memory.buffer, offset, WORDS);
       words.fill(0);
       this.words.push(words);
-      this.args.push(new Float64Array(this.memory.buffer, offset + 16, MAX_ARGS));
+      this.args.push(new Float64Array(this.memory.buffer, offset + ARGS_OFFSET, MAX_ARGS));
       // A helper that fails to start (no Worker, or one blocked by a Content-Security-Policy,
       // which throws here or reports an error later) is never marked ready, so it is never used;
       // it is counted so that the backend reports the threads it really has.
