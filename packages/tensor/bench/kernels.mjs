@@ -58,11 +58,15 @@ const bias = uniform([1024], { generator: g }).storage;
 const out = new Float32Array(size);
 const key = g.nextKey();
 const kernels = {
-  'dropout p=0.5': (be) => be.dropout(x, 8388608, 2, key, out),
+  'dropout p=0.5': (be) => be.dropout(x, out, { keepThreshold: 8388608, scale: 2, key }),
   uniform: (be) => be.uniform(key, out),
   normal: (be) => be.normal(key, out),
   'add bias [1024,1024]+[1024]': (be) =>
-    be.binary('add', x, [1024, 1024], bias, [1024], out, [1024, 1024]),
+    be.binary('add', x, bias, out, {
+      aShape: [1024, 1024],
+      bShape: [1024],
+      outShape: [1024, 1024],
+    }),
   relu: (be) => be.unary('relu', x, out),
 };
 console.log('1M float32 elements, kernel into a preallocated output');

@@ -6,15 +6,20 @@
  * @packageDocumentation
  */
 export type {
+  AxisParams,
   Backend,
   BinaryOpName,
+  BinaryParams,
   Conv2dGeometry,
   Conv2dParams,
+  DropoutParams,
+  MaskedAffineParams,
   MatmulParams,
   RandomKey,
   ReduceOpName,
   UnaryOpName,
   UnaryParams,
+  WhereParams,
 } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';
 export {

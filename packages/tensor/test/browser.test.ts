@@ -25,8 +25,8 @@ for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]
 const x = Float32Array.from({ length: 100003 }, (_, i) => i % 11 - 5);
 const key = { hi: 7, lo: -3 };
 const d1 = new Float32Array(x.length), d2 = new Float32Array(x.length);
-wasm.dropout(x, 8388608, 2, key, d1);
-T.referenceBackend.dropout(x, 8388608, 2, key, d2);
+wasm.dropout(x, d1, { keepThreshold: 8388608, scale: 2, key });
+T.referenceBackend.dropout(x, d2, { keepThreshold: 8388608, scale: 2, key });
 const n1 = new Float32Array(1001), n2 = new Float32Array(1001);
 wasm.normal(key, n1);
 T.referenceBackend.normal(key, n2);

@@ -102,6 +102,62 @@ export interface Conv2dParams {
   readonly outChannels: number;
 }
 
+/** Shapes of a broadcasting {@link Backend.binary}: both operands broadcast to `outShape`. */
+export interface BinaryParams {
+  /** Shape of the first operand. */
+  readonly aShape: Shape;
+  /** Shape of the second operand. */
+  readonly bShape: Shape;
+  /** Shape of the output. */
+  readonly outShape: Shape;
+}
+
+/** Shapes of {@link Backend.where}: the condition and both branches broadcast to `outShape`. */
+export interface WhereParams {
+  /** Shape of the condition. */
+  readonly condShape: Shape;
+  /** Shape of the value taken where the condition holds. */
+  readonly aShape: Shape;
+  /** Shape of the value taken elsewhere. */
+  readonly bShape: Shape;
+  /** Shape of the output. */
+  readonly outShape: Shape;
+}
+
+/** x viewed as [outer, size, inner]: the kernel works along the middle axis. */
+export interface AxisParams {
+  /** Product of the axes before the working axis. */
+  readonly outer: number;
+  /** Length of the working axis. */
+  readonly size: number;
+  /** Product of the axes after the working axis. */
+  readonly inner: number;
+}
+
+/** Shapes and coefficients of {@link Backend.maskedAffine}: `m ? x·scale + shift : x·0 + fill`. */
+export interface MaskedAffineParams {
+  /** Shape of x and of the output. */
+  readonly shape: Shape;
+  /** Shape of the mask, broadcast to `shape`. */
+  readonly maskShape: Shape;
+  /** Factor applied where the mask is 1. */
+  readonly scale: number;
+  /** Added where the mask is 1. */
+  readonly shift: number;
+  /** Value (plus x·0) where the mask is 0. */
+  readonly fill: number;
+}
+
+/** The draw and scale of {@link Backend.dropout}. */
+export interface DropoutParams {
+  /** Element i is kept when the top 24 bits of its hash, read as an integer, are below this. */
+  readonly keepThreshold: number;
+  /** Factor applied to kept elements (1/(1-p) for inverted dropout). */
+  readonly scale: number;
+  /** Key of the counter-based random bits. */
+  readonly key: RandomKey;
+}
+
 /** A 64-bit key for counter-based random numbers, as two unsigned 32-bit halves. */
 export interface RandomKey {
   /** High 32 bits. */
@@ -119,29 +175,12 @@ export interface RandomKey {
 export interface Backend {
   /** A short name for reports, e.g. `'reference'`. */
   readonly name: string;
-  /** `out[i] = a[i'] ∘ b[i'']` with NumPy broadcasting of `aShape` and `bShape` to `outShape`. */
-  binary(
-    op: BinaryOpName,
-    a: TypedArray,
-    aShape: Shape,
-    b: TypedArray,
-    bShape: Shape,
-    out: TypedArray,
-    outShape: Shape,
-  ): void;
+  /** `out[i] = a[i'] ∘ b[i'']` with NumPy broadcasting of `p.aShape` and `p.bShape` to `p.outShape`. */
+  binary(op: BinaryOpName, a: TypedArray, b: TypedArray, out: TypedArray, p: BinaryParams): void;
   /** `out[i] = f(x[i])`, with `params` for the parametrised ops. */
   unary(op: UnaryOpName, x: TypedArray, out: TypedArray, params?: UnaryParams): void;
-  /** `out[i] = cond[i'] ? a[i''] : b[i''']`, all three broadcast to `outShape`. */
-  where(
-    cond: TypedArray,
-    condShape: Shape,
-    a: TypedArray,
-    aShape: Shape,
-    b: TypedArray,
-    bShape: Shape,
-    out: TypedArray,
-    outShape: Shape,
-  ): void;
+  /** `out[i] = cond[i'] ? a[i''] : b[i''']`, all three broadcast to `p.outShape`. */
+  where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray, p: WhereParams): void;
   /** Reduces the sorted `axes` of `x` (shape `shape`) into `out`, laid out as `shape` without them. */
   reduce(
     op: ReduceOpName,
@@ -150,15 +189,8 @@ export interface Backend {
     axes: readonly number[],
     out: TypedArray,
   ): void;
-  /** Index of the max (or min) along the middle axis of x viewed as [outer, size, inner]; first on ties, NaN wins. */
-  argReduce(
-    op: 'max' | 'min',
-    x: TypedArray,
-    outer: number,
-    size: number,
-    inner: number,
-    out: Int32Array,
-  ): void;
+  /** Index of the max (or min) along the middle axis of x viewed as `p` ([outer, size, inner]); first on ties, NaN wins. */
+  argReduce(op: 'max' | 'min', x: TypedArray, out: Int32Array, p: AxisParams): void;
   /** Copies the strided view (`offset`, `strides`, `shape`) of `x` into contiguous `out`. Strides may be 0 (broadcast). */
   copyStrided(
     x: TypedArray,
@@ -169,8 +201,8 @@ export interface Backend {
   ): void;
   /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
-  /** Numerically stable log-softmax along the middle axis of x viewed as [outer, size, inner]. */
-  logSoftmax(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void;
+  /** Numerically stable log-softmax along the middle axis of x viewed as `p` ([outer, size, inner]). */
+  logSoftmax(x: Float32Array, out: Float32Array, p: AxisParams): void;
   /**
    * Convolution without bias: `out[n, o] = W[o] · im2col(x[n, g])` for output channel o of group
    * g. x is [N, groups·channels, inH, inW], weight [outChannels, channels, kH, kW], out
@@ -200,36 +232,21 @@ export interface Backend {
   /** Spreads each pooled gradient evenly over its window (the adjoint of {@link Backend.avgPool2d}). */
   avgPool2dBackward(grad: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
   /**
-   * `out[i] = m ? x[i]·scale + shift : x[i]·0 + fill` (so NaN and ±Infinity stay NaN) where m is `mask` (0/1 bytes) broadcast from
-   * `maskShape` to `shape`: the one kernel behind shared-mask, alpha and block dropout.
+   * `out[i] = m ? x[i]·scale + shift : x[i]·0 + fill` (so NaN and ±Infinity stay NaN) where m is
+   * `mask` (0/1 bytes) broadcast from `p.maskShape` to `p.shape`: the one kernel behind
+   * shared-mask, alpha and block dropout.
    */
-  maskedAffine(
-    x: Float32Array,
-    shape: Shape,
-    mask: Uint8Array,
-    maskShape: Shape,
-    scale: number,
-    shift: number,
-    fill: number,
-    out: Float32Array,
-  ): void;
+  maskedAffine(x: Float32Array, mask: Uint8Array, out: Float32Array, p: MaskedAffineParams): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */
   normal(key: RandomKey, out: Float32Array): void;
   /**
-   * Fused dropout: draws element i's keep bit from counter i under `key` (kept when the top 24
-   * bits of its hash, read as an integer, are below `keepThreshold`), writes
-   * `out[i] = x[i]·keep·scale`, and `mask[i] = keep` when a mask is given. Because the bits
+   * Fused dropout: draws element i's keep bit from counter i under `p.key` (kept when the top 24
+   * bits of its hash, read as an integer, are below `p.keepThreshold`), writes
+   * `out[i] = x[i]·keep·p.scale`, and `mask[i] = keep` when a mask is given. Because the bits
    * depend only on (key, i), the backward pass is this same kernel applied to the output
    * gradient: the mask is regenerated, never stored, never re-drawn.
    */
-  dropout(
-    x: Float32Array,
-    keepThreshold: number,
-    scale: number,
-    key: RandomKey,
-    out: Float32Array,
-    mask?: Uint8Array,
-  ): void;
+  dropout(x: Float32Array, out: Float32Array, p: DropoutParams, mask?: Uint8Array): void;
 }

@@ -56,7 +56,11 @@ export function binaryOp(op: BinaryOpName, a: TensorLike, b: TensorLike): Tensor
     shape,
     dtype,
   );
-  getBackend().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+  getBackend().binary(op, ta.storage, tb.storage, out.storage, {
+    aShape: ta.shape,
+    bShape: tb.shape,
+    outShape: shape,
+  });
   if (isComparison(op)) return out; // not differentiable: no node, see autograd's error
   return record(op, [ta, tb], out, {});
 }

@@ -131,14 +131,7 @@ function apply(
     scale: scaling === 'inverted' ? Math.fround(GRID / keepThreshold) : 1,
   };
   const out = new Float32Array(x.size);
-  getBackend().dropout(
-    x.storage as Float32Array,
-    saved.keepThreshold,
-    saved.scale,
-    saved.key,
-    out,
-    mask,
-  );
+  getBackend().dropout(x.storage as Float32Array, out, saved, mask);
   return record('dropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
 }
 
@@ -226,12 +219,6 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
  */
 export function dropoutBackward(grad: Tensor, saved: DropoutSaved): Tensor {
   const out = new Float32Array(grad.size);
-  getBackend().dropout(
-    grad.storage as Float32Array,
-    saved.keepThreshold,
-    saved.scale,
-    saved.key,
-    out,
-  );
+  getBackend().dropout(grad.storage as Float32Array, out, saved);
   return new Tensor(out, grad.shape, 'float32');
 }

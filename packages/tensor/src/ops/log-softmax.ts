@@ -28,13 +28,11 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkFloat('logSoftmax', 'x', x);
   const ax = normalizeAxis('logSoftmax', axis, x.rank);
   const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
-  getBackend().logSoftmax(
-    x.storage as Float32Array,
-    sizeOf(x.shape.slice(0, ax)),
-    x.shape[ax] ?? 1,
-    sizeOf(x.shape.slice(ax + 1)),
-    out.storage as Float32Array,
-  );
+  getBackend().logSoftmax(x.storage as Float32Array, out.storage as Float32Array, {
+    outer: sizeOf(x.shape.slice(0, ax)),
+    size: x.shape[ax] ?? 1,
+    inner: sizeOf(x.shape.slice(ax + 1)),
+  });
   return record('logSoftmax', [x], out, { axis: ax, output: out });
 }
 

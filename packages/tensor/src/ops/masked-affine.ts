@@ -70,16 +70,13 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
       throw new ArgumentRangeError('maskedAffine', name, `must be a finite number, got ${v}`);
   }
   const out = new Float32Array(x.size);
-  getBackend().maskedAffine(
-    x.storage as Float32Array,
-    x.shape,
-    mask.storage as Uint8Array,
-    mask.shape,
+  getBackend().maskedAffine(x.storage as Float32Array, mask.storage as Uint8Array, out, {
+    shape: x.shape,
+    maskShape: mask.shape,
     scale,
     shift,
     fill,
-    out,
-  );
+  });
   return record('maskedAffine', [x], new Tensor(out, x.shape, 'float32'), { mask, scale });
 }
 
@@ -94,15 +91,12 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
  */
 export function maskedAffineBackward(grad: Tensor, mask: Tensor, scale: number): Tensor {
   const out = new Float32Array(grad.size);
-  getBackend().maskedAffine(
-    grad.storage as Float32Array,
-    grad.shape,
-    mask.storage as Uint8Array,
-    mask.shape,
+  getBackend().maskedAffine(grad.storage as Float32Array, mask.storage as Uint8Array, out, {
+    shape: grad.shape,
+    maskShape: mask.shape,
     scale,
-    0,
-    0,
-    out,
-  );
+    shift: 0,
+    fill: 0,
+  });
   return new Tensor(out, grad.shape, 'float32');
 }

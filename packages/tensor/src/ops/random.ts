@@ -134,10 +134,19 @@ export function bernoulli(
   // that is Bernoulli(p) with p on the kernels' 2⁻²⁴ grid (within 2⁻²⁵ of the p asked for).
   if (optionEnum('bernoulli', 'dtype', options.dtype, ['float32', 'bool'], 'float32') === 'bool') {
     const mask = new Uint8Array(out.length);
-    getBackend().dropout(out, Math.round(p * GRID), 1, g.nextKey(), out, mask);
+    getBackend().dropout(
+      out,
+      out,
+      { keepThreshold: Math.round(p * GRID), scale: 1, key: g.nextKey() },
+      mask,
+    );
     return new Tensor(mask, shape, 'bool');
   }
-  getBackend().dropout(out, Math.round(p * GRID), 1, g.nextKey(), out);
+  getBackend().dropout(out, out, {
+    keepThreshold: Math.round(p * GRID),
+    scale: 1,
+    key: g.nextKey(),
+  });
   return new Tensor(out, shape, 'float32');
 }
 

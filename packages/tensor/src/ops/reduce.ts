@@ -203,7 +203,7 @@ function argReduce(op: 'max' | 'min', name: string, x: Tensor, axis: number): Te
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));
   const out = new Int32Array(outer * inner);
-  getBackend().argReduce(op, x.storage, outer, size, inner, out);
+  getBackend().argReduce(op, x.storage, out, { outer, size, inner });
   return new Tensor(
     out,
     x.shape.filter((_, i) => i !== ax),

@@ -49,15 +49,11 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   );
   const dtype: DType = promote(ta.dtype, tb.dtype);
   const out = new Tensor(allocate(dtype, sizeOf(shape)), shape, dtype);
-  getBackend().where(
-    condition.storage,
-    condition.shape,
-    ta.storage,
-    ta.shape,
-    tb.storage,
-    tb.shape,
-    out.storage,
-    shape,
-  );
+  getBackend().where(condition.storage, ta.storage, tb.storage, out.storage, {
+    condShape: condition.shape,
+    aShape: ta.shape,
+    bShape: tb.shape,
+    outShape: shape,
+  });
   return record('where', [ta, tb], out, { condition });
 }

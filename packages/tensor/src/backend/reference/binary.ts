@@ -1,6 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
-import { broadcastStrides, type Shape } from '../../shape.js';
-import type { BinaryOpName } from '../backend.js';
+import { broadcastStrides } from '../../shape.js';
+import type { BinaryOpName, BinaryParams } from '../backend.js';
 import { forEachRow } from './broadcast-rows.js';
 
 // A strided row kernel per op: out[po + j] = a[pa + j·sa] ∘ b[pb + j·sb] for j < n. Each op has its
@@ -64,11 +64,9 @@ const ROWS: Record<BinaryOpName, Row> = {
 export function binary(
   op: BinaryOpName,
   a: TypedArray,
-  aShape: Shape,
   b: TypedArray,
-  bShape: Shape,
   out: TypedArray,
-  outShape: Shape,
+  { aShape, bShape, outShape }: BinaryParams,
 ): void {
   const row = ROWS[op];
   const n = out.length;

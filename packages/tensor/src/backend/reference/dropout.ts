@@ -1,4 +1,4 @@
-import type { RandomKey } from '../backend.js';
+import type { DropoutParams } from '../backend.js';
 
 /** The keep bit of element i: the hash of randomBits, with the key in locals; 1 iff uniform24 < threshold. */
 function keepBit(i: number, k0: number, k1: number, keepThreshold: number): number {
@@ -14,10 +14,8 @@ function keepBit(i: number, k0: number, k1: number, keepThreshold: number): numb
 
 export function dropout(
   x: Float32Array,
-  keepThreshold: number,
-  scale: number,
-  key: RandomKey,
   out: Float32Array,
+  { keepThreshold, scale, key }: DropoutParams,
   mask?: Uint8Array,
 ): void {
   const k0 = key.lo | 0;

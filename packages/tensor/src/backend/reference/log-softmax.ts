@@ -1,9 +1,9 @@
+import type { AxisParams } from '../backend.js';
+
 export function logSoftmax(
   x: Float32Array,
-  outer: number,
-  size: number,
-  inner: number,
   out: Float32Array,
+  { outer, size, inner }: AxisParams,
 ): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {

@@ -1,15 +1,12 @@
-import { broadcastStrides, type Shape } from '../../shape.js';
+import { broadcastStrides } from '../../shape.js';
+import type { MaskedAffineParams } from '../backend.js';
 import { forEachRow } from './broadcast-rows.js';
 
 export function maskedAffine(
   x: Float32Array,
-  shape: Shape,
   mask: Uint8Array,
-  maskShape: Shape,
-  scale: number,
-  shift: number,
-  fill: number,
   out: Float32Array,
+  { shape, maskShape, scale, shift, fill }: MaskedAffineParams,
 ): void {
   const strides = [broadcastStrides(shape, shape), broadcastStrides(maskShape, shape)];
   forEachRow(shape, strides, (off, o, inner, is) => {

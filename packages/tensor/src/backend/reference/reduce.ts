@@ -1,6 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
 import { type Shape, sizeOf } from '../../shape.js';
-import type { ReduceOpName } from '../backend.js';
+import type { AxisParams, ReduceOpName } from '../backend.js';
 
 /**
  * Fast paths for the reductions training uses most: the reduced axes form one contiguous block,
@@ -101,10 +101,8 @@ export function reduce(
 export function argReduce(
   op: 'max' | 'min',
   x: TypedArray,
-  outer: number,
-  size: number,
-  inner: number,
   out: Int32Array,
+  { outer, size, inner }: AxisParams,
 ): void {
   const sign = op === 'max' ? 1 : -1;
   for (let o = 0; o < outer; o++) {

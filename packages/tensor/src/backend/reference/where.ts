@@ -1,16 +1,14 @@
 import type { TypedArray } from '../../dtype.js';
-import { broadcastStrides, type Shape } from '../../shape.js';
+import { broadcastStrides } from '../../shape.js';
+import type { WhereParams } from '../backend.js';
 import { forEachRow } from './broadcast-rows.js';
 
 export function where(
   cond: TypedArray,
-  condShape: Shape,
   a: TypedArray,
-  aShape: Shape,
   b: TypedArray,
-  bShape: Shape,
   out: TypedArray,
-  outShape: Shape,
+  { condShape, aShape, bShape, outShape }: WhereParams,
 ): void {
   const strides = [
     broadcastStrides(condShape, outShape),

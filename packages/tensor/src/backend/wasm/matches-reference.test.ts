@@ -38,18 +38,19 @@ describe('wasm backend: the reference backend’s bits', () => {
         fc.integer(),
         (n, threshold, scale, hi, lo) => {
           const key = { hi, lo };
+          const params = { keepThreshold: threshold, scale, key };
           const x = floats(n, 5, true);
           const expected = new Float32Array(n);
           const expectedMask = new Uint8Array(n);
-          ref.dropout(x, threshold, scale, key, expected, expectedMask);
+          ref.dropout(x, expected, params, expectedMask);
           for (const backend of [one, two]) {
             const out = new Float32Array(n);
             const mask = new Uint8Array(n);
-            backend.dropout(x, threshold, scale, key, out, mask);
+            backend.dropout(x, out, params, mask);
             expectSameBits(out, expected);
             expectSameBits(mask, expectedMask);
             const unmasked = new Float32Array(n);
-            backend.dropout(x, threshold, scale, key, unmasked);
+            backend.dropout(x, unmasked, params);
             expectSameBits(unmasked, expected);
             for (const kind of ['uniform', 'normal'] as const) {
               const got = new Float32Array(n);
@@ -82,10 +83,10 @@ describe('wasm backend: the reference backend’s bits', () => {
         const a = floats(size(aShape), 6, true);
         const b = floats(size(bShape), 7, true);
         const expected = new Float32Array(size(outShape));
-        ref.binary(op, a, aShape, b, bShape, expected, outShape);
+        ref.binary(op, a, b, expected, { aShape, bShape, outShape });
         for (const backend of [one, two]) {
           const out = new Float32Array(expected.length);
-          backend.binary(op, a, aShape, b, bShape, out, outShape);
+          backend.binary(op, a, b, out, { aShape, bShape, outShape });
           expectSameBits(out, expected);
         }
       }),
@@ -95,7 +96,11 @@ describe('wasm backend: the reference backend’s bits', () => {
 
   it('binary: int32 operands still compute, on the reference kernels', () => {
     const out = new Int32Array(3);
-    two.binary('add', new Int32Array([1, 2, 3]), [3], new Int32Array([10]), [1], out, [3]);
+    two.binary('add', new Int32Array([1, 2, 3]), new Int32Array([10]), out, {
+      aShape: [3],
+      bShape: [1],
+      outShape: [3],
+    });
     expect([...out]).toEqual([11, 12, 13]);
   });
 
@@ -165,9 +170,9 @@ describe('wasm backend: the reference backend’s bits', () => {
             (i * 7919) % 3 === 0 ? 0 : 1,
           );
           const expected = new Float32Array(x.length);
-          ref.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, expected);
+          ref.maskedAffine(x, mask, expected, { shape, maskShape, scale, shift, fill });
           const out = new Float32Array(x.length);
-          two.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out);
+          two.maskedAffine(x, mask, out, { shape, maskShape, scale, shift, fill });
           expectSameBits(out, expected);
         },
       ),

@@ -26,7 +26,11 @@ describe('createWasmBackend maxMemoryBytes', () => {
     const small = new Float32Array(1000).fill(2);
     const big = new Float32Array(1 << 20).fill(2);
     wasm.unary('neg', small, new Float32Array(small.length));
-    wasm.binary('pow', small, [1000], small, [1000], new Float32Array(1000), [1000]); // no wasm kernel
+    wasm.binary('pow', small, small, new Float32Array(1000), {
+      aShape: [1000],
+      bShape: [1000],
+      outShape: [1000],
+    }); // no wasm kernel
     expect(wasm.memoryFallbacks).toBe(0);
     wasm.unary('neg', big, new Float32Array(big.length));
     wasm.reduce('sum', big, [big.length], [0], new Float32Array(1));

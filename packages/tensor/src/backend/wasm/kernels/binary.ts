@@ -27,7 +27,8 @@ function binaryArgs(x: BinaryArgs): Share {
 
 /** The wasm `binary` kernel: add/sub/mul/div/maximum/minimum of float32 operands in a rows × cols layout. @internal */
 export function wasmBinary(ctx: WasmContext): Backend['binary'] {
-  return (op, a, aShape, b, bShape, out, outShape) => {
+  return (op, a, b, out, p) => {
+    const { aShape, bShape, outShape } = p;
     const code = BINARY_OPS[op];
     const floats =
       a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array;
@@ -54,7 +55,7 @@ export function wasmBinary(ctx: WasmContext): Backend['binary'] {
             }),
           ),
       },
-      () => referenceBackend.binary(op, a, aShape, b, bShape, out, outShape),
+      () => referenceBackend.binary(op, a, b, out, p),
     );
   };
 }

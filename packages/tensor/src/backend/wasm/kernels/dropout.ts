@@ -26,7 +26,8 @@ function dropoutArgs(a: DropoutArgs): Share {
 
 /** The wasm `dropout` kernel: fused counter-based mask and scale, in place in wasm memory. @internal */
 export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
-  return (x, keepThreshold, scale, key, out, mask) => {
+  return (x, out, p, mask) => {
+    const { keepThreshold, scale, key } = p;
     const n = x.length;
     ctx.run(
       n > 0 && {
@@ -53,7 +54,7 @@ export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
           return { shares, helpers };
         },
       },
-      () => referenceBackend.dropout(x, keepThreshold, scale, key, out, mask),
+      () => referenceBackend.dropout(x, out, p, mask),
     );
   };
 }

@@ -42,8 +42,9 @@ function maskedAffineArgs(a: MaskedAffineArgs): Share {
 
 /** The wasm `maskedAffine` kernel of the shared-mask dropouts. @internal */
 export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
-  return (x, shape, mask, maskShape, scale, shift, fill, out) => {
-    const layout = broadcastLayout([maskShape], shape, true);
+  return (x, mask, out, p) => {
+    const { scale, shift, fill } = p;
+    const layout = broadcastLayout([p.maskShape], p.shape, true);
     ctx.run(
       layout && {
         kernel: 'maskedAffine',
@@ -67,7 +68,7 @@ export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
             }),
           ),
       },
-      () => referenceBackend.maskedAffine(x, shape, mask, maskShape, scale, shift, fill, out),
+      () => referenceBackend.maskedAffine(x, mask, out, p),
     );
   };
 }
