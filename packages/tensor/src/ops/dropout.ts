@@ -135,22 +135,25 @@ function apply(
   return record('dropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
 }
 
-/** Validates the options; returns null when dropout is inactive, with the output to use. */
-function inactive(
+/**
+ * Validates the options and resolves what dropout does: `maskFree` is the output when no mask is
+ * drawn (inference, or training with p = 0), null when dropout must draw one.
+ */
+function resolveDropout(
   x: Tensor,
   options: DropoutOptions,
-): { p: number; scaling: DropoutScaling; generator: Generator; output: Tensor | null } {
+): { p: number; scaling: DropoutScaling; generator: Generator; maskFree: Tensor | null } {
   checkFloat('dropout', 'x', x);
   const { p, scaling } = checkOptions(options);
   const generator = checkGenerator('dropout', options);
-  const output = !options.training
+  const maskFree = !options.training
     ? scaling === 'classic' && p > 0
       ? mul(x, keepProbability(p)) // the keep probability training really used
       : x
     : p === 0
       ? x
       : null;
-  return { p, scaling, generator, output };
+  return { p, scaling, generator, maskFree };
 }
 
 /**
@@ -164,8 +167,8 @@ function inactive(
  * ```
  */
 export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResult {
-  const { p, scaling, generator, output } = inactive(x, options);
-  if (output) return { output, mask: null };
+  const { p, scaling, generator, maskFree } = resolveDropout(x, options);
+  if (maskFree) return { output: maskFree, mask: null };
   const mask = new Uint8Array(x.size);
   return { output: apply(x, p, scaling, generator, mask), mask: new Tensor(mask, x.shape, 'bool') };
 }
@@ -195,8 +198,8 @@ export function dropoutWithMask(x: Tensor, options: DropoutOptions): DropoutResu
  * ```
  */
 export function dropout(x: Tensor, options: DropoutOptions): Tensor {
-  const { p, scaling, generator, output } = inactive(x, options);
-  return output ?? apply(x, p, scaling, generator);
+  const { p, scaling, generator, maskFree } = resolveDropout(x, options);
+  return maskFree ?? apply(x, p, scaling, generator);
 }
 
 /**
