@@ -2,14 +2,24 @@
 // unfolded into a per-thread column buffer and multiplied there, with no copy back to JavaScript.
 // `geo` points at the 13 geometry words (see geometry.ts).
 
-import { gemm } from './matmul';
 import { Geometry } from './geometry';
+import { gemm } from './matmul';
 
 // Rows [r0, r1) of im2col(x) (row r = (c, ky, kx), outH·outW columns) into `cols`, compactly.
 function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
   const g = changetype<Geometry>(geo);
-  const inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outH = g.outH, outW = g.outW;
-  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
+  const inH = g.inH,
+    inW = g.inW,
+    kH = g.kH,
+    kW = g.kW,
+    outH = g.outH,
+    outW = g.outW;
+  const sh = g.strideH,
+    sw = g.strideW,
+    ph = g.padH,
+    pw = g.padW,
+    dh = g.dilationH,
+    dw = g.dilationW;
   const plane = g.plane;
   for (let r = r0; r < r1; r++) {
     const kx = r % kW;
@@ -30,13 +40,20 @@ function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
         const lo = min(outW, max(0, -x0));
         const hi = max(lo, min(outW, inW - x0));
         memory.fill(o, 0, (<usize>lo) << 2);
-        memory.copy(o + ((<usize>lo) << 2), src + ((<usize>(x0 + lo)) << 2), (<usize>(hi - lo)) << 2);
+        memory.copy(
+          o + ((<usize>lo) << 2),
+          src + ((<usize>(x0 + lo)) << 2),
+          (<usize>(hi - lo)) << 2,
+        );
         memory.fill(o + ((<usize>hi) << 2), 0, (<usize>(outW - hi)) << 2);
         continue;
       }
       for (let ox = 0; ox < outW; ox++) {
         const ix = ox * sw + x0;
-        store<f32>(o + ((<usize>ox) << 2), ix >= 0 && ix < inW ? load<f32>(src + ((<usize>ix) << 2)) : 0);
+        store<f32>(
+          o + ((<usize>ox) << 2),
+          ix >= 0 && ix < inW ? load<f32>(src + ((<usize>ix) << 2)) : 0,
+        );
       }
     }
   }
@@ -45,8 +62,19 @@ function im2colRows(x: usize, geo: usize, r0: i32, r1: i32, cols: usize): void {
 // dx (one image, zeroed here) = col2im(cols): every column entry added back onto its pixel.
 function col2im(cols: usize, geo: usize, dx: usize): void {
   const g = changetype<Geometry>(geo);
-  const channels = g.channels, inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outH = g.outH, outW = g.outW;
-  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
+  const channels = g.channels,
+    inH = g.inH,
+    inW = g.inW,
+    kH = g.kH,
+    kW = g.kW,
+    outH = g.outH,
+    outW = g.outW;
+  const sh = g.strideH,
+    sw = g.strideW,
+    ph = g.padH,
+    pw = g.padW,
+    dh = g.dilationH,
+    dw = g.dilationW;
   const plane = g.plane;
   memory.fill(dx, 0, (<usize>(channels * inH * inW)) << 2);
   for (let c = 0; c < channels; c++) {
@@ -89,32 +117,82 @@ function col2im(cols: usize, geo: usize, dx: usize): void {
 
 /**
  * out[n, o] = W_g[o] · im2col(x[n, g]) for images [n0, n0 + count), the columns gathered while
- * packing (`cols` is unused: the forward pass needs no column buffer).
+ * packing (`_cols` is unused: the forward pass needs no column buffer).
  */
 export function conv2d(
-  x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
+  x: usize,
+  w: usize,
+  out: usize,
+  geo: usize,
+  groups: i32,
+  og: i32,
+  n0: i32,
+  count: i32,
+  _cols: usize, // the forward pass gathers its columns while packing
+  scratch: usize,
 ): void {
   const g = changetype<Geometry>(geo);
-  const ck = g.ck, plane = g.plane, image = g.image;
+  const ck = g.ck,
+    plane = g.plane,
+    image = g.image;
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const img = x + ((<usize>((n * groups + gi) * image)) << 2);
       const o = out + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm(w + ((<usize>(gi * og * ck)) << 2), ck, false, img, plane, false, o, plane, og, plane, ck, scratch, false, geo);
+      gemm(
+        w + ((<usize>(gi * og * ck)) << 2),
+        ck,
+        false,
+        img,
+        plane,
+        false,
+        o,
+        plane,
+        og,
+        plane,
+        ck,
+        scratch,
+        false,
+        geo,
+      );
     }
   }
 }
 
 /** dx[n, g] = col2im(W_gᵀ · dy[n, g]) for images [n0, n0 + count); `cols` holds ck × plane floats. */
 export function conv2dBackwardInput(
-  dy: usize, w: usize, dx: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32, cols: usize, scratch: usize,
+  dy: usize,
+  w: usize,
+  dx: usize,
+  geo: usize,
+  groups: i32,
+  og: i32,
+  n0: i32,
+  count: i32,
+  cols: usize,
+  scratch: usize,
 ): void {
   const g = changetype<Geometry>(geo);
-  const ck = g.ck, plane = g.plane, image = g.image;
+  const ck = g.ck,
+    plane = g.plane,
+    image = g.image;
   for (let n = n0; n < n0 + count; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const g = dy + ((<usize>((n * groups + gi) * og * plane)) << 2);
-      gemm(w + ((<usize>(gi * og * ck)) << 2), ck, true, g, plane, false, cols, plane, ck, plane, og, scratch);
+      gemm(
+        w + ((<usize>(gi * og * ck)) << 2),
+        ck,
+        true,
+        g,
+        plane,
+        false,
+        cols,
+        plane,
+        ck,
+        plane,
+        og,
+        scratch,
+      );
       col2im(cols, geo, dx + ((<usize>((n * groups + gi) * image)) << 2));
     }
   }
@@ -126,10 +204,22 @@ export function conv2dBackwardInput(
  * Splitting columns across threads leaves each element's summation order unchanged.
  */
 export function conv2dBackwardWeight(
-  x: usize, dy: usize, dw: usize, geo: usize, groups: i32, og: i32, batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize,
+  x: usize,
+  dy: usize,
+  dw: usize,
+  geo: usize,
+  groups: i32,
+  og: i32,
+  batch: i32,
+  c0: i32,
+  c1: i32,
+  cols: usize,
+  scratch: usize,
 ): void {
   const g = changetype<Geometry>(geo);
-  const ck = g.ck, plane = g.plane, image = g.image;
+  const ck = g.ck,
+    plane = g.plane,
+    image = g.image;
   for (let gi = 0; gi < groups; gi++) {
     const dst = dw + ((<usize>(gi * og * ck + c0)) << 2);
     for (let n = 0; n < batch; n++) {

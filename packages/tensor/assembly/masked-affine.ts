@@ -7,19 +7,53 @@ import {
   LAYOUT_ROW as ROW,
 } from './codes';
 
-// x·scale + shift for 4 floats, computed in float64 and rounded once, as the reference computes it.
-@inline function affine4f64(x: v128, scale: v128, shift: v128): v128 {
-  const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(x), scale), shift);
-  const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), scale), shift);
-  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-}
+/** x·scale + shift in float64, four floats at a time. */
+class Affine {
+  // x·scale + shift for 4 floats, computed in float64 and rounded once, as the reference computes it.
+  @inline static affine4f64(x: v128, scale: v128, shift: v128): v128 {
+    const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(x), scale), shift);
+    const hi = f64x2.add(
+      f64x2.mul(
+        f64x2.promote_low_f32x4(
+          i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7),
+        ),
+        scale,
+      ),
+      shift,
+    );
+    return i8x16.shuffle(
+      f32x4.demote_f64x2_zero(lo),
+      f32x4.demote_f64x2_zero(hi),
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      16,
+      17,
+      18,
+      19,
+      20,
+      21,
+      22,
+      23,
+    );
+  }
 
-// out = mask ? x·scale + shift : x·0 + fill for 4 floats. The dropped lanes are x·0 + fill in
-// float64 too (not the float32 fill), so a NaN or ±Infinity input stays NaN and the bits match the
-// reference even for a fill that rounds to ±0. `keep` is an i32x4 lane mask (all ones where the
-// mask byte is non-zero).
-@inline function affine4(x: v128, keep: v128, scale: v128, shift: v128, fill: v128): v128 {
-  return v128.bitselect(affine4f64(x, scale, shift), affine4f64(x, f64x2.splat(0), fill), keep);
+  // out = mask ? x·scale + shift : x·0 + fill for 4 floats. The dropped lanes are x·0 + fill in
+  // float64 too (not the float32 fill), so a NaN or ±Infinity input stays NaN and the bits match the
+  // reference even for a fill that rounds to ±0. `keep` is an i32x4 lane mask (all ones where the
+  // mask byte is non-zero).
+  @inline static affine4(x: v128, keep: v128, scale: v128, shift: v128, fill: v128): v128 {
+    return v128.bitselect(
+      Affine.affine4f64(x, scale, shift),
+      Affine.affine4f64(x, f64x2.splat(0), fill),
+      keep,
+    );
+  }
 }
 
 /**
@@ -29,8 +63,17 @@ import {
  * kernel behind shared-mask, alpha and block dropout. x and out are full rows × cols.
  */
 export function maskedAffine(
-  x: usize, mask: usize, maskMode: i32, repeat: i32, out: usize, row0: i32, count: i32, cols: i32,
-  scale: f64, shift: f64, fill: f64,
+  x: usize,
+  mask: usize,
+  maskMode: i32,
+  repeat: i32,
+  out: usize,
+  row0: i32,
+  count: i32,
+  cols: i32,
+  scale: f64,
+  shift: f64,
+  fill: f64,
 ): void {
   const sc = f64x2.splat(scale);
   const sh = f64x2.splat(shift);
@@ -41,19 +84,25 @@ export function maskedAffine(
     const base = (<usize>r * <usize>cols) << 2;
     const px = x + base;
     const po = out + base;
-    const pm = maskMode == FULL
-      ? mask + <usize>r * <usize>cols
-      : maskMode == GROUPED
-        ? mask + <usize>(r / repeat) * <usize>cols
-        : maskMode == COLUMN ? mask + <usize>r : mask;
+    const pm =
+      maskMode == FULL
+        ? mask + <usize>r * <usize>cols
+        : maskMode == GROUPED
+          ? mask + <usize>(r / repeat) * <usize>cols
+          : maskMode == COLUMN
+            ? mask + <usize>r
+            : mask;
     const rowKeep = i32x4.splat(load<u8>(pm) != 0 ? -1 : 0);
     let j = 0;
     for (; j < c4; j += 4) {
       const keep = perElement
-        ? i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pm + j))), i32x4.splat(0))
+        ? i32x4.ne(
+            i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pm + j))),
+            i32x4.splat(0),
+          )
         : rowKeep;
       const off = (<usize>j) << 2;
-      v128.store(po + off, affine4(v128.load(px + off), keep, sc, sh, fv));
+      v128.store(po + off, Affine.affine4(v128.load(px + off), keep, sc, sh, fv));
     }
     for (; j < cols; j++) {
       const m = load<u8>(perElement ? pm + j : pm);

@@ -20,162 +20,225 @@ export function matmulScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
 }
 
-// A(i, p) of op(A); A is m×k (lda = k) or, transposed, k×m (lda = m).
-@inline function packA(
-  a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, m: i32, dst: usize,
-): void {
-  for (let ip = 0; ip < mc; ip += MR) {
-    const panel = dst + ((<usize>(ip * kc)) << 2);
-    const rows = min(MR, m - i0 - ip);
-    if (transA) {
-      // Row p of the stored Aᵀ holds op(A)(·, p): MR consecutive floats.
-      for (let q = 0; q < kc; q++) {
-        const src = a + ((<usize>((p0 + q) * lda + i0 + ip)) << 2);
-        const out = panel + ((<usize>(q * MR)) << 2);
-        if (rows == MR) {
+/** Packing and the 4×8 micro-kernel. */
+class Gemm {
+  // A(i, p) of op(A); A is m×k (lda = k) or, transposed, k×m (lda = m).
+  @inline static packA(
+    a: usize,
+    lda: i32,
+    transA: bool,
+    i0: i32,
+    mc: i32,
+    p0: i32,
+    kc: i32,
+    m: i32,
+    dst: usize,
+  ): void {
+    for (let ip = 0; ip < mc; ip += MR) {
+      const panel = dst + ((<usize>(ip * kc)) << 2);
+      const rows = min(MR, m - i0 - ip);
+      if (transA) {
+        // Row p of the stored Aᵀ holds op(A)(·, p): MR consecutive floats.
+        for (let q = 0; q < kc; q++) {
+          const src = a + ((<usize>((p0 + q) * lda + i0 + ip)) << 2);
+          const out = panel + ((<usize>(q * MR)) << 2);
+          if (rows == MR) {
+            v128.store(out, v128.load(src));
+          } else {
+            for (let r = 0; r < MR; r++)
+              store<f32>(out + (r << 2), r < rows ? load<f32>(src + (r << 2)) : 0);
+          }
+        }
+      } else {
+        for (let r = 0; r < MR; r++) {
+          const out = panel + (r << 2);
+          if (r < rows) {
+            const src = a + ((<usize>((i0 + ip + r) * lda + p0)) << 2);
+            for (let q = 0; q < kc; q++)
+              store<f32>(out + ((<usize>(q * MR)) << 2), load<f32>(src + ((<usize>q) << 2)));
+          } else {
+            for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * MR)) << 2), 0);
+          }
+        }
+      }
+    }
+  }
+
+  // B(p, j) of op(B); B is k×n (ldb = n) or, transposed, n×k (ldb = k).
+  @inline static packB(
+    b: usize,
+    ldb: i32,
+    transB: bool,
+    j0: i32,
+    nc: i32,
+    p0: i32,
+    kc: i32,
+    n: i32,
+    dst: usize,
+  ): void {
+    for (let jp = 0; jp < nc; jp += NR) {
+      const panel = dst + ((<usize>(jp * kc)) << 2);
+      const cols = min(NR, n - j0 - jp);
+      if (!transB && cols == NR) {
+        for (let q = 0; q < kc; q++) {
+          const src = b + ((<usize>((p0 + q) * ldb + j0 + jp)) << 2);
+          const out = panel + ((<usize>(q * NR)) << 2);
           v128.store(out, v128.load(src));
-        } else {
-          for (let r = 0; r < MR; r++) store<f32>(out + (r << 2), r < rows ? load<f32>(src + (r << 2)) : 0);
+          v128.store(out, v128.load(src, 16), 16);
         }
-      }
-    } else {
-      for (let r = 0; r < MR; r++) {
-        const out = panel + (r << 2);
-        if (r < rows) {
-          const src = a + ((<usize>((i0 + ip + r) * lda + p0)) << 2);
-          for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * MR)) << 2), load<f32>(src + ((<usize>q) << 2)));
-        } else {
-          for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * MR)) << 2), 0);
+      } else if (transB) {
+        for (let c = 0; c < NR; c++) {
+          const out = panel + (c << 2);
+          if (c < cols) {
+            const src = b + ((<usize>((j0 + jp + c) * ldb + p0)) << 2);
+            for (let q = 0; q < kc; q++)
+              store<f32>(out + ((<usize>(q * NR)) << 2), load<f32>(src + ((<usize>q) << 2)));
+          } else {
+            for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * NR)) << 2), 0);
+          }
+        }
+      } else {
+        for (let q = 0; q < kc; q++) {
+          const src = b + ((<usize>((p0 + q) * ldb + j0 + jp)) << 2);
+          const out = panel + ((<usize>(q * NR)) << 2);
+          for (let c = 0; c < NR; c++)
+            store<f32>(out + (c << 2), c < cols ? load<f32>(src + (c << 2)) : 0);
         }
       }
     }
   }
-}
 
-// B(p, j) of op(B); B is k×n (ldb = n) or, transposed, n×k (ldb = k).
-@inline function packB(
-  b: usize, ldb: i32, transB: bool, j0: i32, nc: i32, p0: i32, kc: i32, n: i32, dst: usize,
-): void {
-  for (let jp = 0; jp < nc; jp += NR) {
-    const panel = dst + ((<usize>(jp * kc)) << 2);
-    const cols = min(NR, n - j0 - jp);
-    if (!transB && cols == NR) {
-      for (let q = 0; q < kc; q++) {
-        const src = b + ((<usize>((p0 + q) * ldb + j0 + jp)) << 2);
-        const out = panel + ((<usize>(q * NR)) << 2);
-        v128.store(out, v128.load(src));
-        v128.store(out, v128.load(src, 16), 16);
-      }
-    } else if (transB) {
-      for (let c = 0; c < NR; c++) {
-        const out = panel + (c << 2);
-        if (c < cols) {
-          const src = b + ((<usize>((j0 + jp + c) * ldb + p0)) << 2);
-          for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * NR)) << 2), load<f32>(src + ((<usize>q) << 2)));
-        } else {
-          for (let q = 0; q < kc; q++) store<f32>(out + ((<usize>(q * NR)) << 2), 0);
-        }
-      }
-    } else {
-      for (let q = 0; q < kc; q++) {
-        const src = b + ((<usize>((p0 + q) * ldb + j0 + jp)) << 2);
-        const out = panel + ((<usize>(q * NR)) << 2);
-        for (let c = 0; c < NR; c++) store<f32>(out + (c << 2), c < cols ? load<f32>(src + (c << 2)) : 0);
-      }
-    }
-  }
-}
-
-// Implicit im2col: op(B) is the unfolded matrix of one image `img` (rows p = (c, ky, kx), columns
-// j = (oy, ox)), gathered straight into the packed panels, so the forward convolution never writes
-// the column matrix. `geo` points at the geometry words (geometry.ts).
-@inline function packBConv(
-  img: usize, geo: usize, j0: i32, nc: i32, p0: i32, kc: i32, n: i32, dst: usize, rows: usize,
-): void {
-  const g = changetype<Geometry>(geo);
-  const inH = g.inH, inW = g.inW, kH = g.kH, kW = g.kW, outW = g.outW;
-  const sh = g.strideH, sw = g.strideW, ph = g.padH, pw = g.padW, dh = g.dilationH, dw = g.dilationW;
-  // Per row p of the slab: channel offset, vertical and horizontal kernel offsets (no divisions below).
-  for (let q = 0; q < kc; q++) {
-    const p = p0 + q;
-    const at = rows + ((<usize>(3 * q)) << 2);
-    store<i32>(at, (p / (kW * kH)) * inH * inW);
-    store<i32>(at, ((p / kW) % kH) * dh, 4);
-    store<i32>(at, (p % kW) * dw, 8);
-  }
-  for (let jp = 0; jp < nc; jp += NR) {
-    const panel = dst + ((<usize>(jp * kc)) << 2);
-    const j = j0 + jp;
-    const cols = min(NR, n - j);
-    const oy = j / outW;
-    const ox = j - oy * outW;
-    // All NR columns in one output row with unit stride: each row of the panel is NR adjacent pixels.
-    const oneRow = cols == NR && ox + NR <= outW && sw == 1;
+  // Implicit im2col: op(B) is the unfolded matrix of one image `img` (rows p = (c, ky, kx), columns
+  // j = (oy, ox)), gathered straight into the packed panels, so the forward convolution never writes
+  // the column matrix. `geo` points at the geometry words (geometry.ts).
+  @inline static packBConv(
+    img: usize,
+    geo: usize,
+    j0: i32,
+    nc: i32,
+    p0: i32,
+    kc: i32,
+    n: i32,
+    dst: usize,
+    rows: usize,
+  ): void {
+    const g = changetype<Geometry>(geo);
+    const inH = g.inH,
+      inW = g.inW,
+      kH = g.kH,
+      kW = g.kW,
+      outW = g.outW;
+    const sh = g.strideH,
+      sw = g.strideW,
+      ph = g.padH,
+      pw = g.padW,
+      dh = g.dilationH,
+      dw = g.dilationW;
+    // Per row p of the slab: channel offset, vertical and horizontal kernel offsets (no divisions below).
     for (let q = 0; q < kc; q++) {
+      const p = p0 + q;
       const at = rows + ((<usize>(3 * q)) << 2);
-      const chan = load<i32>(at);
-      const offY = load<i32>(at, 4);
-      const offX = load<i32>(at, 8);
-      const out = panel + ((<usize>(q * NR)) << 2);
-      const iy = oy * sh - ph + offY;
-      const ix = ox - pw + offX;
-      if (oneRow && iy >= 0 && iy < inH && ix >= 0 && ix + NR <= inW) {
-        const src = img + ((<usize>(chan + iy * inW + ix)) << 2);
-        v128.store(out, v128.load(src));
-        v128.store(out, v128.load(src, 16), 16);
-        continue;
-      }
-      for (let t = 0; t < NR; t++) {
-        let v: f32 = 0;
-        if (t < cols) {
-          const jj = j + t;
-          const y = jj / outW;
-          const yx = jj - y * outW;
-          const sy = y * sh - ph + offY;
-          const sx = yx * sw - pw + offX;
-          if (sy >= 0 && sy < inH && sx >= 0 && sx < inW) v = load<f32>(img + ((<usize>(chan + sy * inW + sx)) << 2));
+      store<i32>(at, (p / (kW * kH)) * inH * inW);
+      store<i32>(at, ((p / kW) % kH) * dh, 4);
+      store<i32>(at, (p % kW) * dw, 8);
+    }
+    for (let jp = 0; jp < nc; jp += NR) {
+      const panel = dst + ((<usize>(jp * kc)) << 2);
+      const j = j0 + jp;
+      const cols = min(NR, n - j);
+      const oy = j / outW;
+      const ox = j - oy * outW;
+      // All NR columns in one output row with unit stride: each row of the panel is NR adjacent pixels.
+      const oneRow = cols == NR && ox + NR <= outW && sw == 1;
+      for (let q = 0; q < kc; q++) {
+        const at = rows + ((<usize>(3 * q)) << 2);
+        const chan = load<i32>(at);
+        const offY = load<i32>(at, 4);
+        const offX = load<i32>(at, 8);
+        const out = panel + ((<usize>(q * NR)) << 2);
+        const iy = oy * sh - ph + offY;
+        const ix = ox - pw + offX;
+        if (oneRow && iy >= 0 && iy < inH && ix >= 0 && ix + NR <= inW) {
+          const src = img + ((<usize>(chan + iy * inW + ix)) << 2);
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+          continue;
         }
-        store<f32>(out + ((<usize>t) << 2), v);
+        for (let t = 0; t < NR; t++) {
+          let v: f32 = 0;
+          if (t < cols) {
+            const jj = j + t;
+            const y = jj / outW;
+            const yx = jj - y * outW;
+            const sy = y * sh - ph + offY;
+            const sx = yx * sw - pw + offX;
+            if (sy >= 0 && sy < inH && sx >= 0 && sx < inW)
+              v = load<f32>(img + ((<usize>(chan + sy * inW + sx)) << 2));
+          }
+          store<f32>(out + ((<usize>t) << 2), v);
+        }
       }
     }
   }
-}
 
-// C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc.
-@inline function microKernel(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, accumulate: bool): void {
-  const rs = (<usize>ldc) << 2;
-  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
-  if (accumulate) {
-    c00 = v128.load(c); c01 = v128.load(c, 16);
-    c10 = v128.load(c + rs); c11 = v128.load(c + rs, 16);
-    c20 = v128.load(c + 2 * rs); c21 = v128.load(c + 2 * rs, 16);
-    c30 = v128.load(c + 3 * rs); c31 = v128.load(c + 3 * rs, 16);
-  } else {
-    c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  // C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc.
+  @inline static microKernel(
+    ap: usize,
+    bp: usize,
+    kc: i32,
+    c: usize,
+    ldc: i32,
+    accumulate: bool,
+  ): void {
+    const rs = (<usize>ldc) << 2;
+    let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+    if (accumulate) {
+      c00 = v128.load(c);
+      c01 = v128.load(c, 16);
+      c10 = v128.load(c + rs);
+      c11 = v128.load(c + rs, 16);
+      c20 = v128.load(c + 2 * rs);
+      c21 = v128.load(c + 2 * rs, 16);
+      c30 = v128.load(c + 3 * rs);
+      c31 = v128.load(c + 3 * rs, 16);
+    } else {
+      c00 = f32x4.splat(0);
+      c01 = c00;
+      c10 = c00;
+      c11 = c00;
+      c20 = c00;
+      c21 = c00;
+      c30 = c00;
+      c31 = c00;
+    }
+    const end = ap + ((<usize>(kc * MR)) << 2);
+    while (ap < end) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      let a = v128.load32_splat(ap);
+      c00 = f32x4.add(c00, f32x4.mul(a, b0));
+      c01 = f32x4.add(c01, f32x4.mul(a, b1));
+      a = v128.load32_splat(ap, 4);
+      c10 = f32x4.add(c10, f32x4.mul(a, b0));
+      c11 = f32x4.add(c11, f32x4.mul(a, b1));
+      a = v128.load32_splat(ap, 8);
+      c20 = f32x4.add(c20, f32x4.mul(a, b0));
+      c21 = f32x4.add(c21, f32x4.mul(a, b1));
+      a = v128.load32_splat(ap, 12);
+      c30 = f32x4.add(c30, f32x4.mul(a, b0));
+      c31 = f32x4.add(c31, f32x4.mul(a, b1));
+      ap += MR << 2;
+      bp += NR << 2;
+    }
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c + rs, c10);
+    v128.store(c + rs, c11, 16);
+    v128.store(c + 2 * rs, c20);
+    v128.store(c + 2 * rs, c21, 16);
+    v128.store(c + 3 * rs, c30);
+    v128.store(c + 3 * rs, c31, 16);
   }
-  const end = ap + ((<usize>(kc * MR)) << 2);
-  while (ap < end) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    ap += MR << 2;
-    bp += NR << 2;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + rs, c10); v128.store(c + rs, c11, 16);
-  v128.store(c + 2 * rs, c20); v128.store(c + 2 * rs, c21, 16);
-  v128.store(c + 3 * rs, c30); v128.store(c + 3 * rs, c31, 16);
 }
 
 /**
@@ -183,14 +246,27 @@ export function matmulScratchBytes(): i32 {
  * op(B) is the implicit im2col matrix of the image at b.
  */
 export function gemm(
-  a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, scratch: usize, accumulateInto: bool = false, convGeo: usize = 0,
+  a: usize,
+  lda: i32,
+  transA: bool,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  scratch: usize,
+  accumulateInto: bool = false,
+  convGeo: usize = 0,
 ): void {
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
   const tile = bpack + ((<usize>(KC * NC)) << 2);
   if (k == 0) {
-    if (!accumulateInto) for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+    if (!accumulateInto)
+      for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -198,11 +274,12 @@ export function gemm(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
-      if (convGeo) packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
-      else packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
+      if (convGeo)
+        Gemm.packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
+      else Gemm.packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
-        packA(a, lda, transA, i0, mc, p0, kc, m, apack);
+        Gemm.packA(a, lda, transA, i0, mc, p0, kc, m, apack);
         for (let jp = 0; jp < nc; jp += NR) {
           const cols = min(NR, nc - jp);
           const bp = bpack + ((<usize>(jp * kc)) << 2);
@@ -211,19 +288,26 @@ export function gemm(
             const ap = apack + ((<usize>(ip * kc)) << 2);
             const ct = c + ((<usize>((i0 + ip) * ldc + j0 + jp)) << 2);
             if (rows == MR && cols == NR) {
-              microKernel(ap, bp, kc, ct, ldc, accumulate);
+              Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate);
             } else {
               // Edge tile: run the full kernel on a scratch tile, copy back the part that exists.
               for (let r = 0; r < MR; r++) {
                 for (let q = 0; q < NR; q++) {
-                  store<f32>(tile + ((<usize>(r * NR + q)) << 2),
-                    accumulate && r < rows && q < cols ? load<f32>(ct + ((<usize>(r * ldc + q)) << 2)) : 0);
+                  store<f32>(
+                    tile + ((<usize>(r * NR + q)) << 2),
+                    accumulate && r < rows && q < cols
+                      ? load<f32>(ct + ((<usize>(r * ldc + q)) << 2))
+                      : 0,
+                  );
                 }
               }
-              microKernel(ap, bp, kc, tile, NR, true);
+              Gemm.microKernel(ap, bp, kc, tile, NR, true);
               for (let r = 0; r < rows; r++) {
                 for (let q = 0; q < cols; q++) {
-                  store<f32>(ct + ((<usize>(r * ldc + q)) << 2), load<f32>(tile + ((<usize>(r * NR + q)) << 2)));
+                  store<f32>(
+                    ct + ((<usize>(r * ldc + q)) << 2),
+                    load<f32>(tile + ((<usize>(r * NR + q)) << 2)),
+                  );
                 }
               }
             }
@@ -239,15 +323,37 @@ export function gemm(
  * matrix t-1. Leading dimensions are in floats. `scratch` must hold matmulScratchBytes() bytes.
  */
 export function matmul(
-  batch: i32, a: usize, strideA: i32, lda: i32, transA: i32,
-  b: usize, strideB: i32, ldb: i32, transB: i32,
-  c: usize, strideC: i32, ldc: i32, m: i32, n: i32, k: i32, scratch: usize,
+  batch: i32,
+  a: usize,
+  strideA: i32,
+  lda: i32,
+  transA: i32,
+  b: usize,
+  strideB: i32,
+  ldb: i32,
+  transB: i32,
+  c: usize,
+  strideC: i32,
+  ldc: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  scratch: usize,
 ): void {
   for (let t = 0; t < batch; t++) {
     gemm(
-      a + ((<usize>(t * strideA)) << 2), lda, transA != 0,
-      b + ((<usize>(t * strideB)) << 2), ldb, transB != 0,
-      c + ((<usize>(t * strideC)) << 2), ldc, m, n, k, scratch,
+      a + ((<usize>(t * strideA)) << 2),
+      lda,
+      transA != 0,
+      b + ((<usize>(t * strideB)) << 2),
+      ldb,
+      transB != 0,
+      c + ((<usize>(t * strideC)) << 2),
+      ldc,
+      m,
+      n,
+      k,
+      scratch,
     );
   }
 }
