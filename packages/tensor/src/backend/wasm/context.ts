@@ -136,6 +136,27 @@ function noSharedMemory(): string | undefined {
   return undefined;
 }
 
+/**
+ * The argument list of one AssemblyScript export, in its parameter order: `build` turns named
+ * values into the positional list (booleans as 0/1) that the calling thread and the helper
+ * threads pass alike. `names` must be the export's parameter names; args.test.ts checks them
+ * against assembly/*.ts.
+ * @internal
+ */
+export interface ArgList<N extends string> {
+  readonly kernel: KernelName;
+  readonly names: readonly N[];
+  build(values: Readonly<Record<N, number | boolean>>): Share;
+}
+
+/** Declares the argument list of AssemblyScript export `kernel`. @internal */
+export function argList<const N extends string>(
+  kernel: KernelName,
+  names: readonly N[],
+): ArgList<N> {
+  return { kernel, names, build: (values) => names.map((name) => +values[name]) };
+}
+
 /** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. @internal */
 export function split(total: number, parts: number, align: number): [number, number][] {
   const step = Math.ceil(total / parts / align) * align;

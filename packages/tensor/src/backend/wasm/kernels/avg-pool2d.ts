@@ -1,27 +1,28 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import type { WasmContext } from '../context.js';
+import { argList, type WasmContext } from '../context.js';
 import { geometryWords } from '../geometry.js';
 import { planeDispatch } from '../pool-planes.js';
-import type { Share } from '../threads.js';
 
 /**
- * The arguments of assembly/avg-pool2d.ts's two kernels, in their order:
- * `avgPool2d(x: usize, out: usize, geo: usize, p0: i32, count: i32)` and
- * `avgPool2dBackward(grad: usize, dx: usize, geo: usize, p0: i32, count: i32)`: planes
- * [p0, p0 + count), read from `src` and written (or, backward, added) to `dst`.
+ * The arguments of assembly/avg-pool2d.ts, in its order:
+ * `avgPool2d(x: usize, out: usize, geo: usize, p0: i32, count: i32)`: planes [p0, p0 + count).
+ * @internal
  */
-interface AvgPoolArgs {
-  src: number;
-  dst: number;
-  geometry: number;
-  p0: number;
-  count: number;
-}
+export const avgPoolArgs = argList('avgPool2d', ['x', 'out', 'geo', 'p0', 'count']);
 
-function avgPoolArgs(a: AvgPoolArgs): Share {
-  return [a.src, a.dst, a.geometry, a.p0, a.count];
-}
+/**
+ * The arguments of assembly/avg-pool2d.ts's gradient, in its order:
+ * `avgPool2dBackward(grad: usize, dx: usize, geo: usize, p0: i32, count: i32)`: adds onto dx.
+ * @internal
+ */
+export const avgPoolBackwardArgs = argList('avgPool2dBackward', [
+  'grad',
+  'dx',
+  'geo',
+  'p0',
+  'count',
+]);
 
 /** The wasm `avgPool2d` kernel, split across threads by planes. @internal */
 export function wasmAvgPool2d(ctx: WasmContext): Backend['avgPool2d'] {
@@ -33,7 +34,7 @@ export function wasmAvgPool2d(ctx: WasmContext): Backend['avgPool2d'] {
         outputs: [out],
         dispatch: ({ inputs: [xAt, geometryAt], outputs: [outAt] }) =>
           planeDispatch(ctx, g, (p0, count) =>
-            avgPoolArgs({ src: xAt!, dst: outAt!, geometry: geometryAt!, p0, count }),
+            avgPoolArgs.build({ x: xAt!, out: outAt!, geo: geometryAt!, p0, count }),
           ),
       },
       () => referenceBackend.avgPool2d(x, g, out),
@@ -51,7 +52,7 @@ export function wasmAvgPool2dBackward(ctx: WasmContext): Backend['avgPool2dBackw
         // Planes are disjoint in dx, so threads never add to the same element.
         dispatch: ({ inputs: [gradAt, dxAt, geometryAt] }) =>
           planeDispatch(ctx, g, (p0, count) =>
-            avgPoolArgs({ src: gradAt!, dst: dxAt!, geometry: geometryAt!, p0, count }),
+            avgPoolBackwardArgs.build({ grad: gradAt!, dx: dxAt!, geo: geometryAt!, p0, count }),
           ),
       },
       () => referenceBackend.avgPool2dBackward(grad, g, dx),

@@ -1,29 +1,25 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import type { WasmContext } from '../context.js';
+import { argList, type WasmContext } from '../context.js';
 import { BINARY_OPS, broadcastLayout } from '../layout.js';
-import type { Share } from '../threads.js';
 
 /**
  * The arguments of assembly/binary.ts, in its order:
  * `binary(op: i32, a: usize, aMode: i32, b: usize, bMode: i32, out: usize, row0: i32, count: i32,
  *   cols: i32)`; modes say how each operand broadcasts over the rows × cols output (layout.ts).
+ * @internal
  */
-interface BinaryArgs {
-  op: number;
-  a: number;
-  aMode: number;
-  b: number;
-  bMode: number;
-  out: number;
-  row0: number;
-  count: number;
-  cols: number;
-}
-
-function binaryArgs(x: BinaryArgs): Share {
-  return [x.op, x.a, x.aMode, x.b, x.bMode, x.out, x.row0, x.count, x.cols];
-}
+export const binaryArgs = argList('binary', [
+  'op',
+  'a',
+  'aMode',
+  'b',
+  'bMode',
+  'out',
+  'row0',
+  'count',
+  'cols',
+]);
 
 /** The wasm `binary` kernel: add/sub/mul/div/maximum/minimum of float32 operands in a rows × cols layout. @internal */
 export function wasmBinary(ctx: WasmContext): Backend['binary'] {
@@ -42,7 +38,7 @@ export function wasmBinary(ctx: WasmContext): Backend['binary'] {
         // One thread: the pass is memory-bound, and waking a helper costs more than it saves.
         dispatch: ({ inputs: [aAt, bAt], outputs: [outAt] }) =>
           ctx.alone(
-            binaryArgs({
+            binaryArgs.build({
               op: code!,
               a: aAt!,
               aMode: layout.modes[0]!,

@@ -1,58 +1,75 @@
 import type { Backend, Conv2dParams } from '../../backend.js';
 import { convSizes } from '../../conv-sizes.js';
 import { referenceBackend } from '../../reference/index.js';
-import { type KernelCall, PARALLEL_MIN_MACS, split, type WasmContext } from '../context.js';
+import {
+  argList,
+  type KernelCall,
+  PARALLEL_MIN_MACS,
+  split,
+  type WasmContext,
+} from '../context.js';
 import { geometryWords } from '../geometry.js';
-import type { Share } from '../threads.js';
 
 // The GEMM micro-tile width of assembly/matmul.ts: weight-gradient column splits fall on it.
 const NR = 8;
 
 /**
- * The arguments of assembly/conv2d.ts's per-image kernels, in their order:
+ * The arguments of assembly/conv2d.ts's forward pass, in its order:
  * `conv2d(x: usize, w: usize, out: usize, geo: usize, groups: i32, og: i32, n0: i32, count: i32,
- *   cols: usize, scratch: usize)` and `conv2dBackwardInput(dy, w, dx, …)` with the same list:
- *   images [n0, n0 + count), `og` output channels per group, `cols` a column buffer.
+ *   _cols: usize, scratch: usize)`: images [n0, n0 + count), `og` output channels per group.
+ * @internal
  */
-interface PerImageArgs {
-  input: number;
-  weight: number;
-  out: number;
-  geometry: number;
-  groups: number;
-  og: number;
-  n0: number;
-  count: number;
-  cols: number;
-  scratch: number;
-}
+export const conv2dArgs = argList('conv2d', [
+  'x',
+  'w',
+  'out',
+  'geo',
+  'groups',
+  'og',
+  'n0',
+  'count',
+  'cols',
+  'scratch',
+]);
 
-function perImageArgs(a: PerImageArgs): Share {
-  return [a.input, a.weight, a.out, a.geometry, a.groups, a.og, a.n0, a.count, a.cols, a.scratch];
-}
+/**
+ * The arguments of assembly/conv2d.ts's input gradient, in its order:
+ * `conv2dBackwardInput(dy: usize, w: usize, dx: usize, geo: usize, groups: i32, og: i32, n0: i32,
+ *   count: i32, cols: usize, scratch: usize)`; `cols` holds one image's column matrix.
+ * @internal
+ */
+export const conv2dBackwardInputArgs = argList('conv2dBackwardInput', [
+  'dy',
+  'w',
+  'dx',
+  'geo',
+  'groups',
+  'og',
+  'n0',
+  'count',
+  'cols',
+  'scratch',
+]);
 
 /**
  * The arguments of assembly/conv2d.ts's weight gradient, in its order:
  * `conv2dBackwardWeight(x: usize, dy: usize, dw: usize, geo: usize, groups: i32, og: i32,
  *   batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize)`: columns [c0, c1) of dW.
+ * @internal
  */
-interface WeightGradArgs {
-  x: number;
-  dy: number;
-  dw: number;
-  geometry: number;
-  groups: number;
-  og: number;
-  batch: number;
-  c0: number;
-  c1: number;
-  cols: number;
-  scratch: number;
-}
-
-function weightGradArgs(a: WeightGradArgs): Share {
-  return [a.x, a.dy, a.dw, a.geometry, a.groups, a.og, a.batch, a.c0, a.c1, a.cols, a.scratch];
-}
+export const conv2dBackwardWeightArgs = argList('conv2dBackwardWeight', [
+  'x',
+  'dy',
+  'dw',
+  'geo',
+  'groups',
+  'og',
+  'batch',
+  'c0',
+  'c1',
+  'cols',
+  'scratch',
+]);
 
 /**
  * A per-image conv kernel (forward or input gradient): images are split across threads, so
@@ -78,20 +95,13 @@ function perImage(
     outputs: [out],
     buffers: [...helpers.map(() => colBytes), colBytes],
     dispatch: ({ inputs: [inputAt, weightAt, geometryAt], outputs: [outAt], buffers: cols }) => ({
-      shares: split(g.batch, helpers.length + 1, 1).map(([n0, n1], t) =>
-        perImageArgs({
-          input: inputAt!,
-          weight: weightAt!,
-          out: outAt!,
-          geometry: geometryAt!,
-          groups: p.groups,
-          og,
-          n0,
-          count: n1 - n0,
-          cols: cols[t]!,
-          scratch: ctx.scratch(t),
-        }),
-      ),
+      shares: split(g.batch, helpers.length + 1, 1).map(([n0, n1], t) => {
+        const common = { w: weightAt!, geo: geometryAt!, groups: p.groups, og, n0, count: n1 - n0 };
+        const buffers = { cols: cols[t]!, scratch: ctx.scratch(t) };
+        return kernel === 'conv2d'
+          ? conv2dArgs.build({ x: inputAt!, out: outAt!, ...common, ...buffers })
+          : conv2dBackwardInputArgs.build({ dy: inputAt!, dx: outAt!, ...common, ...buffers });
+      }),
       helpers,
     }),
   };
@@ -128,11 +138,11 @@ export function wasmConv2dBackwardWeight(ctx: WasmContext): Backend['conv2dBackw
         buffers: ranges.map(([c0, c1]) => (c1 - c0) * plane * 4),
         dispatch: ({ inputs: [xAt, gradAt, geometryAt], outputs: [dwAt], buffers: cols }) => ({
           shares: ranges.map(([c0, c1], t) =>
-            weightGradArgs({
+            conv2dBackwardWeightArgs.build({
               x: xAt!,
               dy: gradAt!,
               dw: dwAt!,
-              geometry: geometryAt!,
+              geo: geometryAt!,
               groups: p.groups,
               og,
               batch: g.batch,

@@ -1,28 +1,24 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
-import type { Share } from '../threads.js';
+import { argList, PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
 
 /**
  * The arguments of assembly/dropout.ts, in its order:
  * `dropout(x: usize, out: usize, mask: usize, n: i32, first: i32, keepThreshold: i32, scale: f32,
  *   k0: i32, k1: i32)`; `mask` 0 writes no mask, `first` is the counter of element 0.
+ * @internal
  */
-interface DropoutArgs {
-  x: number;
-  out: number;
-  mask: number;
-  n: number;
-  first: number;
-  keepThreshold: number;
-  scale: number;
-  k0: number;
-  k1: number;
-}
-
-function dropoutArgs(a: DropoutArgs): Share {
-  return [a.x, a.out, a.mask, a.n, a.first, a.keepThreshold, a.scale, a.k0, a.k1];
-}
+export const dropoutArgs = argList('dropout', [
+  'x',
+  'out',
+  'mask',
+  'n',
+  'first',
+  'keepThreshold',
+  'scale',
+  'k0',
+  'k1',
+]);
 
 /** The wasm `dropout` kernel: fused counter-based mask and scale, in place in wasm memory. @internal */
 export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
@@ -39,7 +35,7 @@ export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
           const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
           // Counters are absolute element indices, so any split draws the same bits. In place.
           const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>
-            dropoutArgs({
+            dropoutArgs.build({
               x: xAt! + s * 4,
               out: xAt! + s * 4,
               mask: mask ? maskAt + s : 0,

@@ -1,44 +1,28 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import type { WasmContext } from '../context.js';
+import { argList, type WasmContext } from '../context.js';
 import { broadcastLayout } from '../layout.js';
-import type { Share } from '../threads.js';
 
 /**
  * The arguments of assembly/masked-affine.ts, in its order:
  * `maskedAffine(x: usize, mask: usize, maskMode: i32, repeat: i32, out: usize, row0: i32,
  *   count: i32, cols: i32, scale: f64, shift: f64, fill: f64)`; the mask broadcasts by `maskMode`
  *   (layout.ts), a GROUPED mask row shared by `repeat` rows.
+ * @internal
  */
-interface MaskedAffineArgs {
-  x: number;
-  mask: number;
-  maskMode: number;
-  repeat: number;
-  out: number;
-  row0: number;
-  count: number;
-  cols: number;
-  scale: number;
-  shift: number;
-  fill: number;
-}
-
-function maskedAffineArgs(a: MaskedAffineArgs): Share {
-  return [
-    a.x,
-    a.mask,
-    a.maskMode,
-    a.repeat,
-    a.out,
-    a.row0,
-    a.count,
-    a.cols,
-    a.scale,
-    a.shift,
-    a.fill,
-  ];
-}
+export const maskedAffineArgs = argList('maskedAffine', [
+  'x',
+  'mask',
+  'maskMode',
+  'repeat',
+  'out',
+  'row0',
+  'count',
+  'cols',
+  'scale',
+  'shift',
+  'fill',
+]);
 
 /** The wasm `maskedAffine` kernel of the shared-mask dropouts. @internal */
 export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
@@ -53,7 +37,7 @@ export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
         // Memory-bound: one thread, as binary.
         dispatch: ({ inputs: [xAt, maskAt], outputs: [outAt] }) =>
           ctx.alone(
-            maskedAffineArgs({
+            maskedAffineArgs.build({
               x: xAt!,
               mask: maskAt!,
               maskMode: layout.modes[0]!,

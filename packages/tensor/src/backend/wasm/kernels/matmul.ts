@@ -1,7 +1,6 @@
 import type { Backend, MatmulParams } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { PARALLEL_MIN_MACS, split, type WasmContext } from '../context.js';
-import type { Share } from '../threads.js';
+import { argList, PARALLEL_MIN_MACS, split, type WasmContext } from '../context.js';
 
 // The micro-tile of assembly/matmul.ts: splits fall on tile boundaries.
 const MR = 4;
@@ -12,47 +11,26 @@ const NR = 8;
  * `matmul(batch: i32, a: usize, strideA: i32, lda: i32, transA: i32, b: usize, strideB: i32,
  *   ldb: i32, transB: i32, c: usize, strideC: i32, ldc: i32, m: i32, n: i32, k: i32, scratch: usize)`.
  * Pointers are byte offsets; strides and leading dimensions are in floats.
+ * @internal
  */
-interface MatmulArgs {
-  batch: number;
-  a: number;
-  strideA: number;
-  lda: number;
-  transA: boolean;
-  b: number;
-  strideB: number;
-  ldb: number;
-  transB: boolean;
-  c: number;
-  strideC: number;
-  ldc: number;
-  m: number;
-  n: number;
-  k: number;
-  scratch: number;
-}
-
-function matmulArgs(x: MatmulArgs): Share {
-  const { batch, a, strideA, lda, transA, b, strideB, ldb, transB, c, strideC, ldc } = x;
-  return [
-    batch,
-    a,
-    strideA,
-    lda,
-    +transA,
-    b,
-    strideB,
-    ldb,
-    +transB,
-    c,
-    strideC,
-    ldc,
-    x.m,
-    x.n,
-    x.k,
-    x.scratch,
-  ];
-}
+export const matmulArgs = argList('matmul', [
+  'batch',
+  'a',
+  'strideA',
+  'lda',
+  'transA',
+  'b',
+  'strideB',
+  'ldb',
+  'transB',
+  'c',
+  'strideC',
+  'ldc',
+  'm',
+  'n',
+  'k',
+  'scratch',
+]);
 
 /** The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows. @internal */
 export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
@@ -80,7 +58,7 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
             rows: number,
             cols: number,
           ) =>
-            matmulArgs({
+            matmulArgs.build({
               batch: count,
               a: aAt! + aOff * 4,
               strideA,

@@ -1,24 +1,16 @@
 import type { Backend, RandomKey } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
-import type { Share } from '../threads.js';
+import { argList, PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
 
 /**
  * The arguments of assembly/random.ts's two kernels, in their order:
  * `uniform(out: usize, n: i32, first: i32, k0: i32, k1: i32)` and the same for `normal`;
  * `first` is the counter of element 0.
+ * @internal
  */
-interface RandomArgs {
-  out: number;
-  n: number;
-  first: number;
-  k0: number;
-  k1: number;
-}
-
-function randomArgs(a: RandomArgs): Share {
-  return [a.out, a.n, a.first, a.k0, a.k1];
-}
+export const uniformArgs = argList('uniform', ['out', 'n', 'first', 'k0', 'k1']);
+/** The arguments of assembly/random.ts's `normal`, the same as `uniform`'s. @internal */
+export const normalArgs = argList('normal', uniformArgs.names);
 
 /** Fills `out` with counter-based random numbers (uniform or normal); counters split evenly. */
 function random(ctx: WasmContext, kernel: 'uniform' | 'normal', key: RandomKey, out: Float32Array) {
@@ -32,7 +24,13 @@ function random(ctx: WasmContext, kernel: 'uniform' | 'normal', key: RandomKey, 
         const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
         // Shares start at multiples of 4, so Box–Muller pairs never straddle two threads.
         const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>
-          randomArgs({ out: outAt! + s * 4, n: e - s, first: s, k0: key.lo | 0, k1: key.hi | 0 }),
+          (kernel === 'uniform' ? uniformArgs : normalArgs).build({
+            out: outAt! + s * 4,
+            n: e - s,
+            first: s,
+            k0: key.lo | 0,
+            k1: key.hi | 0,
+          }),
         );
         return { shares, helpers };
       },

@@ -1,31 +1,27 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
+import { argList, PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../context.js';
 import { REDUCE_OPS, reduceBlock } from '../layout.js';
-import type { Share } from '../threads.js';
 
 /**
  * The arguments of assembly/reduce.ts, in its order:
  * `reduce(op: i32, x: usize, out: usize, o0: i32, count: i32, size: i32, inner: i32, i0: i32,
  *   iCount: i32, acc: usize)`: outer rows [o0, o0 + count) and inner columns [i0, i0 + iCount) of
  *   x viewed as [outer, size, inner]; `acc` is the thread's scratch block.
+ * @internal
  */
-interface ReduceArgs {
-  op: number;
-  x: number;
-  out: number;
-  o0: number;
-  count: number;
-  size: number;
-  inner: number;
-  i0: number;
-  iCount: number;
-  acc: number;
-}
-
-function reduceArgs(a: ReduceArgs): Share {
-  return [a.op, a.x, a.out, a.o0, a.count, a.size, a.inner, a.i0, a.iCount, a.acc];
-}
+export const reduceArgs = argList('reduce', [
+  'op',
+  'x',
+  'out',
+  'o0',
+  'count',
+  'size',
+  'inner',
+  'i0',
+  'iCount',
+  'acc',
+]);
 
 /** The wasm `reduce` kernel: sum/max/min over one contiguous block of float32 axes. @internal */
 export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
@@ -46,7 +42,7 @@ export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
           const shares =
             inner > 1 && outer < parts
               ? split(inner, parts, 4).map(([i0, i1], t) =>
-                  reduceArgs({
+                  reduceArgs.build({
                     ...common,
                     o0: 0,
                     count: outer,
@@ -56,7 +52,7 @@ export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
                   }),
                 )
               : split(outer, parts, 2).map(([o0, o1], t) =>
-                  reduceArgs({
+                  reduceArgs.build({
                     ...common,
                     o0,
                     count: o1 - o0,

@@ -1,20 +1,11 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import type { WasmContext } from '../context.js';
+import { argList, type WasmContext } from '../context.js';
 import { UNARY_OPS } from '../layout.js';
-import type { Share } from '../threads.js';
 
-/** The arguments of assembly/unary.ts, in its order: `unary(op: i32, x: usize, out: usize, n: i32)`. */
-interface UnaryArgs {
-  op: number;
-  x: number;
-  out: number;
-  n: number;
-}
-
-function unaryArgs(a: UnaryArgs): Share {
-  return [a.op, a.x, a.out, a.n];
-}
+/** The arguments of assembly/unary.ts, in its order: `unary(op: i32, x: usize, out: usize, n: i32)`. * @internal
+ */
+export const unaryArgs = argList('unary', ['op', 'x', 'out', 'n']);
 
 /** The wasm `unary` kernel: neg/abs/relu/sqrt of float32, in place in wasm memory. @internal */
 export function wasmUnary(ctx: WasmContext): Backend['unary'] {
@@ -31,7 +22,7 @@ export function wasmUnary(ctx: WasmContext): Backend['unary'] {
           inPlace: [[0, out]],
           // Memory-bound: one thread, as binary.
           dispatch: ({ inputs: [xAt] }) =>
-            ctx.alone(unaryArgs({ op: code, x: xAt!, out: xAt!, n })),
+            ctx.alone(unaryArgs.build({ op: code, x: xAt!, out: xAt!, n })),
         },
       () => referenceBackend.unary(op, x, out, params),
     );

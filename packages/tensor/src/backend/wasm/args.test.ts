@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type ArgList, KERNELS } from './context.js';
+import { avgPoolArgs, avgPoolBackwardArgs } from './kernels/avg-pool2d.js';
+import { binaryArgs } from './kernels/binary.js';
+import { conv2dArgs, conv2dBackwardInputArgs, conv2dBackwardWeightArgs } from './kernels/conv2d.js';
+import { dropoutArgs } from './kernels/dropout.js';
+import { maskedAffineArgs } from './kernels/masked-affine.js';
+import { matmulArgs } from './kernels/matmul.js';
+import { maxPoolArgs } from './kernels/max-pool2d.js';
+import { normalArgs, uniformArgs } from './kernels/random.js';
+import { reduceArgs } from './kernels/reduce.js';
+import { unaryArgs } from './kernels/unary.js';
+
+// Each wrapper builds its kernel's argument list by name (kernels/X.ts); a list in the wrong order
+// would pass pointers as sizes. This reads every exported function's parameters from
+// assembly/*.ts and checks the host's lists against them, name for name.
+
+const assemblyDir = new URL('../../../assembly/', import.meta.url);
+
+/** Parameter names of every `export function` in assembly/*.ts (a leading `_` dropped). */
+function assemblyExports(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of readdirSync(assemblyDir).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(new URL(file, assemblyDir), 'utf8').replace(/\/\/.*$/gm, '');
+    for (const m of text.matchAll(/export function (\w+)\(([^)]*)\)/g)) {
+      const params = m[2]!
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      found.set(
+        m[1]!,
+        params.map((p) => p.split(':')[0]!.trim().replace(/^_/, '')),
+      );
+    }
+  }
+  return found;
+}
+
+const lists: ArgList<string>[] = [
+  matmulArgs,
+  dropoutArgs,
+  uniformArgs,
+  normalArgs,
+  binaryArgs,
+  unaryArgs,
+  reduceArgs,
+  maskedAffineArgs,
+  conv2dArgs,
+  conv2dBackwardInputArgs,
+  conv2dBackwardWeightArgs,
+  maxPoolArgs,
+  avgPoolArgs,
+  avgPoolBackwardArgs,
+];
+
+describe('argument lists of the AssemblyScript kernels', () => {
+  const exports = assemblyExports();
+
+  it('every kernel the host dispatches has exactly one argument list', () => {
+    expect(lists.map((l) => l.kernel).sort()).toEqual([...KERNELS].sort());
+  });
+
+  it.each(lists.map((l) => [l.kernel, l] as const))(
+    '%s: names and order match assembly/',
+    (kernel, list) => {
+      expect(exports.get(kernel)).toEqual([...list.names]);
+    },
+  );
+
+  it('build puts each named value in its parameter slot, booleans as 0/1', () => {
+    const values = Object.fromEntries(matmulArgs.names.map((n, i) => [n, i * 10])) as Record<
+      (typeof matmulArgs.names)[number],
+      number
+    >;
+    expect(matmulArgs.build({ ...values, transA: true, transB: false })).toEqual(
+      matmulArgs.names.map((n, i) => (n === 'transA' ? 1 : n === 'transB' ? 0 : i * 10)),
+    );
+  });
+});
