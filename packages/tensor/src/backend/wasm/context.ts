@@ -31,11 +31,9 @@ type Kernel = (...args: number[]) => number;
 
 const PAGE = 65536;
 const CONTROL = PAGE; // page 0 is left to the module itself
-// Below this many multiply-adds a product runs on one thread: waking a helper costs ~10 µs.
-/** @internal */
+/** Below this many multiply-adds a product runs on one thread: waking a helper costs ~10 µs. @internal */
 export const PARALLEL_MIN_MACS = 1 << 19;
-// Below this many elements an elementwise kernel runs on one thread.
-/** @internal */
+/** Below this many elements an elementwise kernel runs on one thread. @internal */
 export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 /**
@@ -75,7 +73,7 @@ export interface KernelCall extends Staging {
 
 /** Memory, arena, thread pool and dispatch shared by every wasm kernel wrapper. @internal */
 export interface WasmContext {
-  /** Whether helper threads exist at all (shared memory). */
+  /** The helper threads; undefined without shared memory (then everything runs on this one). */
   readonly pool: ThreadPool | undefined;
   /** Threads requested by the caller. */
   readonly requested: number;
@@ -91,8 +89,8 @@ export interface WasmContext {
   scratch(thread: number): number;
   /**
    * Stages `call`, runs its shares (the first on this thread), and copies its outputs out; runs
-   * `fallback` (the reference kernel, same result) when `call` is undefined, i.e. the wasm kernel
-   * does not cover these operands, or when they do not fit in the wasm memory.
+   * `fallback` (the reference kernel, same result) instead when `call` is undefined or false (the
+   * wasm kernel does not cover these operands) or when they do not fit in the wasm memory.
    */
   run(call: KernelCall | undefined | false, fallback: () => void): void;
 }
