@@ -135,24 +135,26 @@ function noSharedMemory(): string | undefined {
 }
 
 /**
- * The argument list of one AssemblyScript export, in its parameter order: `build` turns named
- * values into the positional list (booleans as 0/1) that the calling thread and the helper
- * threads pass alike. `names` must be the export's parameter names; args.test.ts checks them
- * against assembly/*.ts.
+ * The argument list of one AssemblyScript export: `names` are its parameters in order, and
+ * `build` puts named values in that order (booleans as 0/1), the one list that the calling
+ * thread and the helper threads pass alike. `build` is written out (not a loop over `names`) to
+ * stay fast on every call; args.test.ts checks `names` against assembly/*.ts and `build`
+ * against `names`.
  * @internal
  */
 export interface ArgList<N extends string> {
   readonly kernel: KernelName;
   readonly names: readonly N[];
-  build(values: Readonly<Record<N, number | boolean>>): Share;
+  readonly build: (values: Readonly<Record<N, number>>) => Share;
 }
 
 /** Declares the argument list of AssemblyScript export `kernel`. @internal */
 export function argList<const N extends string>(
   kernel: KernelName,
   names: readonly N[],
+  build: (values: Readonly<Record<N, number>>) => Share,
 ): ArgList<N> {
-  return { kernel, names, build: (values) => names.map((name) => +values[name]) };
+  return { kernel, names, build };
 }
 
 /** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. @internal */
@@ -210,19 +212,33 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
       );
   }
 
-  function stage(s: Staging): Staged | undefined {
-    const outputs = s.outputs ?? [];
-    const buffers = s.buffers ?? [];
-    const at = arena.stage(s.inputs, [...outputs.map((o) => o.byteLength), ...buffers]);
-    if (!at) return undefined;
-    const i = s.inputs.length;
-    const o = i + outputs.length;
-    return { inputs: at.slice(0, i), outputs: at.slice(i, o), buffers: at.slice(o) };
+  let memoryFallbacks = 0;
+
+  /** Reserves `bytes` and appends the offset to `into`; false when memory is exhausted. */
+  function reserveInto(bytes: number, into: number[]): boolean {
+    const at = arena.reserve(bytes);
+    into.push(at);
+    return at >= 0;
+  }
+
+  /** Reserves a call's operands (inputs, outputs, buffers) and copies its inputs in. */
+  function stage({ inputs, outputs = [], buffers = [] }: Staging): Staged | undefined {
+    arena.reset();
+    const at = { inputs: [] as number[], outputs: [] as number[], buffers: [] as number[] };
+    for (let i = 0; i < inputs.length; i++)
+      if (!reserveInto(inputs[i]!.byteLength, at.inputs)) return undefined;
+    for (let i = 0; i < outputs.length; i++)
+      if (!reserveInto(outputs[i]!.byteLength, at.outputs)) return undefined;
+    for (let i = 0; i < buffers.length; i++)
+      if (!reserveInto(buffers[i]!, at.buffers)) return undefined;
+    for (let i = 0; i < inputs.length; i++) arena.copyIn(at.inputs[i]!, inputs[i]!);
+    return at;
   }
 
   function run(call: KernelCall | undefined | false, fallback: () => void): void {
-    const at = call && stage(call);
+    const at = call ? stage(call) : undefined;
     if (!call || !at) {
+      if (call) memoryFallbacks++;
       fallback();
       return;
     }
@@ -230,13 +246,15 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
     const { shares, helpers } = call.dispatch(at);
     if (shares.length === 1 || !pool) kernel(...shares[0]!);
     else pool.run(kernel, KERNELS.indexOf(call.kernel), shares, helpers);
-    for (const [o, target] of (call.outputs ?? []).entries()) arena.copyOut(at.outputs[o]!, target);
-    for (const [input, target] of call.inPlace ?? []) arena.copyOut(at.inputs[input]!, target);
+    const { outputs = [], inPlace = [] } = call;
+    for (let o = 0; o < outputs.length; o++) arena.copyOut(at.outputs[o]!, outputs[o]!);
+    for (let i = 0; i < inPlace.length; i++)
+      arena.copyOut(at.inputs[inPlace[i]![0]]!, inPlace[i]![1]);
   }
 
   return {
     get memoryFallbacks() {
-      return arena.fallbacks;
+      return memoryFallbacks;
     },
     pool,
     requested,

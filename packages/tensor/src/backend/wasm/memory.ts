@@ -3,15 +3,13 @@ import type { WasmMemory } from './wasm-api.js';
 const PAGE = 65536;
 
 /**
- * Operand space in the wasm memory: each kernel call copies its inputs in, runs, and copies its
+ * Operand space in the wasm memory: each kernel call (context.ts) copies its inputs in, runs, and copies its
  * outputs out, then the space is reused by the next call (tensors themselves stay ordinary typed
  * arrays, so the garbage collector keeps owning their lifetime). Grows the memory on demand.
  * @internal
  */
 export class Arena {
   private top: number;
-  /** Calls to {@link Arena.stage} whose operands did not fit (each ran the reference kernel). */
-  fallbacks = 0;
 
   constructor(
     private readonly memory: WasmMemory,
@@ -44,24 +42,9 @@ export class Arena {
     return ptr;
   }
 
-  /**
-   * Starts a kernel call: forgets earlier reservations, copies each input in, reserves each
-   * output's bytes, and returns their offsets (inputs first); undefined when memory is exhausted,
-   * so the caller can run the reference kernel instead.
-   */
-  stage(inputs: readonly ArrayBufferView[], outputBytes: readonly number[]): number[] | undefined {
-    this.reset();
-    const ptrs: number[] = [];
-    for (const bytes of [...inputs.map((a) => a.byteLength), ...outputBytes]) {
-      const ptr = this.reserve(bytes);
-      if (ptr < 0) {
-        this.fallbacks++;
-        return undefined;
-      }
-      ptrs.push(ptr);
-    }
-    for (const [i, a] of inputs.entries()) this.bytes(ptrs[i]!, a.byteLength).set(bytesOf(a));
-    return ptrs;
+  /** Copies `source` into the memory at `ptr` (reserved by {@link Arena.reserve}). */
+  copyIn(ptr: number, source: ArrayBufferView): void {
+    this.bytes(ptr, source.byteLength).set(bytesOf(source));
   }
 
   /** Copies `target.byteLength` bytes at `ptr` out into `target`. */

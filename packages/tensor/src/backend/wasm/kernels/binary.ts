@@ -9,17 +9,11 @@ import { BINARY_OPS, broadcastLayout } from '../layout.js';
  *   cols: i32)`; modes say how each operand broadcasts over the rows × cols output (layout.ts).
  * @internal
  */
-export const binaryArgs = argList('binary', [
-  'op',
-  'a',
-  'aMode',
-  'b',
-  'bMode',
-  'out',
-  'row0',
-  'count',
-  'cols',
-]);
+export const binaryArgs = argList(
+  'binary',
+  ['op', 'a', 'aMode', 'b', 'bMode', 'out', 'row0', 'count', 'cols'],
+  (v) => [v.op, v.a, v.aMode, v.b, v.bMode, v.out, v.row0, v.count, v.cols],
+);
 
 /** The wasm `binary` kernel: add/sub/mul/div/maximum/minimum of float32 operands in a rows × cols layout. @internal */
 export function wasmBinary(ctx: WasmContext): Backend['binary'] {
@@ -36,8 +30,8 @@ export function wasmBinary(ctx: WasmContext): Backend['binary'] {
         inputs: [a, b],
         outputs: [out],
         // One thread: the pass is memory-bound, and waking a helper costs more than it saves.
-        dispatch: ({ inputs: [aAt, bAt], outputs: [outAt] }) =>
-          ctx.alone(
+        dispatch({ inputs: [aAt, bAt], outputs: [outAt] }) {
+          return ctx.alone(
             binaryArgs.build({
               op: code!,
               a: aAt!,
@@ -49,7 +43,8 @@ export function wasmBinary(ctx: WasmContext): Backend['binary'] {
               count: layout.rows,
               cols: layout.cols,
             }),
-          ),
+          );
+        },
       },
       () => referenceBackend.binary(op, a, b, out, p),
     );

@@ -19,18 +19,11 @@ const NR = 8;
  *   _cols: usize, scratch: usize)`: images [n0, n0 + count), `og` output channels per group.
  * @internal
  */
-export const conv2dArgs = argList('conv2d', [
-  'x',
-  'w',
-  'out',
-  'geo',
-  'groups',
-  'og',
-  'n0',
-  'count',
-  'cols',
-  'scratch',
-]);
+export const conv2dArgs = argList(
+  'conv2d',
+  ['x', 'w', 'out', 'geo', 'groups', 'og', 'n0', 'count', 'cols', 'scratch'],
+  (v) => [v.x, v.w, v.out, v.geo, v.groups, v.og, v.n0, v.count, v.cols, v.scratch],
+);
 
 /**
  * The arguments of assembly/conv2d.ts's input gradient, in its order:
@@ -38,18 +31,11 @@ export const conv2dArgs = argList('conv2d', [
  *   count: i32, cols: usize, scratch: usize)`; `cols` holds one image's column matrix.
  * @internal
  */
-export const conv2dBackwardInputArgs = argList('conv2dBackwardInput', [
-  'dy',
-  'w',
-  'dx',
-  'geo',
-  'groups',
-  'og',
-  'n0',
-  'count',
-  'cols',
-  'scratch',
-]);
+export const conv2dBackwardInputArgs = argList(
+  'conv2dBackwardInput',
+  ['dy', 'w', 'dx', 'geo', 'groups', 'og', 'n0', 'count', 'cols', 'scratch'],
+  (v) => [v.dy, v.w, v.dx, v.geo, v.groups, v.og, v.n0, v.count, v.cols, v.scratch],
+);
 
 /**
  * The arguments of assembly/conv2d.ts's weight gradient, in its order:
@@ -57,19 +43,11 @@ export const conv2dBackwardInputArgs = argList('conv2dBackwardInput', [
  *   batch: i32, c0: i32, c1: i32, cols: usize, scratch: usize)`: columns [c0, c1) of dW.
  * @internal
  */
-export const conv2dBackwardWeightArgs = argList('conv2dBackwardWeight', [
-  'x',
-  'dy',
-  'dw',
-  'geo',
-  'groups',
-  'og',
-  'batch',
-  'c0',
-  'c1',
-  'cols',
-  'scratch',
-]);
+export const conv2dBackwardWeightArgs = argList(
+  'conv2dBackwardWeight',
+  ['x', 'dy', 'dw', 'geo', 'groups', 'og', 'batch', 'c0', 'c1', 'cols', 'scratch'],
+  (v) => [v.x, v.dy, v.dw, v.geo, v.groups, v.og, v.batch, v.c0, v.c1, v.cols, v.scratch],
+);
 
 /**
  * A per-image conv kernel (forward or input gradient): images are split across threads, so
@@ -94,16 +72,25 @@ function perImage(
     inputs: [input, weight, geometryWords(p.geometry)],
     outputs: [out],
     buffers: [...helpers.map(() => colBytes), colBytes],
-    dispatch: ({ inputs: [inputAt, weightAt, geometryAt], outputs: [outAt], buffers: cols }) => ({
-      shares: split(g.batch, helpers.length + 1, 1).map(([n0, n1], t) => {
-        const common = { w: weightAt!, geo: geometryAt!, groups: p.groups, og, n0, count: n1 - n0 };
-        const buffers = { cols: cols[t]!, scratch: ctx.scratch(t) };
-        return kernel === 'conv2d'
-          ? conv2dArgs.build({ x: inputAt!, out: outAt!, ...common, ...buffers })
-          : conv2dBackwardInputArgs.build({ dy: inputAt!, dx: outAt!, ...common, ...buffers });
-      }),
-      helpers,
-    }),
+    dispatch({ inputs: [inputAt, weightAt, geometryAt], outputs: [outAt], buffers: cols }) {
+      return {
+        shares: split(g.batch, helpers.length + 1, 1).map(([n0, n1], t) => {
+          const common = {
+            w: weightAt!,
+            geo: geometryAt!,
+            groups: p.groups,
+            og,
+            n0,
+            count: n1 - n0,
+          };
+          const buffers = { cols: cols[t]!, scratch: ctx.scratch(t) };
+          return kernel === 'conv2d'
+            ? conv2dArgs.build({ x: inputAt!, out: outAt!, ...common, ...buffers })
+            : conv2dBackwardInputArgs.build({ dy: inputAt!, dx: outAt!, ...common, ...buffers });
+        }),
+        helpers,
+      };
+    },
   };
 }
 
@@ -136,24 +123,26 @@ export function wasmConv2dBackwardWeight(ctx: WasmContext): Backend['conv2dBackw
         inputs: [x, grad, geometryWords(p.geometry)],
         outputs: [dw],
         buffers: ranges.map(([c0, c1]) => (c1 - c0) * plane * 4),
-        dispatch: ({ inputs: [xAt, gradAt, geometryAt], outputs: [dwAt], buffers: cols }) => ({
-          shares: ranges.map(([c0, c1], t) =>
-            conv2dBackwardWeightArgs.build({
-              x: xAt!,
-              dy: gradAt!,
-              dw: dwAt!,
-              geo: geometryAt!,
-              groups: p.groups,
-              og,
-              batch: g.batch,
-              c0,
-              c1,
-              cols: cols[t]!,
-              scratch: ctx.scratch(t),
-            }),
-          ),
-          helpers: helpers.slice(0, ranges.length - 1),
-        }),
+        dispatch({ inputs: [xAt, gradAt, geometryAt], outputs: [dwAt], buffers: cols }) {
+          return {
+            shares: ranges.map(([c0, c1], t) =>
+              conv2dBackwardWeightArgs.build({
+                x: xAt!,
+                dy: gradAt!,
+                dw: dwAt!,
+                geo: geometryAt!,
+                groups: p.groups,
+                og,
+                batch: g.batch,
+                c0,
+                c1,
+                cols: cols[t]!,
+                scratch: ctx.scratch(t),
+              }),
+            ),
+            helpers: helpers.slice(0, ranges.length - 1),
+          };
+        },
       },
       () => referenceBackend.conv2dBackwardWeight(x, grad, p, dw),
     );

@@ -8,17 +8,11 @@ import { argList, PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../cont
  *   k0: i32, k1: i32)`; `mask` 0 writes no mask, `first` is the counter of element 0.
  * @internal
  */
-export const dropoutArgs = argList('dropout', [
-  'x',
-  'out',
-  'mask',
-  'n',
-  'first',
-  'keepThreshold',
-  'scale',
-  'k0',
-  'k1',
-]);
+export const dropoutArgs = argList(
+  'dropout',
+  ['x', 'out', 'mask', 'n', 'first', 'keepThreshold', 'scale', 'k0', 'k1'],
+  (v) => [v.x, v.out, v.mask, v.n, v.first, v.keepThreshold, v.scale, v.k0, v.k1],
+);
 
 /** The wasm `dropout` kernel: fused counter-based mask and scale, in place in wasm memory. @internal */
 export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
@@ -31,7 +25,7 @@ export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
         inputs: [x],
         outputs: mask ? [mask] : [],
         inPlace: [[0, out]],
-        dispatch: ({ inputs: [xAt], outputs: [maskAt = 0] }) => {
+        dispatch({ inputs: [xAt], outputs: [maskAt = 0] }) {
           const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
           // Counters are absolute element indices, so any split draws the same bits. In place.
           const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>

@@ -10,19 +10,23 @@ import { broadcastLayout } from '../layout.js';
  *   (layout.ts), a GROUPED mask row shared by `repeat` rows.
  * @internal
  */
-export const maskedAffineArgs = argList('maskedAffine', [
-  'x',
-  'mask',
-  'maskMode',
-  'repeat',
-  'out',
-  'row0',
-  'count',
-  'cols',
-  'scale',
-  'shift',
-  'fill',
-]);
+export const maskedAffineArgs = argList(
+  'maskedAffine',
+  ['x', 'mask', 'maskMode', 'repeat', 'out', 'row0', 'count', 'cols', 'scale', 'shift', 'fill'],
+  (v) => [
+    v.x,
+    v.mask,
+    v.maskMode,
+    v.repeat,
+    v.out,
+    v.row0,
+    v.count,
+    v.cols,
+    v.scale,
+    v.shift,
+    v.fill,
+  ],
+);
 
 /** The wasm `maskedAffine` kernel of the shared-mask dropouts. @internal */
 export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
@@ -35,8 +39,8 @@ export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
         inputs: [x, mask],
         outputs: [out],
         // Memory-bound: one thread, as binary.
-        dispatch: ({ inputs: [xAt, maskAt], outputs: [outAt] }) =>
-          ctx.alone(
+        dispatch({ inputs: [xAt, maskAt], outputs: [outAt] }) {
+          return ctx.alone(
             maskedAffineArgs.build({
               x: xAt!,
               mask: maskAt!,
@@ -50,7 +54,8 @@ export function wasmMaskedAffine(ctx: WasmContext): Backend['maskedAffine'] {
               shift,
               fill,
             }),
-          ),
+          );
+        },
       },
       () => referenceBackend.maskedAffine(x, mask, out, p),
     );

@@ -13,24 +13,45 @@ const NR = 8;
  * Pointers are byte offsets; strides and leading dimensions are in floats.
  * @internal
  */
-export const matmulArgs = argList('matmul', [
-  'batch',
-  'a',
-  'strideA',
-  'lda',
-  'transA',
-  'b',
-  'strideB',
-  'ldb',
-  'transB',
-  'c',
-  'strideC',
-  'ldc',
-  'm',
-  'n',
-  'k',
-  'scratch',
-]);
+export const matmulArgs = argList(
+  'matmul',
+  [
+    'batch',
+    'a',
+    'strideA',
+    'lda',
+    'transA',
+    'b',
+    'strideB',
+    'ldb',
+    'transB',
+    'c',
+    'strideC',
+    'ldc',
+    'm',
+    'n',
+    'k',
+    'scratch',
+  ],
+  (v) => [
+    v.batch,
+    v.a,
+    v.strideA,
+    v.lda,
+    v.transA,
+    v.b,
+    v.strideB,
+    v.ldb,
+    v.transB,
+    v.c,
+    v.strideC,
+    v.ldc,
+    v.m,
+    v.n,
+    v.k,
+    v.scratch,
+  ],
+);
 
 /** The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows. @internal */
 export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
@@ -45,29 +66,50 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
         kernel: 'matmul',
         inputs: [a, b],
         outputs: [out],
-        dispatch: ({ inputs: [aAt, bAt], outputs: [cAt] }) => {
+        dispatch({ inputs: [aAt, bAt], outputs: [cAt] }) {
           const helpers = ctx.helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
           const parts = helpers.length + 1;
-          // `count` products starting at float offsets aOff/bOff/cOff, rows × cols of each output.
-          const share = (
-            t: number,
-            count: number,
-            aOff: number,
-            bOff: number,
-            cOff: number,
-            rows: number,
-            cols: number,
-          ) =>
+          // Per thread: `count` products from float offsets aOff/bOff/cOff, rows × cols of each.
+          // Split whole products across threads when there are enough, else the larger of rows
+          // and columns in tile multiples: each output element is computed the same way anywhere.
+          const pieces: [number, number, number, number, number, number][] =
+            batch >= parts
+              ? split(batch, parts, 1).map(([b0, b1]) => [
+                  b1 - b0,
+                  b0 * strideA,
+                  b0 * strideB,
+                  b0 * strideC,
+                  m,
+                  n,
+                ])
+              : n / NR >= m / MR
+                ? split(n, parts, NR).map(([j0, j1]) => [
+                    batch,
+                    0,
+                    transB ? j0 * k : j0,
+                    j0,
+                    m,
+                    j1 - j0,
+                  ])
+                : split(m, parts, MR).map(([i0, i1]) => [
+                    batch,
+                    transA ? i0 : i0 * k,
+                    0,
+                    i0 * n,
+                    i1 - i0,
+                    n,
+                  ]);
+          const shares = pieces.map(([count, aOff, bOff, cOff, rows, cols], t) =>
             matmulArgs.build({
               batch: count,
               a: aAt! + aOff * 4,
               strideA,
               lda,
-              transA,
+              transA: +transA,
               b: bAt! + bOff * 4,
               strideB,
               ldb,
-              transB,
+              transB: +transB,
               c: cAt! + cOff * 4,
               strideC,
               ldc: n,
@@ -75,21 +117,8 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
               n: cols,
               k,
               scratch: ctx.scratch(t),
-            });
-          // Split whole products across threads when there are enough, else the larger of rows and
-          // columns in tile multiples: each output element is computed the same way wherever it lands.
-          const shares =
-            batch >= parts
-              ? split(batch, parts, 1).map(([b0, b1], t) =>
-                  share(t, b1 - b0, b0 * strideA, b0 * strideB, b0 * strideC, m, n),
-                )
-              : n / NR >= m / MR
-                ? split(n, parts, NR).map(([j0, j1], t) =>
-                    share(t, batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0),
-                  )
-                : split(m, parts, MR).map(([i0, i1], t) =>
-                    share(t, batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n),
-                  );
+            }),
+          );
           return { shares, helpers };
         },
       },

@@ -10,7 +10,11 @@ import { planeDispatch } from '../pool-planes.js';
  * [p0, p0 + count).
  * @internal
  */
-export const maxPoolArgs = argList('maxPool2d', ['x', 'out', 'argmax', 'geo', 'p0', 'count']);
+export const maxPoolArgs = argList(
+  'maxPool2d',
+  ['x', 'out', 'argmax', 'geo', 'p0', 'count'],
+  (v) => [v.x, v.out, v.argmax, v.geo, v.p0, v.count],
+);
 
 /** The wasm `maxPool2d` kernel, split across threads by planes. @internal */
 export function wasmMaxPool2d(ctx: WasmContext): Backend['maxPool2d'] {
@@ -20,8 +24,8 @@ export function wasmMaxPool2d(ctx: WasmContext): Backend['maxPool2d'] {
         kernel: 'maxPool2d',
         inputs: [x, geometryWords(g)],
         outputs: [out, argmax],
-        dispatch: ({ inputs: [xAt, geometryAt], outputs: [outAt, argmaxAt] }) =>
-          planeDispatch(ctx, g, (p0, count) =>
+        dispatch({ inputs: [xAt, geometryAt], outputs: [outAt, argmaxAt] }) {
+          return planeDispatch(ctx, g, (p0, count) =>
             maxPoolArgs.build({
               x: xAt!,
               out: outAt!,
@@ -30,7 +34,8 @@ export function wasmMaxPool2d(ctx: WasmContext): Backend['maxPool2d'] {
               p0,
               count,
             }),
-          ),
+          );
+        },
       },
       () => referenceBackend.maxPool2d(x, g, out, argmax),
     );

@@ -8,9 +8,15 @@ import { argList, PARALLEL_MIN_ELEMENTS, split, type WasmContext } from '../cont
  * `first` is the counter of element 0.
  * @internal
  */
-export const uniformArgs = argList('uniform', ['out', 'n', 'first', 'k0', 'k1']);
+export const uniformArgs = argList('uniform', ['out', 'n', 'first', 'k0', 'k1'], (v) => [
+  v.out,
+  v.n,
+  v.first,
+  v.k0,
+  v.k1,
+]);
 /** The arguments of assembly/random.ts's `normal`, the same as `uniform`'s. @internal */
-export const normalArgs = argList('normal', uniformArgs.names);
+export const normalArgs = argList('normal', uniformArgs.names, uniformArgs.build);
 
 /** Fills `out` with counter-based random numbers (uniform or normal); counters split evenly. */
 function random(ctx: WasmContext, kernel: 'uniform' | 'normal', key: RandomKey, out: Float32Array) {
@@ -20,7 +26,7 @@ function random(ctx: WasmContext, kernel: 'uniform' | 'normal', key: RandomKey, 
       kernel,
       inputs: [],
       outputs: [out],
-      dispatch: ({ outputs: [outAt] }) => {
+      dispatch({ outputs: [outAt] }) {
         const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
         // Shares start at multiples of 4, so Box–Muller pairs never straddle two threads.
         const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>

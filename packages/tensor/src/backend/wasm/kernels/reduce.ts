@@ -10,18 +10,11 @@ import { REDUCE_OPS, reduceBlock } from '../layout.js';
  *   x viewed as [outer, size, inner]; `acc` is the thread's scratch block.
  * @internal
  */
-export const reduceArgs = argList('reduce', [
-  'op',
-  'x',
-  'out',
-  'o0',
-  'count',
-  'size',
-  'inner',
-  'i0',
-  'iCount',
-  'acc',
-]);
+export const reduceArgs = argList(
+  'reduce',
+  ['op', 'x', 'out', 'o0', 'count', 'size', 'inner', 'i0', 'iCount', 'acc'],
+  (v) => [v.op, v.x, v.out, v.o0, v.count, v.size, v.inner, v.i0, v.iCount, v.acc],
+);
 
 /** The wasm `reduce` kernel: sum/max/min over one contiguous block of float32 axes. @internal */
 export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
@@ -33,34 +26,31 @@ export function wasmReduce(ctx: WasmContext): Backend['reduce'] {
         kernel: 'reduce',
         inputs: [x],
         outputs: [out],
-        dispatch: ({ inputs: [xAt], outputs: [outAt] }) => {
+        dispatch({ inputs: [xAt], outputs: [outAt] }) {
           const { outer, size, inner } = block;
           const helpers = ctx.helpersFor(x.length, PARALLEL_MIN_ELEMENTS);
           const parts = helpers.length + 1;
-          const common = { op: REDUCE_OPS[op], x: xAt!, out: outAt!, size, inner };
-          // Split outputs, never the reduced axis: each output is accumulated the same way anywhere.
-          const shares =
+          // Per thread: outer rows [o0, o0 + count), inner columns [i0, i0 + iCount). Split
+          // outputs, never the reduced axis: each output is accumulated the same way anywhere.
+          const pieces: [number, number, number, number][] =
             inner > 1 && outer < parts
-              ? split(inner, parts, 4).map(([i0, i1], t) =>
-                  reduceArgs.build({
-                    ...common,
-                    o0: 0,
-                    count: outer,
-                    i0,
-                    iCount: i1 - i0,
-                    acc: ctx.scratch(t),
-                  }),
-                )
-              : split(outer, parts, 2).map(([o0, o1], t) =>
-                  reduceArgs.build({
-                    ...common,
-                    o0,
-                    count: o1 - o0,
-                    i0: 0,
-                    iCount: inner,
-                    acc: ctx.scratch(t),
-                  }),
-                );
+              ? split(inner, parts, 4).map(([i0, i1]) => [0, outer, i0, i1 - i0])
+              : split(outer, parts, 2).map(([o0, o1]) => [o0, o1 - o0, 0, inner]);
+          const code = REDUCE_OPS[op];
+          const shares = pieces.map(([o0, count, i0, iCount], t) =>
+            reduceArgs.build({
+              op: code,
+              x: xAt!,
+              out: outAt!,
+              o0,
+              count,
+              size,
+              inner,
+              i0,
+              iCount,
+              acc: ctx.scratch(t),
+            }),
+          );
           return { shares, helpers };
         },
       },

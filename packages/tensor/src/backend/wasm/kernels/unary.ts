@@ -5,7 +5,7 @@ import { UNARY_OPS } from '../layout.js';
 
 /** The arguments of assembly/unary.ts, in its order: `unary(op: i32, x: usize, out: usize, n: i32)`. * @internal
  */
-export const unaryArgs = argList('unary', ['op', 'x', 'out', 'n']);
+export const unaryArgs = argList('unary', ['op', 'x', 'out', 'n'], (v) => [v.op, v.x, v.out, v.n]);
 
 /** The wasm `unary` kernel: neg/abs/relu/sqrt of float32, in place in wasm memory. @internal */
 export function wasmUnary(ctx: WasmContext): Backend['unary'] {
@@ -21,8 +21,9 @@ export function wasmUnary(ctx: WasmContext): Backend['unary'] {
           inputs: [x],
           inPlace: [[0, out]],
           // Memory-bound: one thread, as binary.
-          dispatch: ({ inputs: [xAt] }) =>
-            ctx.alone(unaryArgs.build({ op: code, x: xAt!, out: xAt!, n })),
+          dispatch({ inputs: [xAt] }) {
+            return ctx.alone(unaryArgs.build({ op: code, x: xAt!, out: xAt!, n }));
+          },
         },
       () => referenceBackend.unary(op, x, out, params),
     );
