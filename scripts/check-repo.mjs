@@ -119,10 +119,6 @@ const LINE_BUDGET_EXCEPTIONS = {
     lines: 687,
     reason: 'one linear run over the packed packages; to be split per check',
   },
-  'packages/tensor/src/backend/wasm/index.ts': {
-    lines: 658,
-    reason: 'being split into a context and one wrapper per kernel family (issue 16)',
-  },
   'packages/optim/src/schedules.ts': {
     lines: 434,
     reason: 'the Schedule base and seven schedules; to be split per schedule',
