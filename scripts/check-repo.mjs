@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Repository invariants a reviewer would otherwise check by hand: publishable package manifests
-// (and that their code imports only their dependencies), package READMEs, the README's two quick-start commands, CI running the same test command, and
-// the per-file line budget.
+// (and that their code imports only their dependencies), package READMEs, the README's two
+// quick-start commands, CI running the same test command, the tensor README's op table and the
+// per-file line budget.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUDGETS, codeFiles, isTest, lineBudgetProblems } from './line-budget.mjs';
+import { opTableProblems } from './op-table.mjs';
 import { quickStart } from './quick-start.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -124,6 +126,7 @@ const LINE_BUDGET_EXCEPTIONS = {
     reason: 'the Schedule base and seven schedules; to be split per schedule',
   },
 };
+problems.push(...opTableProblems(root));
 problems.push(...lineBudgetProblems(codeFiles(root), LINE_BUDGET_EXCEPTIONS, BUDGETS));
 
 if (problems.length) {
