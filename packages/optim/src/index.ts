@@ -28,6 +28,6 @@ export {
   Schedule,
   type ScheduleState,
   StepLR,
-} from './schedules.js';
+} from './schedules/index.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export type { OptionTypes, StateLayout } from './state-check.js';

@@ -10,7 +10,7 @@ import {
   MultiStepLR,
   OneCycleLR,
   StepLR,
-} from './schedules.js';
+} from './schedules/index.js';
 import { SGD } from './sgd.js';
 import { expectGolden, type GoldenFile } from './test-util/golden.js';
 

@@ -11,7 +11,7 @@ import {
   MultiStepLR,
   OneCycleLR,
   StepLR,
-} from './schedules.js';
+} from './schedules/index.js';
 import { SGD } from './sgd.js';
 
 // Issue 14: `new SGD(params, { lr, weight_decay: 0.5 })` applied no decay and `amsgrad: 'false'`

@@ -12,7 +12,7 @@ import {
   OneCycleLR,
   type Schedule,
   StepLR,
-} from '../schedules.js';
+} from '../schedules/index.js';
 import { SGD } from '../sgd.js';
 
 /**
