@@ -50,45 +50,40 @@ const tsconfig = (module, moduleResolution, files) => ({
 });
 
 /**
+ * The checks in order: each a tsconfig written to the consumer project, and its label.
+ * @type {[file: string, config: ReturnType<typeof tsconfig>, label: string][]}
+ */
+const configs = [
+  [
+    'tsconfig.node16.json',
+    tsconfig('node16', 'node16', ['check.mts', 'check.cts']),
+    'tsc --noEmit, module Node16 (check.mts as ESM, check.cts as CJS)',
+  ],
+  [
+    'tsconfig.node10.json',
+    tsconfig('commonjs', 'node10', ['node10.ts']),
+    'tsc --noEmit, moduleResolution node10 (subpaths through typesVersions)',
+  ],
+  [
+    'tsconfig.bundler.json',
+    tsconfig('preserve', 'bundler', ['bundler.ts']),
+    'tsc --noEmit, moduleResolution Bundler',
+  ],
+];
+
+/**
  * Type-checks the program in the consumer project under each module resolution.
  * @param {import('./report.mjs').Report} report
  * @param {string} app - The consumer project.
  */
 export function checkTypeScriptConsumer(report, app) {
-  const { check } = report;
   writeFileSync(join(app, 'check.mts'), tsProgram);
   writeFileSync(join(app, 'check.cts'), tsProgram);
   writeFileSync(join(app, 'bundler.ts'), tsProgram);
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  writeFileSync(
-    join(app, 'tsconfig.node16.json'),
-    JSON.stringify(tsconfig('node16', 'node16', ['check.mts', 'check.cts'])),
-  );
-  writeFileSync(
-    join(app, 'tsconfig.bundler.json'),
-    JSON.stringify(tsconfig('preserve', 'bundler', ['bundler.ts'])),
-  );
-  check(
-    'tsc --noEmit, module Node16 (check.mts as ESM, check.cts as CJS)',
-    process.execPath,
-    [tsc, '-p', 'tsconfig.node16.json'],
-    { cwd: app },
-  );
   writeFileSync(join(app, 'node10.ts'), node10Program);
-  writeFileSync(
-    join(app, 'tsconfig.node10.json'),
-    JSON.stringify(tsconfig('commonjs', 'node10', ['node10.ts'])),
-  );
-  check(
-    'tsc --noEmit, moduleResolution node10 (subpaths through typesVersions)',
-    process.execPath,
-    [tsc, '-p', 'tsconfig.node10.json'],
-    { cwd: app },
-  );
-  check(
-    'tsc --noEmit, moduleResolution Bundler',
-    process.execPath,
-    [tsc, '-p', 'tsconfig.bundler.json'],
-    { cwd: app },
-  );
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const [file, config, label] of configs) {
+    writeFileSync(join(app, file), JSON.stringify(config));
+    report.check(label, process.execPath, [tsc, '-p', file], { cwd: app });
+  }
 }
