@@ -116,8 +116,7 @@ try {
  * each at most its size when listed. Keep this short: split a file rather than list it.
  * @type {Record<string, import('./line-budget.mjs').Exception>}
  */
-const LINE_BUDGET_EXCEPTIONS = {
-};
+const LINE_BUDGET_EXCEPTIONS = {};
 problems.push(...opTableProblems(root));
 problems.push(...lineBudgetProblems(codeFiles(root), LINE_BUDGET_EXCEPTIONS, BUDGETS));
 
