@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '@lacuna/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // Class names survive bundling: errors print `LacunaError`, not `_LacunaError`.
-  keepNames: true,
-  platform: 'neutral',
-});
+export default packageConfig({ entry: ['src/index.ts'] });

@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { packageConfig } from '@lacuna/tsup-config';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-export default defineConfig({
+export default packageConfig({
   entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  platform: 'neutral',
-  // Class names survive minification-free bundling too: errors print `LacunaError`, not `_LacunaError`.
-  keepNames: true,
   // seedrandom's Alea is CommonJS: bundled in, so the ESM build loads in a browser from plain
   // files or a CDN (no bare CommonJS import left for the page to resolve).
   noExternal: ['seedrandom'],

@@ -4,7 +4,14 @@ import { benchDropoutVariants } from './dropout-variants.js';
 import { measure } from './measure.js';
 import { prepareLacuna } from './peers/lacuna.js';
 import { prepareTfjs, useTfjsBackend } from './peers/tfjs.js';
-import { PEERS, type PeerId, sizes, WORKLOADS, type WorkloadId } from './peers/types.js';
+import {
+  describeWorkload,
+  PEERS,
+  type PeerId,
+  sizes,
+  WORKLOADS,
+  type WorkloadId,
+} from './peers/types.js';
 
 const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
 const quick = flag === '--quick';
@@ -20,8 +27,9 @@ if (workload === 'W6') {
   );
 } else {
   if (peer !== 'lacuna') await useTfjsBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
-  const w = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
-  const timing = measure(w.run, quick ? 2 : w.runs, quick ? 1 : 2);
+  const w = describeWorkload(workload, quick);
+  const run = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
+  const timing = measure(run, quick ? 2 : w.runs, quick ? 1 : 2);
   console.log(
     JSON.stringify({
       peer,

@@ -235,9 +235,15 @@ def schedule_cases():
         schedule_case(
             "OneCycleLR, whole warm-up", {"kind": "OneCycleLR", "options": {**one_cycle, "pctStart": 0.25}}, 26
         ),
-        # pctStart·totalSteps = 4.8: PyTorch peaks at step 3.8 (between steps); see the test.
+        # pctStart·totalSteps = 4.8: PyTorch peaks at step 3.8 (between steps), not rounded to 4.
         schedule_case(
             "OneCycleLR, fractional warm-up", {"kind": "OneCycleLR", "options": {**one_cycle, "pctStart": 0.3}}, 27
+        ),
+        # pctStart·totalSteps = 15.2: the cool-down is shorter than one step and still ends at the floor.
+        schedule_case(
+            "OneCycleLR, warm-up ends in the last step",
+            {"kind": "OneCycleLR", "options": {**one_cycle, "pctStart": 0.95}},
+            28,
         ),
     ]
 

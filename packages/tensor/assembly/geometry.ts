@@ -1,6 +1,6 @@
 // The convolution / pooling geometry the host writes as 13 i32 words (GEOMETRY_FIELDS in
-// src/backend/wasm/geometry.ts, in this field order; geometry.test.ts checks the two agree), read
-// in place as named fields: no allocation, no magic offsets.
+// src/backend/wasm/geometry.ts, in this field order; shared-codes.test.ts checks the two
+// agree), read in place as named fields: no allocation, no magic offsets.
 @unmanaged
 export class Geometry {
   /** Input channels (per group for a convolution; planes per sample for pooling). */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 // The umbrella package: tfjs-core with its cpu backend and every gradient registered.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { convFlops, type Prepared, sizes, type WorkloadId } from './types.js';
+import { type Run, sizes, type WorkloadId } from './types.js';
 
 /** Selects TensorFlow.js's cpu (pure JavaScript) or wasm (XNNPACK, single-threaded in Node) backend. */
 export async function useTfjsBackend(backend: 'cpu' | 'wasm'): Promise<void> {
@@ -18,67 +18,33 @@ export async function useTfjsBackend(backend: 'cpu' | 'wasm'): Promise<void> {
 }
 
 /** TensorFlow.js's implementation of each workload, written the way its documentation shows. */
-export function prepareTfjs(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Prepared {
+export function prepareTfjs(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Run {
   const s = sizes(quick);
-  const elements = s.dropout[0]! * s.dropout[1]!;
   const tidy = (f: () => tf.TensorContainer) => () => {
     tf.dispose(tf.tidy(f));
   };
   if (id === 'W1' || id === 'W2') {
     const x = tf.randomUniform(s.dropout, 0, 1, 'float32', 1);
-    if (id === 'W1')
-      return {
-        title: `dropout forward p=0.5 [${s.dropout}]`,
-        work: elements / 1e6,
-        unit: 'Melem',
-        runs: 21,
-        run: tidy(() => tf.dropout(x, 0.5)),
-      };
+    if (id === 'W1') return tidy(() => tf.dropout(x, 0.5));
     const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.dropout(t, 0.5)));
-    return {
-      title: `dropout forward+backward [${s.dropout}]`,
-      work: elements / 1e6,
-      unit: 'Melem',
-      runs: 21,
-      run: tidy(() => grad(x)),
-    };
+    return tidy(() => grad(x));
   }
   if (id === 'W4') {
     const n = s.matmul;
     const a = tf.randomUniform([n, n], 0, 1, 'float32', 2);
     const b = tf.randomUniform([n, n], 0, 1, 'float32', 3);
-    return {
-      title: `matmul ${n}×${n}×${n}`,
-      work: (2 * n ** 3) / 1e9,
-      unit: 'GFLOP',
-      runs: 5,
-      run: tidy(() => tf.matMul(a, b)),
-    };
+    return tidy(() => tf.matMul(a, b));
   }
   if (id === 'W7' || id === 'W8') {
     // TensorFlow.js's native layout is NHWC (its cpu and wasm conv2d do not take NCHW): same math.
     const c = s.conv;
     const x = tf.randomUniform([c.batch, c.size, c.size, c.channels], 0, 1, 'float32', 13);
     const w = tf.randomUniform([3, 3, c.channels, c.filters], -0.1, 0.1, 'float32', 14);
-    const layer = `[${c.batch},${c.channels},${c.size},${c.size}]→${c.filters}`;
-    if (id === 'W8')
-      return {
-        title: `conv2d 3×3 forward ${layer}`,
-        work: convFlops(c) / 1e9,
-        unit: 'GFLOP',
-        runs: 9,
-        run: tidy(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')),
-      };
+    if (id === 'W8') return tidy(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));
     const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')),
     );
-    return {
-      title: `conv2d 3×3 forward+backward ${layer}`,
-      work: (3 * convFlops(c)) / 1e9,
-      unit: 'GFLOP',
-      runs: 3, // TF.js cpu takes over 20 s a run
-      run: tidy(() => grads([x, w])),
-    };
+    return tidy(() => grads([x, w]));
   }
   const h = s.hidden;
   const init = (shape: number[], fanIn: number, seed: number) =>
@@ -101,26 +67,14 @@ export function prepareTfjs(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Prep
     const x = tf.randomUniform([s.batch, 784], 0, 1, 'float32', 10) as tf.Tensor2D;
     const y = tf.oneHot(tf.randomUniform([s.batch], 0, 10, 'int32', 11) as tf.Tensor1D, 10);
     const opt = tf.train.sgd(0.01);
-    return {
-      title: `MLP 784-${h}-${h}-10 train step, batch ${s.batch}`,
-      work: s.batch,
-      unit: 'samples',
-      runs: 9,
-      run: () => {
-        const loss = opt.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, forward(x, true)) as tf.Scalar,
-          true,
-        );
-        loss?.dispose();
-      },
+    return () => {
+      const loss = opt.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, forward(x, true)) as tf.Scalar,
+        true,
+      );
+      loss?.dispose();
     };
   }
   const x = tf.randomUniform([s.inferBatch, 784], 0, 1, 'float32', 12) as tf.Tensor2D;
-  return {
-    title: `MLP inference (eval), batch ${s.inferBatch}`,
-    work: s.inferBatch,
-    unit: 'samples',
-    runs: 9,
-    run: tidy(() => forward(x, false)),
-  };
+  return tidy(() => forward(x, false));
 }

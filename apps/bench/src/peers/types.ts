@@ -6,15 +6,78 @@ export type WorkloadId = (typeof WORKLOADS)[number];
 export const PEERS = ['lacuna', 'tfjs-cpu', 'tfjs-wasm'] as const;
 export type PeerId = (typeof PEERS)[number];
 
-/** A prepared workload: one call of `run` does `work` units of work. */
-export interface Prepared {
+/** One call of a prepared workload: `work` units of it (see {@link describeWorkload}). */
+export type Run = () => void;
+
+/** What a workload is, for every peer: its title, the work one call does and its timed runs. */
+export interface WorkloadInfo {
   title: string;
   /** Work per call, in `unit` (elements, FLOPs, samples). */
   work: number;
   unit: 'Melem' | 'GFLOP' | 'samples';
-  run: () => void;
   /** Timed repetitions in a full run. */
   runs: number;
+}
+
+/** The one description of each timed workload (W6 reports per variant instead). */
+export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean): WorkloadInfo {
+  const s = sizes(quick);
+  const c = s.conv;
+  const layer = `[${c.batch},${c.channels},${c.size},${c.size}]→${c.filters}`;
+  const elements = s.dropout[0]! * s.dropout[1]!;
+  const h = s.hidden;
+  switch (id) {
+    case 'W1':
+      return {
+        title: `dropout forward p=0.5 [${s.dropout}]`,
+        work: elements / 1e6,
+        unit: 'Melem',
+        runs: 21,
+      };
+    case 'W2':
+      return {
+        title: `dropout forward+backward [${s.dropout}]`,
+        work: elements / 1e6,
+        unit: 'Melem',
+        runs: 21,
+      };
+    case 'W3':
+      return {
+        title: `MLP 784-${h}-${h}-10 train step, batch ${s.batch}`,
+        work: s.batch,
+        unit: 'samples',
+        runs: 9,
+      };
+    case 'W4':
+      return {
+        title: `matmul ${s.matmul}×${s.matmul}×${s.matmul}`,
+        work: (2 * s.matmul ** 3) / 1e9,
+        unit: 'GFLOP',
+        runs: 5,
+      };
+    case 'W5':
+      return {
+        title: `MLP inference (eval), batch ${s.inferBatch}`,
+        work: s.inferBatch,
+        unit: 'samples',
+        runs: 9,
+      };
+    case 'W7':
+      // 3 runs: TF.js cpu takes over 20 s a run.
+      return {
+        title: `conv2d 3×3 forward+backward ${layer}`,
+        work: (3 * convFlops(c)) / 1e9,
+        unit: 'GFLOP',
+        runs: 3,
+      };
+    case 'W8':
+      return {
+        title: `conv2d 3×3 forward ${layer}`,
+        work: convFlops(c) / 1e9,
+        unit: 'GFLOP',
+        runs: 9,
+      };
+  }
 }
 
 /** Sizes for a full run, or tiny ones for the smoke test. */

@@ -63,7 +63,7 @@ export class OneCycleLR extends Schedule {
     this.#max = max;
     this.#total = total;
     // PyTorch ends the warm-up at the fractional step pctStart·totalSteps − 1, not rounded; the
-    // floor keeps a warm-up shorter than one step from dividing by zero.
+    // floors here and in valueAt keep a phase shorter than one step from dividing by zero.
     this.#up = Math.max(pct * total - 1, Number.EPSILON);
     this.#initial = max / div;
     this.#final = this.#initial / finalDiv;
@@ -74,6 +74,10 @@ export class OneCycleLR extends Schedule {
     const cos = (from: number, to: number, frac: number) =>
       to + ((from - to) * (1 + Math.cos(Math.PI * Math.min(Math.max(frac, 0), 1)))) / 2;
     if (t <= this.#up) return cos(this.#initial, this.#max, t / this.#up);
-    return cos(this.#max, this.#final, (t - this.#up) / Math.max(this.#total - 1 - this.#up, 1));
+    return cos(
+      this.#max,
+      this.#final,
+      (t - this.#up) / Math.max(this.#total - 1 - this.#up, Number.EPSILON),
+    );
   }
 }

@@ -91,16 +91,3 @@ export function gaussianDropoutBackward(grad: Tensor, saved: GaussianSaved): Ten
   for (let i = 0; i < out.length; i++) out[i] = gs[i]! * out[i]!;
   return new Tensor(out, grad.shape, 'float32');
 }
-
-/**
- * Additive Gaussian noise, `y = x + ε`, `ε ~ N(0, σ²)`, in training; identity at inference. A
- * regulariser (Keras's GaussianNoise); its gradient is the identity, so nothing is kept.
- *
- * @param x - float32, any shape.
- * @param options - `std` σ ≥ 0, `training` (required), `generator`.
- * @example
- * ```ts
- * import { Generator, gaussianNoise, zeros } from '@lacuna/tensor';
- * gaussianNoise(zeros([4]), { std: 0.1, training: true, generator: new Generator(0) });
- * ```
- */

@@ -1,5 +1,5 @@
 import type { Conv2dGeometry } from '../backend.js';
-import { forEachWindow } from './pool-window.js';
+import { forEachWindow } from './pool-windows.js';
 
 export function maxPool2d(
   x: Float32Array,

@@ -2,8 +2,8 @@ import type { Conv2dGeometry } from '../backend.js';
 
 /**
  * The i32 words of a conv/pool geometry block, in the order assembly/geometry.ts declares the
- * fields of its `Geometry` class (which reads the block in place); geometry.test.ts checks that
- * the two orders agree.
+ * fields of its `Geometry` class (which reads the block in place); shared-codes.test.ts checks
+ * that the two orders agree.
  * @internal
  */
 export const GEOMETRY_FIELDS = [

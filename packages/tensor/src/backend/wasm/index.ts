@@ -84,10 +84,13 @@ function hardwareThreads(): number {
  * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
  * accumulate each output in float32 in k order (the reference sums each 256-deep slab of k in
  * float64 and rounds once per slab), so they agree with it to float32 rounding. Operands are
- * copied into the wasm memory and results copied out; when that memory cannot grow (2 GiB), a kernel falls back to the reference code.
+ * copied into the wasm memory and results copied out; when that memory cannot grow (2 GiB, or
+ * `maxMemoryBytes`), a kernel falls back to the reference code.
  *
- * @param options - `threads`: how many threads the big kernels may use (default: cores, at most 8).
- * @throws ArgumentRangeError for a bad thread count; an Error where the host has no WebAssembly
+ * @param options - `threads`: how many threads the big kernels may use (default: cores, at most
+ *   8); `maxMemoryBytes`: an upper bound on the wasm memory (default 2 GiB).
+ * @throws ArgumentRangeError for a bad thread count or a `maxMemoryBytes` that is not an integer
+ *   between what the backend needs and 2 GiB; an Error where the host has no WebAssembly
  *   or no SIMD (the module then fails to compile; the default backend falls back to the reference).
  * @example
  * ```ts

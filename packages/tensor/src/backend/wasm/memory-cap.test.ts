@@ -46,4 +46,15 @@ describe('createWasmBackend maxMemoryBytes', () => {
       /createWasmBackend.*maxMemoryBytes.*must be an integer number of bytes in \[\d+, 2147483648\]/,
     );
   });
+
+  it('rejects a bound that is not an integer or is above 2 GiB, saying what came', () => {
+    for (const bad of [8.5e6 + 0.5, 2 ** 31 + 65536, Number.NaN, Infinity]) {
+      expect(() => createWasmBackend({ threads: 1, maxMemoryBytes: bad })).toThrow(
+        new RegExp(`maxMemoryBytes.*must be an integer number of bytes.*got ${bad}$`),
+      );
+    }
+    expect(() => createWasmBackend({ threads: 1, maxMemoryBytes: '8e6' as never })).toThrow(
+      /maxMemoryBytes.*got 8e6$/,
+    );
+  });
 });

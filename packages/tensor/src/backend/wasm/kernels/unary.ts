@@ -3,7 +3,8 @@ import { referenceBackend } from '../../reference/index.js';
 import { argList, type WasmContext } from '../context.js';
 import { UNARY_OPS } from '../layout.js';
 
-/** The arguments of assembly/unary.ts, in its order: `unary(op: i32, x: usize, out: usize, n: i32)`. * @internal
+/** The arguments of assembly/unary.ts, in its order: `unary(op: i32, x: usize, out: usize, n: i32)`.
+ * @internal
  */
 export const unaryArgs = argList('unary', ['op', 'x', 'out', 'n'], (v) => [v.op, v.x, v.out, v.n]);
 
