@@ -25,7 +25,7 @@ export const EXIT = 3;
 export const FAILED = 4;
 
 /** Byte offset of the f64 arguments in a control block. @internal */
-export const ARGS_OFFSET = 16;
+export const ARGS_OFFSET = WORDS * Int32Array.BYTES_PER_ELEMENT;
 /** The most arguments a kernel takes. @internal */
 export const MAX_ARGS = 28;
 /** Bytes of control block per thread. @internal */
