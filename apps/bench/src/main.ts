@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@lacuna/tensor/node';
 import type { Timing } from './measure.js';
+import { findTorchPython, runTorch, TORCH_THREADS } from './peers/pytorch.js';
 import { PEERS, type PeerId, WORKLOADS, type WorkloadId } from './peers/types.js';
 
 interface Result {
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-wasm]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward',
+    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-wasm,pytorch]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward',
   );
   process.exit(0);
 }
@@ -57,22 +58,31 @@ const UNSUPPORTED: Partial<Record<`${WorkloadId} ${PeerId}`, string>> = {
     "TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel, so it cannot train a convolution",
 };
 
+// PyTorch runs in Python: looked for once, and "not measured" with the reason when absent.
+const torch =
+  peers.includes('pytorch') && workloads.some((w) => w !== 'W6') ? findTorchPython() : undefined;
+
 const results: Result[] = [];
 const notMeasured: string[] = [];
 for (const workload of workloads) {
   for (const peer of peers) {
     if (workload === 'W6' && peer !== 'lacuna') continue; // the dropout family is Lacuna's own
-    const why = UNSUPPORTED[`${workload} ${peer}`];
+    const why =
+      UNSUPPORTED[`${workload} ${peer}`] ??
+      (peer === 'pytorch' && torch && 'reason' in torch ? torch.reason : undefined);
     if (why) {
       notMeasured.push(`${workload} ${peer}: ${why}`);
       continue;
     }
     process.stderr.write(`${workload} ${peer} … `);
-    const r = spawnSync(
-      process.execPath,
-      [join(here, 'peer.js'), peer, workload, ...(quick ? ['--quick'] : [])],
-      { encoding: 'utf8', maxBuffer: 1 << 24 },
-    );
+    const r =
+      peer === 'pytorch' && workload !== 'W6' && torch && 'python' in torch
+        ? runTorch(torch.python, join(here, '..', 'scripts', 'torch_peer.py'), workload, quick)
+        : spawnSync(
+            process.execPath,
+            [join(here, 'peer.js'), peer, workload, ...(quick ? ['--quick'] : [])],
+            { encoding: 'utf8', maxBuffer: 1 << 24 },
+          );
     if (r.status !== 0) {
       console.error(`\nbench: ${peer} ${workload} failed:\n${r.stderr}`);
       process.exit(1);
@@ -105,6 +115,10 @@ const machine = {
   node: process.version,
   lacunaTensor: await version('@lacuna/tensor'),
   tfjs: await version('@tensorflow/tfjs'),
+  pytorch:
+    torch && 'python' in torch
+      ? `${torch.version} (${torch.python}), ${TORCH_THREADS} threads`
+      : 'not measured',
   date: new Date().toISOString(),
   quick,
 };
@@ -135,7 +149,7 @@ const rows = results
     };
   });
 console.log(
-  `\nLacuna vs TensorFlow.js ${machine.tfjs} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick smoke run: tiny sizes, the figures mean nothing)' : ''}`,
+  `\nLacuna vs TensorFlow.js ${machine.tfjs} and PyTorch ${machine.pytorch} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick smoke run: tiny sizes, the figures mean nothing)' : ''}`,
 );
 console.table(rows);
 const variants = results.find((r) => r.variants)?.variants ?? [];
@@ -161,7 +175,7 @@ const table = (list: Record<string, unknown>[]) => {
     ...list.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
   ].join('\n');
 };
-const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}\n## W6: dropout family\n\n${table(variantRows)}\n`;
+const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}\n## W6: dropout family\n\n${table(variantRows)}\n`;
 // Only a complete run replaces the results kept in the repository; partial and quick runs go to tmp/.
 const complete = !quick && values.only === undefined && values.peers === undefined;
 const dir = join(here, '..', 'results', ...(complete ? [] : ['tmp']));

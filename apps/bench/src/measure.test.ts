@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measure } from './measure.js';
+import { findTorchPython } from './peers/pytorch.js';
 
 describe('bench harness', () => {
   it('reports median, min and max over the requested runs', () => {
@@ -17,14 +18,21 @@ describe('bench harness', () => {
   // One test per workload (each spawns a process per peer): the whole matrix in one test spawned
   // 21 processes and took over a minute on a loaded machine. The coverage is the same.
   const dist = join(import.meta.dirname, '..', 'dist');
-  const quickRun = (workload: string) => {
-    const r = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', workload], {
-      encoding: 'utf8',
-    });
+  const quickRun = (workload: string, args: string[] = [], env = process.env) => {
+    const r = spawnSync(
+      process.execPath,
+      [join(dist, 'main.js'), '--quick', '--only', workload, ...args],
+      { encoding: 'utf8', env },
+    );
     expect(r.status, r.stderr).toBe(0);
     return JSON.parse(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.json'), 'utf8'));
   };
-  const allPeers = ['lacuna', 'tfjs-cpu', 'tfjs-wasm'];
+  // PyTorch is measured where a Python imports torch (not on CI): the suite passes either way.
+  const hasTorch = 'python' in findTorchPython();
+  const torchPeers = hasTorch ? ['pytorch'] : [];
+  const torchNotMeasured = (workload: string) =>
+    hasTorch ? [] : [expect.stringMatching(`^${workload} pytorch: no Python that imports torch`)];
+  const allPeers = ['lacuna', ...torchPeers, 'tfjs-cpu', 'tfjs-wasm'];
 
   it.each(['W1', 'W2', 'W3', 'W4', 'W5', 'W8'])(
     '--quick %s runs on every peer and writes JSON and Markdown results',
@@ -36,7 +44,7 @@ describe('bench harness', () => {
         expect(res.workload).toBe(workload);
         expect(res.throughput).toBeGreaterThan(0);
       }
-      expect(notMeasured).toEqual([]);
+      expect(notMeasured).toEqual(torchNotMeasured(workload));
       expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
         `| ${workload} |`,
       );
@@ -51,9 +59,27 @@ describe('bench harness', () => {
 
   it('--quick W7 trains a convolution on Lacuna and TF.js cpu; tfjs-wasm is reported as not measured', () => {
     const { results, notMeasured } = quickRun('W7');
-    expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual(['lacuna', 'tfjs-cpu']);
+    expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual([
+      'lacuna',
+      ...torchPeers,
+      'tfjs-cpu',
+    ]);
     for (const res of results) expect(res.throughput).toBeGreaterThan(0);
-    expect(notMeasured).toEqual([expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/)]);
+    expect(notMeasured).toEqual([
+      expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/),
+      ...torchNotMeasured('W7'),
+    ]);
+  });
+
+  it('without a Python that imports torch, PyTorch is not measured, with the reason, and the run succeeds', () => {
+    const env = { ...process.env, LACUNA_BENCH_PYTHON: join(dist, 'no-such-python') };
+    const { machine, results, notMeasured } = quickRun('W4', ['--peers', 'lacuna,pytorch'], env);
+    expect(machine.pytorch).toBe('not measured');
+    expect(results.map((x: { peer: string }) => x.peer)).toEqual(['lacuna']);
+    expect(notMeasured).toEqual([expect.stringMatching(/^W4 pytorch: .*no-such-python.*ENOENT/)]);
+    expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
+      'Not measured: W4 pytorch: no Python that imports torch',
+    );
   });
 
   it('rejects an unknown workload with exit code 2', () => {

@@ -8,6 +8,7 @@ import {
   describeWorkload,
   PEERS,
   type PeerId,
+  schedule,
   sizes,
   WORKLOADS,
   type WorkloadId,
@@ -15,8 +16,10 @@ import {
 
 const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
 const quick = flag === '--quick';
-if (!PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
-  console.error(`usage: peer.js <${PEERS.join('|')}> <${WORKLOADS.join('|')}> [--quick]`);
+// PyTorch's workloads run in Python (scripts/torch_peer.py, spawned by main.ts), not here.
+const jsPeers = PEERS.filter((p) => p !== 'pytorch');
+if (peer === 'pytorch' || !PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
+  console.error(`usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick]`);
   process.exit(2);
 }
 
@@ -29,7 +32,8 @@ if (workload === 'W6') {
   if (peer !== 'lacuna') await useTfjsBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
   const w = describeWorkload(workload, quick);
   const run = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
-  const timing = measure(run, quick ? 2 : w.runs, quick ? 1 : 2);
+  const { runs, warmup } = schedule(w, quick);
+  const timing = measure(run, runs, warmup);
   console.log(
     JSON.stringify({
       peer,

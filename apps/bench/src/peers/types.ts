@@ -3,7 +3,7 @@ export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'] as con
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** The implementations measured side by side, each in its own process. */
-export const PEERS = ['lacuna', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const PEERS = ['lacuna', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
 export type PeerId = (typeof PEERS)[number];
 
 /** One call of a prepared workload: `work` units of it (see {@link describeWorkload}). */
@@ -78,6 +78,11 @@ export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean):
         runs: 9,
       };
   }
+}
+
+/** Timed runs and warm-up calls of a workload, for every peer: two and one in a quick run. */
+export function schedule(w: WorkloadInfo, quick: boolean): { runs: number; warmup: number } {
+  return { runs: quick ? 2 : w.runs, warmup: quick ? 1 : 2 };
 }
 
 /** Sizes for a full run, or tiny ones for the smoke test. */
