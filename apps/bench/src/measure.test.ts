@@ -33,6 +33,9 @@ describe('bench harness', () => {
   const torchNotMeasured = (workload: string) =>
     hasTorch ? [] : [expect.stringMatching(`^${workload} pytorch: no Python that imports torch`)];
   const allPeers = ['lacuna', ...torchPeers, 'tfjs-cpu', 'tfjs-wasm'];
+  // A spawn per peer, Python and torch included where present: a wide bound, so that a loaded
+  // machine with torch installed stays well inside it (nothing here measures speed).
+  const SPAWN_TIMEOUT = 180_000;
 
   it.each(['W1', 'W2', 'W3', 'W4', 'W5', 'W8'])(
     '--quick %s runs on every peer and writes JSON and Markdown results',
@@ -49,38 +52,51 @@ describe('bench harness', () => {
         `| ${workload} |`,
       );
     },
+    SPAWN_TIMEOUT,
   );
 
-  it('--quick W6 measures the ten dropout variants on Lacuna alone', () => {
-    const { results } = quickRun('W6');
-    expect(results).toHaveLength(1);
-    expect(results[0].variants.length).toBe(10);
-  });
+  it(
+    '--quick W6 measures the ten dropout variants on Lacuna alone',
+    () => {
+      const { results } = quickRun('W6');
+      expect(results).toHaveLength(1);
+      expect(results[0].variants.length).toBe(10);
+    },
+    SPAWN_TIMEOUT,
+  );
 
-  it('--quick W7 trains a convolution on Lacuna and TF.js cpu; tfjs-wasm is reported as not measured', () => {
-    const { results, notMeasured } = quickRun('W7');
-    expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual([
-      'lacuna',
-      ...torchPeers,
-      'tfjs-cpu',
-    ]);
-    for (const res of results) expect(res.throughput).toBeGreaterThan(0);
-    expect(notMeasured).toEqual([
-      expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/),
-      ...torchNotMeasured('W7'),
-    ]);
-  });
+  it(
+    '--quick W7 trains a convolution on Lacuna and TF.js cpu; tfjs-wasm is reported as not measured',
+    () => {
+      const { results, notMeasured } = quickRun('W7');
+      expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual([
+        'lacuna',
+        ...torchPeers,
+        'tfjs-cpu',
+      ]);
+      for (const res of results) expect(res.throughput).toBeGreaterThan(0);
+      expect(notMeasured).toEqual([
+        expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/),
+        ...torchNotMeasured('W7'),
+      ]);
+    },
+    SPAWN_TIMEOUT,
+  );
 
-  it('without a Python that imports torch, PyTorch is not measured, with the reason, and the run succeeds', () => {
-    const env = { ...process.env, LACUNA_BENCH_PYTHON: join(dist, 'no-such-python') };
-    const { machine, results, notMeasured } = quickRun('W4', ['--peers', 'lacuna,pytorch'], env);
-    expect(machine.pytorch).toBe('not measured');
-    expect(results.map((x: { peer: string }) => x.peer)).toEqual(['lacuna']);
-    expect(notMeasured).toEqual([expect.stringMatching(/^W4 pytorch: .*no-such-python.*ENOENT/)]);
-    expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
-      'Not measured: W4 pytorch: no Python that imports torch',
-    );
-  });
+  it(
+    'without a Python that imports torch, PyTorch is not measured, with the reason, and the run succeeds',
+    () => {
+      const env = { ...process.env, LACUNA_BENCH_PYTHON: join(dist, 'no-such-python') };
+      const { machine, results, notMeasured } = quickRun('W4', ['--peers', 'lacuna,pytorch'], env);
+      expect(machine.pytorch).toBe('not measured');
+      expect(results.map((x: { peer: string }) => x.peer)).toEqual(['lacuna']);
+      expect(notMeasured).toEqual([expect.stringMatching(/^W4 pytorch: .*no-such-python.*ENOENT/)]);
+      expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
+        'Not measured: W4 pytorch: no Python that imports torch',
+      );
+    },
+    SPAWN_TIMEOUT,
+  );
 
   it('rejects an unknown workload with exit code 2', () => {
     const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W9'], {
