@@ -7,6 +7,7 @@
 // Every output element is accumulated as ((0 + a₀b₀) + a₁b₁) + … in k order, in float32, with no
 // fused multiply-add: blocking, tiling and the split across threads never change a bit.
 
+import { Epilogue } from './epilogue';
 import { Geometry } from './geometry';
 
 const MR = 4;
@@ -243,7 +244,8 @@ class Gemm {
 
 /**
  * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
- * op(B) is the implicit im2col matrix of the image at b.
+ * op(B) is the implicit im2col matrix of the image at b. With a `bias` pointer (b[j] for column j)
+ * or `relu`, each tile gets the linear op's epilogue (epilogue.ts) once its last slab is done.
  */
 export function gemm(
   a: usize,
@@ -260,13 +262,17 @@ export function gemm(
   scratch: usize,
   accumulateInto: bool = false,
   convGeo: usize = 0,
+  bias: usize = 0,
+  relu: bool = false,
 ): void {
+  const epilogue = bias != 0 || relu;
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
   const tile = bpack + ((<usize>(KC * NC)) << 2);
   if (k == 0) {
     if (!accumulateInto)
       for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+    if (epilogue) Epilogue.block(c, ldc, m, n, bias, relu);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -274,6 +280,7 @@ export function gemm(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
+      const last = epilogue && p0 + kc == k;
       if (convGeo)
         Gemm.packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
       else Gemm.packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
@@ -287,8 +294,10 @@ export function gemm(
             const rows = min(MR, mc - ip);
             const ap = apack + ((<usize>(ip * kc)) << 2);
             const ct = c + ((<usize>((i0 + ip) * ldc + j0 + jp)) << 2);
+            const bt = bias ? bias + ((<usize>(j0 + jp)) << 2) : 0;
             if (rows == MR && cols == NR) {
               Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate);
+              if (last) Epilogue.tile(ct, ldc, bt, relu);
             } else {
               // Edge tile: run the full kernel on a scratch tile, copy back the part that exists.
               for (let r = 0; r < MR; r++) {
@@ -310,6 +319,7 @@ export function gemm(
                   );
                 }
               }
+              if (last) Epilogue.block(ct, ldc, rows, cols, bt, relu);
             }
           }
         }

@@ -13,6 +13,7 @@ export type {
   Conv2dGeometry,
   Conv2dParams,
   DropoutParams,
+  LinearParams,
   MaskedAffineParams,
   MatmulParams,
   RandomKey,
@@ -105,6 +106,12 @@ export {
   gaussianDropoutBackward,
 } from './ops/gaussian-dropout.js';
 export { gaussianNoise } from './ops/gaussian-noise.js';
+export {
+  type LinearActivation,
+  type LinearOptions,
+  type LinearSaved,
+  linear,
+} from './ops/linear.js';
 export { type LogSoftmaxSaved, logSoftmax, softmax } from './ops/log-softmax.js';
 export {
   type MaskedAffineOptions,

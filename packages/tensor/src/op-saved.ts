@@ -6,6 +6,7 @@ import type { Conv2dSaved } from './ops/conv2d.js';
 import type { DropoutSaved } from './ops/dropout.js';
 import type { GatherSaved, IndexSelectSaved } from './ops/gather.js';
 import type { GaussianSaved } from './ops/gaussian-dropout.js';
+import type { LinearSaved } from './ops/linear.js';
 import type { LogSoftmaxSaved } from './ops/log-softmax.js';
 import type { MaskedAffineSaved } from './ops/masked-affine.js';
 import type { MatmulSaved } from './ops/matmul.js';
@@ -106,6 +107,9 @@ export interface OpSaved {
   // ops/matmul.ts
   /** (Batched) matrix product. */
   matmul: MatmulSaved;
+  // ops/linear.ts
+  /** `act(x·Wᵀ + b)`, fused. */
+  linear: LinearSaved;
   // ops/log-softmax.ts
   /** Log-softmax along an axis. */
   logSoftmax: LogSoftmaxSaved;

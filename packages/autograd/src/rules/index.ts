@@ -10,6 +10,7 @@ import { dropoutRule } from './dropout.js';
 import { gatherRule, indexSelectRule } from './gather.js';
 import { gaussianDropoutRule } from './gaussian-dropout.js';
 import { gaussianNoiseRule } from './gaussian-noise.js';
+import { linearRule } from './linear.js';
 import { logSoftmaxRule } from './log-softmax.js';
 import { maskedAffineRule } from './masked-affine.js';
 import { matmulRule } from './matmul.js';
@@ -88,6 +89,7 @@ export const gradRules: GradRules = {
   max: extremumRule,
   min: extremumRule,
   matmul: matmulRule,
+  linear: linearRule,
   logSoftmax: logSoftmaxRule,
   // reshape.ts, permute.ts, broadcast-to.ts, slice.ts, concat.ts, gather.ts, pad.ts
   reshape: reshapeRule,

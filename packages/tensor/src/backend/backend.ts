@@ -66,6 +66,18 @@ export interface MatmulParams {
   readonly transB: boolean;
 }
 
+/** Sizes and activation of {@link Backend.linear}: `out = act(x·Wᵀ + b)`. */
+export interface LinearParams {
+  /** Rows of x and of the output. */
+  readonly m: number;
+  /** Rows of W: columns of the output, entries of b. */
+  readonly n: number;
+  /** Columns of x and of W. */
+  readonly k: number;
+  /** Applied after the bias: `'relu'` is max(·, 0), `'none'` the identity. */
+  readonly activation: 'none' | 'relu';
+}
+
 /** Geometry of a 2-D convolution or pooling window over NCHW input. */
 export interface Conv2dGeometry {
   /** Batch size N. */
@@ -201,6 +213,19 @@ export interface Backend {
   ): void;
   /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
+  /**
+   * `out = act(x·Wᵀ + b)` for x [m, k], W [n, k] and b [n] (null for none): per element, the
+   * matmul value, then one float32 add of the bias and the activation, as separate
+   * {@link Backend.matmul}, {@link Backend.binary} add and {@link Backend.unary} relu would give;
+   * `out` is overwritten.
+   */
+  linear(
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    p: LinearParams,
+  ): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as `p` ([outer, size, inner]). */
   logSoftmax(x: Float32Array, out: Float32Array, p: AxisParams): void;
   /**

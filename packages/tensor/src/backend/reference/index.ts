@@ -4,6 +4,7 @@ import { binary } from './binary.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { copyStrided } from './copy-strided.js';
 import { dropout } from './dropout.js';
+import { linear } from './linear.js';
 import { logSoftmax } from './log-softmax.js';
 import { maskedAffine } from './masked-affine.js';
 import { matmul } from './matmul.js';
@@ -35,6 +36,7 @@ export const referenceBackend: Backend = {
   argReduce,
   copyStrided,
   matmul,
+  linear,
   logSoftmax,
   conv2d,
   conv2dBackwardInput,

@@ -5,6 +5,7 @@ import { avgPoolArgs, avgPoolBackwardArgs } from './kernels/avg-pool2d.js';
 import { binaryArgs } from './kernels/binary.js';
 import { conv2dArgs, conv2dBackwardInputArgs, conv2dBackwardWeightArgs } from './kernels/conv2d.js';
 import { dropoutArgs } from './kernels/dropout.js';
+import { linearArgs } from './kernels/linear.js';
 import { maskedAffineArgs } from './kernels/masked-affine.js';
 import { matmulArgs } from './kernels/matmul.js';
 import { maxPoolArgs } from './kernels/max-pool2d.js';
@@ -53,6 +54,7 @@ const lists: ArgList<string>[] = [
   maxPoolArgs,
   avgPoolArgs,
   avgPoolBackwardArgs,
+  linearArgs,
 ];
 
 describe('argument lists of the AssemblyScript kernels', () => {

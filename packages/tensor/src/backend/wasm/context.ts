@@ -24,6 +24,7 @@ export const KERNELS = [
   'maxPool2d',
   'avgPool2d',
   'avgPool2dBackward',
+  'linear',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];

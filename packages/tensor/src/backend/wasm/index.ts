@@ -7,6 +7,7 @@ import { wasmAvgPool2d, wasmAvgPool2dBackward } from './kernels/avg-pool2d.js';
 import { wasmBinary } from './kernels/binary.js';
 import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './kernels/conv2d.js';
 import { wasmDropout } from './kernels/dropout.js';
+import { wasmLinear } from './kernels/linear.js';
 import { wasmMaskedAffine } from './kernels/masked-affine.js';
 import { wasmMatmul } from './kernels/matmul.js';
 import { wasmMaxPool2d } from './kernels/max-pool2d.js';
@@ -144,6 +145,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return ctx.memoryFallbacks;
     },
     matmul: wasmMatmul(ctx),
+    linear: wasmLinear(ctx),
     dropout: wasmDropout(ctx),
     uniform: wasmUniform(ctx),
     normal: wasmNormal(ctx),

@@ -53,6 +53,41 @@ export const matmulArgs = argList(
   ],
 );
 
+/**
+ * One thread's piece of a product: `count` products from float offsets aOff/bOff/cOff of A, B
+ * and C, `rows` × `cols` of each. @internal
+ */
+export type ProductPiece = [
+  count: number,
+  aOff: number,
+  bOff: number,
+  cOff: number,
+  rows: number,
+  cols: number,
+];
+
+/**
+ * Splits a product across `parts` threads: whole products when there are enough, else the larger
+ * of rows and columns in tile multiples, so each output element is computed the same way
+ * anywhere. @internal
+ */
+export function productPieces(p: MatmulParams, parts: number): ProductPiece[] {
+  const { batch, m, n, k, transA, transB } = p;
+  if (batch >= parts) {
+    return split(batch, parts, 1).map(([b0, b1]) => [
+      b1 - b0,
+      b0 * m * k,
+      b0 * k * n,
+      b0 * m * n,
+      m,
+      n,
+    ]);
+  }
+  return n / NR >= m / MR
+    ? split(n, parts, NR).map(([j0, j1]) => [batch, 0, transB ? j0 * k : j0, j0, m, j1 - j0])
+    : split(m, parts, MR).map(([i0, i1]) => [batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n]);
+}
+
 /** The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows. @internal */
 export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
   return (a, b, out, p: MatmulParams) => {
@@ -68,37 +103,7 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
         outputs: [out],
         dispatch({ inputs: [aAt, bAt], outputs: [cAt] }) {
           const helpers = ctx.helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
-          const parts = helpers.length + 1;
-          // Per thread: `count` products from float offsets aOff/bOff/cOff, rows × cols of each.
-          // Split whole products across threads when there are enough, else the larger of rows
-          // and columns in tile multiples: each output element is computed the same way anywhere.
-          const pieces: [number, number, number, number, number, number][] =
-            batch >= parts
-              ? split(batch, parts, 1).map(([b0, b1]) => [
-                  b1 - b0,
-                  b0 * strideA,
-                  b0 * strideB,
-                  b0 * strideC,
-                  m,
-                  n,
-                ])
-              : n / NR >= m / MR
-                ? split(n, parts, NR).map(([j0, j1]) => [
-                    batch,
-                    0,
-                    transB ? j0 * k : j0,
-                    j0,
-                    m,
-                    j1 - j0,
-                  ])
-                : split(m, parts, MR).map(([i0, i1]) => [
-                    batch,
-                    transA ? i0 : i0 * k,
-                    0,
-                    i0 * n,
-                    i1 - i0,
-                    n,
-                  ]);
+          const pieces = productPieces(p, helpers.length + 1);
           const shares = pieces.map(([count, aOff, bOff, cOff, rows, cols], t) =>
             matmulArgs.build({
               batch: count,

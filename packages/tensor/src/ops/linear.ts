@@ -1,0 +1,110 @@
+import { getBackend } from '../backend/registry.js';
+import { allocate } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
+import { record } from '../record.js';
+import { checkElementCount } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { checkFloat } from './util.js';
+
+/** What {@link linear} applies after the bias: `'none'` (identity) or `'relu'` (max(·, 0)). */
+export type LinearActivation = 'none' | 'relu';
+
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /** Applied to `x·Wᵀ + b`: `'none'` (default) or `'relu'`. */
+  activation?: LinearActivation;
+}
+
+/** What linear records for its one gradient rule (x, W and b are the node's inputs). */
+export interface LinearSaved {
+  /** The activation applied. */
+  readonly activation: LinearActivation;
+  /** The op's result y: relu's derivative is [y > 0], read from it. */
+  readonly output: Tensor;
+}
+
+const LINEAR_KEYS = optionKeys<LinearOptions>({ activation: true });
+
+function checkShapes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (weight.rank !== 2) {
+    throw new ShapeError(
+      'linear',
+      'weight',
+      `must have shape [outFeatures, inFeatures], got ${fmtShape(weight.shape)}`,
+    );
+  }
+  const [out, inFeatures] = weight.shape as [number, number];
+  if (x.rank !== 2 || x.shape[1] !== inFeatures) {
+    throw new ShapeError(
+      'linear',
+      'x',
+      `must have shape [N, ${inFeatures}] (the weight's ${inFeatures} input features), got ${fmtShape(x.shape)}`,
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
+    throw new ShapeError(
+      'linear',
+      'bias',
+      `must have shape [${out}] (the weight's ${out} output features), got ${fmtShape(bias.shape)}`,
+    );
+  }
+}
+
+/**
+ * Fully connected layer as one op: `y = act(x·Wᵀ + b)`, in one pass over the output instead of
+ * three (matmul, add, relu), with one gradient rule:
+ * `dZ = dY ⊙ act'(Z)`, `dx = dZ·W`, `dW = dZᵀ·x`, `db = Σ_rows dZ`.
+ *
+ * Shapes: x [N, inFeatures], W [outFeatures, inFeatures] (PyTorch's layout, read transposed in
+ * place), b [outFeatures] or null, y [N, outFeatures]. The result has the bits of
+ * `relu(add(matmul(x, W, { transB: true }), b))` on the same backend: the same product, then one
+ * float32 add and one max per element.
+ *
+ * @param x - float32 [N, inFeatures].
+ * @param weight - float32 [outFeatures, inFeatures].
+ * @param bias - float32 [outFeatures], or null (default) for none.
+ * @param options - `activation`: `'none'` (default) or `'relu'`.
+ * @throws ShapeError for shapes that do not fit together; DTypeError for non-float32 operands;
+ *   LacunaError for unknown option keys or activations.
+ * @example
+ * ```ts
+ * import { linear, tensor } from '@lacuna/tensor';
+ * const x = tensor([[1, 2]]);
+ * const w = tensor([[1, 1], [1, -1]]); // [out = 2, in = 2]
+ * linear(x, w, tensor([0.5, 0.5])).toArray();                         // [[3.5, -0.5]]
+ * linear(x, w, tensor([0.5, 0.5]), { activation: 'relu' }).toArray(); // [[3.5, 0]]
+ * ```
+ */
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: LinearOptions = {},
+): Tensor {
+  checkFloat('linear', 'x', x);
+  checkFloat('linear', 'weight', weight);
+  if (bias !== null) checkFloat('linear', 'bias', bias);
+  checkOptionKeys('linear', options, LINEAR_KEYS);
+  const activation = optionEnum(
+    'linear',
+    'activation',
+    options.activation,
+    ['none', 'relu'],
+    'none',
+  );
+  checkShapes(x, weight, bias);
+  const [m, k] = x.shape as [number, number];
+  const n = weight.shape[0]!;
+  const shape = [m, n];
+  checkElementCount('linear', 'x', shape);
+  const out = new Tensor(allocate('float32', m * n), shape, 'float32');
+  getBackend().linear(
+    x.storage as Float32Array,
+    weight.storage as Float32Array,
+    bias ? (bias.storage as Float32Array) : null,
+    out.storage as Float32Array,
+    { m, n, k, activation },
+  );
+  return record('linear', bias ? [x, weight, bias] : [x, weight], out, { activation, output: out });
+}
