@@ -20,6 +20,7 @@ import {
   greater,
   indexSelect,
   leakyRelu,
+  linear,
   log,
   log1p,
   logSoftmax,
@@ -174,6 +175,34 @@ describeBackends('gradient rules pass gradcheck', () => {
         expectOk((x, y) => matmul(x, y, { transA, transB }), [a, bb]);
       }
     }
+  });
+
+  it('linear with and without bias, activation none and relu', () => {
+    const input = inputs('linear');
+    const [x, w, b] = [input([3, 4]), input([5, 4]), input([5])];
+    // relu's kink: every pre-activation stays well away from 0 for these seeded inputs.
+    const z = linear(x, w, b).storage;
+    expect(Math.min(...Array.from(z, Math.abs))).toBeGreaterThan(0.05);
+    for (const activation of ['none', 'relu'] as const) {
+      expectOk((xt, wt, bt) => linear(xt, wt, bt, { activation }), [x, w, b]);
+    }
+    expectOk((xt, wt) => linear(xt, wt, null, { activation: 'relu' }), [x, w]);
+  });
+
+  it('linear: the same gradient bits as matmul + add + relu', () => {
+    const input = inputs('linear against its composition');
+    const [x, w, b, upstream] = [input([6, 9]), input([7, 9]), input([7]), input([6, 7])];
+    const grads = (fused: boolean) => {
+      const leaves = [x, w, b].map((t) => detach(t));
+      for (const t of leaves) t.requiresGrad = true;
+      const [xl, wl, bl] = leaves as [Tensor, Tensor, Tensor];
+      const y = fused
+        ? linear(xl, wl, bl, { activation: 'relu' })
+        : relu(add(matmul(xl, wl, { transB: true }), bl));
+      backward(sum(mul(y, upstream)));
+      return leaves.map((t) => Array.from(t.grad!.storage));
+    };
+    expect(grads(true)).toEqual(grads(false));
   });
 
   it('logSoftmax and softmax along each axis, reshape', () => {
