@@ -1,11 +1,15 @@
-import { gradcheck } from '@lacuna/autograd';
+import { backward, gradcheck } from '@lacuna/autograd';
 import {
+  add,
   DTypeError,
   Generator,
   logSoftmax,
+  matmul,
+  mul,
   normal,
   ones,
   ShapeError,
+  sum,
   type Tensor,
   tensor,
   uniform,
@@ -22,6 +26,7 @@ import { Flatten, MaxPool2d } from './modules/pool.js';
 import { Residual } from './modules/residual.js';
 import { Sequential } from './modules/sequential.js';
 import { summary } from './summary.js';
+import { firstDifference } from './test-util/exact.js';
 
 const g = () => new Generator(0);
 
@@ -77,6 +82,23 @@ describe('layers', () => {
     expect(s.text).toContain('0 (Conv2d)');
     expect(s.text).toContain('Total params: 690');
     expect(net.training).toBe(true);
+  });
+
+  it('Linear (one fused op) gives the output and gradients of matmul then add, bit for bit', () => {
+    const fc = new Linear(37, 19, { generator: g() });
+    const x = uniform([13, 37], { generator: g(), low: -2, high: 2 });
+    const upstream = uniform([13, 19], { generator: new Generator(1) });
+    const run = (forward: () => Tensor) => {
+      fc.weight.grad = null;
+      fc.bias!.grad = null;
+      const y = forward();
+      backward(sum(mul(y, upstream)));
+      return [y.storage, fc.weight.grad!.storage, fc.bias!.grad!.storage];
+    };
+    const fused = run(() => fc.forward(x));
+    const unfused = run(() => add(matmul(x, fc.weight, { transB: true }), fc.bias!));
+    expect(fc.forward(x).gradNode?.op).toBe('linear');
+    expect(firstDifference(fused, unfused)).toBeNull();
   });
 
   it('Conv2d gradients pass gradcheck through the module', () => {

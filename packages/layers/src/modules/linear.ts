@@ -1,7 +1,6 @@
 import {
-  add,
   type Generator,
-  matmul,
+  linear,
   optionBoolean,
   optionKeys,
   ShapeError,
@@ -37,21 +36,25 @@ export function initLinear(
   return { weight: init([outFeatures, inFeatures]), bias: bias ? init([outFeatures]) : null };
 }
 
-/** `x·Wᵀ + b` for x [N, in], with the shape check both fully connected layers share. @internal */
+/**
+ * `x·Wᵀ + b` for x [N, in] as one fused `linear` op, with the shape check (naming the layer) both
+ * fully connected layers share. @internal
+ */
 export function linearForward(op: string, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const inFeatures = weight.shape[1]!;
   if (x.rank !== 2 || x.shape[1] !== inFeatures) {
     throw new ShapeError(op, 'x', `must have shape [N, ${inFeatures}], got [${x.shape.join(',')}]`);
   }
-  const y = matmul(x, weight, { transB: true });
-  return bias ? add(y, bias) : y;
+  return linear(x, weight, bias);
 }
 
 /**
  * Fully connected layer: `y = x·Wᵀ + b`.
  *
  * Shapes: x [N, inFeatures] → y [N, outFeatures]; W is [outFeatures, inFeatures] (PyTorch's
- * layout), b is [outFeatures]. The product uses matmul's `transB` flag, so W is never copied.
+ * layout), b is [outFeatures]. One fused `linear` op from @lacuna/tensor computes it (bias added
+ * as each output tile is finished; W read transposed in place, never copied), with the bits of
+ * matmul then add.
  * Initialised like PyTorch: W and b ~ U(-1/√inFeatures, 1/√inFeatures).
  *
  * @example
