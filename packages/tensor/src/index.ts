@@ -18,6 +18,7 @@ export type {
   MatmulParams,
   RandomKey,
   ReduceOpName,
+  SoftmaxCrossEntropyParams,
   UnaryOpName,
   UnaryParams,
   WhereParams,
@@ -149,6 +150,13 @@ export {
 } from './ops/reduce.js';
 export { flatten, type ReshapeSaved, reshape } from './ops/reshape.js';
 export { type ResolvedRange, type SliceRange, type SliceSaved, slice } from './ops/slice.js';
+export {
+  type LossReduction,
+  type SoftmaxCrossEntropyOptions,
+  type SoftmaxCrossEntropySaved,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyBackward,
+} from './ops/softmax-cross-entropy.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export {
   abs,

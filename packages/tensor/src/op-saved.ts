@@ -16,6 +16,7 @@ import type { PermuteSaved } from './ops/permute.js';
 import type { ReduceSaved } from './ops/reduce.js';
 import type { ReshapeSaved } from './ops/reshape.js';
 import type { SliceSaved } from './ops/slice.js';
+import type { SoftmaxCrossEntropySaved } from './ops/softmax-cross-entropy.js';
 import type { UnarySaved } from './ops/unary.js';
 import type { WhereSaved } from './ops/where.js';
 
@@ -113,6 +114,9 @@ export interface OpSaved {
   // ops/log-softmax.ts
   /** Log-softmax along an axis. */
   logSoftmax: LogSoftmaxSaved;
+  // ops/softmax-cross-entropy.ts
+  /** Cross-entropy on logits: log-softmax and NLL as one op. */
+  softmaxCrossEntropy: SoftmaxCrossEntropySaved;
   // ops/reshape.ts, ops/permute.ts, ops/broadcast-to.ts, ops/slice.ts, ops/concat.ts, ops/gather.ts, ops/pad.ts
   /** Reshape (also flatten, squeeze, unsqueeze). */
   reshape: ReshapeSaved;

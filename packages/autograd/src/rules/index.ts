@@ -21,6 +21,7 @@ import { extremumRule, meanRule, sumRule } from './reduce.js';
 import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
 import { sliceRule } from './slice.js';
+import { softmaxCrossEntropyRule } from './softmax-cross-entropy.js';
 import {
   absRule,
   erfRule,
@@ -91,6 +92,7 @@ export const gradRules: GradRules = {
   matmul: matmulRule,
   linear: linearRule,
   logSoftmax: logSoftmaxRule,
+  softmaxCrossEntropy: softmaxCrossEntropyRule,
   // reshape.ts, permute.ts, broadcast-to.ts, slice.ts, concat.ts, gather.ts, pad.ts
   reshape: reshapeRule,
   permute: permuteRule,

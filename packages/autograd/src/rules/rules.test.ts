@@ -44,6 +44,7 @@ import {
   sigmoid,
   slice,
   softmax,
+  softmaxCrossEntropy,
   softplus,
   sqrt,
   squeeze,
@@ -212,6 +213,19 @@ describeBackends('gradient rules pass gradcheck', () => {
       expectOk((x) => softmax(x, axis), [input([3, 4])]);
     }
     expectOk((x) => reshape(x, [4, -1]), [input([2, 3, 2])]);
+  });
+
+  it('softmaxCrossEntropy: class indices and probabilities, label smoothing, every reduction', () => {
+    const input = inputs('softmaxCrossEntropy');
+    const labels = tensor([2, 0, 3], { dtype: 'int32' });
+    const probs = softmax(input([3, 4]));
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      for (const labelSmoothing of [0, 0.2]) {
+        const options = { reduction, labelSmoothing };
+        expectOk((z) => softmaxCrossEntropy(z, labels, options), [input([3, 4])]);
+        expectOk((z) => softmaxCrossEntropy(z, probs, options), [input([3, 4])]);
+      }
+    }
   });
 
   it('dropout (same generator seed inside fn each evaluation)', () => {

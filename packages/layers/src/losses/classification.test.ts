@@ -1,5 +1,20 @@
 import { valueAndGrad } from '@lacuna/autograd';
-import { ArgumentRangeError, logSoftmax, type Tensor, tensor } from '@lacuna/tensor';
+import {
+  ArgumentRangeError,
+  add,
+  Generator,
+  gather,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  reshape,
+  softmax,
+  sum,
+  type Tensor,
+  tensor,
+  uniform,
+} from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, nllLoss } from './classification.js';
 
@@ -113,5 +128,47 @@ describe('crossEntropy and nllLoss with infinite logits (as PyTorch)', () => {
     expect(() => crossEntropy(z, labels([3]))).toThrow(ArgumentRangeError);
     expect(() => crossEntropy(z, labels([-1]))).toThrow(/crossEntropy.*targets.*\[0, 3\).*got -1/);
     expect(() => nllLoss(z, labels([5]))).toThrow(/nllLoss.*labels.*\[0, 3\).*got 5/);
+  });
+});
+
+describe('crossEntropy as one fused op', () => {
+  // The composition crossEntropy ran before it was fused: logSoftmax, then the picked or
+  // expected log-probability, then the mean. The fused op must give the same losses and
+  // gradients to float32 rounding.
+  function composed(z: Tensor, t: Tensor, eps: number): Tensor {
+    const [n, c] = z.shape as [number, number];
+    const logp = logSoftmax(z, 1);
+    if (t.dtype === 'int32') {
+      const picked = neg(reshape(gather(logp, 1, reshape(t, [n, 1])), [n]));
+      return mean(add(mul(picked, 1 - eps), mul(neg(sum(logp, { axis: 1 })), eps / c)));
+    }
+    return mean(neg(sum(mul(logp, add(mul(t, 1 - eps), eps / c)), { axis: 1 })));
+  }
+
+  it('gives the losses and gradients of the composition it replaces', () => {
+    const generator = new Generator('fused cross-entropy');
+    const z = uniform([16, 10], { generator, low: -6, high: 6 });
+    const classes = tensor(
+      Array.from({ length: 16 }, (_, i) => (i * 7) % 10),
+      { dtype: 'int32' },
+    );
+    const probs = softmax(uniform([16, 10], { generator, low: -2, high: 2 }));
+    for (const t of [classes, probs]) {
+      for (const eps of [0, 0.1]) {
+        const fused = valueAndGrad((x) => crossEntropy(x, t, { labelSmoothing: eps }))(z);
+        const reference = valueAndGrad((x) => composed(x, t, eps))(z);
+        expect(fused.value.item()).toBeCloseTo(reference.value.item(), 5);
+        const [g, r] = [fused.grads[0]!.storage, reference.grads[0]!.storage];
+        for (let i = 0; i < g.length; i++) expect(g[i]).toBeCloseTo(r[i]!, 7);
+      }
+    }
+  });
+
+  it('records one softmaxCrossEntropy node over the logits', () => {
+    const z = tensor([[1, 2, 3]]);
+    z.requiresGrad = true;
+    const loss = crossEntropy(z, tensor([2], { dtype: 'int32' }), { reduction: 'sum' });
+    expect(loss.gradNode?.op).toBe('softmaxCrossEntropy');
+    expect(loss.gradNode?.inputs).toEqual([z]);
   });
 });

@@ -4,20 +4,17 @@ import {
   add,
   DTypeError,
   gather,
-  logSoftmax,
   mul,
   neg,
-  notEqual,
   relu,
   reshape,
   ShapeError,
+  softmaxCrossEntropy,
   softplus,
   sub,
-  sum,
   type Tensor,
-  where,
 } from '@lacuna/tensor';
-import { checkLossOptions, type Reduction, reduce } from './reduction.js';
+import { checkLossOptions, checkReduction, type Reduction, reduce } from './reduction.js';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
@@ -83,17 +80,10 @@ function pick(logp: Tensor, labels: Tensor, n: number): Tensor {
 }
 
 /**
- * `Σ_c t꜀·logp꜀` per row with the convention 0·log 0 = 0 (as in xlogy): a class with zero
- * target mass contributes nothing even where its log-probability is −∞. The `where` also keeps
- * the gradient of such entries at exactly 0 instead of 0·∞.
- */
-function expectedLogProb(logp: Tensor, t: Tensor): Tensor {
-  return sum(where(notEqual(t, 0), mul(logp, t), 0), { axis: 1 });
-}
-
-/**
  * Cross-entropy of targets under softmax(logits): `L = -(1/N) Σᵢ Σ_c tᵢ꜀ · log softmax(zᵢ)꜀`,
- * computed through logSoftmax so it is stable for large logits.
+ * computed by @lacuna/tensor's `softmaxCrossEntropy`: log-softmax and the negative log-likelihood
+ * as one op with one gradient rule (softmax − target), each row in float64 (stable for large
+ * logits), rounded once to float32.
  *
  * Targets are int32 class indices [N] (t one-hot) or float32 probabilities [N, C] (e.g. one-hot or
  * soft labels). With label smoothing ε the target becomes (1-ε)·t + ε/C.
@@ -132,20 +122,10 @@ export function crossEntropy(
       `must lie in [0, 1), got ${eps}`,
     );
   }
-  const logp = logSoftmax(logits, 1);
-  let perExample: Tensor;
-  if (targets.dtype === 'int32') {
-    checkLabels('crossEntropy', 'targets', targets, n, c);
-    // −logp[y], plus with smoothing ε: (1-ε)·(−logp[y]) + (ε/C)·(−Σ_c logp꜀), PyTorch's formula.
-    perExample = neg(pick(logp, targets, n));
-    if (eps > 0)
-      perExample = add(mul(perExample, 1 - eps), mul(neg(sum(logp, { axis: 1 })), eps / c));
-  } else {
-    checkProbabilities('crossEntropy', targets, n, c);
-    const t = eps > 0 ? add(mul(targets, 1 - eps), eps / c) : targets;
-    perExample = neg(expectedLogProb(logp, t));
-  }
-  return reduce('crossEntropy', perExample, options.reduction);
+  if (targets.dtype === 'int32') checkLabels('crossEntropy', 'targets', targets, n, c);
+  else checkProbabilities('crossEntropy', targets, n, c);
+  const reduction = checkReduction('crossEntropy', options.reduction);
+  return softmaxCrossEntropy(logits, targets, { labelSmoothing: eps, reduction });
 }
 
 /**

@@ -3,9 +3,14 @@ import { checkOptionKeys, mean, optionEnum, sum, type Tensor } from '@lacuna/ten
 /** How per-example losses are combined: their mean (default), their sum, or none (one per example). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Reads a loss's `reduction` option ('mean' when absent), naming the loss in errors. @internal */
+export function checkReduction(op: string, reduction: unknown): Reduction {
+  return optionEnum(op, 'reduction', reduction, ['mean', 'sum', 'none'], 'mean');
+}
+
 /** Applies a reduction to per-example losses. @internal */
 export function reduce(op: string, losses: Tensor, reduction: Reduction = 'mean'): Tensor {
-  const how = optionEnum(op, 'reduction', reduction, ['mean', 'sum', 'none'], 'mean');
+  const how = checkReduction(op, reduction);
   if (how === 'mean') return mean(losses);
   if (how === 'sum') return sum(losses);
   return losses;

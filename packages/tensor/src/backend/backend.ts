@@ -78,6 +78,20 @@ export interface LinearParams {
   readonly activation: 'none' | 'relu';
 }
 
+/** Sizes and options of {@link Backend.softmaxCrossEntropy} and its backward kernel. */
+export interface SoftmaxCrossEntropyParams {
+  /** Rows (examples) of the logits. */
+  readonly n: number;
+  /** Classes: columns of the logits. */
+  readonly c: number;
+  /** Targets are float32 [n, c] probabilities (true) or int32 [n] class indices (false). */
+  readonly probabilities: boolean;
+  /** ε in [0, 1): the target becomes (1-ε)·t + ε/c. */
+  readonly labelSmoothing: number;
+  /** `'mean'` or `'sum'`: one output value; `'none'`: one per row. */
+  readonly reduction: 'mean' | 'sum' | 'none';
+}
+
 /** Geometry of a 2-D convolution or pooling window over NCHW input. */
 export interface Conv2dGeometry {
   /** Batch size N. */
@@ -225,6 +239,29 @@ export interface Backend {
     bias: Float32Array | null,
     out: Float32Array,
     p: LinearParams,
+  ): void;
+  /**
+   * Cross-entropy of targets under softmax(logits) in one pass per row, for logits [n, c]:
+   * `Lᵢ = −Σ_c t꜀·(z꜀ − lse(z))` with the smoothed target t (terms with t꜀ = 0 skipped); `out`
+   * gets the n losses, or their mean or sum (one value).
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    targets: Int32Array | Float32Array,
+    out: Float32Array,
+    p: SoftmaxCrossEntropyParams,
+  ): void;
+  /**
+   * Gradient of {@link Backend.softmaxCrossEntropy} with respect to the logits:
+   * `dzᵢ = gᵢ·(softmax(zᵢ)·Σ_c tᵢ꜀ − tᵢ)`, with gᵢ the output gradient of row i (g/n for the mean,
+   * g for the sum); `dx` is overwritten.
+   */
+  softmaxCrossEntropyBackward(
+    grad: Float32Array,
+    logits: Float32Array,
+    targets: Int32Array | Float32Array,
+    dx: Float32Array,
+    p: SoftmaxCrossEntropyParams,
   ): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as `p` ([outer, size, inner]). */
   logSoftmax(x: Float32Array, out: Float32Array, p: AxisParams): void;

@@ -11,6 +11,7 @@ import { matmul } from './matmul.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
 import { unary } from './unary.js';
 import { where } from './where.js';
 
@@ -38,6 +39,8 @@ export const referenceBackend: Backend = {
   matmul,
   linear,
   logSoftmax,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyBackward,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
