@@ -1,12 +1,14 @@
-// The linear op: y = act(x·wᵀ + b), the GEMM of matmul.ts with the bias and activation applied to
-// each output tile as it is finished (epilogue.ts), not in two more passes over y.
+// The linear op: y = drop(act(x·wᵀ + b)), the GEMM of matmul.ts with the bias, activation and
+// dropout applied to each output tile as it is finished (epilogue.ts), not in more passes over y.
 
 import { gemm } from './matmul';
 
 /**
- * y[m×n] (row stride ldy floats) = act(x·wᵀ + bias) for x [m×k] (row stride k), w [n×k] (row
- * stride k) and bias [n] (0 for none); act is max(·, 0) when relu ≠ 0, else the identity.
- * `scratch` must hold matmulScratchBytes() bytes.
+ * y[m×n] (row stride ldy floats) = drop(act(x·wᵀ + bias)) for x [m×k] (row stride k), w [n×k]
+ * (row stride k) and bias [n] (0 for none); act is max(·, 0) when relu ≠ 0, else the identity.
+ * With keepThreshold > 0, element e of y is kept, times `scale`, when the top 24 bits of the
+ * counter hash of (first + e's offset from y, key k0/k1) are below keepThreshold (dropout.ts's
+ * mask), else 0. `scratch` must hold matmulScratchBytes() bytes.
  */
 export function linear(
   x: usize,
@@ -18,7 +20,34 @@ export function linear(
   n: i32,
   k: i32,
   relu: i32,
+  keepThreshold: i32,
+  scale: f32,
+  k0: i32,
+  k1: i32,
+  first: i32,
   scratch: usize,
 ): void {
-  gemm(x, k, false, w, k, true, y, ldy, m, n, k, scratch, false, 0, bias, relu != 0);
+  gemm(
+    x,
+    k,
+    false,
+    w,
+    k,
+    true,
+    y,
+    ldy,
+    m,
+    n,
+    k,
+    scratch,
+    false,
+    0,
+    bias,
+    relu != 0,
+    keepThreshold,
+    scale,
+    k0,
+    k1,
+    first,
+  );
 }

@@ -1,17 +1,21 @@
-import { greater, matmul, mul, sum, type Tensor } from '@lacuna/tensor';
+import { dropoutBackward, greater, matmul, mul, sum, type Tensor } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
-// Gradient rule of @lacuna/tensor's ops/linear.ts: with y = act(Z), Z = x·Wᵀ + b,
-//   dZ = dY ⊙ act'(Z)  (relu: [Z > 0] = [y > 0], read from the saved output),
+// Gradient rule of @lacuna/tensor's ops/linear.ts: with y = drop(act(Z)), Z = x·Wᵀ + b,
+//   dZ = dY ⊙ m·scale ⊙ act'(Z)   (the dropout mask regenerated from its key by dropoutBackward;
+//                                  relu: act'(Z) = [y > 0], read from the saved output, since
+//                                  y = relu(Z)·m·scale is positive exactly where Z > 0 and m = 1,
+//                                  and the dropped entries are already 0),
 //   dx = dZ·W,   dW = dZᵀ·x,   db = Σ_rows dZ.
 // Each product reads its operands in place through matmul's transpose flags, as the matmul rule
-// does, so the gradients have the bits of the separate matmul, add and relu rules.
+// does, so the gradients have the bits of the separate matmul, add, relu and dropout rules.
 
-/** Gradients of `linear(x, weight, bias, { activation })`. */
+/** Gradients of `linear(x, weight, bias, { activation, dropout })`. */
 export const linearRule: GradRule<'linear'> = (g, node) => {
   const [x, weight, bias] = node.inputs as [Tensor, Tensor, Tensor | undefined];
-  const { activation, output } = node.saved;
-  const dz = activation === 'relu' ? mul(g, greater(output, 0)) : g;
+  const { activation, output, dropout } = node.saved;
+  const dropped = dropout ? dropoutBackward(g, dropout) : g;
+  const dz = activation === 'relu' ? mul(dropped, greater(output, 0)) : dropped;
   return [
     x.requiresGrad ? matmul(dz, weight) : null,
     weight.requiresGrad ? matmul(dz, x, { transA: true }) : null,

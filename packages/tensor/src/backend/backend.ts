@@ -66,7 +66,7 @@ export interface MatmulParams {
   readonly transB: boolean;
 }
 
-/** Sizes and activation of {@link Backend.linear}: `out = act(x·Wᵀ + b)`. */
+/** Sizes, activation and dropout of {@link Backend.linear}: `out = drop(act(x·Wᵀ + b))`. */
 export interface LinearParams {
   /** Rows of x and of the output. */
   readonly m: number;
@@ -76,6 +76,11 @@ export interface LinearParams {
   readonly k: number;
   /** Applied after the bias: `'relu'` is max(·, 0), `'none'` the identity. */
   readonly activation: 'none' | 'relu';
+  /**
+   * Dropout after the activation, as {@link Backend.dropout} would apply it to the [m, n] result
+   * (counter e = the element's flat index), or null for none.
+   */
+  readonly dropout: DropoutParams | null;
 }
 
 /** Sizes and options of {@link Backend.softmaxCrossEntropy} and its backward kernel. */
@@ -228,10 +233,10 @@ export interface Backend {
   /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
   /**
-   * `out = act(x·Wᵀ + b)` for x [m, k], W [n, k] and b [n] (null for none): per element, the
-   * matmul value, then one float32 add of the bias and the activation, as separate
-   * {@link Backend.matmul}, {@link Backend.binary} add and {@link Backend.unary} relu would give;
-   * `out` is overwritten.
+   * `out = drop(act(x·Wᵀ + b))` for x [m, k], W [n, k] and b [n] (null for none): per element,
+   * the matmul value, then one float32 add of the bias, the activation and dropout's
+   * `(v·keep)·scale`, as separate {@link Backend.matmul}, {@link Backend.binary} add,
+   * {@link Backend.unary} relu and {@link Backend.dropout} would give; `out` is overwritten.
    */
   linear(
     x: Float32Array,

@@ -99,19 +99,48 @@ export function keepProbability(p: number, op = 'dropout'): number {
   return Math.round((1 - p) * GRID) / GRID;
 }
 
-function checkOptions(options: DropoutOptions): { p: number; scaling: DropoutScaling } {
-  checkOptionKeys('dropout', options, DROPOUT_KEYS);
+function checkOptions(
+  op: string,
+  options: DropoutOptions,
+  argument = 'options',
+): { p: number; scaling: DropoutScaling } {
+  checkOptionKeys(op, options, DROPOUT_KEYS, argument);
   const p = options?.p;
-  keepProbability(p, 'dropout');
-  checkTraining('dropout', options.training);
-  const scaling = optionEnum(
-    'dropout',
-    'scaling',
-    options.scaling,
-    ['inverted', 'classic'],
-    'inverted',
-  );
+  keepProbability(p, op);
+  checkTraining(op, options.training);
+  const scaling = optionEnum(op, 'scaling', options.scaling, ['inverted', 'classic'], 'inverted');
   return { p, scaling };
+}
+
+/** One draw's saved values: a fresh key from `generator`, the threshold and the scale. */
+function draw(p: number, scaling: DropoutScaling, generator: Generator): DropoutSaved {
+  const keepThreshold = Math.round((1 - p) * GRID);
+  return {
+    key: generator.nextKey(),
+    keepThreshold,
+    // One over the keep probability the kernel really uses (keepThreshold/2²⁴), so E[y] = x exactly;
+    // rounded to float32 so every backend's float32 product x·scale is the same number.
+    scale: scaling === 'inverted' ? Math.fround(GRID / keepThreshold) : 1,
+  };
+}
+
+/**
+ * Dropout as the last step of a fused op (linear's `dropout` option): validates `options` as
+ * {@link dropout} does, naming `op` and `options.dropout`, and returns the mask's saved values
+ * when training draws one (the same key {@link dropout} would draw from the same generator
+ * state), else null with the factor inference applies instead (the keep probability for classic
+ * scaling with p > 0, else 1). @internal
+ */
+export function fusedDropout(
+  op: string,
+  options: DropoutOptions,
+): { saved: DropoutSaved | null; factor: number } {
+  const { p, scaling } = checkOptions(op, options, 'options.dropout');
+  const generator = checkGenerator(op, options);
+  if (!options.training) {
+    return { saved: null, factor: scaling === 'classic' && p > 0 ? keepProbability(p) : 1 };
+  }
+  return p === 0 ? { saved: null, factor: 1 } : { saved: draw(p, scaling, generator), factor: 1 };
 }
 
 /** Runs the fused kernel, recording the key (not the mask) for backward. */
@@ -122,14 +151,7 @@ function apply(
   generator: Generator,
   mask?: Uint8Array,
 ): Tensor {
-  const keepThreshold = Math.round((1 - p) * GRID);
-  const saved: DropoutSaved = {
-    key: generator.nextKey(),
-    keepThreshold,
-    // One over the keep probability the kernel really uses (keepThreshold/2²⁴), so E[y] = x exactly;
-    // rounded to float32 so every backend's float32 product x·scale is the same number.
-    scale: scaling === 'inverted' ? Math.fround(GRID / keepThreshold) : 1,
-  };
+  const saved = draw(p, scaling, generator);
   const out = new Float32Array(x.size);
   getBackend().dropout(x.storage as Float32Array, out, saved, mask);
   return record('dropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
@@ -144,7 +166,7 @@ function resolveDropout(
   options: DropoutOptions,
 ): { p: number; scaling: DropoutScaling; generator: Generator; maskFree: Tensor | null } {
   checkFloat('dropout', 'x', x);
-  const { p, scaling } = checkOptions(options);
+  const { p, scaling } = checkOptions('dropout', options);
   const generator = checkGenerator('dropout', options);
   const maskFree = !options.training
     ? scaling === 'classic' && p > 0

@@ -7,6 +7,7 @@ import { broadcastTo } from './broadcast-to.js';
 import { conv2d } from './conv2d.js';
 import { arange, eye, full, linspace, ones, tensor, zeros } from './creation.js';
 import { indexSelect } from './gather.js';
+import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { oneHot } from './one-hot.js';
 import { pad } from './pad.js';
@@ -61,6 +62,7 @@ describe('element count limit (2^31 - 1 elements per tensor)', () => {
     expect(() => where(tensor([true]), col, row)).toThrow(huge('where', big));
     expect(() => broadcastTo(col, [1e5, 1e5])).toThrow(huge('broadcastTo', big));
     expect(() => matmul(col, row)).toThrow(huge('matmul', big));
+    expect(() => linear(col, col)).toThrow(huge('linear', big));
     expect(() => oneHot(tensor([0, 1], { dtype: 'int32' }), 2e9)).toThrow(
       huge('oneHot', '\\[2,2000000000\\]'),
     );

@@ -1,10 +1,12 @@
 import { expect, it } from 'vitest';
 import { DTypeError, LacunaError, ShapeError } from '../errors.js';
+import { Generator } from '../random/generator.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo, naiveMatmul } from '../test-util/naive.js';
 import { add } from './binary.js';
 import { tensor } from './creation.js';
+import { type DropoutOptions, dropout } from './dropout.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { relu } from './unary.js';
@@ -17,10 +19,17 @@ function filled(shape: number[], seed: number): Tensor {
 }
 
 /** The unfused composition linear must match bit for bit on the same backend. */
-function composed(x: Tensor, w: Tensor, b: Tensor | null, activation: 'none' | 'relu'): Tensor {
+function composed(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  activation: 'none' | 'relu',
+  drop?: DropoutOptions,
+): Tensor {
   const z = matmul(x, w, { transB: true });
   const y = b ? add(z, b) : z;
-  return activation === 'relu' ? relu(y) : y;
+  const a = activation === 'relu' ? relu(y) : y;
+  return drop ? dropout(a, drop) : a;
 }
 
 describeBackends('linear', () => {
@@ -58,6 +67,44 @@ describeBackends('linear', () => {
         }
       }
     }
+  });
+
+  it('with dropout: the bits and mask of a separate dropout drawing from the same generator state', () => {
+    for (const [m, k, n] of [
+      [37, 300, 45],
+      [130, 20, 530],
+      [3, 0, 5],
+    ] as const) {
+      const x = filled([m, k], 1);
+      const w = filled([n, k], 2);
+      const b = filled([n], 3);
+      for (const activation of ['none', 'relu'] as const) {
+        for (const scaling of ['inverted', 'classic'] as const) {
+          for (const training of [true, false]) {
+            const drop = (seed: number) => ({
+              p: 0.3,
+              training,
+              scaling,
+              generator: new Generator(seed),
+            });
+            const y = linear(x, w, b, { activation, dropout: drop(m) });
+            expectSameBits(y.storage, composed(x, w, b, activation, drop(m)).storage);
+          }
+        }
+      }
+    }
+  });
+
+  it('with dropout: draws one key per call, so the next call has a fresh mask', () => {
+    const x = filled([8, 16], 1);
+    const w = filled([8, 16], 2);
+    const generator = new Generator(3);
+    const options = { dropout: { p: 0.5, training: true, generator } };
+    const first = Array.from(linear(x, w, null, options).storage, (v) => v === 0);
+    const second = Array.from(linear(x, w, null, options).storage, (v) => v === 0);
+    expect(first).not.toEqual(second);
+    const node = linear(x, w, null, { dropout: { p: 0, training: true, generator } });
+    expect(node.storage).toEqual(linear(x, w).storage);
   });
 
   it('keeps NaN, infinities and the sign of zero as add and relu do', () => {
@@ -146,6 +193,22 @@ describeBackends('linear', () => {
     expect(() => linear(x, w, null, { activaton: 'relu' } as never)).toThrow(LacunaError);
     expect(() => linear(x, w, null, { activaton: 'relu' } as never)).toThrow(
       /linear: argument 'options.activaton' is not a known option. did you mean 'activation'\?/,
+    );
+    const generator = new Generator(0);
+    expect(() => linear(x, w, null, { dropout: { p: 1, training: true, generator } })).toThrow(
+      /linear: argument 'p' is the drop probability and must lie in \[0, 1\), got 1/,
+    );
+    expect(() => linear(x, w, null, { dropout: { p: 0.5, generator } as never })).toThrow(
+      /linear: argument 'training' must be true or false/,
+    );
+    expect(() =>
+      linear(x, w, null, { dropout: { p: 0.5, training: true, generator, rate: 1 } as never }),
+    ).toThrow(/linear: argument 'options.dropout.rate' is not a known option/);
+    expect(() => linear(x, w, null, { dropout: { p: 0.5, training: true } as never })).toThrow(
+      /linear: argument 'generator'/,
+    );
+    expect(() => linear(x, w, null, { dropout: 0.5 as never })).toThrow(
+      /linear: argument 'options.dropout' must be an object of options/,
     );
     expect(() => linear(x, w, null, { activation: 'gelu' } as never)).toThrow(
       /linear: argument 'activation' must be one of 'none', 'relu', got "gelu"/,

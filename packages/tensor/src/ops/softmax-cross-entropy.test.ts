@@ -40,7 +40,7 @@ describe('softmaxCrossEntropy', () => {
   const probs = filled([7, 5], 2, 1);
   for (let i = 0; i < 7; i++) {
     // Rows of non-negative values that sum to 1.
-    const row = probs.storage.subarray(i * 5, (i + 1) * 5);
+    const row = (probs.storage as Float32Array).subarray(i * 5, (i + 1) * 5);
     for (let j = 0; j < 5; j++) row[j] = Math.abs(row[j]!);
     const s = row.reduce((a, v) => a + v, 0);
     for (let j = 0; j < 5; j++) row[j] = row[j]! / s;

@@ -1,7 +1,7 @@
 import type { DropoutParams } from '../backend.js';
 
 /** The keep bit of element i: the hash of randomBits, with the key in locals; 1 iff uniform24 < threshold. */
-function keepBit(i: number, k0: number, k1: number, keepThreshold: number): number {
+export function keepBit(i: number, k0: number, k1: number, keepThreshold: number): number {
   let h = i ^ k0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

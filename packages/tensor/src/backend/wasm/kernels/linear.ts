@@ -6,22 +6,57 @@ import { productPieces } from './matmul.js';
 /**
  * The arguments of assembly/linear.ts, in its order:
  * `linear(x: usize, w: usize, bias: usize, y: usize, ldy: i32, m: i32, n: i32, k: i32,
- *   relu: i32, scratch: usize)`. Pointers are byte offsets (bias 0 for none); ldy is in floats.
+ *   relu: i32, keepThreshold: i32, scale: f32, k0: i32, k1: i32, first: i32, scratch: usize)`.
+ * Pointers are byte offsets (bias 0 for none); ldy is in floats; keepThreshold 0 is no dropout,
+ * `first` the dropout counter of the piece's first element.
  * @internal
  */
 export const linearArgs = argList(
   'linear',
-  ['x', 'w', 'bias', 'y', 'ldy', 'm', 'n', 'k', 'relu', 'scratch'],
-  (v) => [v.x, v.w, v.bias, v.y, v.ldy, v.m, v.n, v.k, v.relu, v.scratch],
+  [
+    'x',
+    'w',
+    'bias',
+    'y',
+    'ldy',
+    'm',
+    'n',
+    'k',
+    'relu',
+    'keepThreshold',
+    'scale',
+    'k0',
+    'k1',
+    'first',
+    'scratch',
+  ],
+  (v) => [
+    v.x,
+    v.w,
+    v.bias,
+    v.y,
+    v.ldy,
+    v.m,
+    v.n,
+    v.k,
+    v.relu,
+    v.keepThreshold,
+    v.scale,
+    v.k0,
+    v.k1,
+    v.first,
+    v.scratch,
+  ],
 );
 
 /**
- * The wasm `linear` kernel: matmul's packed GEMM with the bias and activation applied to each
- * output tile as it is finished (assembly/epilogue.ts), split across threads like matmul. @internal
+ * The wasm `linear` kernel: matmul's packed GEMM with the bias, activation and dropout applied to
+ * each output tile as it is finished (assembly/epilogue.ts), split across threads like matmul;
+ * dropout counters are flat output indices, so any split draws the same mask. @internal
  */
 export function wasmLinear(ctx: WasmContext): Backend['linear'] {
   return (x, weight, bias, out, p: LinearParams) => {
-    const { m, n, k, activation } = p;
+    const { m, n, k, activation, dropout } = p;
     if (out.length === 0) return;
     ctx.run(
       {
@@ -44,6 +79,11 @@ export function wasmLinear(ctx: WasmContext): Backend['linear'] {
                 n: cols,
                 k,
                 relu: +(activation === 'relu'),
+                keepThreshold: dropout ? dropout.keepThreshold : 0,
+                scale: dropout ? dropout.scale : 1,
+                k0: dropout ? dropout.key.lo | 0 : 0,
+                k1: dropout ? dropout.key.hi | 0 : 0,
+                first: yOff,
                 scratch: ctx.scratch(t),
               }),
           );
