@@ -188,22 +188,38 @@ describeBackends('gradient rules pass gradcheck', () => {
       expectOk((xt, wt, bt) => linear(xt, wt, bt, { activation }), [x, w, b]);
     }
     expectOk((xt, wt) => linear(xt, wt, null, { activation: 'relu' }), [x, w]);
+    // Dropout: the same generator seed inside fn each evaluation, so the same mask.
+    for (const activation of ['none', 'relu'] as const) {
+      expectOk(
+        (xt, wt, bt) =>
+          linear(xt, wt, bt, {
+            activation,
+            dropout: { p: 0.4, training: true, generator: new Generator(5) },
+          }),
+        [x, w, b],
+      );
+    }
   });
 
-  it('linear: the same gradient bits as matmul + add + relu', () => {
+  it('linear: the same gradient bits as matmul + add + relu (+ dropout)', () => {
     const input = inputs('linear against its composition');
     const [x, w, b, upstream] = [input([6, 9]), input([7, 9]), input([7]), input([6, 7])];
-    const grads = (fused: boolean) => {
+    const grads = (fused: boolean, withDropout: boolean) => {
       const leaves = [x, w, b].map((t) => detach(t));
       for (const t of leaves) t.requiresGrad = true;
       const [xl, wl, bl] = leaves as [Tensor, Tensor, Tensor];
-      const y = fused
-        ? linear(xl, wl, bl, { activation: 'relu' })
+      const drop = withDropout
+        ? { p: 0.5, training: true, generator: new Generator('linear dropout') }
+        : undefined;
+      const a = fused
+        ? linear(xl, wl, bl, { activation: 'relu', dropout: drop })
         : relu(add(matmul(xl, wl, { transB: true }), bl));
+      const y = !fused && drop ? dropout(a, drop) : a;
       backward(sum(mul(y, upstream)));
       return leaves.map((t) => Array.from(t.grad!.storage));
     };
-    expect(grads(true)).toEqual(grads(false));
+    expect(grads(true, false)).toEqual(grads(false, false));
+    expect(grads(true, true)).toEqual(grads(false, true));
   });
 
   it('logSoftmax and softmax along each axis, reshape', () => {
