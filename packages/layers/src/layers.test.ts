@@ -8,6 +8,7 @@ import {
   mul,
   normal,
   ones,
+  relu,
   ShapeError,
   sum,
   type Tensor,
@@ -99,6 +100,42 @@ describe('layers', () => {
     const unfused = run(() => add(matmul(x, fc.weight, { transB: true }), fc.bias!));
     expect(fc.forward(x).gradNode?.op).toBe('linear');
     expect(firstDifference(fused, unfused)).toBeNull();
+  });
+
+  it('Sequential runs Linear then ReLU as one fused op, with the values and gradients of the two', () => {
+    const net = new Sequential(
+      new Linear(6, 5, { generator: g() }),
+      new ReLU(),
+      new Linear(5, 3, { generator: g() }),
+    );
+    const [fc1, , fc2] = net.layers as [Linear, ReLU, Linear];
+    const x = uniform([4, 6], { generator: g(), low: -2, high: 2 });
+    const run = (forward: () => Tensor) => {
+      for (const p of net.parameters()) p.grad = null;
+      const y = forward();
+      backward(sum(mul(y, y)));
+      return [y.storage, ...net.parameters().map((p) => p.grad!.storage)];
+    };
+    const fused = run(() => net.forward(x));
+    const separate = run(() => fc2.forward(relu(fc1.forward(x))));
+    expect(firstDifference(fused, separate)).toBeNull();
+    const hidden = net.forward(x).gradNode?.inputs[0];
+    expect(hidden?.gradNode?.op).toBe('linear');
+  });
+
+  it('Sequential leaves a ReLU or Linear whose forward was replaced to run on its own', () => {
+    class DoubledReLU extends ReLU {
+      override forward(x: Tensor): Tensor {
+        return mul(relu(x), 2);
+      }
+    }
+    const fc = new Linear(3, 2, { generator: g() });
+    const x = uniform([2, 3], { generator: g(), low: -2, high: 2 });
+    const expected = mul(relu(fc.forward(x)), 2).storage;
+    expect(new Sequential(fc, new DoubledReLU()).forward(x).storage).toEqual(expected);
+    const patched = new ReLU();
+    patched.forward = (t: Tensor) => mul(relu(t), 2);
+    expect(new Sequential(fc, patched).forward(x).storage).toEqual(expected);
   });
 
   it('Conv2d gradients pass gradcheck through the module', () => {

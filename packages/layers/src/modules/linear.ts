@@ -1,5 +1,6 @@
 import {
   type Generator,
+  type LinearActivation,
   linear,
   optionBoolean,
   optionKeys,
@@ -37,15 +38,21 @@ export function initLinear(
 }
 
 /**
- * `x·Wᵀ + b` for x [N, in] as one fused `linear` op, with the shape check (naming the layer) both
- * fully connected layers share. @internal
+ * `act(x·Wᵀ + b)` for x [N, in] as one fused `linear` op, with the shape check (naming the layer)
+ * both fully connected layers share. @internal
  */
-export function linearForward(op: string, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+export function linearForward(
+  op: string,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  activation: LinearActivation = 'none',
+): Tensor {
   const inFeatures = weight.shape[1]!;
   if (x.rank !== 2 || x.shape[1] !== inFeatures) {
     throw new ShapeError(op, 'x', `must have shape [N, ${inFeatures}], got [${x.shape.join(',')}]`);
   }
-  return linear(x, weight, bias);
+  return linear(x, weight, bias, { activation });
 }
 
 /**

@@ -1,8 +1,28 @@
 import { LacunaError, type Tensor } from '@lacuna/tensor';
 import { Module } from '../module.js';
+import { ReLU } from './activations.js';
+import { Linear, linearForward } from './linear.js';
+
+/**
+ * Whether `layer` then `next` are a Linear and a ReLU whose forward passes are the library's own
+ * (not overridden in a subclass or on the instance): then one fused linear op with the relu
+ * computes both, with the same bits.
+ */
+function fusesWithRelu(layer: Module, next: Module | undefined): layer is Linear {
+  return (
+    layer instanceof Linear &&
+    layer.forward === Linear.prototype.forward &&
+    next instanceof ReLU &&
+    next.forward === ReLU.prototype.forward
+  );
+}
 
 /**
  * A chain of modules applied in order; children are named `'0'`, `'1'`, … like PyTorch's.
+ *
+ * A {@link Linear} directly followed by a {@link ReLU} runs as one fused `linear` op with
+ * activation `'relu'` (one pass over the output instead of two, the same values and gradients);
+ * a subclass, or an instance whose `forward` was replaced, runs on its own as usual.
  *
  * @example
  * ```ts
@@ -36,8 +56,18 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
-  /** Feeds `x` through every layer in turn. */
+  /** Feeds `x` through every layer in turn (Linear then ReLU as one fused op). */
   forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, layer) => layer.forward(h), x);
+    let h = x;
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i]!;
+      if (fusesWithRelu(layer, this.layers[i + 1])) {
+        h = linearForward('Linear.forward', h, layer.weight, layer.bias, 'relu');
+        i++;
+      } else {
+        h = layer.forward(h);
+      }
+    }
+    return h;
   }
 }
