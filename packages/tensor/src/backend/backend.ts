@@ -248,23 +248,27 @@ export interface Backend {
   /**
    * Cross-entropy of targets under softmax(logits) in one pass per row, for logits [n, c]:
    * `Lᵢ = −Σ_c t꜀·(z꜀ − lse(z))` with the smoothed target t (terms with t꜀ = 0 skipped); `out`
-   * gets the n losses, or their mean or sum (one value).
+   * gets the n losses, or their mean or sum (one value); `logSumExps`, when given, each row's
+   * log Σ exp(z) (NaN for a row without a distribution), for the backward kernel.
    */
   softmaxCrossEntropy(
     logits: Float32Array,
     targets: Int32Array | Float32Array,
     out: Float32Array,
+    logSumExps: Float64Array | null,
     p: SoftmaxCrossEntropyParams,
   ): void;
   /**
    * Gradient of {@link Backend.softmaxCrossEntropy} with respect to the logits:
-   * `dzᵢ = gᵢ·(softmax(zᵢ)·Σ_c tᵢ꜀ − tᵢ)`, with gᵢ the output gradient of row i (g/n for the mean,
-   * g for the sum); `dx` is overwritten.
+   * `dzᵢ = gᵢ·(softmax(zᵢ)·Σ_c tᵢ꜀ − tᵢ)`, softmax(zᵢ) = exp(zᵢ − lseᵢ) from the forward kernel's
+   * `logSumExps`, gᵢ the output gradient of row i (g/n for the mean, g for the sum); `dx` is
+   * overwritten.
    */
   softmaxCrossEntropyBackward(
     grad: Float32Array,
     logits: Float32Array,
     targets: Int32Array | Float32Array,
+    logSumExps: Float64Array,
     dx: Float32Array,
     p: SoftmaxCrossEntropyParams,
   ): void;

@@ -34,6 +34,10 @@ function expectClose(got: ArrayLike<number>, want: number[]): void {
   for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 5);
 }
 
+/** Σ_j exp(z[i, j]) of a row of 3, in float64. */
+const sum3 = (z: ArrayLike<number>, i: number) =>
+  Math.exp(z[3 * i]!) + Math.exp(z[3 * i + 1]!) + Math.exp(z[3 * i + 2]!);
+
 describe('softmaxCrossEntropy', () => {
   const z = filled([7, 5], 1);
   const labels = tensor([0, 4, 2, 2, 1, 3, 0], { dtype: 'int32' });
@@ -88,8 +92,13 @@ describe('softmaxCrossEntropy', () => {
     expect(node?.op).toBe('softmaxCrossEntropy');
     expect(node?.inputs).toEqual([logits]);
     if (node?.op === 'softmaxCrossEntropy' && !node.released) {
-      expect(node.saved).toEqual({ targets, labelSmoothing: 0.2, reduction: 'sum' });
+      expect(node.saved).toMatchObject({ targets, labelSmoothing: 0.2, reduction: 'sum' });
+      const lse = node.saved.logSumExps;
+      expect(lse.length).toBe(2);
+      for (const i of [0, 1]) expect(lse[i]).toBeCloseTo(Math.log(sum3(logits.storage, i)), 14);
     }
+    logits.requiresGrad = false;
+    expect(softmaxCrossEntropy(logits, targets).gradNode).toBeNull();
   });
 
   it('rejects logits, targets and options that do not fit, naming argument, expectation and value', () => {

@@ -3,7 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import { allocate } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionEnum, optionKeys } from '../options.js';
-import { record } from '../record.js';
+import { record, willRecord } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -26,6 +26,8 @@ export interface SoftmaxCrossEntropySaved {
   readonly labelSmoothing: number;
   /** How the per-example losses were combined. */
   readonly reduction: LossReduction;
+  /** Each row's log Σ exp(z) in float64 (softmax = exp(z − lse) in backward, no second pass). */
+  readonly logSumExps: Float64Array;
 }
 
 const KEYS = optionKeys<SoftmaxCrossEntropyOptions>({ labelSmoothing: true, reduction: true });
@@ -136,19 +138,24 @@ export function softmaxCrossEntropy(
   const p = params(logits, targets, eps, reduction);
   const shape = reduction === 'none' ? [p.n] : [];
   const out = new Tensor(allocate('float32', reduction === 'none' ? p.n : 1), shape, 'float32');
+  // Kept for backward only when it will run: inference allocates nothing but the output.
+  const logSumExps = willRecord([logits]) ? new Float64Array(p.n) : null;
   getBackend().softmaxCrossEntropy(
     logits.storage as Float32Array,
     targets.storage as Int32Array | Float32Array,
     out.storage as Float32Array,
+    logSumExps,
     p,
   );
-  return record(OP, [logits], out, { targets, labelSmoothing: eps, reduction });
+  if (!logSumExps) return out;
+  return record(OP, [logits], out, { targets, labelSmoothing: eps, reduction, logSumExps });
 }
 
 /**
  * The backward pass of a recorded {@link softmaxCrossEntropy}: the gradient with respect to the
  * logits, `dzᵢ = gᵢ·(softmax(zᵢ)·Σ_c tᵢ꜀ − tᵢ)`, with gᵢ = g/N for the mean, g for the sum and
- * the row's own gradient for none. Softmax is recomputed from the logits, not stored.
+ * the row's own gradient for none. Softmax is exp(z − lse) with the row's log-sum-exp the forward
+ * pass saved.
  *
  * @param grad - Gradient of the op's output: a scalar, or [N] for reduction `'none'`.
  * @param logits - The op's logits [N, C].
@@ -157,8 +164,11 @@ export function softmaxCrossEntropy(
  * ```ts
  * import { ones, softmaxCrossEntropy, softmaxCrossEntropyBackward, tensor } from '@lacuna/tensor';
  * const logits = tensor([[0, 0]]);
- * const saved = { targets: tensor([1], { dtype: 'int32' }), labelSmoothing: 0, reduction: 'mean' } as const;
- * softmaxCrossEntropyBackward(ones([]), logits, saved).toArray(); // [[0.5, -0.5]]
+ * logits.requiresGrad = true;
+ * const node = softmaxCrossEntropy(logits, tensor([1], { dtype: 'int32' })).gradNode;
+ * if (node?.op === 'softmaxCrossEntropy' && !node.released) {
+ *   softmaxCrossEntropyBackward(ones([]), logits, node.saved).toArray(); // [[0.5, -0.5]]
+ * }
  * ```
  */
 export function softmaxCrossEntropyBackward(
@@ -166,12 +176,13 @@ export function softmaxCrossEntropyBackward(
   logits: Tensor,
   saved: SoftmaxCrossEntropySaved,
 ): Tensor {
-  const { targets, labelSmoothing, reduction } = saved;
+  const { targets, labelSmoothing, reduction, logSumExps } = saved;
   const dx = new Tensor(allocate('float32', logits.size), logits.shape, 'float32');
   getBackend().softmaxCrossEntropyBackward(
     grad.storage as Float32Array,
     logits.storage as Float32Array,
     targets.storage as Int32Array | Float32Array,
+    logSumExps,
     dx.storage as Float32Array,
     params(logits, targets, labelSmoothing, reduction),
   );

@@ -14,14 +14,9 @@ function logSumExp(z: Float32Array, row: number, c: number): number {
   return max + Math.log(sum);
 }
 
-/** The smoothed target of row i, class j: (1-ε)·t + ε/c (t one-hot for class indices). */
-function target(
-  targets: Int32Array | Float32Array,
-  i: number,
-  j: number,
-  { c, probabilities, labelSmoothing: eps }: SoftmaxCrossEntropyParams,
-): number {
-  const t = probabilities ? targets[i * c + j]! : targets[i] === j ? 1 : 0;
+/** The smoothed probability target of row i, class j: (1-ε)·t + ε/c. */
+function smoothed(targets: Float32Array, i: number, j: number, c: number, eps: number): number {
+  const t = targets[i * c + j]!;
   return eps > 0 ? (1 - eps) * t + eps / c : t;
 }
 
@@ -29,18 +24,19 @@ export function softmaxCrossEntropy(
   logits: Float32Array,
   targets: Int32Array | Float32Array,
   out: Float32Array,
-  p: SoftmaxCrossEntropyParams,
+  logSumExps: Float64Array | null,
+  { n, c, probabilities, labelSmoothing: eps, reduction }: SoftmaxCrossEntropyParams,
 ): void {
-  const { n, c, probabilities, labelSmoothing: eps, reduction } = p;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const row = i * c;
     const lse = logSumExp(logits, row, c);
+    if (logSumExps) logSumExps[i] = lse;
     let loss = 0;
     if (probabilities) {
       // 0·log 0 = 0: a class with no target mass adds nothing, even at −∞.
       for (let j = 0; j < c; j++) {
-        const t = target(targets, i, j, p);
+        const t = smoothed(targets as Float32Array, i, j, c, eps);
         if (t !== 0) loss -= t * (logits[row + j]! - lse);
       }
     } else {
@@ -63,20 +59,30 @@ export function softmaxCrossEntropyBackward(
   grad: Float32Array,
   logits: Float32Array,
   targets: Int32Array | Float32Array,
+  logSumExps: Float64Array,
   dx: Float32Array,
-  p: SoftmaxCrossEntropyParams,
+  { n, c, probabilities, labelSmoothing: eps, reduction }: SoftmaxCrossEntropyParams,
 ): void {
-  const { n, c, reduction } = p;
+  const spread = eps / c;
   for (let i = 0; i < n; i++) {
     const row = i * c;
-    const lse = logSumExp(logits, row, c);
+    const lse = logSumExps[i]!;
     const g = reduction === 'none' ? grad[i]! : reduction === 'mean' ? grad[0]! / n : grad[0]!;
-    // Σ_c t꜀ is 1 for class indices and normalised probabilities, whatever ε.
-    let mass = 0;
-    for (let j = 0; j < c; j++) mass += target(targets, i, j, p);
-    for (let j = 0; j < c; j++) {
-      const softmax = Math.exp(logits[row + j]! - lse);
-      dx[row + j] = g * (softmax * mass - target(targets, i, j, p));
+    if (probabilities) {
+      // g·(softmax·Σt − t): Σt is 1 for normalised targets, whatever ε.
+      let mass = 0;
+      for (let j = 0; j < c; j++) mass += smoothed(targets as Float32Array, i, j, c, eps);
+      for (let j = 0; j < c; j++) {
+        const t = smoothed(targets as Float32Array, i, j, c, eps);
+        dx[row + j] = g * (Math.exp(logits[row + j]! - lse) * mass - t);
+      }
+    } else {
+      // g·(softmax − t) with t = (1-ε)·onehot(y) + ε/c.
+      const y = targets[i]!;
+      for (let j = 0; j < c; j++) {
+        const t = j === y ? 1 - eps + spread : spread;
+        dx[row + j] = g * (Math.exp(logits[row + j]! - lse) - t);
+      }
     }
   }
 }
