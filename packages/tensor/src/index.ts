@@ -34,7 +34,13 @@ export {
   type WasmBackendOptions,
 } from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
-export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
+export {
+  ArgumentRangeError,
+  DisposedTensorError,
+  DTypeError,
+  LacunaError,
+  ShapeError,
+} from './errors.js';
 export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
 export type { NothingSaved, OpName, OpSaved } from './op-saved.js';
 export {
@@ -182,5 +188,6 @@ export {
   willRecord,
   withoutRecording,
 } from './record.js';
+export { dispose, keep, scope } from './scope.js';
 export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

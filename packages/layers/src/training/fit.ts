@@ -1,5 +1,5 @@
 import { backward } from '@lacuna/autograd';
-import { checkOptionKeys, LacunaError } from '@lacuna/tensor';
+import { checkOptionKeys, LacunaError, scope } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import type { CheckpointError } from './checkpoint-error.js';
 import { captureTrainingState, generatorSlots } from './checkpointing.js';
@@ -109,13 +109,18 @@ function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): 
   const count = batchCount(data, batches);
   let i = 0;
   for (const batch of batches) {
-    optimizer.zeroGrad();
-    const value = loss(model.forward(batch.x), batch.y);
-    backward(value);
-    optimizer.step();
+    // One scope per step: activations and intermediate gradients are released at its end and
+    // their memory reused by the next step; the parameters' gradients outlive it.
+    const value = scope(() => {
+      optimizer.zeroGrad();
+      const lossValue = loss(model.forward(batch.x), batch.y);
+      backward(lossValue);
+      optimizer.step();
+      return lossValue.item();
+    });
     options.afterStep?.();
     i++;
-    for (const cb of callbacks) cb.onBatchEnd?.(i, count, value.item());
+    for (const cb of callbacks) cb.onBatchEnd?.(i, count, value);
   }
   return (performance.now() - began) / 1000;
 }

@@ -143,6 +143,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     get memoryFallbacks() {
       return ctx.memoryFallbacks;
     },
+    storagePool: ctx.storagePool,
     matmul: wasmMatmul(ctx),
     dropout: wasmDropout(ctx),
     uniform: wasmUniform(ctx),
