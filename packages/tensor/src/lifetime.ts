@@ -197,7 +197,9 @@ function handToCollector(life: Life, copies: Map<Block, TypedArray>): void {
   if (!block) return;
   let copy = copies.get(block);
   if (!copy) {
-    copy = block.array.slice();
+    // A fresh array set from the view: slice() of a shared-memory view is slower here.
+    copy = new (block.array.constructor as new (n: number) => TypedArray)(block.array.length);
+    copy.set(block.array);
     copies.set(block, copy);
   }
   life.storage = copy;

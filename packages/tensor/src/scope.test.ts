@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getBackend } from './backend/registry.js';
+import type { WasmBackend } from './backend/wasm/index.js';
 import { DisposedTensorError, LacunaError } from './errors.js';
 import { add, mul } from './ops/binary.js';
 import { tensor } from './ops/creation.js';
@@ -58,7 +60,7 @@ describeBackends('scope', ({ label }) => {
       expect(dropped!.isDisposed).toBe(true);
       a = pair.a;
       b = pair.nested[0];
-      return add(a, b);
+      return add(a!, b!);
     });
     expect(a!.isDisposed).toBe(true);
     expect(b!.isDisposed).toBe(true);
@@ -160,9 +162,13 @@ describeBackends('scope', ({ label }) => {
         });
         return offsets;
       });
+    const heap = () => (getBackend() as WasmBackend).heapBytes;
     const first = step();
+    const after = heap();
     expect(step()).toEqual(first);
     expect(step()).toEqual(first);
+    // Nothing more was taken from the memory, and the steps handed back all they took.
+    expect(heap()).toEqual(after);
   });
 
   it('a scoped op too big for the memory still gives the right result', () => {

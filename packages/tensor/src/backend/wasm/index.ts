@@ -54,6 +54,11 @@ export interface WasmBackend extends Backend {
    * @internal
    */
   readonly memoryFallbacks: number;
+  /**
+   * Bytes of the wasm memory below its highest block so far, and bytes in blocks now in use:
+   * tests check that repeated scoped steps stop growing the memory. @internal
+   */
+  readonly heapBytes: { readonly highWater: number; readonly inUse: number };
 }
 
 const MAX_THREADS = 8;
@@ -144,6 +149,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return ctx.memoryFallbacks;
     },
     storagePool: ctx.storagePool,
+    get heapBytes() {
+      return { highWater: ctx.heap.highWater, inUse: ctx.heap.bytesInUse };
+    },
     matmul: wasmMatmul(ctx),
     dropout: wasmDropout(ctx),
     uniform: wasmUniform(ctx),
