@@ -18,8 +18,10 @@ import { isTensor, type Tensor } from './tensor.js';
  *
  * Inside a scope, on the wasm backend, op outputs live in the wasm memory and kernels read and
  * write them in place (no copies in and out); outside scopes tensors are ordinary typed arrays,
- * as they always were. `fit`, `evaluate`, `mcPredict` and the optimizers of the other packages
- * run each step in a scope, so training gets this without writing one. `fn` must be
+ * as they always were. `fit`, `evaluate` and `mcPredict` (`@lacuna/layers`) run each step in a
+ * scope, so training gets this without writing one. Call `backward` inside the scope that built
+ * the graph: a returned loss still refers to the tensors the scope released, and a backward
+ * through them throws a {@link DisposedTensorError}. `fn` must be
  * synchronous: a function returning a promise is rejected (the scope would end before its
  * work ran).
  *

@@ -80,4 +80,13 @@ describe('training and inference in scopes', () => {
     expect(inside.vote.data()).toEqual(outside.vote.data());
     expect(inside.mean.storage.buffer instanceof SharedArrayBuffer).toBe(false);
   });
+
+  it('a model built inside a scope keeps its parameters when the scope ends', () => {
+    const outside = mlp(9);
+    const inside = scope(() => mlp(9));
+    const x = uniform([4, 64], { generator: new Generator(10) });
+    for (const p of inside.parameters()) expect(p.isDisposed).toBe(false);
+    const run = (net: Sequential) => noGrad(() => net.eval().forward(x).data());
+    expect(run(inside)).toEqual(run(outside));
+  });
 });
