@@ -130,7 +130,7 @@ const machine = {
   node: process.version,
   lacunaTensor: await version('@lacuna/tensor'),
   tfjs: await version('@tensorflow/tfjs'),
-  onnxruntime: `${await version('onnxruntime-node')}, cpu provider, ${ORT_THREADS} intra-op threads, graph optimisation ${ORT_OPTIMIZATION}`,
+  onnxruntime: `${await version('onnxruntime-node')}, cpu provider, ${ORT_THREADS} intra-op threads (no spinning), graph optimisation ${ORT_OPTIMIZATION}`,
   pytorch:
     torch && 'python' in torch
       ? `${torch.version} (${torch.python}), ${TORCH_THREADS} threads`

@@ -20,6 +20,10 @@ export const isOnnxWorkload = (id: WorkloadId): id is OnnxWorkloadId =>
  * The session every workload runs in: the CPU execution provider on the machine's two cores
  * (intra-op threads; one inter-op thread, nodes run in order), with every graph optimisation on
  * (`all`: constant folding, node fusions such as Gemm + Relu, and the NCHWc layout for Conv).
+ * Idle intra-op threads sleep instead of spinning (`session.intra_op.allow_spinning = 0`, from
+ * onnxruntime_session_options_config_keys.h), as PyTorch's OpenMP threads do with
+ * `OMP_WAIT_POLICY=passive`: on the shared two cores a spinning thread takes the core the other
+ * needs.
  */
 export const sessionOptions = (): InferenceSession.SessionOptions => ({
   executionProviders: ['cpu'],
@@ -27,4 +31,5 @@ export const sessionOptions = (): InferenceSession.SessionOptions => ({
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: ORT_OPTIMIZATION,
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
