@@ -9,6 +9,7 @@ import {
 import {
   convParams,
   elementCount,
+  firstNotClose,
   floats,
   shapeAndBroadcast,
 } from '../../test-util/kernel-inputs.js';
@@ -182,12 +183,8 @@ describe('wasm backend: the reference backend’s bits', () => {
 
   /** Agrees with the reference to float32 rounding of sums of `terms` products. */
   function expectClose(actual: Float32Array, expected: Float32Array, terms: number): void {
-    for (let i = 0; i < expected.length; i++) {
-      const tolerance = 2e-6 * terms * (1 + Math.abs(expected[i]!)) * 9;
-      if (!(Math.abs(actual[i]! - expected[i]!) <= tolerance)) {
-        throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
-      }
-    }
+    const i = firstNotClose(actual, expected, terms);
+    if (i >= 0) throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
   }
 
   it('conv2d forward, input and weight gradients: the reference to rounding, the same bits on 1 and 2 threads', () => {
