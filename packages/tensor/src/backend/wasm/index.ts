@@ -33,10 +33,11 @@ export interface WasmBackendOptions {
   maxMemoryBytes?: number;
   /**
    * Which kernel build to compile (default `'auto'`): `'relaxed'` runs matmul's and conv's
-   * multiply-adds as relaxed SIMD `f32x4.relaxed_madd` (fused where the CPU has FMA: faster, and
-   * different from `'plain'` in the last bits, within float32 rounding of the reference);
-   * `'plain'` uses 128-bit SIMD only; `'auto'` takes relaxed where the host validates it (Chrome
-   * ≥ 114, Node ≥ 22, Node 20 with `--experimental-wasm-relaxed-simd`) and plain elsewhere.
+   * multiply-adds as relaxed SIMD `f32x4.relaxed_madd` (fused where the CPU has FMA, so it can
+   * differ from `'plain'` in the last bits, within float32 rounding of the reference); `'plain'`
+   * uses 128-bit SIMD only, with the same bits on every host; `'auto'` takes relaxed where the
+   * host validates it (Chrome ≥ 114, Node ≥ 22, Node 20 with `--experimental-wasm-relaxed-simd`)
+   * and plain elsewhere.
    */
   simd?: SimdOption;
 }
