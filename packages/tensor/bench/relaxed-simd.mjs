@@ -1,8 +1,9 @@
-// The plain against the relaxed-SIMD kernel build in one process: matmul 1024³ (A·B) and a 3×3
-// conv layer's forward pass, on 1 and on 2 threads. The builds alternate run by run (which goes
+// The plain against the relaxed-SIMD kernel build in one process: matmul 1024³ (A·B; conv and its
+// gradients run the same GEMM), on 1 and on 2 threads. The builds alternate run by run (which goes
 // first alternates too), so that load on a shared machine falls on both alike. Medians of the
-// runs, with their ranges, and on one thread the median over the process's CPU time too. Relaxed SIMD needs Node ≥ 22, or Node 20 with a flag:
-// `pnpm --filter @lacuna/tensor bench:relaxed` (node --experimental-wasm-relaxed-simd).
+// runs, with their ranges, and on one thread the median over the process's CPU time too.
+// Relaxed SIMD needs Node ≥ 22, or Node 20 with a flag: `pnpm --filter @lacuna/tensor
+// bench:relaxed` (node --experimental-wasm-relaxed-simd bench/relaxed-simd.mjs).
 import { createWasmBackend, Generator, uniform } from '../dist/index.js';
 
 const RUNS = Number(process.env.RUNS ?? 11);
@@ -40,50 +41,21 @@ const a = uniform([n, n], { generator: g }).storage;
 const b = uniform([n, n], { generator: g }).storage;
 const c = new Float32Array(n * n);
 const p = { batch: 1, m: n, n, k: n, transA: false, transB: false };
-const conv = {
-  groups: 1,
-  outChannels: 32,
-  geometry: {
-    batch: 32,
-    channels: 16,
-    inH: 32,
-    inW: 32,
-    kH: 3,
-    kW: 3,
-    stride: [1, 1],
-    padding: [1, 1],
-    dilation: [1, 1],
-    outH: 32,
-    outW: 32,
-  },
-};
-const image = uniform([32 * 16 * 32 * 32], { generator: g }).storage;
-const filters = uniform([32 * 16 * 9], { generator: g }).storage;
-const convOut = new Float32Array(32 * 32 * 32 * 32);
-const workloads = [
-  [`matmul ${n}³`, 2 * n ** 3, (be) => be.matmul(a, b, c, p)],
-  [
-    'conv2d 3×3 [32,16,32,32]→32 forward',
-    2 * 32 * 32 * 1024 * 16 * 9,
-    (be) => be.conv2d(image, filters, conv, convOut),
-  ],
-];
+const flops = 2 * n ** 3;
+const rate = (ms) => (flops / (ms / 1000) / 1e9).toFixed(1);
+const median = (t) => rate(t[Math.floor(t.length / 2)]);
 
-console.log(`plain vs relaxed SIMD, GFLOP/s: median of ${RUNS} alternated runs (range)`);
+console.log(`matmul ${n}³, GFLOP/s: median of ${RUNS} alternated runs (range)`);
 for (const threads of [1, 2]) {
   const backends = [
     createWasmBackend({ threads, simd: 'plain' }),
     createWasmBackend({ threads, simd: 'relaxed' }),
   ];
   await Promise.all(backends.map((be) => be.whenReady()));
-  for (const [name, flops, work] of workloads) {
-    const rate = (ms) => (flops / (ms / 1000) / 1e9).toFixed(1);
-    const median = (t) => rate(t[Math.floor(t.length / 2)]);
-    const cells = alternate(backends, work).map(({ wall, cpu }, i) => {
-      const onCpu = threads === 1 ? `, ${median(cpu)} per CPU second` : '';
-      return `${backends[i].name} ${median(wall)} (${rate(wall.at(-1))}–${rate(wall[0])}${onCpu})`;
-    });
-    console.log(`  ${name}: ${cells.join(' | ')}`);
-  }
+  const cells = alternate(backends, (be) => be.matmul(a, b, c, p)).map(({ wall, cpu }, i) => {
+    const onCpu = threads === 1 ? `; ${median(cpu)} per CPU second` : '';
+    return `${backends[i].name} ${median(wall)} (${rate(wall.at(-1))}–${rate(wall[0])}${onCpu})`;
+  });
+  console.log(`  ${cells.join(' | ')}`);
   for (const be of backends) be.dispose();
 }

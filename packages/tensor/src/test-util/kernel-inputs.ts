@@ -1,7 +1,7 @@
 // Kernel inputs the wasm tests share: seeded floats with the values that trip kernels up,
 // element counts at SIMD tails and thread-split edges, broadcast shapes and conv geometries.
 import fc from 'fast-check';
-import type { Conv2dParams, MatmulParams } from '../backend/backend.js';
+import type { Backend, Conv2dParams, MatmulParams } from '../backend/backend.js';
 
 /** Floats from a seed, with the values that trip kernels up mixed in when `special`. */
 export function floats(n: number, seed: number, special = false): Float32Array {
@@ -146,3 +146,37 @@ export const convParams = fc
     };
   })
   .filter((p) => p.geometry.outH >= 1 && p.geometry.outW >= 1);
+
+/**
+ * A 3×3, padding-1 conv layer big enough to split across threads: 5 images of 20×20, 8 input
+ * channels per group, 16 output channels in all.
+ */
+export function threadSplitConv(groups: number): Conv2dParams {
+  const side = { inH: 20, inW: 20, outH: 20, outW: 20 };
+  const window = { kH: 3, kW: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] } as const;
+  return { groups, outChannels: 16, geometry: { batch: 5, channels: 8, ...side, ...window } };
+}
+
+/** One conv kernel call on seeded operands: its name, output size, products per output, the call. */
+export type ConvCall = [
+  name: string,
+  size: number,
+  terms: number,
+  run: (backend: Backend, out: Float32Array) => void,
+];
+
+/** The forward, input-gradient and weight-gradient calls for `p`, on floats from `seed` on. */
+export function convCalls(p: Conv2dParams, seed: number): ConvCall[] {
+  const g = p.geometry;
+  const xSize = g.batch * p.groups * g.channels * g.inH * g.inW;
+  const ySize = g.batch * p.outChannels * g.outH * g.outW;
+  const wSize = p.outChannels * g.channels * g.kH * g.kW;
+  const x = floats(xSize, seed);
+  const w = floats(wSize, seed + 1);
+  const dy = floats(ySize, seed + 2);
+  return [
+    ['forward', ySize, g.channels * g.kH * g.kW, (b, out) => b.conv2d(x, w, p, out)],
+    ['input', xSize, p.outChannels, (b, out) => b.conv2dBackwardInput(dy, w, p, out)],
+    ['weight', wSize, g.batch * g.outH * g.outW, (b, out) => b.conv2dBackwardWeight(x, dy, p, out)],
+  ];
+}

@@ -3,12 +3,14 @@
 // what it saw as one line of JSON (the parent asserts on it). Throws at the first mismatch.
 import fc from 'fast-check';
 import {
+  convCalls,
   convParams,
   firstNotClose,
   float32Matmul,
   floats,
+  threadSplitConv,
 } from '../../../test-util/kernel-inputs.js';
-import type { Backend, Conv2dParams, MatmulParams } from '../../backend.js';
+import type { Backend, MatmulParams } from '../../backend.js';
 import { referenceBackend as ref } from '../../reference/index.js';
 import { createWasmBackend } from '../index.js';
 import { hasRelaxedSimd } from '../simd-build.js';
@@ -82,42 +84,12 @@ for (const [batch, m, n, k] of [
   }
 }
 
-// Sampled geometries (seeded), then one layer big enough to split across threads.
-const big: Conv2dParams = {
-  groups: 1,
-  outChannels: 16,
-  geometry: {
-    batch: 4,
-    channels: 8,
-    inH: 16,
-    inW: 16,
-    kH: 3,
-    kW: 3,
-    stride: [1, 1],
-    padding: [1, 1],
-    dilation: [1, 1],
-    outH: 16,
-    outW: 16,
-  },
-};
-const convs = [...fc.sample(convParams, { numRuns: 40, seed: 31 }), big];
+// Sampled geometries (seeded), then a layer big enough to split across threads.
+const convs = [...fc.sample(convParams, { numRuns: 40, seed: 31 }), threadSplitConv(2)];
 for (const p of convs) {
-  const g = p.geometry;
-  const xSize = g.batch * p.groups * g.channels * g.inH * g.inW;
-  const ySize = g.batch * p.outChannels * g.outH * g.outW;
-  const wSize = p.outChannels * g.channels * g.kH * g.kW;
-  const x = floats(xSize, 21);
-  const w = floats(wSize, 22);
-  const dy = floats(ySize, 23);
-  const ck = g.channels * g.kH * g.kW;
-  const at = JSON.stringify(p);
-  check(`conv2d ${at}`, ySize, ck, (be, out) => be.conv2d(x, w, p, out));
-  check(`conv2d input gradient ${at}`, xSize, p.outChannels, (be, out) =>
-    be.conv2dBackwardInput(dy, w, p, out),
-  );
-  check(`conv2d weight gradient ${at}`, wSize, g.batch * g.outH * g.outW, (be, out) =>
-    be.conv2dBackwardWeight(x, dy, p, out),
-  );
+  for (const [name, size, terms, run] of convCalls(p, 21)) {
+    check(`conv2d ${name} ${JSON.stringify(p)}`, size, terms, run);
+  }
 }
 
 console.log(
