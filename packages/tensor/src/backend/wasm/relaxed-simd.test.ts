@@ -58,10 +58,16 @@ describe('wasm backend: the relaxed-SIMD build', () => {
       products: 24,
       convs: 41,
     });
+    // The default backend, and why it runs this build.
+    expect(seen.defaultName).toMatch(/^wasm-relaxed-simd/);
+    expect(seen.defaultReason).toMatch(
+      /^default: WebAssembly SIMD compiled, the relaxed-SIMD build \(the host has relaxed SIMD\); /,
+    );
     // One rounding for the whole process: fused (FMA hardware) or unfused, never a mixture.
     expect(seen.roundings).toHaveLength(1);
     // Fused steps round differently from the plain build's; unfused ones are its bits.
     if (seen.roundings[0] === 'unfused') expect(seen.differsFromPlain).toBe(0);
+    else expect(seen.differsFromPlain).toBeGreaterThan(0);
   }, 120_000);
 
   it('without relaxed SIMD (Node 20 without the flag), auto runs the plain build', () => {

@@ -12,6 +12,7 @@ import {
 } from '../../../test-util/kernel-inputs.js';
 import type { Backend, MatmulParams } from '../../backend.js';
 import { referenceBackend as ref } from '../../reference/index.js';
+import { getBackendInfo } from '../../registry.js';
 import { createWasmBackend } from '../index.js';
 import { hasRelaxedSimd } from '../simd-build.js';
 
@@ -95,6 +96,8 @@ for (const p of convs) {
 console.log(
   JSON.stringify({
     hasRelaxedSimd: hasRelaxedSimd(),
+    defaultName: getBackendInfo().name,
+    defaultReason: getBackendInfo().reason,
     simd: [one.simd, two.simd, plain.simd],
     names: [one.name, two.name, plain.name],
     threads,
