@@ -30,6 +30,8 @@ export {
 } from './backend/registry.js';
 export {
   createWasmBackend,
+  type SimdBuild,
+  type SimdOption,
   type WasmBackend,
   type WasmBackendOptions,
 } from './backend/wasm/index.js';

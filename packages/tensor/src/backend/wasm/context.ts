@@ -2,8 +2,9 @@ import { ArgumentRangeError } from '../../errors.js';
 import type { StoragePool } from '../../lifetime.js';
 import { warnOnce } from '../warn.js';
 import { heapStoragePool, WasmHeap } from './heap.js';
-import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
+import { MAXIMUM_PAGES } from './kernels.generated.js';
 import { Arena } from './memory.js';
+import { kernelModuleBase64, type SimdBuild } from './simd-build.js';
 import { type Share, ThreadPool } from './threads.js';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
 
@@ -184,12 +185,16 @@ export function split(total: number, parts: number, align: number): [number, num
 }
 
 /**
- * Compiles the kernels, lays out the wasm memory (control blocks, one scratch block per thread,
- * then the operand arena) and creates the helper-thread pool when `requested` > 1 and shared
- * memory exists.
+ * Compiles the kernels (the `build` chosen at load), lays out the wasm memory (control blocks, one
+ * scratch block per thread, then the operand arena) and creates the helper-thread pool when
+ * `requested` > 1 and shared memory exists.
  * @internal
  */
-export function createWasmContext(requested: number, maxMemoryBytes?: number): WasmContext {
+export function createWasmContext(
+  requested: number,
+  maxMemoryBytes?: number,
+  build: SimdBuild = 'plain',
+): WasmContext {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
   const noSharedReason = noSharedMemory();
@@ -198,9 +203,7 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
   // storage can live in it (a private memory's buffer is detached by each growth).
   const shared = noSharedReason === undefined;
   const threads = shared ? requested : 1;
-  const module: WasmModule = new api.Module(
-    decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
-  );
+  const module: WasmModule = new api.Module(decode(kernelModuleBase64(build, shared)));
   // Scratch sizes are properties of the module: ask a throwaway instance before laying out memory.
   const probe = new api.Instance(module, {
     env: { memory: new api.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared }) },
