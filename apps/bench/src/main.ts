@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@lacuna/tensor/node';
 import type { Timing } from './measure.js';
+import {
+  isOnnxWorkload,
+  ONNX_WORKLOADS,
+  ORT_OPTIMIZATION,
+  ORT_THREADS,
+} from './peers/onnxruntime-options.js';
 import { findTorchPython, runTorch, TORCH_THREADS } from './peers/pytorch.js';
 import { PEERS, type PeerId, WORKLOADS, type WorkloadId } from './peers/types.js';
 
@@ -34,7 +40,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-wasm,pytorch]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward',
+    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-cpu,tfjs-wasm,pytorch,onnxruntime]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward',
   );
   process.exit(0);
 }
@@ -58,6 +64,12 @@ const UNSUPPORTED: Partial<Record<`${WorkloadId} ${PeerId}`, string>> = {
     "TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel, so it cannot train a convolution",
 };
 
+// ONNX Runtime is an inference engine: it runs the inference workloads only.
+const onnxNotMeasured = (workload: WorkloadId) =>
+  ['W2', 'W3', 'W7'].includes(workload)
+    ? 'ONNX Runtime (onnxruntime-node) is an inference engine: it has no gradients, so it cannot train'
+    : `ONNX Runtime is compared on the inference workloads only (${ONNX_WORKLOADS.join(', ')})`;
+
 // PyTorch runs in Python: looked for once, and "not measured" with the reason when absent.
 const torch =
   peers.includes('pytorch') && workloads.some((w) => w !== 'W6') ? findTorchPython() : undefined;
@@ -69,6 +81,9 @@ for (const workload of workloads) {
     if (workload === 'W6' && peer !== 'lacuna') continue; // the dropout family is Lacuna's own
     const why =
       UNSUPPORTED[`${workload} ${peer}`] ??
+      (peer === 'onnxruntime' && !isOnnxWorkload(workload)
+        ? onnxNotMeasured(workload)
+        : undefined) ??
       (peer === 'pytorch' && torch && 'reason' in torch ? torch.reason : undefined);
     if (why) {
       notMeasured.push(`${workload} ${peer}: ${why}`);
@@ -115,6 +130,7 @@ const machine = {
   node: process.version,
   lacunaTensor: await version('@lacuna/tensor'),
   tfjs: await version('@tensorflow/tfjs'),
+  onnxruntime: `${await version('onnxruntime-node')}, cpu provider, ${ORT_THREADS} intra-op threads (no spinning), graph optimisation ${ORT_OPTIMIZATION}`,
   pytorch:
     torch && 'python' in torch
       ? `${torch.version} (${torch.python}), ${TORCH_THREADS} threads`
@@ -149,7 +165,7 @@ const rows = results
     };
   });
 console.log(
-  `\nLacuna vs TensorFlow.js ${machine.tfjs} and PyTorch ${machine.pytorch} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick smoke run: tiny sizes, the figures mean nothing)' : ''}`,
+  `\nLacuna vs TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch} and ONNX Runtime ${machine.onnxruntime} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick smoke run: tiny sizes, the figures mean nothing)' : ''}`,
 );
 console.table(rows);
 const variants = results.find((r) => r.variants)?.variants ?? [];
@@ -175,7 +191,7 @@ const table = (list: Record<string, unknown>[]) => {
     ...list.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
   ].join('\n');
 };
-const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}\n## W6: dropout family\n\n${table(variantRows)}\n`;
+const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch}, ONNX Runtime ${machine.onnxruntime}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}\n## W6: dropout family\n\n${table(variantRows)}\n`;
 // Only a complete run replaces the results kept in the repository; partial and quick runs go to tmp/.
 const complete = !quick && values.only === undefined && values.peers === undefined;
 const dir = join(here, '..', 'results', ...(complete ? [] : ['tmp']));

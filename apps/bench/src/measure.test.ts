@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { measure } from './measure.js';
+import { measure, measureAsync } from './measure.js';
 import { findTorchPython } from './peers/pytorch.js';
 
 describe('bench harness', () => {
@@ -11,6 +11,28 @@ describe('bench harness', () => {
     const t = measure(() => calls++, 5, 2);
     expect(calls).toBe(7);
     expect(t.runs).toBe(5);
+    expect(t.minMs).toBeLessThanOrEqual(t.medianMs);
+    expect(t.medianMs).toBeLessThanOrEqual(t.maxMs);
+  });
+
+  it('times a call that returns a promise until it resolves, one call at a time', async () => {
+    let running = 0;
+    let overlapped = false;
+    let calls = 0;
+    const t = await measureAsync(
+      async () => {
+        overlapped ||= running > 0;
+        running++;
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        calls++;
+      },
+      4,
+      1,
+    );
+    expect(calls).toBe(5);
+    expect(overlapped).toBe(false);
+    expect(t.runs).toBe(4);
     expect(t.minMs).toBeLessThanOrEqual(t.medianMs);
     expect(t.medianMs).toBeLessThanOrEqual(t.maxMs);
   });
@@ -33,6 +55,18 @@ describe('bench harness', () => {
   const torchNotMeasured = (workload: string) =>
     hasTorch ? [] : [expect.stringMatching(`^${workload} pytorch: no Python that imports torch`)];
   const allPeers = ['lacuna', ...torchPeers, 'tfjs-cpu', 'tfjs-wasm'];
+  // ONNX Runtime runs the inference workloads, W5 and W8; the others say why not.
+  const onnxWorkloads = ['W5', 'W8'];
+  const onnxNotMeasured = (workload: string) =>
+    onnxWorkloads.includes(workload)
+      ? []
+      : [
+          expect.stringMatching(
+            ['W2', 'W3', 'W7'].includes(workload)
+              ? `^${workload} onnxruntime: .*inference engine.*cannot train`
+              : `^${workload} onnxruntime: .*inference workloads only`,
+          ),
+        ];
   // A spawn per peer, Python and torch included where present: a wide bound, so that a loaded
   // machine with torch installed stays well inside it (nothing here measures speed).
   const SPAWN_TIMEOUT = 180_000;
@@ -42,12 +76,17 @@ describe('bench harness', () => {
     (workload) => {
       const { machine, results, notMeasured } = quickRun(workload);
       expect(machine.quick).toBe(true);
-      expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual(allPeers);
+      const onnx = onnxWorkloads.includes(workload) ? ['onnxruntime'] : [];
+      expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual(
+        [...allPeers, ...onnx].sort(),
+      );
       for (const res of results) {
         expect(res.workload).toBe(workload);
         expect(res.throughput).toBeGreaterThan(0);
+        expect(res.peakRssMb).toBeGreaterThan(0);
       }
-      expect(notMeasured).toEqual(torchNotMeasured(workload));
+      expect(machine.onnxruntime).toMatch(/^\d+\.\d+\.\d+, cpu provider, 2 intra-op threads/);
+      expect(notMeasured).toEqual([...torchNotMeasured(workload), ...onnxNotMeasured(workload)]);
       expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toContain(
         `| ${workload} |`,
       );
@@ -66,7 +105,7 @@ describe('bench harness', () => {
   );
 
   it(
-    '--quick W7 trains a convolution on Lacuna and TF.js cpu; tfjs-wasm is reported as not measured',
+    '--quick W7 trains a convolution on Lacuna and TF.js cpu; tfjs-wasm and ONNX Runtime are reported as not measured',
     () => {
       const { results, notMeasured } = quickRun('W7');
       expect(results.map((x: { peer: string }) => x.peer).sort()).toEqual([
@@ -78,6 +117,7 @@ describe('bench harness', () => {
       expect(notMeasured).toEqual([
         expect.stringMatching(/^W7 tfjs-wasm: .*Conv2DBackpropFilter/),
         ...torchNotMeasured('W7'),
+        ...onnxNotMeasured('W7'),
       ]);
     },
     SPAWN_TIMEOUT,

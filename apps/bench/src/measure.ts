@@ -6,15 +6,13 @@ export interface Timing {
   maxMs: number;
 }
 
+const defaultWarmup = (runs: number) => Math.max(1, Math.floor(runs / 4));
+
 /**
  * Runs `fn` a few times to warm the JIT, then `runs` timed times, and summarises the durations.
  * Medians, never means: this machine is shared and noisy.
  */
-export function measure(
-  fn: () => unknown,
-  runs: number,
-  warmup = Math.max(1, Math.floor(runs / 4)),
-): Timing {
+export function measure(fn: () => unknown, runs: number, warmup = defaultWarmup(runs)): Timing {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -22,6 +20,30 @@ export function measure(
     fn();
     times.push(performance.now() - t0);
   }
+  return summarise(times);
+}
+
+/**
+ * {@link measure} for a call that returns a promise (ONNX Runtime's `session.run`): each run is
+ * timed until its promise settles, one run at a time.
+ */
+export async function measureAsync(
+  fn: () => Promise<unknown>,
+  runs: number,
+  warmup = defaultWarmup(runs),
+): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return summarise(times);
+}
+
+function summarise(times: number[]): Timing {
+  const runs = times.length;
   times.sort((a, b) => a - b);
   const mid = Math.floor(runs / 2);
   const medianMs = runs % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;

@@ -1,8 +1,9 @@
 // One peer, one workload, in its own process: prints a JSON line with the timing and the peak
 // resident memory. Spawned by main.ts; run directly as `node dist/peer.js <peer> <workload> [--quick]`.
 import { benchDropoutVariants } from './dropout-variants.js';
-import { measure } from './measure.js';
+import { measure, measureAsync, type Timing } from './measure.js';
 import { prepareLacuna } from './peers/lacuna.js';
+import { isOnnxWorkload, ONNX_WORKLOADS } from './peers/onnxruntime-options.js';
 import { prepareTfjs, useTfjsBackend } from './peers/tfjs.js';
 import {
   describeWorkload,
@@ -18,8 +19,11 @@ const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, str
 const quick = flag === '--quick';
 // PyTorch's workloads run in Python (scripts/torch_peer.py, spawned by main.ts), not here.
 const jsPeers = PEERS.filter((p) => p !== 'pytorch');
-if (peer === 'pytorch' || !PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
-  console.error(`usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick]`);
+const onnxCannot = peer === 'onnxruntime' && !isOnnxWorkload(workload);
+if (peer === 'pytorch' || onnxCannot || !PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
+  console.error(
+    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')})`,
+  );
   process.exit(2);
 }
 
@@ -29,11 +33,19 @@ if (workload === 'W6') {
     JSON.stringify({ peer, workload, variants, peakRssMb: process.resourceUsage().maxRSS / 1024 }),
   );
 } else {
-  if (peer !== 'lacuna') await useTfjsBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
   const w = describeWorkload(workload, quick);
-  const run = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
   const { runs, warmup } = schedule(w, quick);
-  const timing = measure(run, runs, warmup);
+  let timing: Timing;
+  if (peer === 'onnxruntime' && isOnnxWorkload(workload)) {
+    // Loaded only here, so the native library adds nothing to the other peers' peak memory.
+    const { prepareOnnxRuntime } = await import('./peers/onnxruntime.js');
+    // session.run returns a promise: timed until it resolves, with the same statistics.
+    timing = await measureAsync((await prepareOnnxRuntime(workload, quick)).run, runs, warmup);
+  } else {
+    if (peer !== 'lacuna') await useTfjsBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+    const run = peer === 'lacuna' ? prepareLacuna(workload, quick) : prepareTfjs(workload, quick);
+    timing = measure(run, runs, warmup);
+  }
   console.log(
     JSON.stringify({
       peer,

@@ -1,5 +1,5 @@
 import { noGrad, zeroGrad } from '@lacuna/autograd';
-import { checkOptionKeys, LacunaError, optionBoolean, type Tensor } from '@lacuna/tensor';
+import { checkOptionKeys, keep, LacunaError, optionBoolean, type Tensor } from '@lacuna/tensor';
 import { MODULE_BRAND } from './identity.js';
 import { checkStateDict, type StateDictInput } from './state-dict.js';
 
@@ -154,7 +154,8 @@ export abstract class Module {
   }
 
   /**
-   * Registers a trainable tensor under `name` (marking it `requiresGrad`) and returns it.
+   * Registers a trainable tensor under `name` (marking it `requiresGrad`) and returns it. A
+   * tensor made inside a `scope` is kept (`keep()`): it lives as long as the module, not the scope.
    *
    * @param name - A plain identifier, unique among this module's parameters, buffers and children.
    * @param value - A float32 tensor.
@@ -162,7 +163,7 @@ export abstract class Module {
   protected registerParameter(name: string, value: Tensor): Tensor {
     this.#checkName(name);
     value.requiresGrad = true;
-    this.#parameters.set(name, value);
+    this.#parameters.set(name, keep(value));
     return value;
   }
 
@@ -171,11 +172,12 @@ export abstract class Module {
    * not returned by {@link Module.parameters}.
    *
    * @param name - A plain identifier, unique within this module.
-   * @param value - The buffer's initial value; update it in place (its `storage`).
+   * @param value - The buffer's initial value; update it in place (its `storage`). Kept, like a
+   *   parameter, when made inside a scope.
    */
   protected registerBuffer(name: string, value: Tensor): Tensor {
     this.#checkName(name);
-    this.#buffers.set(name, value);
+    this.#buffers.set(name, keep(value));
     return value;
   }
 

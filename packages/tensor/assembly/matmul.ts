@@ -4,8 +4,11 @@
 // column panels and an MC×KC block of op(A) into 4-tall row panels, so the micro-kernel reads
 // both contiguously whatever the transpose flags: Aᵀ·B and A·Bᵀ run as fast as A·B.
 //
-// Every output element is accumulated as ((0 + a₀b₀) + a₁b₁) + … in k order, in float32, with no
-// fused multiply-add: blocking, tiling and the split across threads never change a bit.
+// Every output element is accumulated as ((0 + a₀b₀) + a₁b₁) + … in k order, in float32:
+// blocking, tiling and the split across threads never change a bit. The plain build rounds every
+// product and every sum; the relaxed-SIMD build (compiled with --enable relaxed-simd) does each
+// step with f32x4.relaxed_madd, which the engine runs fused (one rounding) where the CPU has FMA
+// and as a rounded multiply and add otherwise: the same order, possibly fewer roundings.
 
 import { Epilogue } from './epilogue';
 import { Geometry } from './geometry';
@@ -23,6 +26,13 @@ export function matmulScratchBytes(): i32 {
 
 /** Packing and the 4×8 micro-kernel. */
 class Gemm {
+  // c + a·b on four lanes: relaxed_madd in the relaxed-SIMD build, else the product rounded, then
+  // the sum (ASC_FEATURE_RELAXED_SIMD is a compile-time constant: the plain build is unchanged).
+  @inline static madd(a: v128, b: v128, c: v128): v128 {
+    if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+    return f32x4.add(c, f32x4.mul(a, b));
+  }
+
   // A(i, p) of op(A); A is m×k (lda = k) or, transposed, k×m (lda = m).
   @inline static packA(
     a: usize,
@@ -217,17 +227,17 @@ class Gemm {
       const b0 = v128.load(bp);
       const b1 = v128.load(bp, 16);
       let a = v128.load32_splat(ap);
-      c00 = f32x4.add(c00, f32x4.mul(a, b0));
-      c01 = f32x4.add(c01, f32x4.mul(a, b1));
+      c00 = Gemm.madd(a, b0, c00);
+      c01 = Gemm.madd(a, b1, c01);
       a = v128.load32_splat(ap, 4);
-      c10 = f32x4.add(c10, f32x4.mul(a, b0));
-      c11 = f32x4.add(c11, f32x4.mul(a, b1));
+      c10 = Gemm.madd(a, b0, c10);
+      c11 = Gemm.madd(a, b1, c11);
       a = v128.load32_splat(ap, 8);
-      c20 = f32x4.add(c20, f32x4.mul(a, b0));
-      c21 = f32x4.add(c21, f32x4.mul(a, b1));
+      c20 = Gemm.madd(a, b0, c20);
+      c21 = Gemm.madd(a, b1, c21);
       a = v128.load32_splat(ap, 12);
-      c30 = f32x4.add(c30, f32x4.mul(a, b0));
-      c31 = f32x4.add(c31, f32x4.mul(a, b1));
+      c30 = Gemm.madd(a, b0, c30);
+      c31 = Gemm.madd(a, b1, c31);
       ap += MR << 2;
       bp += NR << 2;
     }

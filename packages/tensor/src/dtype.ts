@@ -23,8 +23,8 @@ export type TypedArray = DataTypeMap[DType];
 /** All dtypes, in promotion order (bool < int32 < float32). @internal */
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32'];
 
-/** Allocates zeroed storage of `size` elements for `dtype`. @internal */
-export function allocate<D extends DType>(dtype: D, size: number): DataTypeMap[D] {
+/** Allocates zeroed storage of `size` elements for `dtype` in the JavaScript heap. @internal */
+export function allocateHeap<D extends DType>(dtype: D, size: number): DataTypeMap[D] {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size) as DataTypeMap[D];

@@ -81,6 +81,26 @@ export class ShapeError extends LacunaError {}
 export class DTypeError extends LacunaError {}
 
 /**
+ * A tensor used after it was released: disposed with `dispose()`, or created inside a `scope`
+ * that ended without returning or keeping it.
+ *
+ * @example
+ * ```ts
+ * import { DisposedTensorError, ones, scope } from '@lacuna/tensor';
+ * let leaked = ones([1]);
+ * scope(() => {
+ *   leaked = ones([2]);
+ * });
+ * try {
+ *   leaked.data();
+ * } catch (e) {
+ *   console.log(e instanceof DisposedTensorError); // true
+ * }
+ * ```
+ */
+export class DisposedTensorError extends LacunaError {}
+
+/**
  * A scalar argument outside its allowed range or not finite, e.g. dropout `p = 1.5` or NaN.
  *
  * It extends the built-in `RangeError` (so `e instanceof RangeError` holds) and is also a

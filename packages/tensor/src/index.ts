@@ -32,11 +32,19 @@ export {
 } from './backend/registry.js';
 export {
   createWasmBackend,
+  type SimdBuild,
+  type SimdOption,
   type WasmBackend,
   type WasmBackendOptions,
 } from './backend/wasm/index.js';
 export type { DataTypeMap, DType, TypedArray } from './dtype.js';
-export { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from './errors.js';
+export {
+  ArgumentRangeError,
+  DisposedTensorError,
+  DTypeError,
+  LacunaError,
+  ShapeError,
+} from './errors.js';
 export { type Brand, createBrand, type PackageCopy, VersionConflictError } from './identity.js';
 export type { NothingSaved, OpName, OpSaved } from './op-saved.js';
 export {
@@ -197,5 +205,6 @@ export {
   willRecord,
   withoutRecording,
 } from './record.js';
+export { dispose, keep, scope } from './scope.js';
 export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

@@ -1,7 +1,8 @@
 import { type DType, dtypeOfArray, type TypedArray } from './dtype.js';
-import { DTypeError, fmtShape, ShapeError } from './errors.js';
+import { DisposedTensorError, DTypeError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import { createBrand } from './identity.js';
+import { adoptAsGrad, beginLife, detach, type Life, release } from './lifetime.js';
 import type { GradNode } from './record.js';
 import { type Shape, sizeOf } from './shape.js';
 
@@ -34,16 +35,12 @@ export class Tensor {
   readonly dtype: DType;
   /** Number of elements (product of `shape`). */
   readonly size: number;
-  /**
-   * The backing typed array, row-major. Shared with reshape views of this tensor: kernels and
-   * optimizers read and write it directly; user code should prefer {@link Tensor.data}.
-   */
-  readonly storage: TypedArray;
   #requiresGrad = false;
-  /** The gradient accumulated by `backward`, same shape as this tensor; null until then. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   /** How an op produced this tensor, when it was recorded for autograd; null for leaves. */
   gradNode: GradNode | null = null;
+  /** Where the storage lives and who releases it (see {@link scope}). @internal */
+  readonly life: Life;
 
   /**
    * Wraps existing storage; no copy. Prefer {@link tensor} unless you own `storage`.
@@ -72,10 +69,81 @@ export class Tensor {
         `is a ${storage.constructor.name}, which does not hold ${dtype}`,
       );
     }
-    this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = size;
+    this.life = beginLife(this, storage);
+  }
+
+  /**
+   * The backing typed array, row-major. Shared with reshape views of this tensor: kernels and
+   * optimizers read and write it directly; user code should prefer {@link Tensor.data}, which
+   * copies. Inside a {@link scope} it may be a view of the wasm memory that is reused once the
+   * tensor is released: do not hold on to it past the tensor's life.
+   *
+   * @throws DisposedTensorError once the tensor is released ({@link Tensor.dispose}, or the end of
+   *   the scope that created it).
+   */
+  get storage(): TypedArray {
+    const storage = this.life.storage;
+    if (storage === null) throw disposedError('Tensor.storage');
+    return storage;
+  }
+
+  /** The gradient accumulated by `backward`, same shape as this tensor; null until then. */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  /** Sets the gradient; a gradient made inside a scope lives as long as this tensor does. */
+  set grad(value: Tensor | null) {
+    this.#grad = value;
+    if (value) adoptAsGrad(value.life, this);
+  }
+
+  /**
+   * Whether this tensor was released: by {@link Tensor.dispose}, or because the {@link scope}
+   * that created it ended without returning it. A released tensor cannot be read or used.
+   *
+   * @example
+   * ```ts
+   * import { ones, scope } from '@lacuna/tensor';
+   * let inner = ones([1]);
+   * scope(() => {
+   *   inner = ones([2]);
+   * });
+   * inner.isDisposed; // true
+   * ```
+   */
+  get isDisposed(): boolean {
+    return this.life.storage === null;
+  }
+
+  /**
+   * Releases the tensor now: its memory goes back to the pool (when it came from one) and any
+   * later use throws a {@link DisposedTensorError}. Disposing twice is allowed. Reshape views
+   * share storage: the memory is reused once every view is released.
+   *
+   * Outside scopes there is no need to call it (the garbage collector frees tensors); it frees
+   * pooled memory early, e.g. a tensor kept with {@link keep} that is no longer needed.
+   *
+   * @example
+   * ```ts
+   * import { ones } from '@lacuna/tensor';
+   * const t = ones([3]);
+   * t.dispose();
+   * t.isDisposed; // true
+   * ```
+   */
+  dispose(): void {
+    release(this.life);
+  }
+
+  /** Takes the tensor out of its scope (see {@link keep}). @internal */
+  keep(): this {
+    if (this.life.storage === null) throw disposedError('keep');
+    detach(this.life);
+    return this;
   }
 
   /**
@@ -113,6 +181,7 @@ export class Tensor {
    * ```
    */
   data(): TypedArray {
+    // slice() of a view of shared wasm memory is an ordinary array: the copy never aliases the pool.
     return this.storage.slice();
   }
 
@@ -181,6 +250,15 @@ export class Tensor {
     if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, value);
     return TENSOR_BRAND.test(value, 'instanceof Tensor');
   }
+}
+
+function disposedError(op: string): DisposedTensorError {
+  return new DisposedTensorError(
+    op,
+    'this',
+    'is a released tensor (disposed, or created in a scope that ended without returning or ' +
+      'keeping it), expected a live tensor',
+  );
 }
 
 const TENSOR_BRAND = createBrand('tensor.Tensor', 'Tensor');

@@ -43,6 +43,7 @@ const y = T.dropout(T.ones([4, 8]), { p: 0.5, training: true, generator: new T.G
 window.result = {
   defaultBackend: T.getBackend().name,
   name: wasm.name,
+  simd: wasm.simd,
   threads,
   isolated: self.crossOriginIsolated,
   maxDiff,
@@ -57,11 +58,12 @@ window.result = {
 // wasm backend really runs on.
 const CSP_SCRIPT = `
 import * as T from './tensor.js';
-let name, threads, threadReason;
+let name, threads, threadReason, simd;
 try {
   const wasm = T.createWasmBackend({ threads: 2 });
   threads = await wasm.whenReady();
   name = wasm.name;
+  simd = wasm.simd;
   threadReason = wasm.threadReason;
   wasm.dispose();
 } catch (e) {
@@ -70,6 +72,7 @@ try {
 window.result = {
   info: T.getBackendInfo(),
   name,
+  simd,
   threads,
   threadReason,
   product: T.matmul(T.ones([2, 3]), T.ones([3, 2])).toArray(),
@@ -140,6 +143,10 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
+  /** The backend name's stem for the kernel build the page ran. */
+  const family = (r: Record<string, unknown>) =>
+    r.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd';
+
   async function visit(
     path: string,
     expectErrors = false,
@@ -170,8 +177,10 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
   it('runs on two threads (Web Workers over shared memory) when the page is cross-origin isolated', async () => {
     const r = await visit('/page.html?isolated');
     expect(r.isolated).toBe(true);
-    expect(r.defaultBackend).toMatch(/^wasm-simd/);
-    expect(r.name).toBe('wasm-simd (2 threads)');
+    // Chrome ≥ 114 has relaxed SIMD: auto picks the relaxed-SIMD kernels.
+    if (Number(browser.version().split('.')[0]) >= 114) expect(r.simd).toBe('relaxed');
+    expect(r.defaultBackend).toMatch(new RegExp(`^${family(r)}`));
+    expect(r.name).toBe(`${family(r)} (2 threads)`);
     expect(r.threads).toBe(2);
     expect(r.maxDiff as number).toBeLessThan(1e-3);
     expect(r.dropoutSame).toBe(true);
@@ -182,7 +191,7 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
 
   it('without SharedArrayBuffer the backend says why it has one thread', async () => {
     const r = await visit('/csp.html');
-    expect(r.name).toBe('wasm-simd');
+    expect(r.name).toBe(family(r));
     expect(r.threads).toBe(1);
     expect(r.threadReason).toMatch(/^1 of 2 threads: the page is not cross-origin isolated/);
   });
@@ -210,7 +219,7 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
   it("with worker-src 'self' the blocked helper threads are not counted, and a warning says so", async () => {
     const r = await visit('/csp.html?isolated&csp=no-blob-workers', true);
     // Before: 'wasm-simd (2 threads)' while every kernel ran on one thread.
-    expect(r.name).toBe('wasm-simd');
+    expect(r.name).toBe(family(r));
     expect(r.threads).toBe(1);
     expect(r.threadReason).toMatch(/^1 of 2 threads: helper 1: /);
     expect((r.info as Record<string, unknown>).fallbackFrom).toBeUndefined();
@@ -221,16 +230,16 @@ describe.skipIf(!existsSync(chromium))('the wasm backend in headless Chromium', 
 
   it('the CSP the README recommends gives the wasm backend its threads, with no warning', async () => {
     const r = await visit('/csp.html?isolated&csp=recommended');
-    expect(r.name).toBe('wasm-simd (2 threads)');
+    expect(r.name).toBe(`${family(r)} (2 threads)`);
     expect(r.threads).toBe(2);
-    expect((r.info as Record<string, unknown>).name).toMatch(/^wasm-simd/);
+    expect((r.info as Record<string, unknown>).name).toMatch(new RegExp(`^${family(r)}`));
     expect(r.warnings.filter((w) => w.includes('@lacuna/tensor'))).toEqual([]);
   });
 
   it('falls back to one thread without SharedArrayBuffer, with the same results', async () => {
     const r = await visit('/page.html');
     expect(r.isolated).toBe(false);
-    expect(r.name).toBe('wasm-simd');
+    expect(r.name).toBe(family(r));
     expect(r.threads).toBe(1);
     expect(r.maxDiff as number).toBeLessThan(1e-3);
     expect(r.dropoutSame).toBe(true);

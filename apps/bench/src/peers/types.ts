@@ -3,7 +3,7 @@ export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'] as con
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** The implementations measured side by side, each in its own process. */
-export const PEERS = ['lacuna', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
+export const PEERS = ['lacuna', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'onnxruntime'] as const;
 export type PeerId = (typeof PEERS)[number];
 
 /** One call of a prepared workload: `work` units of it (see {@link describeWorkload}). */

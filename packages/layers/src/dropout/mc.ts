@@ -6,6 +6,7 @@ import {
   optionEnum,
   optionKeys,
   ShapeError,
+  scope,
   softmax,
   Tensor,
 } from '@lacuna/tensor';
@@ -86,16 +87,19 @@ export function mcPredict(model: Module, x: Tensor, options: McPredictOptions): 
   if (options.generator) for (const layer of layers) layer.useGenerator(options.generator.fork());
   try {
     const passes = noGrad(() =>
-      Array.from({ length: T }, () => {
-        const y = model.forward(x);
-        if (y.rank !== 2)
-          throw new ShapeError(
-            'mcPredict',
-            'model',
-            `must return [N, C] scores, got [${y.shape.join(',')}]`,
-          );
-        return (output === 'logits' ? softmax(y, 1) : y).storage as Float32Array;
-      }),
+      // One scope per pass: each pass reuses the memory of the one before; only its copy is kept.
+      Array.from({ length: T }, () =>
+        scope(() => {
+          const y = model.forward(x);
+          if (y.rank !== 2)
+            throw new ShapeError(
+              'mcPredict',
+              'model',
+              `must return [N, C] scores, got [${y.shape.join(',')}]`,
+            );
+          return (output === 'logits' ? softmax(y, 1) : y).data() as Float32Array;
+        }),
+      ),
     );
     return summarise(passes, shapeOf(x, passes[0]!.length), T);
   } finally {

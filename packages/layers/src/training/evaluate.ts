@@ -1,5 +1,5 @@
 import { noGrad } from '@lacuna/autograd';
-import { argmax, equal, sum, type Tensor } from '@lacuna/tensor';
+import { argmax, equal, scope, sum, type Tensor } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import type { Batch, Metrics } from './fit-types.js';
 
@@ -39,10 +39,14 @@ export function evaluate(
       let correct = 0;
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
-        const out = model.forward(rows(data.x, n, start, end));
-        const y = rows(data.y, n, start, end);
-        totalLoss += loss(out, y).item() * (end - start);
-        if (classify) correct += sum(equal(argmax(out, 1), y)).item();
+        // One scope per batch: the next batch reuses this one's memory.
+        const [batchLoss, batchCorrect] = scope(() => {
+          const out = model.forward(rows(data.x, n, start, end));
+          const y = rows(data.y, n, start, end);
+          return [loss(out, y).item(), classify ? sum(equal(argmax(out, 1), y)).item() : 0];
+        });
+        totalLoss += batchLoss * (end - start);
+        correct += batchCorrect;
       }
       return {
         loss: totalLoss / Math.max(n, 1),

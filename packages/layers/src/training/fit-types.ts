@@ -126,7 +126,10 @@ export interface FitOptions {
   generators?: Record<string, Generator>;
   /** More state to save and restore (schedules). */
   stateful?: Record<string, Stateful>;
-  /** Called after each optimizer step (a schedule's step, max-norm). */
+  /**
+   * Called after each optimizer step, inside the step's scope and before its gradients are
+   * cleared (a schedule's step, max-norm, logging gradient norms).
+   */
   afterStep?: () => void;
 }
 

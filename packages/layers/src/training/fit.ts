@@ -1,5 +1,5 @@
 import { backward } from '@lacuna/autograd';
-import { checkOptionKeys, LacunaError } from '@lacuna/tensor';
+import { checkOptionKeys, LacunaError, scope } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import type { CheckpointError } from './checkpoint-error.js';
 import { captureTrainingState, generatorSlots } from './checkpointing.js';
@@ -24,8 +24,10 @@ import { type RunState, restoreTrainingState } from './resume.js';
  * and ends with parameters bit-identical to an uninterrupted run with the same seed.
  *
  * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward, loss,
- * backward, `optimizer.step()`, `afterStep`, `onBatchEnd`), evaluation, `onEpochEnd` callbacks,
- * then the checkpoint. Rule: anything a callback changes that the run depends on (a schedule
+ * backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`), evaluation, `onEpochEnd`
+ * callbacks, then the checkpoint. Each step runs in a `scope` (from `@lacuna/tensor`): its
+ * tensors are released when it ends and the next step reuses their memory; the gradients are
+ * cleared before it ends, so read them in `afterStep`, not in `onBatchEnd`. Rule: anything a callback changes that the run depends on (a schedule
  * stepped in `onEpochEnd`) must be registered under `stateful`; since the checkpoint is written
  * after every callback has run, it holds that change and a resumed run matches an uninterrupted
  * one. State kept inside a callback itself (earlyStopping's counter) is not saved.
@@ -109,13 +111,21 @@ function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): 
   const count = batchCount(data, batches);
   let i = 0;
   for (const batch of batches) {
-    optimizer.zeroGrad();
-    const value = loss(model.forward(batch.x), batch.y);
-    backward(value);
-    optimizer.step();
-    options.afterStep?.();
+    // One scope per step: activations and gradients are released at its end and their memory
+    // reused by the next step. The gradients are cleared before it ends (the next step would
+    // clear them anyway): a gradient still held by a parameter would outlive the scope, copied
+    // out to fresh memory every step.
+    const value = scope(() => {
+      optimizer.zeroGrad();
+      const lossValue = loss(model.forward(batch.x), batch.y);
+      backward(lossValue);
+      optimizer.step();
+      options.afterStep?.();
+      optimizer.zeroGrad();
+      return lossValue.item();
+    });
     i++;
-    for (const cb of callbacks) cb.onBatchEnd?.(i, count, value.item());
+    for (const cb of callbacks) cb.onBatchEnd?.(i, count, value);
   }
   return (performance.now() - began) / 1000;
 }

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import type { StoragePool } from '../lifetime.js';
 import type { Shape } from '../shape.js';
 
 /** Elementwise ops of two operands that broadcast. Comparisons write 0/1. */
@@ -206,6 +207,11 @@ export interface RandomKey {
 export interface Backend {
   /** A short name for reports, e.g. `'reference'`. */
   readonly name: string;
+  /**
+   * Where tensors created inside a scope keep their storage so that its kernels use it in place
+   * (the wasm memory); absent: scoped tensors are ordinary typed arrays. @internal
+   */
+  readonly storagePool?: StoragePool;
   /** `out[i] = a[i'] ∘ b[i'']` with NumPy broadcasting of `p.aShape` and `p.bShape` to `p.outShape`. */
   binary(op: BinaryOpName, a: TypedArray, b: TypedArray, out: TypedArray, p: BinaryParams): void;
   /** `out[i] = f(x[i])`, with `params` for the parametrised ops. */

@@ -7,8 +7,14 @@ describe('getBackendInfo', () => {
   it('says which backend runs, with how many live threads, and why', () => {
     const info = getBackendInfo();
     expect(info.name).toBe(getBackend().name);
-    expect(info.name).toMatch(/^wasm-simd/); // Node has WebAssembly SIMD
-    expect(info.reason).toMatch(/^default: WebAssembly SIMD compiled; /);
+    // Node has WebAssembly SIMD; relaxed SIMD from Node 22 on.
+    const build = (getBackend() as { simd?: string }).simd;
+    expect(info.name).toMatch(build === 'relaxed' ? /^wasm-relaxed-simd/ : /^wasm-simd/);
+    expect(info.reason).toMatch(
+      build === 'relaxed'
+        ? /^default: WebAssembly SIMD compiled, the relaxed-SIMD build \(the host has relaxed SIMD\); /
+        : /^default: WebAssembly SIMD compiled, the plain build \(the host has no relaxed SIMD\); /,
+    );
     expect(info.fallbackFrom).toBeUndefined();
     expect(info.threads).toBe((getBackend() as { threads?: number }).threads);
   });
@@ -28,13 +34,13 @@ describe('getBackendInfo', () => {
   });
 
   it('a wasm backend reports its thread count and the reason for it', async () => {
-    const one = createWasmBackend({ threads: 1 });
+    const one = createWasmBackend({ threads: 1, simd: 'plain' });
     expect([one.name, one.threads, one.threadReason]).toEqual([
       'wasm-simd',
       1,
       '1 thread requested',
     ]);
-    const two = createWasmBackend({ threads: 2 });
+    const two = createWasmBackend({ threads: 2, simd: 'plain' });
     try {
       // Until its helpers start, only this thread is known to run: no claim of 2 threads.
       expect([two.name, two.threads]).toEqual(['wasm-simd', 1]);

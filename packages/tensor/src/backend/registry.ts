@@ -7,11 +7,14 @@ import { createWasmBackend } from './wasm/index.js';
 
 /** Which backend ops run on, and why: what {@link getBackendInfo} returns. */
 export interface BackendInfo {
-  /** The backend's name, e.g. `'wasm-simd (2 threads)'` or `'reference'`. */
+  /**
+   * The backend's name, e.g. `'wasm-simd (2 threads)'`, `'wasm-relaxed-simd (2 threads)'` (the
+   * relaxed-SIMD kernel build) or `'reference'`.
+   */
   readonly name: string;
   /** Threads its kernels can use now (live: helpers that failed to start are not counted). */
   readonly threads: number;
-  /** Why this backend runs, and why with this many threads. */
+  /** Why this backend runs (and, for wasm, which kernel build), and why with this many threads. */
   readonly reason: string;
   /** The backend that was wanted but could not load, when this one is a fallback. */
   readonly fallbackFrom?: string;
@@ -33,9 +36,13 @@ interface Registry extends Choice {
 // masks. WebAssembly SIMD is the default wherever it loads; the reference is the fallback.
 function defaultChoice(): Choice {
   try {
+    const wasm = createWasmBackend();
     return {
-      active: createWasmBackend(),
-      reason: 'default: WebAssembly SIMD compiled',
+      active: wasm,
+      reason:
+        wasm.simd === 'relaxed'
+          ? 'default: WebAssembly SIMD compiled, the relaxed-SIMD build (the host has relaxed SIMD)'
+          : 'default: WebAssembly SIMD compiled, the plain build (the host has no relaxed SIMD)',
       fallbackFrom: undefined,
     };
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Conv2dGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
+import { allocate, allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import type { Pair } from './conv-geometry.js';
 import { type PoolOptions, poolGeometry } from './pool-geometry.js';
@@ -25,7 +26,7 @@ export interface AvgPool2dSaved {
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}): Tensor {
   const g = poolGeometry('avgPool2d', x, kernelSize, options, false);
   checkElementCount('avgPool2d', 'padding', [g.batch, g.channels, g.outH, g.outW]);
-  const out = new Float32Array(g.batch * g.channels * g.outH * g.outW);
+  const out = allocateUnfilled('float32', g.batch * g.channels * g.outH * g.outW);
   getBackend().avgPool2d(x.storage as Float32Array, g, out);
   return record(
     'avgPool2d',
@@ -52,7 +53,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
  * ```
  */
 export function avgPool2dBackward(grad: Tensor, g: Conv2dGeometry): Tensor {
-  const dx = new Float32Array(g.batch * g.channels * g.inH * g.inW);
+  const dx = allocate('float32', g.batch * g.channels * g.inH * g.inW);
   getBackend().avgPool2dBackward(grad.storage as Float32Array, g, dx);
   return new Tensor(dx, [g.batch, g.channels, g.inH, g.inW], 'float32');
 }

@@ -1,8 +1,9 @@
 import type { BinaryOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { allocate, type DType, promote } from '../dtype.js';
+import { type DType, promote } from '../dtype.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { scalarFor } from './creation.js';
 import { checkTensor } from './util.js';

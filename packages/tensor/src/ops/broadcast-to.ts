@@ -1,5 +1,4 @@
 import { getBackend } from '../backend/registry.js';
-import { allocate } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import {
@@ -10,6 +9,7 @@ import {
   sameShape,
   sizeOf,
 } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 

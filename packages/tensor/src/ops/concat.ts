@@ -1,7 +1,7 @@
-import { allocate } from '../dtype.js';
 import { DTypeError, fmtShape, LacunaError, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { checkElementCount, normalizeAxis, sizeOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { unsqueeze } from './squeeze.js';
 import { checkTensor } from './util.js';

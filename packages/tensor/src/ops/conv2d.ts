@@ -4,6 +4,7 @@ import { ArgumentRangeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkNCHW, geometry, type Pair, pair } from './conv-geometry.js';
 import { checkFloat } from './util.js';
@@ -128,7 +129,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
   }
   const plane = g.outH * g.outW;
   checkElementCount('conv2d', 'padding', [g.batch, outChannels, g.outH, g.outW]);
-  const out = new Float32Array(g.batch * outChannels * plane);
+  const out = allocateUnfilled('float32', g.batch * outChannels * plane);
   getBackend().conv2d(x.storage as Float32Array, weight.storage as Float32Array, config, out);
   if (bias) {
     const bs = bias.storage;
@@ -164,7 +165,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
  */
 export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2dConfig): Tensor {
   const { geometry: g, groups } = config;
-  const dx = new Float32Array(g.batch * groups * g.channels * g.inH * g.inW);
+  const dx = allocateUnfilled('float32', g.batch * groups * g.channels * g.inH * g.inW);
   getBackend().conv2dBackwardInput(
     grad.storage as Float32Array,
     weight.storage as Float32Array,
@@ -194,7 +195,7 @@ export function conv2dBackwardInput(grad: Tensor, weight: Tensor, config: Conv2d
  */
 export function conv2dBackwardWeight(x: Tensor, grad: Tensor, config: Conv2dConfig): Tensor {
   const { geometry: g, outChannels } = config;
-  const dw = new Float32Array(outChannels * g.channels * g.kH * g.kW);
+  const dw = allocateUnfilled('float32', outChannels * g.channels * g.kH * g.kW);
   getBackend().conv2dBackwardWeight(
     x.storage as Float32Array,
     grad.storage as Float32Array,

@@ -1,7 +1,8 @@
-import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype.js';
+import { type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { type NestedArray, Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 

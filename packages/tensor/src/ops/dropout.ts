@@ -4,6 +4,7 @@ import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionEnum, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
 import { checkGenerator, type RandomOptions } from './random.js';
@@ -152,7 +153,7 @@ function apply(
   mask?: Uint8Array,
 ): Tensor {
   const saved = draw(p, scaling, generator);
-  const out = new Float32Array(x.size);
+  const out = allocateUnfilled('float32', x.size);
   getBackend().dropout(x.storage as Float32Array, out, saved, mask);
   return record('dropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
 }
@@ -243,7 +244,7 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
  * ```
  */
 export function dropoutBackward(grad: Tensor, saved: DropoutSaved): Tensor {
-  const out = new Float32Array(grad.size);
+  const out = allocateUnfilled('float32', grad.size);
   getBackend().dropout(grad.storage as Float32Array, out, saved);
   return new Tensor(out, grad.shape, 'float32');
 }

@@ -4,6 +4,7 @@ import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkGenerator } from './random.js';
 import { checkFloat, checkTraining } from './util.js';
@@ -64,7 +65,7 @@ export function gaussianDropout(
   const generator = checkGenerator('gaussianDropout', options);
   if (!checkTraining('gaussianDropout', options.training) || p === 0) return x;
   const saved: GaussianSaved = { key: generator.nextKey(), std: Math.sqrt(p / (1 - p)) };
-  const out = multiplicativeNoise(saved.key, saved.std, new Float32Array(x.size));
+  const out = multiplicativeNoise(saved.key, saved.std, allocateUnfilled('float32', x.size));
   const xs = x.storage;
   for (let i = 0; i < out.length; i++) out[i] = xs[i]! * out[i]!;
   return record('gaussianDropout', [x], new Tensor(out, x.shape, 'float32'), { ...saved });
@@ -86,7 +87,7 @@ export function gaussianDropout(
  * ```
  */
 export function gaussianDropoutBackward(grad: Tensor, saved: GaussianSaved): Tensor {
-  const out = multiplicativeNoise(saved.key, saved.std, new Float32Array(grad.size));
+  const out = multiplicativeNoise(saved.key, saved.std, allocateUnfilled('float32', grad.size));
   const gs = grad.storage;
   for (let i = 0; i < out.length; i++) out[i] = gs[i]! * out[i]!;
   return new Tensor(out, grad.shape, 'float32');

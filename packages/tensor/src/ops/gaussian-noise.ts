@@ -3,6 +3,7 @@ import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record } from '../record.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkGenerator } from './random.js';
 import { checkFloat, checkTraining } from './util.js';
@@ -38,7 +39,7 @@ export function gaussianNoise(
   }
   const generator = checkGenerator('gaussianNoise', options);
   if (!checkTraining('gaussianNoise', options.training) || std === 0) return x;
-  const out = new Float32Array(x.size);
+  const out = allocateUnfilled('float32', x.size);
   getBackend().normal(generator.nextKey(), out);
   const xs = x.storage;
   for (let i = 0; i < out.length; i++) out[i] = xs[i]! + std * out[i]!;

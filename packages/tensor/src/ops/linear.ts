@@ -1,9 +1,9 @@
 import { getBackend } from '../backend/registry.js';
-import { allocate } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
 import { type DropoutOptions, type DropoutSaved, fusedDropout } from './dropout.js';
@@ -115,7 +115,7 @@ export function linear(
   const n = weight.shape[0]!;
   const shape = [m, n];
   checkElementCount('linear', 'x', shape);
-  const out = new Tensor(allocate('float32', m * n), shape, 'float32');
+  const out = new Tensor(allocateUnfilled('float32', m * n), shape, 'float32');
   getBackend().linear(
     x.storage as Float32Array,
     weight.storage as Float32Array,

@@ -1,6 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import { record } from '../record.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { unaryOp } from './unary.js';
 import { checkFloat } from './util.js';
@@ -27,7 +28,7 @@ export interface LogSoftmaxSaved {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkFloat('logSoftmax', 'x', x);
   const ax = normalizeAxis('logSoftmax', axis, x.rank);
-  const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
+  const out = new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
   getBackend().logSoftmax(x.storage as Float32Array, out.storage as Float32Array, {
     outer: sizeOf(x.shape.slice(0, ax)),
     size: x.shape[ax] ?? 1,

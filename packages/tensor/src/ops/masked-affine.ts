@@ -3,6 +3,7 @@ import { ArgumentRangeError, DTypeError, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { broadcastShapes, sameShape } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, checkTensor } from './util.js';
 
@@ -69,7 +70,7 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new ArgumentRangeError('maskedAffine', name, `must be a finite number, got ${v}`);
   }
-  const out = new Float32Array(x.size);
+  const out = allocateUnfilled('float32', x.size);
   getBackend().maskedAffine(x.storage as Float32Array, mask.storage as Uint8Array, out, {
     shape: x.shape,
     maskShape: mask.shape,
@@ -90,7 +91,7 @@ export function maskedAffine(x: Tensor, mask: Tensor, options: MaskedAffineOptio
  * ```
  */
 export function maskedAffineBackward(grad: Tensor, mask: Tensor, scale: number): Tensor {
-  const out = new Float32Array(grad.size);
+  const out = allocateUnfilled('float32', grad.size);
   getBackend().maskedAffine(grad.storage as Float32Array, mask.storage as Uint8Array, out, {
     shape: grad.shape,
     maskShape: mask.shape,

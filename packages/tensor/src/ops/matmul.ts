@@ -3,6 +3,7 @@ import { fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionBoolean, optionKeys } from '../options.js';
 import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
@@ -75,7 +76,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = Math.max(batchA, batchB);
   const shape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
   checkElementCount('matmul', 'b', shape);
-  const out = new Tensor(new Float32Array(batch * m * n), shape, 'float32');
+  const out = new Tensor(allocateUnfilled('float32', batch * m * n), shape, 'float32');
   const backend = getBackend();
   if (batchA === batchB) {
     backend.matmul(

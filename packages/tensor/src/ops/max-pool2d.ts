@@ -1,6 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
+import { allocate, allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import type { Pair } from './conv-geometry.js';
 import { type PoolOptions, poolGeometry } from './pool-geometry.js';
@@ -28,7 +29,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: PoolOptions = {}
   const g = poolGeometry('maxPool2d', x, kernelSize, options, true);
   checkElementCount('maxPool2d', 'padding', [g.batch, g.channels, g.outH, g.outW]);
   const size = g.batch * g.channels * g.outH * g.outW;
-  const out = new Float32Array(size);
+  const out = allocateUnfilled('float32', size);
   const argmax = new Int32Array(size);
   getBackend().maxPool2d(x.storage as Float32Array, g, out, argmax);
   return record(
@@ -61,7 +62,10 @@ export function maxPool2dBackward(
   argmax: Int32Array,
   inputShape: readonly number[],
 ): Tensor {
-  const dx = new Float32Array(inputShape.reduce((a, d) => a * d, 1));
+  const dx = allocate(
+    'float32',
+    inputShape.reduce((a, d) => a * d, 1),
+  );
   getBackend().maxPool2dBackward(grad.storage as Float32Array, argmax, dx);
   return new Tensor(dx, inputShape, 'float32');
 }

@@ -1,5 +1,6 @@
 import { ArgumentRangeError, DTypeError } from '../errors.js';
 import { checkElementCount } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -27,7 +28,7 @@ export function oneHot(indices: Tensor, numClasses: number): Tensor {
     );
   }
   checkElementCount('oneHot', 'numClasses', [...indices.shape, numClasses]);
-  const out = new Float32Array(indices.size * numClasses);
+  const out = allocate('float32', indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) {
     const c = indices.storage[i]!;
     if (c < 0 || c >= numClasses) {

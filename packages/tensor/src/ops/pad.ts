@@ -1,7 +1,7 @@
-import { allocate } from '../dtype.js';
 import { ArgumentRangeError } from '../errors.js';
 import { record } from '../record.js';
 import { checkElementCount, sizeOf, stridesOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 

@@ -3,6 +3,7 @@ import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionEnum, optionKeys } from '../options.js';
 import { type Generator, requireGenerator } from '../random/generator.js';
 import { checkElementCount, checkShape, type Shape, sizeOf } from '../shape.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { GRID } from './dropout.js';
 
@@ -67,7 +68,7 @@ export function uniform(
   const high = checkFinite('uniform', 'high', options.high ?? 1);
   if (!(high > low))
     throw new ArgumentRangeError('uniform', 'high', `must exceed low = ${low}, got ${high}`);
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocateUnfilled('float32', sizeOf(shape));
   getBackend().uniform(g.nextKey(), out);
   if (low !== 0 || high !== 1) {
     for (let i = 0; i < out.length; i++) {
@@ -100,7 +101,7 @@ export function normal(
   const mu = checkFinite('normal', 'mean', options.mean ?? 0);
   const std = checkFinite('normal', 'std', options.std ?? 1);
   if (std < 0) throw new ArgumentRangeError('normal', 'std', `must be ≥ 0, got ${std}`);
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocateUnfilled('float32', sizeOf(shape));
   getBackend().normal(g.nextKey(), out);
   if (mu !== 0 || std !== 1) for (let i = 0; i < out.length; i++) out[i] = mu + std * out[i]!;
   return new Tensor(out, shape, 'float32');
@@ -129,7 +130,7 @@ export function bernoulli(
   const p = checkFinite('bernoulli', 'p', options.p);
   if (p < 0 || p > 1)
     throw new ArgumentRangeError('bernoulli', 'p', `must lie in [0, 1], got ${p}`);
-  const out = new Float32Array(sizeOf(shape)).fill(1);
+  const out = allocateUnfilled('float32', sizeOf(shape)).fill(1);
   // The dropout kernel keeps each element with probability round(p·2²⁴)/2²⁴: applied to ones,
   // that is Bernoulli(p) with p on the kernels' 2⁻²⁴ grid (within 2⁻²⁵ of the p asked for).
   if (optionEnum('bernoulli', 'dtype', options.dtype, ['float32', 'bool'], 'float32') === 'bool') {

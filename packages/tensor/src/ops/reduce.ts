@@ -1,10 +1,11 @@
 import type { ReduceOpName } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { allocate, type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { ArgumentRangeError, fmtShape, LacunaError, ShapeError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionBoolean, optionKeys } from '../options.js';
 import { record, withoutRecording } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { reshape } from './reshape.js';

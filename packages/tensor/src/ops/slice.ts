@@ -1,8 +1,8 @@
 import { getBackend } from '../backend/registry.js';
-import { allocate } from '../dtype.js';
 import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { sizeOf, stridesOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 

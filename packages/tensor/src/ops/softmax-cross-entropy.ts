@@ -1,9 +1,9 @@
 import type { SoftmaxCrossEntropyParams } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { allocate } from '../dtype.js';
 import { ArgumentRangeError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionEnum, optionKeys } from '../options.js';
 import { record, willRecord } from '../record.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -137,7 +137,11 @@ export function softmaxCrossEntropy(
   const reduction = optionEnum(OP, 'reduction', options.reduction, ['mean', 'sum', 'none'], 'mean');
   const p = params(logits, targets, eps, reduction);
   const shape = reduction === 'none' ? [p.n] : [];
-  const out = new Tensor(allocate('float32', reduction === 'none' ? p.n : 1), shape, 'float32');
+  const out = new Tensor(
+    allocateUnfilled('float32', reduction === 'none' ? p.n : 1),
+    shape,
+    'float32',
+  );
   // Kept for backward only when it will run: inference allocates nothing but the output.
   const logSumExps = willRecord([logits]) ? new Float64Array(p.n) : null;
   getBackend().softmaxCrossEntropy(
@@ -177,7 +181,7 @@ export function softmaxCrossEntropyBackward(
   saved: SoftmaxCrossEntropySaved,
 ): Tensor {
   const { targets, labelSmoothing, reduction, logSumExps } = saved;
-  const dx = new Tensor(allocate('float32', logits.size), logits.shape, 'float32');
+  const dx = new Tensor(allocateUnfilled('float32', logits.size), logits.shape, 'float32');
   getBackend().softmaxCrossEntropyBackward(
     grad.storage as Float32Array,
     logits.storage as Float32Array,

@@ -1,6 +1,7 @@
 import type { UnaryOpName, UnaryParams } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { record } from '../record.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
@@ -19,7 +20,7 @@ type PlainUnaryOpName = Exclude<UnaryOpName, 'leakyRelu' | 'elu' | 'clamp'>;
 /** Computes `op` elementwise on a float32 tensor, unrecorded. @internal */
 export function unaryKernel(op: UnaryOpName, x: Tensor, params: UnaryParams = {}): Tensor {
   checkFloat(op, 'x', x);
-  const out = new Tensor(new Float32Array(x.size), x.shape, 'float32');
+  const out = new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
   getBackend().unary(op, x.storage, out.storage, params);
   return out;
 }

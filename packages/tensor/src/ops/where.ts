@@ -1,8 +1,9 @@
 import { getBackend } from '../backend/registry.js';
-import { allocate, type DType, promote } from '../dtype.js';
+import { type DType, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { record } from '../record.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
+import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import type { TensorLike } from './binary.js';
 import { scalarFor } from './creation.js';

@@ -1,7 +1,7 @@
 // Kernel inputs the wasm tests share: seeded floats with the values that trip kernels up,
 // element counts at SIMD tails and thread-split edges, broadcast shapes and conv geometries.
 import fc from 'fast-check';
-import type { Conv2dParams, MatmulParams } from '../backend/backend.js';
+import type { Backend, Conv2dParams, MatmulParams } from '../backend/backend.js';
 
 /** Floats from a seed, with the values that trip kernels up mixed in when `special`. */
 export function floats(n: number, seed: number, special = false): Float32Array {
@@ -16,8 +16,45 @@ export function floats(n: number, seed: number, special = false): Float32Array {
   return out;
 }
 
-/** op(A)·op(B) accumulated in float32 in k order, the wasm kernel's documented rounding. */
-export function float32Matmul(a: Float32Array, b: Float32Array, p: MatmulParams): Float32Array {
+/**
+ * a·b + c rounded once to float32 (a fused multiply-add), for float32 a, b, c: a·b is exact in
+ * float64, TwoSum gives the float64 sum s and its exact error e, and only a tie of s between two
+ * float32s needs e to break it.
+ */
+export function fma32(a: number, b: number, c: number): number {
+  const product = a * b;
+  const s = product + c;
+  const bv = s - product;
+  const e = product - (s - bv) + (c - bv);
+  const r = Math.fround(s);
+  if (e === 0 || r === s || !Number.isFinite(s)) return r;
+  // r's float32 neighbour on s's side: s is a tie exactly when it sits halfway between the two,
+  // and then the exact sum s + e lies on e's side of it.
+  const other = nextFloat32(r, s);
+  if ((r + other) / 2 !== s) return r;
+  return Math.sign(e) === Math.sign(other - r) ? other : r;
+}
+
+/** The float32 next to float32 `r` in the direction of `toward` (≠ r). */
+function nextFloat32(r: number, toward: number): number {
+  if (r === 0) return Math.sign(toward) * 2 ** -149;
+  const bits = new Float32Array([r]);
+  const word = new Uint32Array(bits.buffer);
+  word[0] = word[0]! + (toward > r === r > 0 ? 1 : -1);
+  return bits[0]!;
+}
+
+/**
+ * op(A)·op(B) accumulated in float32 in k order, the wasm kernel's documented rounding: each step
+ * acc + a·b rounds the product and then the sum, or, `fused`, rounds once (the relaxed-SIMD build
+ * where the CPU has FMA).
+ */
+export function float32Matmul(
+  a: Float32Array,
+  b: Float32Array,
+  p: MatmulParams,
+  fused = false,
+): Float32Array {
   const { batch, m, n, k, transA, transB } = p;
   const out = new Float32Array(batch * m * n);
   for (let t = 0; t < batch; t++) {
@@ -27,13 +64,26 @@ export function float32Matmul(a: Float32Array, b: Float32Array, p: MatmulParams)
         for (let q = 0; q < k; q++) {
           const av = a[t * m * k + (transA ? q * m + i : i * k + q)]!;
           const bv = b[t * k * n + (transB ? j * k + q : q * n + j)]!;
-          acc = Math.fround(acc + Math.fround(av * bv));
+          acc = fused ? fma32(av, bv, acc) : Math.fround(acc + Math.fround(av * bv));
         }
         out[t * m * n + i * n + j] = acc;
       }
     }
   }
   return out;
+}
+
+/**
+ * The first element of `actual` not within float32 rounding of `expected`, sums of `terms`
+ * products of {@link floats} (|x| ≤ 3): |Δ| ≤ 2·10⁻⁶ · terms · (1 + |expected|) · 9; -1 when
+ * every element is. The matmul/conv tolerance against the reference backend.
+ */
+export function firstNotClose(actual: Float32Array, expected: Float32Array, terms: number): number {
+  for (let i = 0; i < expected.length; i++) {
+    const tolerance = 2e-6 * terms * (1 + Math.abs(expected[i]!)) * 9;
+    if (!(Math.abs(actual[i]! - expected[i]!) <= tolerance)) return i;
+  }
+  return -1;
 }
 
 /**
@@ -96,3 +146,37 @@ export const convParams = fc
     };
   })
   .filter((p) => p.geometry.outH >= 1 && p.geometry.outW >= 1);
+
+/**
+ * A 3×3, padding-1 conv layer big enough to split across threads: 5 images of 20×20, 8 input
+ * channels per group, 16 output channels in all.
+ */
+export function threadSplitConv(groups: number): Conv2dParams {
+  const side = { inH: 20, inW: 20, outH: 20, outW: 20 };
+  const window = { kH: 3, kW: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] } as const;
+  return { groups, outChannels: 16, geometry: { batch: 5, channels: 8, ...side, ...window } };
+}
+
+/** One conv kernel call on seeded operands: its name, output size, products per output, the call. */
+export type ConvCall = [
+  name: string,
+  size: number,
+  terms: number,
+  run: (backend: Backend, out: Float32Array) => void,
+];
+
+/** The forward, input-gradient and weight-gradient calls for `p`, on floats from `seed` on. */
+export function convCalls(p: Conv2dParams, seed: number): ConvCall[] {
+  const g = p.geometry;
+  const xSize = g.batch * p.groups * g.channels * g.inH * g.inW;
+  const ySize = g.batch * p.outChannels * g.outH * g.outW;
+  const wSize = p.outChannels * g.channels * g.kH * g.kW;
+  const x = floats(xSize, seed);
+  const w = floats(wSize, seed + 1);
+  const dy = floats(ySize, seed + 2);
+  return [
+    ['forward', ySize, g.channels * g.kH * g.kW, (b, out) => b.conv2d(x, w, p, out)],
+    ['input', xSize, p.outChannels, (b, out) => b.conv2dBackwardInput(dy, w, p, out)],
+    ['weight', wSize, g.batch * g.outH * g.outW, (b, out) => b.conv2dBackwardWeight(x, dy, p, out)],
+  ];
+}

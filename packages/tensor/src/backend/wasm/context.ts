@@ -1,7 +1,10 @@
 import { ArgumentRangeError } from '../../errors.js';
+import type { StoragePool } from '../../lifetime.js';
 import { warnOnce } from '../warn.js';
-import { MAXIMUM_PAGES, PRIVATE_WASM_BASE64, SHARED_WASM_BASE64 } from './kernels.generated.js';
+import { heapStoragePool, WasmHeap } from './heap.js';
+import { MAXIMUM_PAGES } from './kernels.generated.js';
 import { Arena } from './memory.js';
+import { kernelModuleBase64, type SimdBuild } from './simd-build.js';
 import { type Share, ThreadPool } from './threads.js';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
 
@@ -39,14 +42,19 @@ export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 /**
  * What one kernel call puts in the wasm memory, reserved in this order: inputs (copied in),
- * outputs (copied out after the run), then work buffers (neither). @internal
+ * outputs (copied out after the run), then work buffers (neither). Arrays that already live in
+ * the wasm memory (tensors of a scope) are used where they are, neither copied in nor out.
+ * @internal
  */
 export interface Staging {
   /** Arrays copied into wasm memory. */
   readonly inputs: readonly ArrayBufferView[];
   /** Arrays the kernel writes; their bytes are reserved, and copied out after the run. */
   readonly outputs?: readonly ArrayBufferView[];
-  /** Inputs the kernel overwrites in place, as [input index, array to copy the result into]. */
+  /**
+   * Inputs the kernel overwrites in place, as [input index, array to copy the result into]; an
+   * input that lives in the wasm memory and is its own target is overwritten where it is.
+   */
   readonly inPlace?: readonly (readonly [number, ArrayBufferView])[];
   /** Bytes of each work buffer (per-thread column buffers). */
   readonly buffers?: readonly number[];
@@ -88,6 +96,10 @@ export interface WasmContext {
   readonly memoryFallbacks: number;
   /** Byte offset of thread `t`'s scratch block. */
   scratch(thread: number): number;
+  /** Tensor storage in the wasm memory; undefined without shared memory (see heap.ts). */
+  readonly storagePool: StoragePool | undefined;
+  /** The heap that operands and pooled storage share. */
+  readonly heap: WasmHeap;
   /**
    * Stages `call`, runs its shares (the first on this thread), and copies its outputs out; runs
    * `fallback` (the reference kernel, same result) instead when `call` is undefined or false (the
@@ -158,6 +170,12 @@ export function argList<const N extends string>(
   return { kernel, names, build };
 }
 
+/** The array input `i` is copied into after an in-place kernel, if it is one. */
+function inPlaceTarget({ inPlace }: Staging, i: number): ArrayBufferView | undefined {
+  if (inPlace) for (const [index, target] of inPlace) if (index === i) return target;
+  return undefined;
+}
+
 /** Splits [0, total) into `parts` ranges whose starts are multiples of `align`; drops empty ones. @internal */
 export function split(total: number, parts: number, align: number): [number, number][] {
   const step = Math.ceil(total / parts / align) * align;
@@ -168,20 +186,25 @@ export function split(total: number, parts: number, align: number): [number, num
 }
 
 /**
- * Compiles the kernels, lays out the wasm memory (control blocks, one scratch block per thread,
- * then the operand arena) and creates the helper-thread pool when `requested` > 1 and shared
- * memory exists.
+ * Compiles the kernels (the `build` chosen at load), lays out the wasm memory (control blocks, one
+ * scratch block per thread, then the operand arena) and creates the helper-thread pool when
+ * `requested` > 1 and shared memory exists.
  * @internal
  */
-export function createWasmContext(requested: number, maxMemoryBytes?: number): WasmContext {
+export function createWasmContext(
+  requested: number,
+  maxMemoryBytes?: number,
+  build: SimdBuild = 'plain',
+): WasmContext {
   const api = wasmApi();
   if (!api) throw new Error('createWasmBackend: this JavaScript host has no WebAssembly');
-  const noShared = requested > 1 ? noSharedMemory() : undefined;
-  const shared = requested > 1 && noShared === undefined;
+  const noSharedReason = noSharedMemory();
+  const noShared = requested > 1 ? noSharedReason : undefined;
+  // Shared memory even on one thread when the host has it: its views survive growth, so tensor
+  // storage can live in it (a private memory's buffer is detached by each growth).
+  const shared = noSharedReason === undefined;
   const threads = shared ? requested : 1;
-  const module: WasmModule = new api.Module(
-    decode(shared ? SHARED_WASM_BASE64 : PRIVATE_WASM_BASE64),
-  );
+  const module: WasmModule = new api.Module(decode(kernelModuleBase64(build, shared)));
   // Scratch sizes are properties of the module: ask a throwaway instance before laying out memory.
   const probe = new api.Instance(module, {
     env: { memory: new api.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared }) },
@@ -201,8 +224,12 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
     shared,
   });
   const { exports } = new api.Instance(module, { env: { memory } });
-  const arena = new Arena(memory, arenaBase, maximumPages);
-  const pool = shared ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1) : undefined;
+  const heap = new WasmHeap(memory, arenaBase, maximumPages);
+  const arena = new Arena(heap);
+  const pool =
+    shared && threads > 1
+      ? new ThreadPool(memory, module, KERNELS, CONTROL, threads - 1)
+      : undefined;
   if (pool) {
     pool.onFailure = () =>
       warnOnce(
@@ -215,42 +242,68 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
 
   let memoryFallbacks = 0;
 
-  /** Reserves `bytes` and appends the offset to `into`; false when memory is exhausted. */
-  function reserveInto(bytes: number, into: number[]): boolean {
+  /** Where `view` is: its own offset when it lives in the wasm memory, else a reservation (-1: full). */
+  function place(view: ArrayBufferView, into: number[]): boolean {
+    const own = heap.offsetOf(view);
+    const at = own >= 0 ? own : arena.reserve(view.byteLength);
+    into.push(at);
+    return at >= 0;
+  }
+
+  /** Places a call's operands (inputs, outputs, buffers) and copies the inputs that need it in. */
+  function stage(call: Staging): Staged | undefined {
+    const { inputs, outputs = [], buffers = [] } = call;
+    const at = { inputs: [] as number[], outputs: [] as number[], buffers: [] as number[] };
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      // The kernel overwrites an in-place input: it is used where it lives only when it is its
+      // own target, never when that would clobber another tensor.
+      const target = inPlaceTarget(call, i);
+      const ok =
+        target === undefined || target === input
+          ? place(input, at.inputs)
+          : reserveCopy(input.byteLength, at.inputs);
+      if (!ok) return undefined;
+    }
+    for (let i = 0; i < outputs.length; i++) if (!place(outputs[i]!, at.outputs)) return undefined;
+    for (let i = 0; i < buffers.length; i++)
+      if (!reserveCopy(buffers[i]!, at.buffers)) return undefined;
+    for (let i = 0; i < inputs.length; i++)
+      if (at.inputs[i] !== heap.offsetOf(inputs[i]!)) arena.copyIn(at.inputs[i]!, inputs[i]!);
+    return at;
+  }
+
+  function reserveCopy(bytes: number, into: number[]): boolean {
     const at = arena.reserve(bytes);
     into.push(at);
     return at >= 0;
   }
 
-  /** Reserves a call's operands (inputs, outputs, buffers) and copies its inputs in. */
-  function stage({ inputs, outputs = [], buffers = [] }: Staging): Staged | undefined {
-    arena.reset();
-    const at = { inputs: [] as number[], outputs: [] as number[], buffers: [] as number[] };
-    for (let i = 0; i < inputs.length; i++)
-      if (!reserveInto(inputs[i]!.byteLength, at.inputs)) return undefined;
-    for (let i = 0; i < outputs.length; i++)
-      if (!reserveInto(outputs[i]!.byteLength, at.outputs)) return undefined;
-    for (let i = 0; i < buffers.length; i++)
-      if (!reserveInto(buffers[i]!, at.buffers)) return undefined;
-    for (let i = 0; i < inputs.length; i++) arena.copyIn(at.inputs[i]!, inputs[i]!);
-    return at;
-  }
-
   function run(call: KernelCall | undefined | false, fallback: () => void): void {
-    const at = call ? stage(call) : undefined;
-    if (!call || !at) {
-      if (call) memoryFallbacks++;
+    if (!call) {
       fallback();
       return;
     }
-    const kernel = exports[call.kernel] as Kernel;
-    const { shares, helpers } = call.dispatch(at);
-    if (shares.length === 1 || !pool) kernel(...shares[0]!);
-    else pool.run(kernel, KERNELS.indexOf(call.kernel), shares, helpers);
-    const { outputs = [], inPlace = [] } = call;
-    for (let o = 0; o < outputs.length; o++) arena.copyOut(at.outputs[o]!, outputs[o]!);
-    for (let i = 0; i < inPlace.length; i++)
-      arena.copyOut(at.inputs[inPlace[i]![0]]!, inPlace[i]![1]);
+    try {
+      const at = stage(call);
+      if (!at) {
+        memoryFallbacks++;
+        fallback();
+        return;
+      }
+      const kernel = exports[call.kernel] as Kernel;
+      const { shares, helpers } = call.dispatch(at);
+      if (shares.length === 1 || !pool) kernel(...shares[0]!);
+      else pool.run(kernel, KERNELS.indexOf(call.kernel), shares, helpers);
+      const { outputs = [], inPlace = [] } = call;
+      for (let o = 0; o < outputs.length; o++)
+        if (at.outputs[o] !== heap.offsetOf(outputs[o]!))
+          arena.copyOut(at.outputs[o]!, outputs[o]!);
+      for (const [index, target] of inPlace)
+        if (at.inputs[index] !== heap.offsetOf(target)) arena.copyOut(at.inputs[index]!, target);
+    } finally {
+      arena.reset();
+    }
   }
 
   return {
@@ -264,5 +317,7 @@ export function createWasmContext(requested: number, maxMemoryBytes?: number): W
     helpersFor: (work, minimum) => (pool && work >= minimum ? pool.readyHelpers() : []),
     scratch: (thread) => scratchBase + thread * scratchStride,
     run,
+    heap,
+    storagePool: shared ? heapStoragePool(heap) : undefined,
   };
 }

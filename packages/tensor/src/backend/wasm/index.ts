@@ -1,5 +1,5 @@
 import { ArgumentRangeError } from '../../errors.js';
-import { checkOptionKeys, optionKeys } from '../../options.js';
+import { checkOptionKeys, optionEnum, optionKeys } from '../../options.js';
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import { createWasmContext } from './context.js';
@@ -14,6 +14,9 @@ import { wasmMaxPool2d } from './kernels/max-pool2d.js';
 import { wasmNormal, wasmUniform } from './kernels/random.js';
 import { wasmReduce } from './kernels/reduce.js';
 import { wasmUnary } from './kernels/unary.js';
+import { chooseSimdBuild, SIMD_OPTIONS, type SimdBuild, type SimdOption } from './simd-build.js';
+
+export type { SimdBuild, SimdOption } from './simd-build.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -29,6 +32,15 @@ export interface WasmBackendOptions {
    * for the control block, one scratch block per thread and 1 MiB of operand space.
    */
   maxMemoryBytes?: number;
+  /**
+   * Which kernel build to compile (default `'auto'`): `'relaxed'` runs matmul's and conv's
+   * multiply-adds as relaxed SIMD `f32x4.relaxed_madd` (fused where the CPU has FMA, so it can
+   * differ from `'plain'` in the last bits, within float32 rounding of the reference); `'plain'`
+   * uses 128-bit SIMD only, with the same bits on every host; `'auto'` takes relaxed where the
+   * host validates it (Chrome ≥ 114, Node ≥ 22, Node 20 with `--experimental-wasm-relaxed-simd`)
+   * and plain elsewhere.
+   */
+  simd?: SimdOption;
 }
 
 /** The WebAssembly SIMD backend: a {@link Backend} plus control over its helper threads. */
@@ -41,6 +53,8 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Why {@link WasmBackend.threads} is what it is, e.g. why it is 1 although 2 were requested. */
   readonly threadReason: string;
+  /** The kernel build that runs (see {@link WasmBackendOptions.simd}); `name` says it too. */
+  readonly simd: SimdBuild;
   /**
    * Starts the helper threads if they have not started and resolves with the number of threads
    * (this one included) that are running. Kernels never wait for this: until helpers are up, the
@@ -55,6 +69,11 @@ export interface WasmBackend extends Backend {
    * @internal
    */
   readonly memoryFallbacks: number;
+  /**
+   * Bytes of the wasm memory below its highest block so far, and bytes in blocks now in use:
+   * tests check that repeated scoped steps stop growing the memory. @internal
+   */
+  readonly heapBytes: { readonly highWater: number; readonly inUse: number };
 }
 
 const MAX_THREADS = 8;
@@ -88,11 +107,22 @@ function hardwareThreads(): number {
  * copied into the wasm memory and results copied out; when that memory cannot grow (2 GiB, or
  * `maxMemoryBytes`), a kernel falls back to the reference code.
  *
+ * Two kernel builds ship, chosen when the backend is created: plain SIMD, and relaxed SIMD, whose
+ * GEMM (matmul, conv and its gradients) computes each step c + a·b with `f32x4.relaxed_madd`.
+ * The engine runs that fused (one rounding instead of two) where the CPU has FMA and unfused
+ * elsewhere, so the relaxed build's matmul and conv results can differ from the plain build's,
+ * and from one machine to another, in the last bits, always within float32 rounding of the
+ * reference. The order of the sums is the same in both builds, so on one machine either build
+ * gives the same bits on any thread count. The other kernels are the same in both.
+ *
  * @param options - `threads`: how many threads the big kernels may use (default: cores, at most
- *   8); `maxMemoryBytes`: an upper bound on the wasm memory (default 2 GiB).
+ *   8); `maxMemoryBytes`: an upper bound on the wasm memory (default 2 GiB); `simd`: `'auto'`
+ *   (default: relaxed where the host has it), `'relaxed'` or `'plain'`.
  * @throws ArgumentRangeError for a bad thread count or a `maxMemoryBytes` that is not an integer
- *   between what the backend needs and 2 GiB; an Error where the host has no WebAssembly
- *   or no SIMD (the module then fails to compile; the default backend falls back to the reference).
+ *   between what the backend needs and 2 GiB; LacunaError for an unknown option, a `simd` that is
+ *   not `'auto'`, `'relaxed'` or `'plain'`, or `'relaxed'` on a host without relaxed SIMD; an
+ *   Error where the host has no WebAssembly or no SIMD (the module then fails to compile; the
+ *   default backend falls back to the reference).
  * @example
  * ```ts
  * import { createWasmBackend, setBackend, matmul, ones } from '@lacuna/tensor';
@@ -107,7 +137,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   checkOptionKeys(
     'createWasmBackend',
     options,
-    optionKeys<WasmBackendOptions>({ threads: true, maxMemoryBytes: true }),
+    optionKeys<WasmBackendOptions>({ threads: true, maxMemoryBytes: true, simd: true }),
+  );
+  const simd = chooseSimdBuild(
+    optionEnum('createWasmBackend', 'simd', options.simd, SIMD_OPTIONS, 'auto'),
   );
   const requested = options.threads ?? Math.min(hardwareThreads(), MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
@@ -117,7 +150,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       `must be an integer in [1, 64], got ${String(options.threads)}`,
     );
   }
-  const ctx = createWasmContext(requested, options.maxMemoryBytes);
+  const ctx = createWasmContext(requested, options.maxMemoryBytes, simd);
   const { pool, noShared } = ctx;
   const liveThreads = () => (pool ? pool.liveThreads() : 1);
   const threadReason = (): string => {
@@ -129,11 +162,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (live < requested) return `${live} of ${requested} threads: ${pool!.failures.join('; ')}`;
     return `${requested} threads over shared memory`;
   };
+  const family = simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd';
   return {
     ...referenceBackend,
     get name() {
       const live = liveThreads();
-      return live > 1 ? `wasm-simd (${live} threads)` : 'wasm-simd';
+      return live > 1 ? `${family} (${live} threads)` : family;
     },
     get threads() {
       return liveThreads();
@@ -141,8 +175,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     get threadReason() {
       return threadReason();
     },
+    simd,
     get memoryFallbacks() {
       return ctx.memoryFallbacks;
+    },
+    storagePool: ctx.storagePool,
+    get heapBytes() {
+      return { highWater: ctx.heap.highWater, inUse: ctx.heap.bytesInUse };
     },
     matmul: wasmMatmul(ctx),
     linear: wasmLinear(ctx),

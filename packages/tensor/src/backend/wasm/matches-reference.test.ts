@@ -7,8 +7,10 @@ import {
   wasmOnOneAndTwoThreads,
 } from '../../test-util/backends.js';
 import {
+  convCalls,
   convParams,
   elementCount,
+  firstNotClose,
   floats,
   shapeAndBroadcast,
 } from '../../test-util/kernel-inputs.js';
@@ -182,36 +184,14 @@ describe('wasm backend: the reference backend’s bits', () => {
 
   /** Agrees with the reference to float32 rounding of sums of `terms` products. */
   function expectClose(actual: Float32Array, expected: Float32Array, terms: number): void {
-    for (let i = 0; i < expected.length; i++) {
-      const tolerance = 2e-6 * terms * (1 + Math.abs(expected[i]!)) * 9;
-      if (!(Math.abs(actual[i]! - expected[i]!) <= tolerance)) {
-        throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
-      }
-    }
+    const i = firstNotClose(actual, expected, terms);
+    if (i >= 0) throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
   }
 
   it('conv2d forward, input and weight gradients: the reference to rounding, the same bits on 1 and 2 threads', () => {
     fc.assert(
       fc.property(convParams, (p) => {
-        const g = p.geometry;
-        const xSize = g.batch * p.groups * g.channels * g.inH * g.inW;
-        const ySize = g.batch * p.outChannels * g.outH * g.outW;
-        const wSize = p.outChannels * g.channels * g.kH * g.kW;
-        const x = floats(xSize, 21);
-        const w = floats(wSize, 22);
-        const dy = floats(ySize, 23);
-        const ck = g.channels * g.kH * g.kW;
-        const cases: [string, number, number, (b: typeof ref, out: Float32Array) => void][] = [
-          ['forward', ySize, ck, (b, out) => b.conv2d(x, w, p, out)],
-          ['input', xSize, p.outChannels, (b, out) => b.conv2dBackwardInput(dy, w, p, out)],
-          [
-            'weight',
-            wSize,
-            g.batch * g.outH * g.outW,
-            (b, out) => b.conv2dBackwardWeight(x, dy, p, out),
-          ],
-        ];
-        for (const [, size, terms, run] of cases) {
+        for (const [, size, terms, run] of convCalls(p, 21)) {
           const expected = new Float32Array(size);
           run(ref, expected);
           const got1 = new Float32Array(size).fill(Number.NaN);

@@ -16,6 +16,7 @@ export interface WasmModule {
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
+  validate(bytes: Uint8Array): boolean;
   Instance: new (
     module: WasmModule,
     imports: { env: { memory: WasmMemory } },

@@ -14,7 +14,7 @@ export const dropoutArgs = argList(
   (v) => [v.x, v.out, v.mask, v.n, v.first, v.keepThreshold, v.scale, v.k0, v.k1],
 );
 
-/** The wasm `dropout` kernel: fused counter-based mask and scale, in place in wasm memory. @internal */
+/** The wasm `dropout` kernel: fused counter-based mask and scale in wasm memory. @internal */
 export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
   return (x, out, p, mask) => {
     const { keepThreshold, scale, key } = p;
@@ -23,15 +23,14 @@ export function wasmDropout(ctx: WasmContext): Backend['dropout'] {
       n > 0 && {
         kernel: 'dropout',
         inputs: [x],
-        outputs: mask ? [mask] : [],
-        inPlace: [[0, out]],
-        dispatch({ inputs: [xAt], outputs: [maskAt = 0] }) {
+        outputs: mask ? [out, mask] : [out],
+        dispatch({ inputs: [xAt], outputs: [outAt, maskAt = 0] }) {
           const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
-          // Counters are absolute element indices, so any split draws the same bits. In place.
+          // Counters are absolute element indices, so any split draws the same bits.
           const shares = split(n, helpers.length + 1, 4).map(([s, e]) =>
             dropoutArgs.build({
               x: xAt! + s * 4,
-              out: xAt! + s * 4,
+              out: outAt! + s * 4,
               mask: mask ? maskAt + s : 0,
               n: e - s,
               first: s,

@@ -8,7 +8,7 @@ import { UNARY_OPS } from '../layout.js';
  */
 export const unaryArgs = argList('unary', ['op', 'x', 'out', 'n'], (v) => [v.op, v.x, v.out, v.n]);
 
-/** The wasm `unary` kernel: neg/abs/relu/sqrt of float32, in place in wasm memory. @internal */
+/** The wasm `unary` kernel: neg/abs/relu/sqrt of float32 in wasm memory. @internal */
 export function wasmUnary(ctx: WasmContext): Backend['unary'] {
   return (op, x, out, params) => {
     const code = UNARY_OPS[op];
@@ -20,10 +20,10 @@ export function wasmUnary(ctx: WasmContext): Backend['unary'] {
         n > 0 && {
           kernel: 'unary',
           inputs: [x],
-          inPlace: [[0, out]],
+          outputs: [out],
           // Memory-bound: one thread, as binary.
-          dispatch({ inputs: [xAt] }) {
-            return ctx.alone(unaryArgs.build({ op: code, x: xAt!, out: xAt!, n }));
+          dispatch({ inputs: [xAt], outputs: [outAt] }) {
+            return ctx.alone(unaryArgs.build({ op: code, x: xAt!, out: outAt!, n }));
           },
         },
       () => referenceBackend.unary(op, x, out, params),
