@@ -169,10 +169,28 @@ class Gemm {
         const out = panel + ((<usize>(q * NR)) << 2);
         const iy = oy * sh - ph + offY;
         const ix = ox - pw + offX;
-        if (oneRow && iy >= 0 && iy < inH && ix >= 0 && ix + NR <= inW) {
-          const src = img + ((<usize>(chan + iy * inW + ix)) << 2);
-          v128.store(out, v128.load(src));
-          v128.store(out, v128.load(src, 16), 16);
+        if (oneRow) {
+          // One output row: a padding row is all zeros, an inner window one 8-float copy, and a
+          // window over the left or right padding needs no division per element.
+          if (iy < 0 || iy >= inH) {
+            v128.store(out, f32x4.splat(0));
+            v128.store(out, f32x4.splat(0), 16);
+            continue;
+          }
+          const line = img + ((<usize>(chan + iy * inW)) << 2);
+          if (ix >= 0 && ix + NR <= inW) {
+            const src = line + ((<usize>ix) << 2);
+            v128.store(out, v128.load(src));
+            v128.store(out, v128.load(src, 16), 16);
+            continue;
+          }
+          for (let t = 0; t < NR; t++) {
+            const sx = ix + t;
+            store<f32>(
+              out + ((<usize>t) << 2),
+              sx >= 0 && sx < inW ? load<f32>(line + ((<usize>sx) << 2)) : 0,
+            );
+          }
           continue;
         }
         for (let t = 0; t < NR; t++) {

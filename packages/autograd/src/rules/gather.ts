@@ -1,4 +1,4 @@
-import { Tensor } from '@lacuna/tensor';
+import { zeros } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rules of both ops of @lacuna/tensor's ops/gather.ts.
@@ -7,9 +7,11 @@ import type { GradRule } from './rule.js';
 export const gatherRule: GradRule<'gather'> = (g, node) => {
   const x = node.inputs[0]!;
   const { sources } = node.saved;
-  const dx = new Float32Array(x.size);
+  // zeros() takes pooled memory inside a scope.
+  const out = zeros(x.shape);
+  const dx = out.storage;
   for (let f = 0; f < sources.length; f++) dx[sources[f]!]! += g.storage[f]!;
-  return [new Tensor(dx, x.shape, 'float32')];
+  return [out];
 };
 
 /** Index-add along the axis: repeated indices accumulate. */
@@ -20,7 +22,8 @@ export const indexSelectRule: GradRule<'indexSelect'> = (g, node) => {
   const inner = x.shape.slice(axis + 1).reduce((a, d) => a * d, 1);
   const outer = x.shape.slice(0, axis).reduce((a, d) => a * d, 1);
   const k = indices.size;
-  const dx = new Float32Array(x.size);
+  const out = zeros(x.shape);
+  const dx = out.storage;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const idx = indices.storage[j]!;
@@ -29,5 +32,5 @@ export const indexSelectRule: GradRule<'indexSelect'> = (g, node) => {
       for (let i = 0; i < inner; i++) dx[dst + i]! += g.storage[src + i]!;
     }
   }
-  return [new Tensor(dx, x.shape, 'float32')];
+  return [out];
 };

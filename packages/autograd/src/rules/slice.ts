@@ -1,4 +1,4 @@
-import { Tensor } from '@lacuna/tensor';
+import { zeros } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rule of @lacuna/tensor's ops/slice.ts.
@@ -7,7 +7,9 @@ import type { GradRule } from './rule.js';
 export const sliceRule: GradRule<'slice'> = (g, node) => {
   const x = node.inputs[0]!;
   const { ranges } = node.saved;
-  const dx = new Float32Array(x.size);
+  // zeros() takes pooled memory inside a scope.
+  const out = zeros(x.shape);
+  const dx = out.storage;
   const strides = x.shape.map((_, i) => x.shape.slice(i + 1).reduce((a, d) => a * d, 1));
   const index = new Array<number>(g.rank).fill(0);
   for (let f = 0; f < g.size; f++) {
@@ -21,5 +23,5 @@ export const sliceRule: GradRule<'slice'> = (g, node) => {
       index[d] = 0;
     }
   }
-  return [new Tensor(dx, x.shape, 'float32')];
+  return [out];
 };
