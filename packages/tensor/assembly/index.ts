@@ -6,7 +6,7 @@ export { avgPool2d, avgPool2dBackward } from './avg-pool2d';
 export { binary } from './binary';
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d';
 export { dropout } from './dropout';
-export { linear } from './linear';
+export { linear, linearScratchBytes } from './linear';
 export { maskedAffine } from './masked-affine';
 export { matmul, matmulScratchBytes } from './matmul';
 export { maxPool2d } from './max-pool2d';

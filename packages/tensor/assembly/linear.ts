@@ -1,14 +1,20 @@
 // The linear op: y = drop(act(x·wᵀ + b)), the GEMM of matmul.ts with the bias, activation and
 // dropout applied to each output tile as it is finished (epilogue.ts), not in more passes over y.
 
-import { gemm } from './matmul';
+import { Epilogue } from './epilogue';
+import { gemm, matmulScratchBytes } from './matmul';
+
+/** Bytes of scratch one call of linear needs: gemm's, then the epilogue's parameters. */
+export function linearScratchBytes(): i32 {
+  return matmulScratchBytes() + <i32>offsetof<Epilogue>();
+}
 
 /**
  * y[m×n] (row stride ldy floats) = drop(act(x·wᵀ + bias)) for x [m×k] (row stride k), w [n×k]
  * (row stride k) and bias [n] (0 for none); act is max(·, 0) when relu ≠ 0, else the identity.
  * With keepThreshold > 0, element e of y is kept, times `scale`, when the top 24 bits of the
  * counter hash of (first + e's offset from y, key k0/k1) are below keepThreshold (dropout.ts's
- * mask), else 0. `scratch` must hold matmulScratchBytes() bytes.
+ * mask), else 0. `scratch` must hold linearScratchBytes() bytes.
  */
 export function linear(
   x: usize,
@@ -27,27 +33,15 @@ export function linear(
   first: i32,
   scratch: usize,
 ): void {
-  gemm(
-    x,
-    k,
-    false,
-    w,
-    k,
-    true,
-    y,
-    ldy,
-    m,
-    n,
-    k,
-    scratch,
-    false,
-    0,
-    bias,
-    relu != 0,
-    keepThreshold,
-    scale,
-    k0,
-    k1,
-    first,
-  );
+  const ep = scratch + <usize>matmulScratchBytes();
+  const e = changetype<Epilogue>(ep);
+  e.bias = bias;
+  e.relu = relu;
+  e.keepThreshold = keepThreshold;
+  e.scale = scale;
+  e.k0 = k0;
+  e.k1 = k1;
+  e.first = first;
+  const any = bias != 0 || relu != 0 || keepThreshold != 0;
+  gemm(x, k, false, w, k, true, y, ldy, m, n, k, scratch, false, 0, any ? ep : 0);
 }

@@ -272,10 +272,8 @@ class Gemm {
 
 /**
  * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
- * op(B) is the implicit im2col matrix of the image at b. With a `bias` pointer (b[j] for column j),
- * `relu` or a dropout `keepThreshold` (with scale, key k0/k1 and `first`, the dropout counter of
- * C's element (0, 0)), each tile gets the linear op's epilogue (epilogue.ts) once its last slab
- * is done.
+ * op(B) is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address),
+ * each tile gets the linear op's bias, relu and dropout (epilogue.ts) once its last slab is done.
  */
 export function gemm(
   a: usize,
@@ -292,22 +290,15 @@ export function gemm(
   scratch: usize,
   accumulateInto: bool = false,
   convGeo: usize = 0,
-  bias: usize = 0,
-  relu: bool = false,
-  keepThreshold: i32 = 0,
-  scale: f32 = 1,
-  k0: i32 = 0,
-  k1: i32 = 0,
-  first: i32 = 0,
+  epilogue: usize = 0,
 ): void {
-  const epilogue = bias != 0 || relu || keepThreshold != 0;
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
   const tile = bpack + ((<usize>(KC * NC)) << 2);
   if (k == 0) {
     if (!accumulateInto)
       for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
-    if (epilogue) Epilogue.block(c, ldc, m, n, bias, relu, keepThreshold, scale, k0, k1, first);
+    if (epilogue) Epilogue.block(epilogue, c, ldc, m, n, 0, 0);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -315,7 +306,7 @@ export function gemm(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
-      const last = epilogue && p0 + kc == k;
+      const last = epilogue != 0 && p0 + kc == k;
       if (convGeo)
         Gemm.packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
       else Gemm.packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
@@ -329,11 +320,9 @@ export function gemm(
             const rows = min(MR, mc - ip);
             const ap = apack + ((<usize>(ip * kc)) << 2);
             const ct = c + ((<usize>((i0 + ip) * ldc + j0 + jp)) << 2);
-            const bt = bias ? bias + ((<usize>(j0 + jp)) << 2) : 0;
-            const counter = first + (i0 + ip) * ldc + j0 + jp;
             if (rows == MR && cols == NR) {
               Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate);
-              if (last) Epilogue.tile(ct, ldc, bt, relu, keepThreshold, scale, k0, k1, counter);
+              if (last) Epilogue.tile(epilogue, ct, ldc, i0 + ip, j0 + jp);
             } else {
               // Edge tile: run the full kernel on a scratch tile, copy back the part that exists.
               for (let r = 0; r < MR; r++) {
@@ -355,21 +344,7 @@ export function gemm(
                   );
                 }
               }
-              if (last) {
-                Epilogue.block(
-                  ct,
-                  ldc,
-                  rows,
-                  cols,
-                  bt,
-                  relu,
-                  keepThreshold,
-                  scale,
-                  k0,
-                  k1,
-                  counter,
-                );
-              }
+              if (last) Epilogue.block(epilogue, ct, ldc, rows, cols, i0 + ip, j0 + jp);
             }
           }
         }

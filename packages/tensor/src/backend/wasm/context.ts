@@ -211,6 +211,7 @@ export function createWasmContext(
   });
   const scratchBytes = Math.max(
     (probe.exports.matmulScratchBytes as () => number)(),
+    (probe.exports.linearScratchBytes as () => number)(),
     (probe.exports.reduceScratchBytes as () => number)(),
   );
   const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
