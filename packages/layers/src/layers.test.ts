@@ -123,6 +123,42 @@ describe('layers', () => {
     expect(hidden?.gradNode?.op).toBe('linear');
   });
 
+  it('Sequential fuses Linear, ReLU and Dropout: the same outputs, masks and gradients as the layers', () => {
+    const make = () =>
+      new Sequential(
+        new Linear(6, 9, { generator: g() }),
+        new ReLU(),
+        new Dropout(0.5, { generator: new Generator(7) }),
+        new Linear(9, 5, { generator: g() }),
+        new Dropout(0.3, { generator: new Generator(8), scaling: 'classic' }),
+        new Linear(5, 3, { generator: g() }),
+      );
+    const x = uniform([4, 6], { generator: g(), low: -2, high: 2 });
+    const run = (net: Sequential, forward: () => Tensor) => {
+      const y = forward();
+      backward(sum(mul(y, y)));
+      return [y.storage, ...net.parameters().map((p) => p.grad!.storage)];
+    };
+    for (const training of [true, false]) {
+      const [fusedNet, layered] = [make(), make()];
+      if (!training) {
+        fusedNet.eval();
+        layered.eval();
+      }
+      for (let step = 0; step < 2; step++) {
+        // Two steps: each draws fresh masks, in the same order either way.
+        const fused = run(fusedNet, () => fusedNet.forward(x));
+        const separate = run(layered, () => layered.layers.reduce((h, l) => l.forward(h), x));
+        expect(firstDifference(fused, separate)).toBeNull();
+      }
+    }
+    // The second Linear's input came out of one fused op (Linear, ReLU and Dropout).
+    const trained = make();
+    expect(trained.forward(x).gradNode?.inputs[0]?.gradNode?.inputs[0]?.gradNode?.op).toBe(
+      'linear',
+    );
+  });
+
   it('Sequential leaves a ReLU or Linear whose forward was replaced to run on its own', () => {
     class DoubledReLU extends ReLU {
       override forward(x: Tensor): Tensor {

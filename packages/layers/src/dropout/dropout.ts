@@ -1,6 +1,7 @@
 import {
   type DropoutScaling,
   dropout,
+  type DropoutOptions as OpDropoutOptions,
   optionEnum,
   optionKeys,
   ShapeError,
@@ -78,17 +79,25 @@ export class Dropout extends DropoutLayer {
 
   /** Drops elements when active; otherwise the identity (inverted) or `(1-p)·x` (classic). */
   forward(x: Tensor): Tensor {
-    const generator = this.generator();
-    if (this.noiseShape) {
-      resolveNoiseShape('Dropout', x, this.noiseShape);
-      return sharedMaskDropout(x, {
-        p: this.p,
-        training: this.active,
-        generator,
-        noiseShape: this.noiseShape,
-      });
-    }
-    return dropout(x, { p: this.p, training: this.active, generator, scaling: this.scaling });
+    const options = this.opOptions();
+    if (options) return dropout(x, options);
+    resolveNoiseShape('Dropout', x, this.noiseShape!);
+    return sharedMaskDropout(x, {
+      p: this.p,
+      training: this.active,
+      generator: this.generator(),
+      noiseShape: this.noiseShape!,
+    });
+  }
+
+  /**
+   * The options of the dropout op one forward pass runs (drawing from this call's generator), or
+   * null with a `noiseShape`: `Sequential` hands them to a fused linear op, which then applies
+   * the same dropout, mask included. @internal
+   */
+  opOptions(): OpDropoutOptions | null {
+    if (this.noiseShape) return null;
+    return { p: this.p, training: this.active, generator: this.generator(), scaling: this.scaling };
   }
 }
 

@@ -1,6 +1,6 @@
 import {
+  type LinearOptions as FusedOptions,
   type Generator,
-  type LinearActivation,
   linear,
   optionBoolean,
   optionKeys,
@@ -38,21 +38,21 @@ export function initLinear(
 }
 
 /**
- * `act(x·Wᵀ + b)` for x [N, in] as one fused `linear` op, with the shape check (naming the layer)
- * both fully connected layers share. @internal
+ * `drop(act(x·Wᵀ + b))` for x [N, in] as one fused `linear` op (`options`: its activation and
+ * dropout), with the shape check (naming the layer) both fully connected layers share. @internal
  */
 export function linearForward(
   op: string,
   x: Tensor,
   weight: Tensor,
   bias: Tensor | null,
-  activation: LinearActivation = 'none',
+  options: FusedOptions = {},
 ): Tensor {
   const inFeatures = weight.shape[1]!;
   if (x.rank !== 2 || x.shape[1] !== inFeatures) {
     throw new ShapeError(op, 'x', `must have shape [N, ${inFeatures}], got [${x.shape.join(',')}]`);
   }
-  return linear(x, weight, bias, { activation });
+  return linear(x, weight, bias, options);
 }
 
 /**

@@ -1,28 +1,51 @@
-import { LacunaError, type Tensor } from '@lacuna/tensor';
+import { LacunaError, type LinearOptions, type Tensor } from '@lacuna/tensor';
+import { Dropout } from '../dropout/dropout.js';
 import { Module } from '../module.js';
 import { ReLU } from './activations.js';
 import { Linear, linearForward } from './linear.js';
 
+/** Whether `layer` is a `type` whose forward is the library's own (not replaced or overridden). */
+function plain<T extends Module>(
+  layer: Module | undefined,
+  type: abstract new (...args: never[]) => T,
+): layer is T {
+  return layer instanceof type && layer.forward === type.prototype.forward;
+}
+
 /**
- * Whether `layer` then `next` are a Linear and a ReLU whose forward passes are the library's own
- * (not overridden in a subclass or on the instance): then one fused linear op with the relu
- * computes both, with the same bits.
+ * The layers from `i` that one fused linear op computes: a plain Linear, then a plain ReLU, a
+ * plain Dropout (without noiseShape), or both in that order; null when nothing follows it.
  */
-function fusesWithRelu(layer: Module, next: Module | undefined): layer is Linear {
-  return (
-    layer instanceof Linear &&
-    layer.forward === Linear.prototype.forward &&
-    next instanceof ReLU &&
-    next.forward === ReLU.prototype.forward
-  );
+function fusedRun(
+  layers: readonly Module[],
+  i: number,
+): { linear: Linear; options: LinearOptions; count: number } | null {
+  const linear = layers[i];
+  if (!plain(linear, Linear)) return null;
+  let count = 1;
+  const options: LinearOptions = {};
+  if (plain(layers[i + count], ReLU)) {
+    options.activation = 'relu';
+    count++;
+  }
+  const drop = layers[i + count];
+  if (plain(drop, Dropout)) {
+    const dropout = drop.opOptions();
+    if (dropout) {
+      options.dropout = dropout;
+      count++;
+    }
+  }
+  return count > 1 ? { linear, options, count } : null;
 }
 
 /**
  * A chain of modules applied in order; children are named `'0'`, `'1'`, … like PyTorch's.
  *
- * A {@link Linear} directly followed by a {@link ReLU} runs as one fused `linear` op with
- * activation `'relu'` (one pass over the output instead of two, the same values and gradients);
- * a subclass, or an instance whose `forward` was replaced, runs on its own as usual.
+ * A {@link Linear} directly followed by a {@link ReLU}, a {@link Dropout} (without `noiseShape`)
+ * or both runs as one fused `linear` op with that activation and dropout: one pass over the
+ * output instead of one per layer, the same values, dropout masks and gradients. A subclass, or
+ * an instance whose `forward` was replaced, runs on its own as usual.
  *
  * @example
  * ```ts
@@ -56,16 +79,16 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
-  /** Feeds `x` through every layer in turn (Linear then ReLU as one fused op). */
+  /** Feeds `x` through every layer in turn (Linear, ReLU and Dropout as one fused op). */
   forward(x: Tensor): Tensor {
     let h = x;
-    for (let i = 0; i < this.layers.length; i++) {
-      const layer = this.layers[i]!;
-      if (fusesWithRelu(layer, this.layers[i + 1])) {
-        h = linearForward('Linear.forward', h, layer.weight, layer.bias, 'relu');
-        i++;
+    for (let i = 0; i < this.layers.length; ) {
+      const run = fusedRun(this.layers, i);
+      if (run) {
+        h = linearForward('Linear.forward', h, run.linear.weight, run.linear.bias, run.options);
+        i += run.count;
       } else {
-        h = layer.forward(h);
+        h = this.layers[i++]!.forward(h);
       }
     }
     return h;
