@@ -3,10 +3,12 @@
 //   and 1024;
 // - softmaxCrossEntropy against logSoftmax + gather + neg + mean (what crossEntropy composed
 //   before), at [128, 10] (an MNIST batch) and [1024, 1000];
-// on the wasm backend (1 thread, and 2 threads). Ops allocate their outputs, as users see them.
-// Rounds alternate which variant runs first, so a load change on the machine hits both alike;
-// medians, with ranges. Backward runs through @lacuna/autograd (built next to this package in
-// the monorepo).
+// on the wasm backend (1 thread, and 2 threads), each two ways: outside a scope (every output a
+// fresh GC-owned array, whose first touch page-faults: the two extra outputs of the unfused ops
+// cost most there) and with each call in a scope and the operands kept in it (pooled outputs in
+// the wasm memory, as fit, evaluate and mcPredict run). Rounds alternate which variant runs
+// first, so a load change on the machine hits both alike; medians, with ranges. Backward runs
+// through @lacuna/autograd (built next to this package in the monorepo).
 // `pnpm --filter @lacuna/tensor --filter @lacuna/autograd build && node packages/tensor/bench/fusion.mjs`
 import { backward } from '../../autograd/dist/index.js';
 import {
@@ -14,6 +16,7 @@ import {
   createWasmBackend,
   Generator,
   gather,
+  keep,
   linear,
   logSoftmax,
   matmul,
@@ -22,6 +25,7 @@ import {
   randint,
   relu,
   reshape,
+  scope,
   setBackend,
   softmaxCrossEntropy,
   uniform,
@@ -54,6 +58,7 @@ function trainStep(forward, params, gradOutput) {
 
 /** Times `a` and `b` in alternating order for ROUNDS rounds after a warm-up. */
 function alternate(a, b) {
+  if (scoped) [a, b] = [a, b].map((fn) => () => scope(fn));
   for (let i = 0; i < 3; i++) {
     a();
     b();
@@ -79,20 +84,35 @@ function alternate(a, b) {
   return [stats(ta), stats(tb)];
 }
 
-for (const threads of [1, 2]) {
+let scoped = false;
+/** A random operand, kept alive (in the wasm memory) when the calls run in scopes. */
+const operand = (shape, options) => {
+  const draw = () => uniform(shape, { generator: g, ...options });
+  return scoped ? scope(() => keep(draw())) : draw();
+};
+
+for (const [threads, inScope] of [
+  [1, false],
+  [1, true],
+  [2, false],
+  [2, true],
+]) {
+  scoped = inScope;
   const backend = createWasmBackend({ threads });
   await backend.whenReady();
   setBackend(backend);
-  console.log(`${backend.name}, ${ROUNDS} alternated rounds`);
+  console.log(
+    `${backend.name}, ${scoped ? 'each call in a scope' : 'outside a scope'}, ${ROUNDS} alternated rounds`,
+  );
   for (const batch of [128, 1024]) {
-    const x = uniform([batch, 784], { generator: g });
-    const w = uniform([512, 784], { generator: g, low: -0.036, high: 0.036 });
-    const b = uniform([512], { generator: g, low: -0.036, high: 0.036 });
+    const x = operand([batch, 784]);
+    const w = operand([512, 784], { low: -0.036, high: 0.036 });
+    const b = operand([512], { low: -0.036, high: 0.036 });
     const fused = () => linear(x, w, b, { activation: 'relu' });
     const unfused = () => relu(add(matmul(x, w, { transB: true }), b));
     row(`linear ${batch}×784→512 forward`, ...alternate(fused, unfused));
     // The weight and bias need gradients, the input does not (a first layer).
-    const dy = uniform([batch, 512], { generator: g });
+    const dy = operand([batch, 512]);
     const steps = [fused, unfused].map((f) => trainStep(f, [w, b], dy));
     row(`linear ${batch}×784→512 forward+backward`, ...alternate(...steps));
   }
@@ -100,8 +120,10 @@ for (const threads of [1, 2]) {
     [128, 10],
     [1024, 1000],
   ]) {
-    const z = uniform([n, c], { generator: g, low: -4, high: 4 });
-    const y = randint(0, c, [n], { generator: g });
+    const z = operand([n, c], { low: -4, high: 4 });
+    const y = scoped
+      ? scope(() => keep(randint(0, c, [n], { generator: g })))
+      : randint(0, c, [n], { generator: g });
     const fused = () => softmaxCrossEntropy(z, y);
     const unfused = () => mean(neg(reshape(gather(logSoftmax(z, 1), 1, reshape(y, [n, 1])), [n])));
     row(`cross-entropy [${n}, ${c}] forward`, ...alternate(fused, unfused));
