@@ -1,7 +1,14 @@
-import { checkOptionKeys, mean, optionEnum, sum, type Tensor } from '@lacuna/tensor';
+import {
+  checkOptionKeys,
+  type LossReduction,
+  mean,
+  optionEnum,
+  sum,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /** How per-example losses are combined: their mean (default), their sum, or none (one per example). */
-export type Reduction = 'mean' | 'sum' | 'none';
+export type Reduction = LossReduction;
 
 /** Reads a loss's `reduction` option ('mean' when absent), naming the loss in errors. @internal */
 export function checkReduction(op: string, reduction: unknown): Reduction {
