@@ -1,6 +1,9 @@
 import { expect, it } from 'vitest';
+import { getBackend } from '../backend/registry.js';
+import type { WasmBackend } from '../backend/wasm/index.js';
 import { DTypeError, LacunaError, ShapeError } from '../errors.js';
 import { Generator } from '../random/generator.js';
+import { scope } from '../scope.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { closeTo, naiveMatmul } from '../test-util/naive.js';
@@ -32,7 +35,9 @@ function composed(
   return drop ? dropout(a, drop) : a;
 }
 
-describeBackends('linear', () => {
+describeBackends('linear', ({ label }) => {
+  const pooled = label === 'wasm 1 thread' || label === 'wasm 2 threads';
+
   it('computes known values, with and without bias and relu', () => {
     const x = tensor([[1, 2]]);
     const w = tensor([
@@ -105,6 +110,22 @@ describeBackends('linear', () => {
     expect(first).not.toEqual(second);
     const node = linear(x, w, null, { dropout: { p: 0, training: true, generator } });
     expect(node.storage).toEqual(linear(x, w).storage);
+  });
+
+  it('in a scope: the bits it gives outside; with no tape a step reuses the last step’s memory', () => {
+    const x = filled([37, 300], 1);
+    const w = filled([45, 300], 2);
+    const b = filled([45], 3);
+    const drop = () => ({ p: 0.3, training: true, generator: new Generator(9) });
+    const run = () => linear(x, w, b, { activation: 'relu', dropout: drop() }).data();
+    expectSameBits(scope(run), run());
+    if (!pooled) return;
+    const step = () => scope(() => linear(x, w, b, { activation: 'relu' }).storage.byteOffset);
+    const heap = () => (getBackend() as WasmBackend).heapBytes;
+    const first = step();
+    const after = heap();
+    expect(step()).toBe(first);
+    expect(heap()).toEqual(after);
   });
 
   it('keeps NaN, infinities and the sign of zero as add and relu do', () => {
