@@ -38,9 +38,10 @@ import { isTensor, type Tensor } from './tensor.js';
  */
 export function scope<T>(fn: () => T): T {
   const opened = openScope();
-  let result: T | undefined;
+  // Closed whatever happens (fn throwing, a bad result): the scope stack never leaks an entry.
+  let returned: ReadonlySet<object> = new Set();
   try {
-    result = fn();
+    const result = fn();
     if (isPromiseLike(result)) {
       throw new LacunaError(
         'scope',
@@ -49,9 +50,10 @@ export function scope<T>(fn: () => T): T {
           'its work ran)',
       );
     }
+    returned = tensorsIn(result);
     return result;
   } finally {
-    closeScope(opened, tensorsIn(result));
+    closeScope(opened, returned);
   }
 }
 

@@ -3,7 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import { type DType, promote } from '../dtype.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { scalarFor } from './creation.js';
 import { checkTensor } from './util.js';
@@ -50,7 +50,7 @@ export function binaryOp(op: BinaryOpName, a: TensorLike, b: TensorLike): Tensor
   const shape = broadcastShapes(ta.shape, tb.shape, op);
   const dtype = resultDType(op, ta.dtype, tb.dtype);
   const out = new Tensor(
-    allocate(
+    allocateUnfilled(
       dtype,
       shape.reduce((n, d) => n * d, 1),
     ),

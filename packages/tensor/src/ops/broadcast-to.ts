@@ -9,7 +9,7 @@ import {
   sameShape,
   sizeOf,
 } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -35,7 +35,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
       `${fmtShape(shape)} is not a broadcast of x's shape ${fmtShape(x.shape)}`,
     );
   }
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape)), shape, x.dtype);
+  const out = new Tensor(allocateUnfilled(x.dtype, sizeOf(shape)), shape, x.dtype);
   getBackend().copyStrided(x.storage, 0, broadcastStrides(x.shape, shape), shape, out.storage);
   return record('broadcastTo', [x], out, {});
 }

@@ -2,7 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError } from '../errors.js';
 import { record } from '../record.js';
 import { normalizeAxis, stridesOf } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -42,7 +42,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   }
   const strides = stridesOf(x.shape);
   const shape = axes.map((a) => x.shape[a]!);
-  const out = new Tensor(allocate(x.dtype, x.size), shape, x.dtype);
+  const out = new Tensor(allocateUnfilled(x.dtype, x.size), shape, x.dtype);
   getBackend().copyStrided(
     x.storage,
     0,

@@ -2,7 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { ArgumentRangeError, ShapeError } from '../errors.js';
 import { record } from '../record.js';
 import { sizeOf, stridesOf } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
@@ -84,7 +84,7 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   const strides = stridesOf(x.shape);
   const shape = resolved.map((r) => r.length);
   const offset = resolved.reduce((o, r, i) => o + r.start * strides[i]!, 0);
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape)), shape, x.dtype);
+  const out = new Tensor(allocateUnfilled(x.dtype, sizeOf(shape)), shape, x.dtype);
   getBackend().copyStrided(
     x.storage,
     offset,

@@ -3,7 +3,7 @@ import { type DType, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { record } from '../record.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import type { TensorLike } from './binary.js';
 import { scalarFor } from './creation.js';
@@ -49,7 +49,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     'where',
   );
   const dtype: DType = promote(ta.dtype, tb.dtype);
-  const out = new Tensor(allocate(dtype, sizeOf(shape)), shape, dtype);
+  const out = new Tensor(allocateUnfilled(dtype, sizeOf(shape)), shape, dtype);
   getBackend().where(condition.storage, ta.storage, tb.storage, out.storage, {
     condShape: condition.shape,
     aShape: ta.shape,

@@ -21,6 +21,8 @@ export function copyStrided(
   let off = offset;
   for (let o = 0; o < size; o += inner) {
     if (is === 1) out.set(x.subarray(off, off + inner), o);
+    else if (is === 0)
+      out.fill(x[off]!, o, o + inner); // a broadcast row: one value repeated
     else for (let j = 0, p = off; j < inner; j++, p += is) out[o + j] = x[p]!;
     for (let d = rank - 2; d >= 0; d--) {
       index[d]!++;
