@@ -96,10 +96,10 @@ function hardwareThreads(): number {
  * and van de Geijn, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 2008), every
  * transpose combination absorbed by packing; the fused linear op applies its bias, relu and
  * dropout to each output tile of that GEMM as the tile is finished; conv2d and its two gradients
- * unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers, broadcasting add/sub/mul/div/
- * maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min, max/average pooling and the masked
- * affine kernel of the shared-mask dropouts run in wasm too; the remaining kernels run the
- * reference code.
+ * unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers,
+ * broadcasting add/sub/mul/div/maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min,
+ * max/average pooling and the masked affine kernel of the shared-mask dropouts run in wasm too;
+ * the remaining kernels run the reference code.
  *
  * Results never depend on the thread count. Random numbers, dropout masks and the elementwise,
  * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
