@@ -108,6 +108,10 @@ describeBackends('linear', ({ label }) => {
     const first = Array.from(linear(x, w, null, options).storage, (v) => v === 0);
     const second = Array.from(linear(x, w, null, options).storage, (v) => v === 0);
     expect(first).not.toEqual(second);
+    // A call that throws draws nothing: the generator is where it was.
+    const before = generator.getState();
+    expect(() => linear(x, filled([8, 3], 2), null, options)).toThrow(ShapeError);
+    expect(generator.getState()).toEqual(before);
     const node = linear(x, w, null, { dropout: { p: 0, training: true, generator } });
     expect(node.storage).toEqual(linear(x, w).storage);
   });

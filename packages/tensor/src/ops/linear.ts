@@ -109,12 +109,13 @@ export function linear(
     ['none', 'relu'],
     'none',
   );
-  const drop = options.dropout === undefined ? null : fusedDropout('linear', options.dropout);
   checkShapes(x, weight, bias);
   const [m, k] = x.shape as [number, number];
   const n = weight.shape[0]!;
   const shape = [m, n];
   checkElementCount('linear', 'x', shape);
+  // Last: it draws the mask's key, and an op that throws leaves the generator as it was.
+  const drop = options.dropout === undefined ? null : fusedDropout('linear', options.dropout);
   const out = new Tensor(allocateUnfilled('float32', m * n), shape, 'float32');
   getBackend().linear(
     x.storage as Float32Array,
