@@ -100,6 +100,11 @@ export class DTypeError extends LacunaError {}
  */
 export class DisposedTensorError extends LacunaError {}
 
+/** What a {@link DisposedTensorError} says about the tensor. @internal */
+export const RELEASED_TENSOR =
+  'is a released tensor (disposed, or created in a scope that ended without returning or ' +
+  'keeping it), expected a live tensor';
+
 /**
  * A scalar argument outside its allowed range or not finite, e.g. dropout `p = 1.5` or NaN.
  *

@@ -205,6 +205,6 @@ export {
   willRecord,
   withoutRecording,
 } from './record.js';
-export { dispose, keep, scope } from './scope.js';
+export { dispose, type KeepOptions, keep, scope } from './scope.js';
 export { broadcastShapes, MAX_ELEMENTS, type Shape } from './shape.js';
 export { isTensor, type NestedArray, Tensor } from './tensor.js';

@@ -10,13 +10,17 @@ export interface StoragePool {
   take(dtype: DType, size: number): TypedArray | undefined;
   /** Hands back an array from {@link StoragePool.take}; it must not be used afterwards. */
   give(array: TypedArray): void;
+  /** Whether `view` is a view of this pool's memory. */
+  holds(view: ArrayBufferView): boolean;
 }
 
-/** One array taken from a pool, and how many live tensors use it (reshape views share one). @internal */
+/** One array taken from a pool, and the live tensors that use it (reshape views share one). @internal */
 export interface Block {
   readonly array: TypedArray;
   readonly pool: StoragePool;
   users: number;
+  /** Users that no scope releases (kept, or owned by the garbage collector). */
+  outside: number;
   /** Handed back to the pool: a later take may return the same memory under a new Block. */
   free: boolean;
 }
@@ -27,7 +31,7 @@ export interface Life {
   storage: TypedArray | null;
   /** The pooled block behind `storage`, if any. */
   block: Block | undefined;
-  /** The scope that releases it when it ends; undefined: owned by the garbage collector. */
+  /** The scope that releases it when it ends; undefined: kept, or owned by the garbage collector. */
   scope: Scope | undefined;
   /** The tensors whose `grad` this tensor was made; it then lives as long as the longest-lived. */
   gradOf: GradHolder[] | undefined;
@@ -53,6 +57,8 @@ interface Lifetimes {
   current: Scope | undefined;
   /** The block each pooled array currently belongs to. */
   readonly blockOf: WeakMap<TypedArray, Block>;
+  /** Every block not yet handed back, to find the one a partial view (a subarray) lies in. */
+  readonly live: Set<Block>;
 }
 
 // The innermost scope lives only for the synchronous extent of `scope()` (restored in `finally`;
@@ -60,12 +66,12 @@ interface Lifetimes {
 // ESM and CJS copies of this version so that tensors from either are tracked by the same scope.
 const lifetimes = sharedState(
   'tensor.lifetimes',
-  (): Lifetimes => ({ current: undefined, blockOf: new WeakMap() }),
+  (): Lifetimes => ({ current: undefined, blockOf: new WeakMap(), live: new Set() }),
 );
 
-// Tensors left to the garbage collector while holding a pooled block (kept tensors, views made
-// outside scopes) hand their block back when collected, unless disposed first.
-const collected = new FinalizationRegistry<Block>((block) => releaseBlock(block));
+// Tensors no scope releases that hold a pooled block (kept in the pool, views made outside
+// scopes) hand their use of it back when collected, unless released first.
+const collected = new FinalizationRegistry<Block>((block) => dropUse(block, true));
 
 /** The innermost scope, if any. @internal */
 export function currentScope(): Scope | undefined {
@@ -89,27 +95,54 @@ export function takeFromPool(
   if (!scope || size === 0) return undefined;
   const array = pool.take(dtype, size);
   if (!array) return undefined;
-  const block: Block = { array, pool, users: 0, free: false };
+  const block: Block = { array, pool, users: 0, outside: 0, free: false };
   lifetimes.blockOf.set(array, block);
+  lifetimes.live.add(block);
   scope.blocks.push(block);
   return array;
+}
+
+/** The live block `storage` is, or lies in (a subarray of pooled memory); undefined for others. */
+function blockUnder(storage: TypedArray): Block | undefined {
+  const own = lifetimes.blockOf.get(storage);
+  if (own && !own.free) return own;
+  if (typeof SharedArrayBuffer !== 'function' || !(storage.buffer instanceof SharedArrayBuffer))
+    return undefined;
+  const start = storage.byteOffset;
+  const end = start + storage.byteLength;
+  for (const block of lifetimes.live) {
+    const a = block.array;
+    if (start >= a.byteOffset && end <= a.byteOffset + a.byteLength && block.pool.holds(storage))
+      return block;
+  }
+  return undefined;
 }
 
 /** The lifetime of a tensor being constructed on `storage`: tracked by the current scope. @internal */
 export function beginLife(tensor: object, storage: TypedArray): Life {
   const scope = lifetimes.current;
-  const candidate = lifetimes.blockOf.get(storage);
-  const block = candidate && !candidate.free ? candidate : undefined;
+  const block = blockUnder(storage);
   const life: Life = { storage, block, scope, gradOf: undefined, tensor };
   if (block) block.users++;
   if (scope) scope.lives.push(life);
-  else if (block) collected.register(tensor, block, life);
+  else if (block) useOutside(life, block);
   return life;
 }
 
-function releaseBlock(block: Block): void {
+function useOutside(life: Life, block: Block): void {
+  block.outside++;
+  collected.register(life.tensor, block, life);
+}
+
+function dropUse(block: Block, outside: boolean): void {
+  if (outside) block.outside--;
   if (--block.users > 0 || block.free) return;
+  giveBack(block);
+}
+
+function giveBack(block: Block): void {
   block.free = true;
+  lifetimes.live.delete(block);
   block.pool.give(block.array);
 }
 
@@ -117,21 +150,24 @@ function releaseBlock(block: Block): void {
 export function release(life: Life): void {
   if (life.storage === null) return;
   life.storage = null;
-  if (life.block) {
-    if (!life.scope) collected.unregister(life);
-    releaseBlock(life.block);
-    life.block = undefined;
-  }
+  const block = life.block;
+  if (!block) return;
+  life.block = undefined;
+  if (!life.scope) collected.unregister(life);
+  dropUse(block, !life.scope);
 }
 
 /**
- * Takes a tensor out of every scope: it stays where it is (pooled memory included) until it is
- * disposed or garbage collected. @internal
+ * Takes a tensor out of every scope. `pooled`: it stays in the pool until released (or collected);
+ * otherwise its storage is copied out to ordinary memory that the garbage collector owns. @internal
  */
-export function detach(life: Life): void {
+export function detach(life: Life, pooled: boolean): void {
   if (!life.scope || life.storage === null) return;
   life.scope = undefined;
-  if (life.block) collected.register(life.tensor, life.block, life);
+  const block = life.block;
+  if (!block) return;
+  if (pooled) useOutside(life, block);
+  else moveOut(life, block, new Map());
 }
 
 /** Records that `life` became the `grad` of `holder`, so it lives as long as `holder` does. @internal */
@@ -142,11 +178,11 @@ export function adoptAsGrad(life: Life, holder: GradHolder): void {
 }
 
 /**
- * Ends `scope`: tensors in `result` (a tensor, or arrays and plain objects of them) and tensors
- * that became the `grad` of a tensor that outlives the scope move to the parent scope, or, with
- * no parent, to the garbage collector (pooled storage copied out to ordinary memory first, so
- * nothing the collector owns aliases memory the pool reuses). Every other tensor the scope
- * tracks is released, and the blocks no tensor holds go back to their pools. @internal
+ * Ends `scope`: tensors in `returned` and tensors that became the `grad` of a tensor that
+ * outlives the scope move to the parent scope, or, with no parent, to the garbage collector
+ * (pooled storage copied out to ordinary memory first, unless a kept tensor holds the same
+ * block, so nothing the collector owns aliases memory the pool reuses). Every other tensor the
+ * scope tracks is released, and the blocks no tensor holds go back to their pools. @internal
  */
 export function closeScope(scope: Scope, returned: ReadonlySet<object>): void {
   lifetimes.current = scope.parent;
@@ -163,7 +199,7 @@ export function closeScope(scope: Scope, returned: ReadonlySet<object>): void {
       }
     }
   }
-  const copies = new Map<Block, TypedArray>();
+  const copies = new Map<TypedArray, TypedArray>();
   // Newest first: the pool's free lists are last-in first-out, so the next step that makes the
   // same tensors in the same order gets the same memory back (and warm caches).
   for (let i = scope.lives.length - 1; i >= 0; i--) {
@@ -177,10 +213,7 @@ export function closeScope(scope: Scope, returned: ReadonlySet<object>): void {
   }
   for (let i = scope.blocks.length - 1; i >= 0; i--) {
     const block = scope.blocks[i]!;
-    if (block.users === 0 && !block.free) {
-      block.free = true;
-      block.pool.give(block.array);
-    }
+    if (block.users === 0 && !block.free) giveBack(block);
   }
 }
 
@@ -190,19 +223,27 @@ function outlives(holder: GradHolder, life: Life, scope: Scope, survivors: Set<L
   return holder.life.scope !== scope || survivors.has(holder.life);
 }
 
-/** Hands a surviving tensor to the garbage collector, its pooled storage copied (once per block). */
-function handToCollector(life: Life, copies: Map<Block, TypedArray>): void {
+/** Hands a surviving tensor of the outermost scope to the garbage collector. */
+function handToCollector(life: Life, copies: Map<TypedArray, TypedArray>): void {
   life.scope = undefined;
   const block = life.block;
   if (!block) return;
-  let copy = copies.get(block);
+  // A kept tensor already shares this block outside scopes: stay with it, keep aliasing it.
+  if (block.outside > 0) useOutside(life, block);
+  else moveOut(life, block, copies);
+}
+
+/** Gives `life` ordinary memory with its values (one copy per storage array) and drops its block. */
+function moveOut(life: Life, block: Block, copies: Map<TypedArray, TypedArray>): void {
+  const storage = life.storage!;
+  let copy = copies.get(storage);
   if (!copy) {
     // A fresh array set from the view: slice() of a shared-memory view is slower here.
-    copy = new (block.array.constructor as new (n: number) => TypedArray)(block.array.length);
-    copy.set(block.array);
-    copies.set(block, copy);
+    copy = new (storage.constructor as new (n: number) => TypedArray)(storage.length);
+    copy.set(storage);
+    copies.set(storage, copy);
   }
   life.storage = copy;
   life.block = undefined;
-  releaseBlock(block);
+  dropUse(block, false);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend } from './backend/registry.js';
-import type { WasmBackend } from './backend/wasm/index.js';
+import { getBackend, setBackend } from './backend/registry.js';
+import { createWasmBackend, type WasmBackend } from './backend/wasm/index.js';
 import { DisposedTensorError, LacunaError } from './errors.js';
 import { add, mul } from './ops/binary.js';
 import { tensor } from './ops/creation.js';
@@ -14,7 +14,7 @@ import { reshape } from './ops/reshape.js';
 import { relu } from './ops/unary.js';
 import { Generator } from './random/generator.js';
 import { dispose, keep, scope } from './scope.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from './test-util/backends.js';
 
 const isShared = (t: Tensor) => t.storage.buffer instanceof SharedArrayBuffer;
@@ -84,17 +84,35 @@ describeBackends('scope', ({ label }) => {
     expect(isShared(w.grad!)).toBe(false);
   });
 
-  it('keep() takes a tensor out of every scope until it is disposed', () => {
+  it('keep() takes a tensor out of every scope: ordinary memory, or the pool until disposed', () => {
     let kept = tensor([0]);
+    let pooledKept = tensor([0]);
     scope(() => {
       scope(() => {
         kept = keep(mul(tensor([1, 2]), 2));
+        pooledKept = keep(mul(tensor([3]), 2), { pooled: true });
       });
     });
     expect(Array.from(kept.data())).toEqual([2, 4]);
-    dispose([kept]);
-    expect(kept.isDisposed).toBe(true);
+    expect(isShared(kept)).toBe(false);
+    expect(pooledKept.item()).toBe(6);
+    expect(isShared(pooledKept)).toBe(label !== 'reference');
+    dispose([kept, pooledKept]);
+    expect(kept.isDisposed && pooledKept.isDisposed).toBe(true);
     kept.dispose(); // twice is fine
+    expect(() => keep(tensor([1]), { pool: true } as never)).toThrow(
+      /is not a known option. did you mean 'pooled'/,
+    );
+  });
+
+  it('a released tensor passed to an op is named by that op and argument', () => {
+    let inner = tensor([0]);
+    scope(() => {
+      inner = tensor([1]);
+    });
+    expect(() => add(tensor([1]), inner)).toThrow(
+      expect.objectContaining({ name: 'DisposedTensorError', op: 'add', argument: 'b' }),
+    );
   });
 
   it('a reshape view returned alone keeps the shared storage alive', () => {
@@ -179,6 +197,78 @@ describeBackends('scope', ({ label }) => {
       dropout(x, { p: 0.5, training: true, generator: new Generator(5) }).data(),
     );
     expectSameBits(inside, outside);
+  });
+});
+
+describe('the wasm heap under scopes', () => {
+  const g = new Generator(12);
+  const heapOf = (b: WasmBackend) => b.heapBytes;
+  const on = <T>(backend: WasmBackend, fn: () => T): T => {
+    const previous = setBackend(backend);
+    try {
+      return fn();
+    } finally {
+      setBackend(previous);
+    }
+  };
+
+  it('kernel staging leaves nothing behind: unscoped products of growing sizes keep the heap empty', () => {
+    const backend = createWasmBackend({ threads: 1 });
+    const start = heapOf(backend);
+    on(backend, () => {
+      for (const n of [64, 128, 256, 384])
+        matmul(uniform([n, n], { generator: g }), uniform([n, n], { generator: g }));
+    });
+    expect(heapOf(backend)).toEqual(start);
+    backend.dispose();
+  });
+
+  it('once every block is back, memory from other sizes serves a new shape (no fallback)', () => {
+    const backend = createWasmBackend({ threads: 1, maxMemoryBytes: 24 << 20 });
+    on(backend, () => {
+      // 16 MiB of 1 MiB intermediates, released together at the scope's end.
+      scope(() => {
+        for (let i = 0; i < 16; i++) mul(uniform([1 << 18], { generator: g }), 2);
+      });
+      const before = backend.memoryFallbacks;
+      scope(() =>
+        matmul(uniform([1024, 1024], { generator: g }), uniform([1024, 1024], { generator: g })),
+      );
+      expect(backend.memoryFallbacks).toBe(before);
+    });
+    backend.dispose();
+  });
+
+  it('a tensor on a subarray of pooled memory keeps its block from being reused', () => {
+    const backend = createWasmBackend({ threads: 1 });
+    on(backend, () => {
+      const data = scope(() =>
+        keep(uniform([1024], { generator: new Generator(6) }), { pooled: true }),
+      );
+      const batch = new Tensor(data.storage.subarray(0, 32) as Float32Array, [32]);
+      const expected = batch.data();
+      data.dispose();
+      const other = scope(() => keep(mul(uniform([1024], { generator: g }), 0), { pooled: true }));
+      expectSameBits(batch.data(), expected);
+      other.dispose();
+    });
+    backend.dispose();
+  });
+
+  it('a view of a pooled kept tensor returned from the outermost scope still aliases it', () => {
+    const backend = createWasmBackend({ threads: 1 });
+    on(backend, () => {
+      const base = scope(() => keep(mul(tensor([1, 2, 3, 4]), 1), { pooled: true }));
+      const view = scope(() => reshape(base, [2, 2]));
+      base.storage[0] = 5;
+      expect(view.storage[0]).toBe(5);
+      base.dispose();
+      expect(view.toArray()).toEqual([
+        [5, 2],
+        [3, 4],
+      ]);
+    });
+    backend.dispose();
   });
 });
 

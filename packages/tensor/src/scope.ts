@@ -1,5 +1,6 @@
 import { LacunaError } from './errors.js';
 import { closeScope, openScope } from './lifetime.js';
+import { checkOptionKeys, optionBoolean, optionKeys } from './options.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 /**
@@ -57,29 +58,49 @@ export function scope<T>(fn: () => T): T {
   }
 }
 
+/** Options of {@link keep}. */
+export interface KeepOptions {
+  /**
+   * Leave the tensor in the pool (the wasm memory, where kernels use it in place) instead of
+   * copying it out to ordinary memory. Such a tensor must be released with
+   * {@link Tensor.dispose}: the garbage collector frees it too, but does not count the wasm
+   * memory it holds, so it may do so late. Default false.
+   */
+  pooled?: boolean;
+}
+
+const KEEP_KEYS = optionKeys<KeepOptions>({ pooled: true });
+
 /**
- * Takes `tensor` out of every scope: it survives the end of the scope that created it and keeps
- * its memory (the wasm memory, inside a scope) until {@link Tensor.dispose} is called or the
- * garbage collector frees it. For tensors made inside a scope that must outlive it without being
- * returned, e.g. state updated across steps.
+ * Takes `tensor` out of every scope: it survives the end of the scope that created it. By
+ * default it becomes an ordinary tensor that the garbage collector owns (its storage copied out
+ * of the pool, when it was there: views made of it before `keep` do not see later writes); with
+ * `pooled: true` it stays in the pool until {@link Tensor.dispose}. For tensors made inside a
+ * scope that must outlive it without being returned: state updated across steps, inputs made
+ * once and used by every step (pooled, so kernels read them in place). A module keeps the
+ * parameters and buffers it registers inside a scope.
  *
  * @param tensor - A live tensor.
+ * @param options - `pooled` (see {@link KeepOptions}).
  * @returns The same tensor.
- * @throws DisposedTensorError when `tensor` was already released.
+ * @throws DisposedTensorError when `tensor` was already released; LacunaError for unknown keys.
  * @example
  * ```ts
  * import { keep, ones, scope } from '@lacuna/tensor';
  * let state = ones([2]);
+ * let input = ones([2]);
  * scope(() => {
- *   state = keep(ones([4]));
+ *   state = keep(ones([4])); // ordinary memory from now on
+ *   input = keep(ones([1024]), { pooled: true }); // stays in the wasm memory
  * });
  * state.isDisposed; // false
- * state.dispose();
+ * input.dispose(); // pooled: release it when done
  * ```
  */
-export function keep<T extends Tensor>(tensor: T): T {
+export function keep<T extends Tensor>(tensor: T, options: KeepOptions = {}): T {
   isTensor(tensor, 'keep', 'tensor');
-  return tensor.keep();
+  checkOptionKeys('keep', options, KEEP_KEYS);
+  return tensor.keep(optionBoolean('keep', 'pooled', options.pooled, false));
 }
 
 /**

@@ -1,5 +1,11 @@
 import { type DType, dtypeOfArray, type TypedArray } from './dtype.js';
-import { DisposedTensorError, DTypeError, fmtShape, ShapeError } from './errors.js';
+import {
+  DisposedTensorError,
+  DTypeError,
+  fmtShape,
+  RELEASED_TENSOR,
+  ShapeError,
+} from './errors.js';
 import { formatTensor } from './format.js';
 import { createBrand } from './identity.js';
 import { adoptAsGrad, beginLife, detach, type Life, release } from './lifetime.js';
@@ -124,8 +130,9 @@ export class Tensor {
    * later use throws a {@link DisposedTensorError}. Disposing twice is allowed. Reshape views
    * share storage: the memory is reused once every view is released.
    *
-   * Outside scopes there is no need to call it (the garbage collector frees tensors); it frees
-   * pooled memory early, e.g. a tensor kept with {@link keep} that is no longer needed.
+   * Outside scopes there is no need to call it for ordinary tensors (the garbage collector frees
+   * them). Do call it for a tensor kept in the pool (`keep(t, { pooled: true })`): the collector
+   * does not count the wasm memory it holds, so it may free it late.
    *
    * @example
    * ```ts
@@ -139,10 +146,10 @@ export class Tensor {
     release(this.life);
   }
 
-  /** Takes the tensor out of its scope (see {@link keep}). @internal */
-  keep(): this {
+  /** Takes the tensor out of its scope, in the pool or copied out of it (see {@link keep}). @internal */
+  keep(pooled: boolean): this {
     if (this.life.storage === null) throw disposedError('keep');
-    detach(this.life);
+    detach(this.life, pooled);
     return this;
   }
 
@@ -253,12 +260,7 @@ export class Tensor {
 }
 
 function disposedError(op: string): DisposedTensorError {
-  return new DisposedTensorError(
-    op,
-    'this',
-    'is a released tensor (disposed, or created in a scope that ended without returning or ' +
-      'keeping it), expected a live tensor',
-  );
+  return new DisposedTensorError(op, 'this', RELEASED_TENSOR);
 }
 
 const TENSOR_BRAND = createBrand('tensor.Tensor', 'Tensor');

@@ -15,11 +15,14 @@ import {
 } from '@lacuna/tensor';
 import { type Run, sizes, type WorkloadId } from './types.js';
 
+/** Inputs stay in the wasm memory for the whole run (kernels read them in place). */
+const POOLED = { pooled: true } as const;
+
 /**
- * Lacuna's implementation of each workload. Inputs and networks are made inside a scope and
- * kept, so they live in the wasm memory (a module keeps the parameters made in a scope); each
- * timed call runs in a scope, so its outputs reuse the memory of the call before, as fit,
- * evaluate and mcPredict do per step.
+ * Lacuna's implementation of each workload. Inputs are made inside a scope and kept in the pool,
+ * so they live in the wasm memory (a module's parameters are ordinary memory, copied in by each
+ * kernel call); each timed call runs in a scope, so its outputs reuse the memory of the call
+ * before, as fit, evaluate and mcPredict do per step.
  */
 export function prepareLacuna(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Run {
   const run = scope(() => prepareInScope(id, quick));
@@ -30,7 +33,7 @@ function prepareInScope(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Run {
   const s = sizes(quick);
   const g = new Generator(0);
   if (id === 'W1' || id === 'W2') {
-    const x = keep(uniform(s.dropout, { generator: g }));
+    const x = keep(uniform(s.dropout, { generator: g }), POOLED);
     if (id === 'W1') return () => void dropout(x, { p: 0.5, training: true, generator: g });
     x.requiresGrad = true;
     // Gradients are cleared before the scope ends, as fit does, so their memory is reused too.
@@ -42,14 +45,14 @@ function prepareInScope(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Run {
   }
   if (id === 'W4') {
     const n = s.matmul;
-    const a = keep(uniform([n, n], { generator: g }));
-    const b = keep(uniform([n, n], { generator: g }));
+    const a = keep(uniform([n, n], { generator: g }), POOLED);
+    const b = keep(uniform([n, n], { generator: g }), POOLED);
     return () => void matmul(a, b);
   }
   if (id === 'W7' || id === 'W8') {
     const { x, w } = convOperands(quick);
-    keep(x);
-    keep(w);
+    keep(x, POOLED);
+    keep(w, POOLED);
     if (id === 'W8') return () => void conv2d(x, w, { padding: 1 });
     x.requiresGrad = true;
     w.requiresGrad = true;
@@ -63,13 +66,13 @@ function prepareInScope(id: Exclude<WorkloadId, 'W6'>, quick: boolean): Run {
   }
   if (id === 'W5') {
     const { net, x } = mlpInference(quick);
-    keep(x);
+    keep(x, POOLED);
     return () => void noGrad(() => net.forward(x));
   }
   const { net } = mlp(s.hidden, g);
   const opt = new SGD(net.parameters(), { lr: 0.01 });
-  const x = keep(uniform([s.batch, 784], { generator: g }));
-  const y = keep(randint(0, 10, [s.batch], { generator: g }));
+  const x = keep(uniform([s.batch, 784], { generator: g }), POOLED);
+  const y = keep(randint(0, 10, [s.batch], { generator: g }), POOLED);
   return () => {
     opt.zeroGrad();
     backward(crossEntropy(net.forward(x), y));

@@ -128,7 +128,8 @@ export interface FitOptions {
   stateful?: Record<string, Stateful>;
   /**
    * Called after each optimizer step, inside the step's scope and before its gradients are
-   * cleared (a schedule's step, max-norm, logging gradient norms).
+   * cleared (a schedule's step, max-norm, logging gradient norms). Tensors made here are released
+   * with the step unless passed to `keep()`.
    */
   afterStep?: () => void;
 }

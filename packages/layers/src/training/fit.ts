@@ -26,8 +26,9 @@ import { type RunState, restoreTrainingState } from './resume.js';
  * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward, loss,
  * backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`), evaluation, `onEpochEnd`
  * callbacks, then the checkpoint. Each step runs in a `scope` (from `@lacuna/tensor`): its
- * tensors are released when it ends and the next step reuses their memory; the gradients are
- * cleared before it ends, so read them in `afterStep`, not in `onBatchEnd`. Rule: anything a callback changes that the run depends on (a schedule
+ * tensors (the model's, the loss's, `afterStep`'s) are released when it ends and the next step
+ * reuses their memory; the gradients are cleared before it ends, so read them in `afterStep`, not
+ * in `onBatchEnd`, and pass to `keep()` any tensor made in the step that must outlive it. Rule: anything a callback changes that the run depends on (a schedule
  * stepped in `onEpochEnd`) must be registered under `stateful`; since the checkpoint is written
  * after every callback has run, it holds that change and a resumed run matches an uninterrupted
  * one. State kept inside a callback itself (earlyStopping's counter) is not saved.

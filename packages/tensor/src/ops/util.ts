@@ -1,4 +1,4 @@
-import { DTypeError, LacunaError } from '../errors.js';
+import { DisposedTensorError, DTypeError, LacunaError, RELEASED_TENSOR } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 /** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
@@ -6,6 +6,9 @@ export function checkTensor(op: string, argument: string, value: unknown): Tenso
   if (!isTensor(value, op, argument)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     throw new LacunaError(op, argument, `must be a Tensor, got ${got}`);
+  }
+  if (value.isDisposed) {
+    throw new DisposedTensorError(op, argument, RELEASED_TENSOR);
   }
   return value;
 }

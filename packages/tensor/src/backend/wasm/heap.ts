@@ -19,13 +19,18 @@ export function sizeClass(bytes: number): number {
 /**
  * Blocks of the wasm memory above `base`, by size class: a released block goes on its class's
  * free list and the next request of that class takes it back, so a training step that repeats
- * the same shapes stops growing the memory after its first run. The memory is never shrunk
+ * the same shapes stops growing the memory after its first run. When every block is back, the
+ * lists are dropped and blocks are carved from `base` again, so a change of shapes between
+ * steps does not keep the old classes' memory. Kernel staging ({@link WasmHeap.ensure}) lives
+ * just above the highest block, for the length of one call. The memory is never shrunk
  * (WebAssembly cannot); a request it cannot grow for gets -1 and the caller falls back.
  * @internal
  */
 export class WasmHeap {
   private top: number;
   private readonly freeLists = new Map<number, number[]>();
+  /** The size of each block handed out, by offset (a request may get a larger class's block). */
+  private readonly sizes = new Map<number, number>();
   private buffer: ArrayBufferLike;
   private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   /** Bytes in blocks handed out and not given back. */
@@ -33,7 +38,7 @@ export class WasmHeap {
 
   constructor(
     private readonly memory: WasmMemory,
-    base: number,
+    private readonly base: number,
     private readonly maximumPages: number,
   ) {
     this.top = base;
@@ -41,7 +46,7 @@ export class WasmHeap {
     this.ownBuffers.add(this.buffer);
   }
 
-  /** Bytes of the wasm memory below the highest block handed out so far. */
+  /** The end of the highest block handed out: staging starts here. */
   get highWater(): number {
     return this.top;
   }
@@ -49,38 +54,58 @@ export class WasmHeap {
   /** The byte offset of a free block of at least `bytes` (16-byte aligned), or -1. */
   take(bytes: number): number {
     const size = sizeClass(bytes);
-    const reused = this.freeLists.get(size)?.pop();
-    if (reused !== undefined) {
-      this.bytesInUse += size;
-      return reused;
+    let at = this.freeLists.get(size)?.pop();
+    let got = size;
+    if (at === undefined && this.ensure(this.top + size)) {
+      at = this.top;
+      this.top += size;
     }
-    const at = this.top;
-    const end = at + size;
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      if (have / PAGE + pages > this.maximumPages) return -1;
-      try {
-        this.memory.grow(pages);
-      } catch {
-        return -1;
+    if (at === undefined) {
+      // The memory is full: a free block of a larger class beats falling back.
+      for (const [larger, list] of this.freeLists) {
+        if (larger > size && list.length > 0 && (at === undefined || larger < got)) {
+          at = list[list.length - 1];
+          got = larger;
+        }
       }
+      if (at === undefined) return -1;
+      this.freeLists.get(got)!.pop();
     }
-    this.top = end;
-    this.bytesInUse += size;
+    this.sizes.set(at, got);
+    this.bytesInUse += got;
     return at;
   }
 
-  /** Gives back the block at `offset` that a request of `bytes` took. */
-  give(offset: number, bytes: number): void {
-    const size = sizeClass(bytes);
+  /** Gives back the block at `offset`. */
+  give(offset: number): void {
+    const size = this.sizes.get(offset)!;
+    this.sizes.delete(offset);
+    this.bytesInUse -= size;
+    if (this.bytesInUse === 0) {
+      this.freeLists.clear();
+      this.top = this.base;
+      return;
+    }
     let list = this.freeLists.get(size);
     if (!list) {
       list = [];
       this.freeLists.set(size, list);
     }
     list.push(offset);
-    this.bytesInUse -= size;
+  }
+
+  /** Grows the memory to hold `end` bytes; false when the cap does not allow it. */
+  ensure(end: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return true;
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > this.maximumPages) return false;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The memory's current buffer (a new one after each growth; old views stay valid when shared). */
@@ -120,7 +145,8 @@ export function heapStoragePool(heap: WasmHeap): StoragePool {
       return new Uint8Array(buffer, at, size);
     },
     give(array: TypedArray) {
-      heap.give(array.byteOffset, array.byteLength);
+      heap.give(array.byteOffset);
     },
+    holds: (view) => heap.offsetOf(view) >= 0,
   };
 }

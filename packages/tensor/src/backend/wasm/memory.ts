@@ -2,25 +2,26 @@ import type { WasmHeap } from './heap.js';
 
 /**
  * Staging space for one kernel call (context.ts): operands that do not already live in the wasm
- * memory are copied into blocks of the heap, outputs copied out after the run, and the blocks
- * given back when the call ends. @internal
+ * memory are copied just above the heap's highest block, outputs copied out after the run, and
+ * the space is forgotten when the call ends (no pooled block is taken while a kernel runs), so
+ * staging never leaves blocks behind. @internal
  */
 export class Arena {
-  private readonly taken: number[] = [];
+  private used = 0;
 
   constructor(private readonly heap: WasmHeap) {}
 
-  /** Gives back every reservation of the current call. */
+  /** Forgets every reservation of the current call. */
   reset(): void {
-    const taken = this.taken;
-    for (let i = 0; i < taken.length; i += 2) this.heap.give(taken[i]!, taken[i + 1]!);
-    taken.length = 0;
+    this.used = 0;
   }
 
   /** Reserves `bytes` (16-byte aligned) and returns the offset, or -1 when memory is exhausted. */
   reserve(bytes: number): number {
-    const at = this.heap.take(bytes);
-    if (at >= 0) this.taken.push(at, bytes);
+    const at = this.heap.highWater + this.used;
+    const end = at + Math.ceil(bytes / 16) * 16;
+    if (!this.heap.ensure(end)) return -1;
+    this.used = end - this.heap.highWater;
     return at;
   }
 

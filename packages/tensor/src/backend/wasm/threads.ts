@@ -214,16 +214,21 @@ export class ThreadPool {
       Atomics.store(words, STATE, POSTED);
       Atomics.notify(words, STATE);
     }
-    kernel(...shares[0]!);
     let failed = false;
-    for (let s = 1; s < shares.length; s++) {
-      const words = this.words[helpers[s - 1]!]!;
-      let spins = 0;
-      while (Atomics.load(words, STATE) === POSTED) {
-        if (this.blocking && ++spins > 1000) Atomics.wait(words, STATE, POSTED, 50);
+    try {
+      kernel(...shares[0]!);
+    } finally {
+      // Wait for every helper even when this thread's share threw: the caller hands the operand
+      // memory back to the pool as soon as this returns, and a helper may still be writing it.
+      for (let s = 1; s < shares.length; s++) {
+        const words = this.words[helpers[s - 1]!]!;
+        let spins = 0;
+        while (Atomics.load(words, STATE) === POSTED) {
+          if (this.blocking && ++spins > 1000) Atomics.wait(words, STATE, POSTED, 50);
+        }
+        if (Atomics.load(words, STATE) === FAILED) failed = true;
+        Atomics.store(words, STATE, IDLE);
       }
-      if (Atomics.load(words, STATE) === FAILED) failed = true;
-      Atomics.store(words, STATE, IDLE);
     }
     if (failed) {
       throw new Error(`wasm backend: kernel ${this.names[index]} threw on a helper thread`);
