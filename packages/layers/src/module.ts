@@ -1,5 +1,13 @@
 import { noGrad, zeroGrad } from '@lacuna/autograd';
-import { checkOptionKeys, keep, LacunaError, optionBoolean, type Tensor } from '@lacuna/tensor';
+import {
+  add,
+  checkOptionKeys,
+  keep,
+  LacunaError,
+  optionBoolean,
+  type Tensor,
+  zeros,
+} from '@lacuna/tensor';
 import { MODULE_BRAND } from './identity.js';
 import { checkStateDict, type StateDictInput } from './state-dict.js';
 
@@ -293,6 +301,40 @@ export abstract class Module {
     noGrad(() => {
       for (const { target, source } of copies) target.storage.set(source);
     });
+  }
+
+  /**
+   * This module's own extra loss term, or null when it has none: the KL divergence of a
+   * variational layer, the regulariser of a learned dropout rate. Layers with such terms override
+   * it; the term is computed from the current parameters and recorded for autograd, and is
+   * already scaled per training example (divided by the data set size N the layer was given), so
+   * that {@link Module.regularization} adds straight onto a mean loss. Not recursive: see
+   * {@link Module.regularization}.
+   */
+  lossTerm(): Tensor | null {
+    return null;
+  }
+
+  /**
+   * The sum of {@link Module.lossTerm} over this module and every descendant: what to add to the
+   * data loss (`fit` does it with `regularization: true`). For variational layers this makes the
+   * scaled negative ELBO of Kingma, Salimans & Welling (2015): mean negative log-likelihood of the
+   * batch + Σ KL / N. A float32 scalar, 0 (unrecorded) when no module has a term.
+   *
+   * @example
+   * ```ts
+   * import { Linear } from '@lacuna/layers';
+   * import { Generator } from '@lacuna/tensor';
+   * new Linear(2, 3, { generator: new Generator(0) }).regularization().item(); // 0
+   * ```
+   */
+  regularization(): Tensor {
+    let total: Tensor | null = null;
+    for (const [, m] of this.namedModules()) {
+      const term = m.lossTerm();
+      if (term) total = total ? add(total, term) : term;
+    }
+    return total ?? zeros([]);
   }
 
   /** Clears `.grad` of every parameter (PyTorch's `model.zero_grad()`). */

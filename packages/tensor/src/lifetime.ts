@@ -106,8 +106,9 @@ export function takeFromPool(
 function blockUnder(storage: TypedArray): Block | undefined {
   const own = lifetimes.blockOf.get(storage);
   if (own && !own.free) return own;
-  if (typeof SharedArrayBuffer !== 'function' || !(storage.buffer instanceof SharedArrayBuffer))
-    return undefined;
+  // Reading `.buffer` makes V8 give a small array its own ArrayBuffer: ask only when a block lives.
+  if (lifetimes.live.size === 0 || typeof SharedArrayBuffer !== 'function') return undefined;
+  if (!(storage.buffer instanceof SharedArrayBuffer)) return undefined;
   const start = storage.byteOffset;
   const end = start + storage.byteLength;
   for (const block of lifetimes.live) {

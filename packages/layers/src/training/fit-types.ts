@@ -132,6 +132,13 @@ export interface FitOptions {
    * with the step unless passed to `keep()`.
    */
   afterStep?: () => void;
+  /**
+   * Add `model.regularization()` (every module's extra loss term: KL divergences of variational
+   * layers, learned-rate regularisers) to the loss of each training step, making the objective
+   * the scaled negative ELBO for variational layers. The batch loss passed to `onBatchEnd` is
+   * then that total; evaluation reports the data loss alone. Default false.
+   */
+  regularization?: boolean;
 }
 
 /**
@@ -152,6 +159,7 @@ export const FIT_KEYS = Object.keys({
   generators: 1,
   stateful: 1,
   afterStep: 1,
+  regularization: 1,
 } satisfies Record<keyof FitOptions, 1>);
 
 /** What {@link fit} returns. */

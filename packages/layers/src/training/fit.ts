@@ -1,5 +1,5 @@
 import { backward } from '@lacuna/autograd';
-import { checkOptionKeys, LacunaError, scope } from '@lacuna/tensor';
+import { add, checkOptionKeys, LacunaError, optionBoolean, scope } from '@lacuna/tensor';
 import type { Module } from '../module.js';
 import type { CheckpointError } from './checkpoint-error.js';
 import { captureTrainingState, generatorSlots } from './checkpointing.js';
@@ -86,6 +86,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
 
 function checkFitOptions(options: FitOptions): void {
   checkOptionKeys('fit', options, FIT_KEYS);
+  optionBoolean('fit', 'regularization', options.regularization, false);
   const { epochs } = options;
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new LacunaError('fit', 'epochs', `must be a positive integer, got ${epochs}`);
@@ -106,6 +107,7 @@ async function resume(
 /** One pass over the training batches in training mode; returns the seconds it took. */
 function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): number {
   const { data, optimizer, loss } = options;
+  const addRegularization = optionBoolean('fit', 'regularization', options.regularization, false);
   model.train();
   const began = performance.now();
   const batches = data.batches();
@@ -118,7 +120,8 @@ function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): 
     // out to fresh memory every step.
     const value = scope(() => {
       optimizer.zeroGrad();
-      const lossValue = loss(model.forward(batch.x), batch.y);
+      const dataLoss = loss(model.forward(batch.x), batch.y);
+      const lossValue = addRegularization ? add(dataLoss, model.regularization()) : dataLoss;
       backward(lossValue);
       optimizer.step();
       options.afterStep?.();
