@@ -33,6 +33,17 @@ export { GaussianDropout, GaussianNoise } from './dropout/gaussian.js';
 export { LockedDropout } from './dropout/locked.js';
 export { type McPrediction, type McPredictOptions, mcPredict } from './dropout/mc.js';
 export { type NoiseShape, sharedMaskDropout } from './dropout/noise-shape.js';
+// Variational dropout (Kingma, Salimans & Welling 2015): learned α, local reparameterisation, KL term.
+export {
+  type AlphaGranularity,
+  VariationalDropoutLayer,
+  type VariationalDropoutOptions,
+} from './dropout/variational.js';
+export {
+  VariationalConv2d,
+  type VariationalConv2dOptions,
+} from './dropout/variational-conv2d.js';
+export { VariationalLinear } from './dropout/variational-linear.js';
 export {
   constant,
   type Fans,
