@@ -13,13 +13,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { Flatten } from '../modules/pool.js';
 import { Sequential } from '../modules/sequential.js';
+import { localReparameterization } from './local-reparameterization.js';
 import { mcPredict } from './mc.js';
 import type { AlphaGranularity } from './variational.js';
-import {
-  VariationalConv2d,
-  type VariationalConv2dOptions,
-  variationalConv2d,
-} from './variational-conv2d.js';
+import { VariationalConv2d, type VariationalConv2dOptions } from './variational-conv2d.js';
 import { VariationalLinear } from './variational-linear.js';
 
 const make = (seed: number, extra: Partial<VariationalConv2dOptions> = {}) =>
@@ -83,7 +80,14 @@ describe('VariationalConv2d', () => {
       ];
       const result = gradcheck(
         (x, w, b, la) =>
-          variationalConv2d(x, w!, b!, la!, { padding: 1, stride: 2 }, new Generator(4)),
+          localReparameterization(
+            (i, k, c) => conv2d(i, k, { bias: c, padding: 1, stride: 2 }),
+            x,
+            w!,
+            b!,
+            la!,
+            new Generator(4),
+          ),
         inputs,
       );
       expect(result.ok, JSON.stringify(result)).toBe(true);

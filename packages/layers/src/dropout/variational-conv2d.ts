@@ -1,18 +1,6 @@
-import {
-  conv2d,
-  exp,
-  type Generator,
-  mul,
-  optionKeys,
-  type Pair,
-  type Tensor,
-} from '@lacuna/tensor';
+import { conv2d, optionKeys, type Pair, type Tensor } from '@lacuna/tensor';
 import { type Conv2dGeometry, initConv2d } from '../modules/conv.js';
-import {
-  sampleLocal,
-  VariationalDropoutLayer,
-  type VariationalDropoutOptions,
-} from './variational.js';
+import { VariationalDropoutLayer, type VariationalDropoutOptions } from './variational.js';
 
 /** Options of {@link VariationalConv2d}: the variational ones plus Conv2d's geometry. */
 export interface VariationalConv2dOptions extends VariationalDropoutOptions {
@@ -39,25 +27,6 @@ const VARIATIONAL_CONV2D_KEYS = optionKeys<VariationalConv2dOptions>({
 });
 
 /**
- * The variational convolution: `μ = conv(x, θ) + b` when `generator` is null, else a sample of
- * `N(μ, σ²)`, `σ² = conv(x², α⊙θ²)`, with ε from `generator`. `logAlpha` broadcasts against θ.
- * @internal
- */
-export function variationalConv2d(
-  x: Tensor,
-  weight: Tensor,
-  bias: Tensor | null,
-  logAlpha: Tensor,
-  geometry: Conv2dGeometry,
-  generator: Generator | null,
-): Tensor {
-  const mean = conv2d(x, weight, { bias, ...geometry });
-  if (!generator) return mean;
-  const variance = conv2d(mul(x, x), mul(exp(logAlpha), mul(weight, weight)), geometry);
-  return sampleLocal(mean, variance, generator);
-}
-
-/**
  * A 2-D convolution with variational dropout (Kingma, Salimans & Welling 2015): Gaussian
  * multiplicative kernel noise `w = θ·ξ`, `ξ ~ N(1, α)`, α learned per layer, per output channel
  * (`'unit'`) or per kernel weight.
@@ -82,10 +51,6 @@ export function variationalConv2d(
  * ```
  */
 export class VariationalConv2d extends VariationalDropoutLayer {
-  /** Mean kernel θ, [outChannels, inChannels/groups, kH, kW]. */
-  readonly weight: Tensor;
-  /** Bias, [outChannels], or null. */
-  readonly bias: Tensor | null;
   readonly #geometry: Conv2dGeometry;
 
   /**
@@ -103,22 +68,12 @@ export class VariationalConv2d extends VariationalDropoutLayer {
   ) {
     super('VariationalConv2d', options, VARIATIONAL_CONV2D_KEYS);
     const init = initConv2d('VariationalConv2d', inChannels, outChannels, kernelSize, options);
-    this.weight = this.registerParameter('weight', init.weight);
-    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
+    this.registerWeights(init);
     this.#geometry = init.geometry;
-    this.registerLogAlpha(init.weight.shape);
   }
 
-  /** A sample of N(μ, σ²) when active (training or MC dropout), μ = conv(x, θ) + b otherwise. */
-  forward(x: Tensor): Tensor {
-    const logAlpha = this.broadcastLogAlpha();
-    return variationalConv2d(
-      x,
-      this.weight,
-      this.bias,
-      logAlpha,
-      this.#geometry,
-      this.active ? this.generator() : null,
-    );
+  /** `conv(x, θ) + b` with the layer's stride, padding, dilation and groups. */
+  protected affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    return conv2d(x, weight, { bias, ...this.#geometry });
   }
 }

@@ -1,28 +1,10 @@
-import { exp, type Generator, linear, mul, optionBoolean, type Tensor } from '@lacuna/tensor';
+import type { Tensor } from '@lacuna/tensor';
 import { initLinear, linearForward } from '../modules/linear.js';
 import {
-  sampleLocal,
   VARIATIONAL_KEYS,
   VariationalDropoutLayer,
   type VariationalDropoutOptions,
 } from './variational.js';
-
-/**
- * The variational fully connected map: `μ = x·θᵀ + b` when `generator` is null, else a sample of
- * `N(μ, σ²)`, `σ² = x²·(α⊙θ²)ᵀ`, with ε from `generator`. `logAlpha` broadcasts against θ. @internal
- */
-export function variationalLinear(
-  x: Tensor,
-  weight: Tensor,
-  bias: Tensor | null,
-  logAlpha: Tensor,
-  generator: Generator | null,
-): Tensor {
-  const mean = linearForward('VariationalLinear.forward', x, weight, bias);
-  if (!generator) return mean;
-  const variance = linear(mul(x, x), mul(exp(logAlpha), mul(weight, weight)), null);
-  return sampleLocal(mean, variance, generator);
-}
 
 /**
  * A fully connected layer with variational dropout (Kingma, Salimans & Welling 2015,
@@ -51,10 +33,6 @@ export function variationalLinear(
  * ```
  */
 export class VariationalLinear extends VariationalDropoutLayer {
-  /** Mean weight θ, [outFeatures, inFeatures]. */
-  readonly weight: Tensor;
-  /** Bias, [outFeatures], or null. */
-  readonly bias: Tensor | null;
   /** Input size. */
   readonly inFeatures: number;
   /** Output size. */
@@ -67,29 +45,14 @@ export class VariationalLinear extends VariationalDropoutLayer {
    */
   constructor(inFeatures: number, outFeatures: number, options: VariationalDropoutOptions) {
     super('VariationalLinear', options, VARIATIONAL_KEYS);
-    const init = initLinear(
-      'VariationalLinear',
-      inFeatures,
-      outFeatures,
-      options.generator,
-      optionBoolean('VariationalLinear', 'bias', options.bias, true),
-    );
+    const op = 'VariationalLinear';
+    this.registerWeights(initLinear(op, inFeatures, outFeatures, options.generator, this.hasBias));
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = this.registerParameter('weight', init.weight);
-    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
-    this.registerLogAlpha(init.weight.shape);
   }
 
-  /** A sample of N(μ, σ²) when active (training or MC dropout), μ = x·θᵀ + b otherwise. */
-  forward(x: Tensor): Tensor {
-    const logAlpha = this.broadcastLogAlpha();
-    return variationalLinear(
-      x,
-      this.weight,
-      this.bias,
-      logAlpha,
-      this.active ? this.generator() : null,
-    );
+  /** `x·θᵀ + b` for x [N, inFeatures]. */
+  protected affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    return linearForward('VariationalLinear.forward', x, weight, bias);
   }
 }

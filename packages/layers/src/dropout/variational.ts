@@ -1,21 +1,19 @@
 import { noGrad } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
-  add,
   exp,
   full,
-  type Generator,
   mul,
-  normal,
+  optionBoolean,
   optionEnum,
   optionKeys,
   reshape,
-  sqrt,
   sum,
   type Tensor,
 } from '@lacuna/tensor';
 import { positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
+import { localReparameterization, variationalKl } from './local-reparameterization.js';
 
 /** Which weights share one learned α: the whole layer, each output unit (channel), or each weight. */
 export type AlphaGranularity = 'layer' | 'unit' | 'weight';
@@ -44,34 +42,6 @@ export const VARIATIONAL_KEYS = optionKeys<VariationalDropoutOptions>({
   bias: true,
 });
 
-// Coefficients of the KL approximation of Kingma, Salimans & Welling (2015), eq. 7.
-const C1 = 1.16145124;
-const C2 = -1.50204118;
-const C3 = 0.58629921;
-/** The free constant of eq. 7, chosen so that KL(α = 1) = 0 and KL ≥ 0 on the allowed α ∈ (0, 1]. */
-const KL_CONSTANT = -(C1 + C2 + C3);
-/** Added to σ² before the square root, so √ has a finite gradient where σ² = 0 (an all-zero row). */
-const VARIANCE_FLOOR = 1e-8;
-
-/**
- * The KL term of variational dropout per α entry (Kingma et al. 2015, eq. 7), recorded for
- * autograd: `KL(α) ≈ −(0.5·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`. @internal
- */
-export function variationalKl(logAlpha: Tensor): Tensor {
-  const alpha = exp(logAlpha);
-  const poly = mul(alpha, add(mul(alpha, add(mul(alpha, C3), C2)), C1)); // c1α + c2α² + c3α³
-  return mul(add(add(mul(logAlpha, 0.5), poly), KL_CONSTANT), -1);
-}
-
-/**
- * Samples pre-activations `b = μ + σ·ε`, `σ = √(σ² + 10⁻⁸)`, one ε ~ N(0, 1) per element from
- * `generator` (the local reparameterisation trick). @internal
- */
-export function sampleLocal(mean: Tensor, variance: Tensor, generator: Generator): Tensor {
-  const eps = normal(mean.shape, { generator });
-  return add(mean, mul(sqrt(add(variance, VARIANCE_FLOOR)), eps));
-}
-
 /**
  * Base class of variational dropout (Kingma, Salimans & Welling 2015, "Variational Dropout and
  * the Local Reparameterization Trick"): every weight θ gets multiplicative Gaussian noise,
@@ -99,7 +69,10 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   readonly granularity: AlphaGranularity;
   /** N, the training set size the KL is divided by. */
   readonly datasetSize: number;
-  /** The registered `log_alpha`, set by {@link VariationalDropoutLayer.registerLogAlpha}. */
+  /** Whether the layer has a bias (option `bias`, default true). */
+  readonly hasBias: boolean;
+  #weight: Tensor | null = null;
+  #bias: Tensor | null = null;
   #logAlpha: Tensor | null = null;
   /** How many weights each α entry covers (KL is counted per weight). */
   #weightsPerAlpha = 1;
@@ -109,7 +82,7 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
 
   /**
    * Checks the shared options; the subclass then draws its weights from `options.generator` and
-   * calls {@link VariationalDropoutLayer.registerLogAlpha}.
+   * calls {@link VariationalDropoutLayer.registerWeights}.
    *
    * @param op - Class name for error messages.
    * @param options - `generator`, `datasetSize`, `alpha`, `initLogAlpha`, and the layer's own.
@@ -133,6 +106,17 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
         `must be a finite number ≤ 0 (α ≤ 1), got ${String(init)}`,
       );
     this.#initLogAlpha = init;
+    this.hasBias = optionBoolean(op, 'bias', options.bias, true);
+  }
+
+  /** Mean weight θ, outputs first ([outFeatures, inFeatures] or [outChannels, inChannels/groups, kH, kW]). */
+  get weight(): Tensor {
+    return this.#weight!;
+  }
+
+  /** Bias (noise-free), [outputs], or null. */
+  get bias(): Tensor | null {
+    return this.#bias;
   }
 
   /** log α (projected to ≤ 0 on use), [1], [outputs] or the weight's shape. */
@@ -141,11 +125,15 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   }
 
   /**
-   * Registers `log_alpha` at its initial value, shaped for the granularity.
+   * Registers `weight`, `bias` (when drawn) and `log_alpha` (at its initial value, shaped for the
+   * granularity), in that order.
    *
-   * @param weightShape - The weight's shape, outputs first.
+   * @param init - The initial weight (outputs first) and bias.
    */
-  protected registerLogAlpha(weightShape: readonly number[]): void {
+  protected registerWeights(init: { weight: Tensor; bias: Tensor | null }): void {
+    const weightShape = init.weight.shape;
+    this.#weight = this.registerParameter('weight', init.weight);
+    this.#bias = init.bias ? this.registerParameter('bias', init.bias) : null;
     const [outputs, ...rest] = weightShape as [number, ...number[]];
     const fanIn = rest.reduce((a, b) => a * b, 1);
     const ones = rest.map(() => 1);
@@ -178,12 +166,23 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
     return mul(sum(variationalKl(this.logAlpha)), this.#weightsPerAlpha / this.datasetSize);
   }
 
+  /** The layer's affine map: `x·θᵀ + b` or `conv(x, θ) + b`. */
+  protected abstract affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
+
   /**
-   * log α, projected to ≤ 0 and shaped to broadcast against the weight: what `forward` uses.
+   * A sample of N(μ, σ²) by the local reparameterisation when active (training or MC dropout),
+   * the mean μ (mean weights) otherwise.
    */
-  protected broadcastLogAlpha(): Tensor {
+  forward(x: Tensor): Tensor {
     this.#project();
-    return reshape(this.logAlpha, this.#broadcastShape);
+    return localReparameterization(
+      (input, weight, bias) => this.affine(input, weight, bias),
+      x,
+      this.weight,
+      this.bias,
+      reshape(this.logAlpha, this.#broadcastShape),
+      this.active ? this.generator() : null,
+    );
   }
 
   /** Writes min(log α, 0) into the parameter (see the class comment for why not a clamp). */
