@@ -19,6 +19,8 @@ export {
   FeatureAlphaDropout,
 } from './dropout/alpha.js';
 export { DropoutLayer, type DropoutLayerOptions } from './dropout/base.js';
+// Concrete dropout (learned drop rate, Gal, Hron & Kendall 2017)
+export { ConcreteDropout, type ConcreteDropoutOptions } from './dropout/concrete.js';
 export { DropBlock2d } from './dropout/drop-block.js';
 export { DropConnectLinear, type DropConnectOptions } from './dropout/drop-connect.js';
 export { DropPath, type DropPathOptions } from './dropout/drop-path.js';
