@@ -69,6 +69,10 @@ const OP = 'ConcreteDropout';
  *   `weightRegularizer·Σ W²/(1−p) + dropoutRegularizer·K·(p log p + (1−p) log(1−p))`,
  *   `weightRegularizer = l²/(τN)`, `dropoutRegularizer = 2/(τN)`.
  *
+ * This is the paper's KL term `l²(1−p)/2·‖M‖² − K·H(p)` times 2/(τN), with `M = W/(1−p)` the
+ * effective weights under inverted scaling (so `(1−p)‖M‖² = ‖W‖²/(1−p)`) and
+ * `−H(p) = p log p + (1−p) log(1−p)`.
+ *
  * The dropout term is K times the negative entropy of Bernoulli(p) times a positive weight, so
  * on its own it pulls p towards 0.5; the weight term pulls p towards 0 and the data term decides.
  * K is read from the last input, so call `forward` once before `lossTerm`.
