@@ -15,10 +15,10 @@ import { crossEntropy } from '../losses/classification.js';
 import { rDropLoss } from '../losses/r-drop.js';
 import { Module } from '../module.js';
 import { Linear } from '../modules/linear.js';
-import { setup, sgd } from '../test-util/training-run.js';
+import { setup, sgd, type TrainOptions, train } from '../test-util/training-run.js';
 import { memoryCheckpointer } from './checkpointing.js';
 import { fit } from './fit.js';
-import type { Batch, Checkpointer, FitOptions } from './fit-types.js';
+import type { Batch } from './fit-types.js';
 
 /** One forward call as the spy saw it. */
 interface Call {
@@ -52,23 +52,10 @@ function spied(seed: number) {
   return { ...run, spy: new Spy(run.model, run.model.namedChildren()[2]![1] as Dropout) };
 }
 
-async function trainRDrop(
-  seed: number,
-  epochs: number,
-  extra: Partial<FitOptions> & { checkpoint?: Checkpointer } = {},
-) {
-  const run = setup(seed);
-  const history = await fit(run.model, {
-    data: run.data,
-    optimizer: run.optimizer,
-    loss: crossEntropy,
-    epochs,
-    trainEval: run.train,
-    generators: { shuffle: run.shuffle },
-    rDrop: { alpha: 1.5 },
-    ...extra,
-  });
-  return { history, params: run.model.parameters().map((p) => Array.from(p.data())) };
+/** A run of test-util's fixture with R-Drop at α = 1.5 (unless `rDrop` says otherwise). */
+async function trainRDrop(seed: number, epochs: number, options: TrainOptions = {}) {
+  const { history, params } = await train(seed, epochs, { rDrop: { alpha: 1.5 }, ...options });
+  return { history, params: params.map((p) => Array.from(p)) };
 }
 
 describe('fit with rDrop', () => {
@@ -151,34 +138,30 @@ describe('fit with rDrop', () => {
       full.history.epochs.map((e) => e.train),
     );
     // And R-Drop changed the run: a plain one ends elsewhere.
-    const plain = await trainRDrop(7, 6, { rDrop: undefined });
-    expect(plain.params).not.toEqual(full.params);
+    const plain = await train(7, 6);
+    expect(plain.params.map((p) => Array.from(p))).not.toEqual(full.params);
   });
 
   it('composes with regularization: each pass adds the model’s loss term', async () => {
-    // Without dropout both passes agree (KL = 0), so an R-Drop step's loss is twice a plain one's.
-    const firstLoss = async (rDrop: FitOptions['rDrop']) => {
-      const net = new Penalised();
-      const g = new Generator(5);
-      const batches = [
-        { x: uniform([16, 8], { generator: g }), y: randint(0, 3, [16], { generator: g }) },
-      ];
-      const losses: number[] = [];
-      await fit(net, {
-        data: { batches: () => batches },
-        optimizer: sgd(net.parameters(), 0.1),
-        loss: crossEntropy,
-        epochs: 1,
-        regularization: true,
-        callbacks: [{ onBatchEnd: (_i, _n, l) => void losses.push(l) }],
-        ...(rDrop ? { rDrop } : {}),
-      });
-      return { loss: losses[0]!, term: net.regularization().item() };
-    };
-    const plain = await firstLoss(undefined);
-    const rDrop = await firstLoss({ alpha: 3 });
-    expect(plain.term).toBeGreaterThan(0.1);
-    expect(rDrop.loss).toBeCloseTo(2 * plain.loss, 5);
+    // Without dropout both passes agree (KL = 0): the first step's loss is 2·(CE + term).
+    const net = new Penalised();
+    const g = new Generator(5);
+    const x = uniform([16, 8], { generator: g });
+    const y = randint(0, 3, [16], { generator: g });
+    const term = net.regularization().item();
+    const want = 2 * (crossEntropy(net.forward(x), y).item() + term);
+    const losses: number[] = [];
+    await fit(net, {
+      data: { batches: () => [{ x, y }] },
+      optimizer: sgd(net.parameters(), 0.1),
+      loss: crossEntropy,
+      epochs: 1,
+      regularization: true,
+      rDrop: { alpha: 3 },
+      callbacks: [{ onBatchEnd: (_i, _n, l) => void losses.push(l) }],
+    });
+    expect(term).toBeGreaterThan(0.1);
+    expect(losses[0]).toBeCloseTo(want, 5);
   });
 
   it('rejects bad rDrop options with typed errors before training', async () => {
