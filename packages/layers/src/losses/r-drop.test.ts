@@ -79,6 +79,15 @@ describe('rDropLoss', () => {
     });
   });
 
+  it('is twice the official code’s loss with α = 2N·α′ (its KL summed over the batch)', () => {
+    const { z1, z2, y } = batch(9);
+    const alpha = 0.25;
+    const official =
+      0.5 * (crossEntropy(z1, y).item() + crossEntropy(z2, y).item()) +
+      alpha * symmetricKlDivergence(z1, z2, { reduction: 'sum' }).item();
+    expect(rDropLoss(z1, z2, y, { alpha: 2 * 6 * alpha }).item() / 2).toBeCloseTo(official, 5);
+  });
+
   it('with α = 0 is the sum of the two cross-entropies', () => {
     const { z1, z2, y } = batch(4);
     const none = { reduction: 'none' } as const;

@@ -63,9 +63,9 @@ export function symmetricKlDivergence(
  *
  * The two logits come from two forward passes of the same model on the same batch, in training
  * mode, with independent dropout masks (`fit`'s `rDrop` option runs them). The paper's eq. 3
- * sums both cross-entropies, as here; the official repository's README scales differently
- * (one or the mean of the two cross-entropies, averaged over the batch, plus the KL summed over the
- * batch and classes): its loss equals this one's `mean` reduction halved, with α·N for α.
+ * sums both cross-entropies, as here. The official code (dropreg/R-Drop) scales differently: the
+ * mean of the two batch-mean cross-entropies plus α′ times the symmetric KL summed over the batch
+ * and classes; that equals half of this loss with the 'mean' reduction and α = 2N·α′.
  * Label smoothing, when given, applies to both cross-entropies and not to the KL term.
  *
  * @param logits1 - float32 [N, C] logits of the first pass.

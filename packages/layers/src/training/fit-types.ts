@@ -140,7 +140,8 @@ export interface FitOptions {
    */
   regularization?: boolean;
   /**
-   * Train with R-Drop (Liang et al. 2021): each step runs the model twice on the same batch
+   * Train with R-Drop (Liang et al. 2021), for a classifier whose outputs are logits [N, C]
+   * (symmetricKlDivergence's ShapeError otherwise): each step runs the model twice on the same batch
    * tensor (no concatenated copy), each pass drawing its own dropout masks from the layers'
    * generators in turn, and minimises `loss(z¹, y) + loss(z², y) + α·symmetricKlDivergence(z¹, z²)`;
    * with `loss: crossEntropy` this is `rDropLoss(z¹, z², y, { alpha })`. With `regularization`,

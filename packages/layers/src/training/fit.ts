@@ -33,10 +33,10 @@ import { type RunState, restoreTrainingState } from './resume.js';
  * and the history. With `resume`, a run killed at any point continues from its last checkpoint
  * and ends with parameters bit-identical to an uninterrupted run with the same seed.
  *
- * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward (two with
- * `rDrop`), loss,
- * backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`), evaluation, `onEpochEnd`
- * callbacks, then the checkpoint. Each step runs in a `scope` (from `@lacuna/tensor`): its
+ * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward (twice
+ * with `rDrop`), loss, backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`),
+ * evaluation, `onEpochEnd` callbacks, then the checkpoint. Each step runs in a `scope` (from
+ * `@lacuna/tensor`): its
  * tensors (the model's, the loss's, `afterStep`'s) are released when it ends and the next step
  * reuses their memory; the gradients are cleared before it ends, so read them in `afterStep`, not
  * in `onBatchEnd`, and pass to `keep()` any tensor made in the step that must outlive it. Rule: anything a callback changes that the run depends on (a schedule
