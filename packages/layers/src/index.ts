@@ -53,6 +53,13 @@ export {
 } from './losses/classification.js';
 export { mseLoss } from './losses/mse.js';
 export { l1Penalty, l2Penalty, type PenaltyOptions } from './losses/penalties.js';
+// R-Drop (Liang et al. 2021): the two-pass loss, its KL term and fit's `rDrop` option.
+export {
+  type RDropLossOptions,
+  rDropLoss,
+  type SymmetricKlOptions,
+  symmetricKlDivergence,
+} from './losses/r-drop.js';
 export type { Reduction } from './losses/reduction.js';
 export { type CallOptions, type LoadStateDictOptions, Module } from './module.js';
 export { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softmax, Tanh } from './modules/activations.js';
@@ -79,6 +86,7 @@ export type {
   FitOptions,
   History,
   Metrics,
+  RDropFitOptions,
   Stateful,
   TrainableOptimizer,
   TrainingState,
