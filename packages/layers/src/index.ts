@@ -19,6 +19,8 @@ export {
   FeatureAlphaDropout,
 } from './dropout/alpha.js';
 export { DropoutLayer, type DropoutLayerOptions } from './dropout/base.js';
+// Concrete dropout (learned drop rate, Gal, Hron & Kendall 2017)
+export { ConcreteDropout, type ConcreteDropoutOptions } from './dropout/concrete.js';
 export { DropBlock2d } from './dropout/drop-block.js';
 export { DropConnectLinear, type DropConnectOptions } from './dropout/drop-connect.js';
 export { DropPath, type DropPathOptions } from './dropout/drop-path.js';
@@ -62,6 +64,13 @@ export {
 } from './losses/classification.js';
 export { mseLoss } from './losses/mse.js';
 export { l1Penalty, l2Penalty, type PenaltyOptions } from './losses/penalties.js';
+// R-Drop (Liang et al. 2021): the two-pass loss, its KL term and fit's `rDrop` option.
+export {
+  type RDropLossOptions,
+  rDropLoss,
+  type SymmetricKlOptions,
+  symmetricKlDivergence,
+} from './losses/r-drop.js';
 export type { Reduction } from './losses/reduction.js';
 export { type CallOptions, type LoadStateDictOptions, Module } from './module.js';
 export { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softmax, Tanh } from './modules/activations.js';
@@ -88,6 +97,7 @@ export type {
   FitOptions,
   History,
   Metrics,
+  RDropFitOptions,
   Stateful,
   TrainableOptimizer,
   TrainingState,
