@@ -36,6 +36,10 @@ export interface TrainSettings {
   maxNorm?: number;
   /** An extra term added to the loss (an L1 or L2 penalty on the weights). */
   penalty?: (model: Module) => Tensor;
+  /** Add every module's extra loss terms (`fit`'s `regularization`: Concrete dropout's regulariser). */
+  regularization?: boolean;
+  /** Train with R-Drop (`fit`'s `rDrop`): two passes and α times their symmetric KL. */
+  rDrop?: { alpha: number };
   /** The loss (default cross-entropy). */
   loss?: (output: Tensor, targets: Tensor) => Tensor;
   /** Print nothing per epoch. */
@@ -177,6 +181,8 @@ export async function trainRun(
     optimizer,
     loss,
     epochs: s.epochs,
+    ...(s.regularization ? { regularization: true } : {}),
+    ...(s.rDrop ? { rDrop: s.rDrop } : {}),
     afterStep: s.maxNorm ? () => maxNorm(weights, s.maxNorm!) : undefined,
     callbacks: [
       bar,

@@ -3,6 +3,7 @@ import { coadaptation } from './coadaptation.js';
 import { compare } from './compare.js';
 import { conv } from './conv.js';
 import { ensemble } from './ensemble.js';
+import { learned } from './learned.js';
 import { mc } from './mc.js';
 import { noisyLabels } from './noisy-labels.js';
 import { regularizers } from './regularizers.js';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly DemoCommand[] = [
   regularizers,
   conv,
   scaling,
+  learned,
 ];

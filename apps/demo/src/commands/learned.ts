@@ -1,0 +1,200 @@
+import { compareSamples, formatSpread } from '../claims.js';
+import { type DemoCommand, SGD_RECIPE } from '../command.js';
+import { type CommonOptions, curveCharts, defaults, metricsOf, reportSettings } from '../common.js';
+import type { Task } from '../data.js';
+import {
+  bestFixed,
+  concreteFindings,
+  concreteSetup,
+  FIXED_P,
+  layerName,
+  runConcrete,
+  type SizeResult,
+} from '../learned-concrete.js';
+import type { ChartSpec, Table } from '../report/types.js';
+import { spreadOf } from '../stats.js';
+import { type ConfigResult, trainConfiguration } from '../train.js';
+
+/**
+ * R-Drop's α (Liang et al. 2021 use 0.3 to 1 for classification; 0.6 for image classification):
+ * the weight of the symmetric KL between the two passes' outputs.
+ */
+export const R_DROP_ALPHA = 0.6;
+
+/** R-Drop against plain dropout on `compare`'s network and recipe, at `o.seeds` seeds. */
+async function runRDrop(task: Task, o: CommonOptions) {
+  const { spec, train } = defaults(task, o);
+  const dropout = { ...spec, variant: 'dropout' as const, inputP: o.inputP, hiddenP: o.hiddenP };
+  const plain = await trainConfiguration('dropout', dropout, task, train, o.seeds);
+  const rDrop = await trainConfiguration(
+    `R-Drop α = ${R_DROP_ALPHA}`,
+    dropout,
+    task,
+    { ...train, rDrop: { alpha: R_DROP_ALPHA } },
+    o.seeds,
+  );
+  return [plain, rDrop] as const;
+}
+
+/** One row per Concrete run and best fixed p, then the two R-Drop configurations. */
+function learnedTable(
+  sizes: SizeResult[],
+  rDrop: readonly ConfigResult[],
+  o: { inputP: number; hiddenP: number },
+): Table {
+  const acc = (c: ConfigResult) =>
+    formatSpread(spreadOf(c.runs.map((r) => r.final.testAccuracy)), 'percent');
+  const fixedP = `${o.inputP} / ${o.hiddenP} / ${o.hiddenP}`;
+  return {
+    columns: ['configuration', 'drop p per layer', 'test accuracy'],
+    rows: [
+      ...sizes.flatMap((r) => {
+        const best = bestFixed(r);
+        const p = r.pHistory[r.pHistory.length - 1]!;
+        return [
+          [`Concrete, n = ${r.n}`, p.map((v) => v.toFixed(3)).join(' / '), acc(r.concrete)],
+          [`best fixed, n = ${r.n}`, `${best.p} (of ${FIXED_P.join(', ')})`, acc(best.config)],
+        ];
+      }),
+      ...rDrop.map((c) => [c.name, fixedP, acc(c)]),
+    ],
+  };
+}
+
+/** Learned p per layer against the size, and test accuracy of every configuration against the size. */
+function concreteCharts(sizes: SizeResult[]): ChartSpec[] {
+  const labels = sizes.map((r) => r.n);
+  const layers = sizes[0]!.pHistory[0]!.length;
+  const last = (r: SizeResult) => r.pHistory[r.pHistory.length - 1]!;
+  const acc = (c: ConfigResult) => c.runs[0]!.final.testAccuracy;
+  const ends = [sizes[0]!, sizes[sizes.length - 1]!];
+  return [
+    {
+      title: 'Learned drop probability p per layer against the training-set size',
+      type: 'line',
+      labels,
+      datasets: Array.from({ length: layers }, (_, l) => ({
+        config: layerName(l),
+        split: 'none' as const,
+        data: sizes.map((r) => last(r)[l]!),
+      })),
+      xLabel: 'training examples',
+      yLabel: 'learned p',
+      yUnit: 'number',
+    },
+    {
+      title: 'Test accuracy: Concrete dropout against fixed p',
+      type: 'line',
+      labels,
+      datasets: [
+        { config: 'Concrete', split: 'test', data: sizes.map((r) => acc(r.concrete)) },
+        ...FIXED_P.map((p, i) => ({
+          config: `p = ${p}`,
+          split: 'test' as const,
+          data: sizes.map((r) => acc(r.fixed[i]!)),
+        })),
+      ],
+      xLabel: 'training examples',
+      yLabel: 'test accuracy',
+      yUnit: 'percent',
+    },
+    {
+      title: `Learned p during training, at n = ${ends[0]!.n} (solid) and n = ${ends[1]!.n} (dashed)`,
+      type: 'line',
+      labels: ends[0]!.pHistory.map((_, k) => `${(100 * (k + 1)) / ends[0]!.pHistory.length} %`),
+      datasets: ends.flatMap((r, e) =>
+        Array.from({ length: layers }, (_, l) => ({
+          config: layerName(l),
+          split: e === 0 ? ('train' as const) : ('test' as const),
+          label: `${layerName(l)}, n = ${r.n}`,
+          data: r.pHistory.map((p) => p[l]!),
+        })),
+      ),
+      xLabel: 'share of training',
+      yLabel: 'learned p',
+      yUnit: 'number',
+    },
+  ];
+}
+
+/**
+ * Dropout with learned rates on real data: Concrete dropout's learned p against the training-set
+ * size (Gal, Hron & Kendall 2017) and against a grid of fixed p, and R-Drop (Liang et al. 2021)
+ * against plain dropout on `compare`'s network and recipe, with the seed spread.
+ */
+export const learned: DemoCommand = {
+  name: 'learned',
+  description: 'learned-rate dropout: Concrete dropout across data sizes, R-Drop against dropout',
+  datasets: ['mnist', 'fashion-mnist'],
+  // The R-Drop part runs on compare's setup (its defaults, the same recipe); the Concrete part
+  // has its own (learned-concrete.ts). Quick runs keep two seeds so the spread path runs.
+  defaults: (_dataset, quick) =>
+    quick
+      ? { seeds: 2 }
+      : { trainSize: 1000, epochs: 100, evalEvery: 10, seeds: 3, ...SGD_RECIPE, maxNorm: 3 },
+  async run(task, o) {
+    const setup = concreteSetup(o.quick);
+    const sizes = await runConcrete(task, o, setup);
+    const [plain, rDrop] = await runRDrop(task, o);
+    const comparisons = {
+      testAccuracy: compareSamples(
+        { name: 'test accuracy', unit: 'percent', better: 'higher' },
+        { name: 'dropout', values: plain.runs.map((r) => r.final.testAccuracy) },
+        { name: 'R-Drop', values: rDrop.runs.map((r) => r.final.testAccuracy) },
+      ),
+      testLoss: compareSamples(
+        { name: 'test loss', unit: 'number', better: 'lower' },
+        { name: 'dropout', values: plain.runs.map((r) => r.final.testLoss) },
+        { name: 'R-Drop', values: rDrop.runs.map((r) => r.final.testLoss) },
+      ),
+    };
+    const [loss, accuracy] = curveCharts([plain, rDrop]);
+    return {
+      command: 'learned',
+      title: `Dropout with learned rates: Concrete dropout and R-Drop (${task.name})`,
+      findings: [
+        ...concreteFindings(sizes),
+        `R-Drop (α = ${R_DROP_ALPHA}) against plain dropout on compare's setup (${task.train.y.size} examples): ${comparisons.testAccuracy.sentence}`,
+        comparisons.testLoss.sentence,
+      ],
+      quick: o.quick,
+      settings: reportSettings(task, o, {
+        inputP: o.inputP,
+        hiddenP: o.hiddenP,
+        rDropAlpha: R_DROP_ALPHA,
+        concrete: { ...setup, fixedP: FIXED_P, epochs: sizes.map((r) => r.epochs), seed: o.seed },
+      }),
+      table: learnedTable(sizes, [plain, rDrop], o),
+      charts: [
+        ...concreteCharts(sizes),
+        { ...loss!, title: `R-Drop against dropout: ${loss!.title}` },
+        { ...accuracy!, title: `R-Drop against dropout: ${accuracy!.title}` },
+      ],
+      metrics: {
+        concrete: sizes.map((r) => ({
+          n: r.n,
+          epochs: r.epochs,
+          learnedP: r.pHistory[r.pHistory.length - 1],
+          pHistory: r.pHistory,
+          concreteTestAccuracy: r.concrete.runs[0]!.final.testAccuracy,
+          fixed: r.fixed.map((c, i) => ({
+            p: FIXED_P[i],
+            testAccuracy: c.runs[0]!.final.testAccuracy,
+          })),
+          bestFixedP: bestFixed(r).p,
+        })),
+        rDrop: {
+          alpha: R_DROP_ALPHA,
+          configurations: metricsOf([plain, rDrop]),
+          comparisons: Object.fromEntries(
+            Object.entries(comparisons).map(([k, v]) => [
+              k,
+              { verdict: v.verdict, difference: v.difference, seedSpread: v.seedSpread },
+            ]),
+          ),
+        },
+        concreteConfigurations: metricsOf(sizes.flatMap((r) => [r.concrete, ...r.fixed])),
+      },
+    };
+  },
+};
