@@ -47,7 +47,9 @@ export function concreteMlp(task: Task, hidden: number[], n: number): (g: Genera
     let width = task.inputs;
     [...hidden, task.classes].forEach((h, i) => {
       const linear = new Linear(width, h, { generator: g });
-      layers.push(new ConcreteDropout(linear, { datasetSize: n, generator: g.fork() }));
+      layers.push(
+        new ConcreteDropout(linear, { datasetSize: n, initP: INIT_P, generator: g.fork() }),
+      );
       if (i < hidden.length) layers.push(new ReLU());
       width = h;
     });
@@ -111,7 +113,7 @@ export async function runConcrete(
       observer: o.observer,
     };
     const concrete = await trainConfiguration(
-      `Concrete, n = ${n}`,
+      `Concrete n=${n}`,
       (g) => {
         model = build(g);
         return model;
@@ -127,7 +129,7 @@ export async function runConcrete(
     for (const p of FIXED_P)
       fixed.push(
         await trainConfiguration(
-          `p = ${p}, n = ${n}`,
+          `p = ${p}, n=${n}`,
           {
             inputs: subset.inputs,
             hidden: setup.hidden,
