@@ -17,6 +17,7 @@ import {
   trend,
 } from '../src/learned-concrete.js';
 import type { ConfigResult } from '../src/train.js';
+import { drawReport, hasChromium } from './chromium-report.js';
 
 /** A configuration with one run of the given final test accuracy. */
 const config = (name: string, testAccuracy: number): ConfigResult => ({
@@ -73,7 +74,7 @@ describe('learned: Concrete findings from synthetic numbers', () => {
       'Learned drop probability per layer against the training-set size (n = 500 … 4000, one seed): inputs 0.310 → 0.200 (fell at every size); hidden 1 0.500 → 0.300 (fell at every size). It fell as the data grew in 2 of 2 layers, as Gal et al. (2017) observe.',
     );
     expect(f[1]).toMatch(
-      /^In the last fifth of training the learned p moved by at most 0\.010 \(inputs, n = 500; 0\.210 from its start at 0\.1\): it had settled\.$/,
+      /^In the last fifth of training the learned p moved by at most 0\.010 \(inputs, n = 500; 0\.210 from its start at 0\.1\): p had settled in every layer and size\.$/,
     );
     expect(f[2]).toContain(
       'n = 500: −1.00 points against p = 0.3; n = 4000: +1.00 points against p = 0.1',
@@ -89,7 +90,7 @@ describe('learned: Concrete findings from synthetic numbers', () => {
     expect(f[0]).toContain(
       'inputs 0.200 → 0.300 (did not fall). It fell as the data grew in 0 of 1 layers, unlike Gal et al. (2017).',
     );
-    expect(f[1]).toContain('it was still moving');
+    expect(f[1]).toContain('p was still moving');
   });
 });
 
@@ -177,4 +178,18 @@ describe('demo learned --quick', () => {
     expect(html).toContain('R-Drop against dropout');
     expect(r.stdout).toContain('Concrete n=100');
   });
+
+  it.skipIf(!hasChromium)(
+    'its report draws all five charts in Chromium, at 1200 and at 390 pixels',
+    async () => {
+      const html = join(out, 'learned', 'report.html');
+      for (const width of [1200, 390]) {
+        const r = await drawReport(html, `learned-report-${width}.png`, 5, width);
+        expect(r.errors).toEqual([]);
+        expect(r.ink).toHaveLength(5);
+        for (const ink of r.ink) expect(ink).toBeGreaterThan(1000);
+        expect(r.overflow).toBe(false);
+      }
+    },
+  );
 });
