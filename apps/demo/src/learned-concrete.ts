@@ -72,17 +72,18 @@ export interface SizeResult {
   fixed: ConfigResult[];
 }
 
-/** Passes evaluations on to the live observer, and reads p off the model after each one. */
-function recordingP(
+/** Passes evaluations on to the live observer, and reads something off the model after each one. */
+export function recordingAt<T>(
   outer: Observer | undefined,
   model: () => Module | null,
-  into: number[][],
+  read: (m: Module) => T,
+  into: T[],
 ): Observer {
   return {
     onRunStart: (run, seed) => outer?.onRunStart(run, seed),
     onPoint: (run, seed, point) => {
       const m = model();
-      if (m) into.push(learnedP(m));
+      if (m) into.push(read(m));
       outer?.onPoint(run, seed, point);
     },
   };
@@ -122,7 +123,7 @@ export async function runConcrete(
       {
         ...train,
         regularization: true,
-        observer: recordingP(o.observer, () => model, pHistory),
+        observer: recordingAt(o.observer, () => model, learnedP, pHistory),
       },
     );
     const fixed: ConfigResult[] = [];

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { ConcreteDropout, Linear, Sequential } from '@lacuna/layers';
 import { Generator } from '@lacuna/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { R_DROP_ALPHA } from '../src/commands/learned.js';
 import {
   concreteFindings,
   concreteSetup,
@@ -16,6 +15,7 @@ import {
   type SizeResult,
   trend,
 } from '../src/learned-concrete.js';
+import { R_DROP_ALPHA } from '../src/learned-rdrop.js';
 import type { ConfigResult } from '../src/train.js';
 import { drawReport, hasChromium } from './chromium-report.js';
 
@@ -155,6 +155,7 @@ describe('demo learned --quick', () => {
     expect(rDrop.configurations.map((c: { name: string }) => c.name)).toEqual([
       'dropout',
       `R-Drop α = ${R_DROP_ALPHA}`,
+      `R-Drop ${R_DROP_ALPHA}, lr/2`,
     ]);
     for (const c of rDrop.configurations) {
       expect(c.runs).toHaveLength(2); // two seeds in quick mode: the spread is measured
@@ -163,13 +164,13 @@ describe('demo learned --quick', () => {
         expect(run.final.testAccuracy).toBeGreaterThan(0.3);
       }
     }
-    expect(['effect', 'reversed', 'within-spread']).toContain(
-      rDrop.comparisons.testAccuracy.verdict,
-    );
-    expect(report.table.rows).toHaveLength(2 * sizes.length + 2);
+    for (const c of ['rDrop', 'halfLr'])
+      for (const q of ['testAccuracy', 'testLoss'])
+        expect(['effect', 'reversed', 'within-spread']).toContain(rDrop.comparisons[c][q].verdict);
+    expect(report.table.rows).toHaveLength(2 * sizes.length + 3);
     expect(report.table.rows[0][1]).toMatch(/^0\.\d{3} \/ 0\.\d{3} \/ 0\.\d{3}$/);
     expect(report.findings[0]).toMatch(/^Learned drop probability per layer/);
-    expect(report.findings.some((f: string) => f.startsWith(`R-Drop (α = ${R_DROP_ALPHA})`))).toBe(
+    expect(report.findings.some((f: string) => f.startsWith(`R-Drop (α = ${R_DROP_ALPHA};`))).toBe(
       true,
     );
     // metrics.json leaves the charts out: the page has them.
@@ -180,7 +181,7 @@ describe('demo learned --quick', () => {
   });
 
   it.skipIf(!hasChromium)(
-    'its report draws all five charts in Chromium, at 1200 and at 390 pixels',
+    'its report draws all its charts in Chromium, at 1200 and at 390 pixels',
     async () => {
       const html = join(out, 'learned', 'report.html');
       for (const width of [1200, 390]) {

@@ -1,7 +1,6 @@
-import { compareSamples, formatSpread } from '../claims.js';
+import { formatSpread } from '../claims.js';
 import { type DemoCommand, SGD_RECIPE } from '../command.js';
-import { type CommonOptions, curveCharts, defaults, metricsOf, reportSettings } from '../common.js';
-import type { Task } from '../data.js';
+import { curveCharts, metricsOf, reportSettings } from '../common.js';
 import {
   bestFixed,
   concreteFindings,
@@ -11,32 +10,12 @@ import {
   runConcrete,
   type SizeResult,
 } from '../learned-concrete.js';
+import { R_DROP_ALPHA, rDropFindings, rDropMetrics, runRDrop } from '../learned-rdrop.js';
 import type { ChartSpec, Table } from '../report/types.js';
 import { spreadOf } from '../stats.js';
-import { type ConfigResult, trainConfiguration } from '../train.js';
+import type { ConfigResult } from '../train.js';
 
-/**
- * R-Drop's α (Liang et al. 2021 use 0.3 to 1 for classification; 0.6 for image classification):
- * the weight of the symmetric KL between the two passes' outputs.
- */
-export const R_DROP_ALPHA = 0.6;
-
-/** R-Drop against plain dropout on `compare`'s network and recipe, at `o.seeds` seeds. */
-async function runRDrop(task: Task, o: CommonOptions) {
-  const { spec, train } = defaults(task, o);
-  const dropout = { ...spec, variant: 'dropout' as const, inputP: o.inputP, hiddenP: o.hiddenP };
-  const plain = await trainConfiguration('dropout', dropout, task, train, o.seeds);
-  const rDrop = await trainConfiguration(
-    `R-Drop α = ${R_DROP_ALPHA}`,
-    dropout,
-    task,
-    { ...train, rDrop: { alpha: R_DROP_ALPHA } },
-    o.seeds,
-  );
-  return [plain, rDrop] as const;
-}
-
-/** One row per Concrete run and best fixed p, then the two R-Drop configurations. */
+/** One row per Concrete run and best fixed p, then the R-Drop configurations. */
 function learnedTable(
   sizes: SizeResult[],
   rDrop: readonly ConfigResult[],
@@ -135,28 +114,13 @@ export const learned: DemoCommand = {
   async run(task, o) {
     const setup = concreteSetup(o.quick);
     const sizes = await runConcrete(task, o, setup);
-    const [plain, rDrop] = await runRDrop(task, o);
-    const comparisons = {
-      testAccuracy: compareSamples(
-        { name: 'test accuracy', unit: 'percent', better: 'higher' },
-        { name: 'dropout', values: plain.runs.map((r) => r.final.testAccuracy) },
-        { name: 'R-Drop', values: rDrop.runs.map((r) => r.final.testAccuracy) },
-      ),
-      testLoss: compareSamples(
-        { name: 'test loss', unit: 'number', better: 'lower' },
-        { name: 'dropout', values: plain.runs.map((r) => r.final.testLoss) },
-        { name: 'R-Drop', values: rDrop.runs.map((r) => r.final.testLoss) },
-      ),
-    };
-    const [loss, accuracy] = curveCharts([plain, rDrop]);
+    const r = await runRDrop(task, o);
+    const rDropConfigs = [r.plain, r.rDrop, r.halfLr];
+    const [loss, accuracy] = curveCharts(rDropConfigs);
     return {
       command: 'learned',
       title: `Dropout with learned rates: Concrete dropout and R-Drop (${task.name})`,
-      findings: [
-        ...concreteFindings(sizes),
-        `R-Drop (α = ${R_DROP_ALPHA}) against plain dropout on compare's setup (${task.train.y.size} examples): ${comparisons.testAccuracy.sentence}`,
-        comparisons.testLoss.sentence,
-      ],
+      findings: [...concreteFindings(sizes), ...rDropFindings(r, task)],
       quick: o.quick,
       settings: reportSettings(task, o, {
         inputP: o.inputP,
@@ -164,7 +128,7 @@ export const learned: DemoCommand = {
         rDropAlpha: R_DROP_ALPHA,
         concrete: { ...setup, fixedP: FIXED_P, epochs: sizes.map((r) => r.epochs), seed: o.seed },
       }),
-      table: learnedTable(sizes, [plain, rDrop], o),
+      table: learnedTable(sizes, rDropConfigs, o),
       charts: [
         ...concreteCharts(sizes),
         { ...loss!, title: `R-Drop against dropout: ${loss!.title}` },
@@ -183,16 +147,7 @@ export const learned: DemoCommand = {
           })),
           bestFixedP: bestFixed(r).p,
         })),
-        rDrop: {
-          alpha: R_DROP_ALPHA,
-          configurations: metricsOf([plain, rDrop]),
-          comparisons: Object.fromEntries(
-            Object.entries(comparisons).map(([k, v]) => [
-              k,
-              { verdict: v.verdict, difference: v.difference, seedSpread: v.seedSpread },
-            ]),
-          ),
-        },
+        rDrop: rDropMetrics(r),
         concreteConfigurations: metricsOf(sizes.flatMap((r) => [r.concrete, ...r.fixed])),
       },
     };
