@@ -33,6 +33,13 @@ export { GaussianDropout, GaussianNoise } from './dropout/gaussian.js';
 export { LockedDropout } from './dropout/locked.js';
 export { type McPrediction, type McPredictOptions, mcPredict } from './dropout/mc.js';
 export { type NoiseShape, sharedMaskDropout } from './dropout/noise-shape.js';
+// Sparse variational dropout (Molchanov et al. 2017)
+export {
+  LinearSVD,
+  type LinearSVDOptions,
+  type Sparsity,
+} from './dropout/sparse-variational.js';
+export { type SparsityReport, sparsityReport } from './dropout/sparsity-report.js';
 export {
   constant,
   type Fans,
