@@ -131,7 +131,7 @@ export interface Sparsity {
  * fc.forward(ones([8, 16])).shape; // [8, 4] (sampled: training mode)
  * fc.lossTerm().item(); // Σ KL / 60000
  * fc.eval().forward(ones([8, 16])); // mean weights, log α > 3 pruned
- * fc.sparsity().fraction; // 0 at initialisation
+ * fc.sparsity().fraction; // near 0 at initialisation (only weights with |θ| below ~e⁻⁶·⁵)
  * ```
  */
 export class LinearSVD extends DropoutLayer {
