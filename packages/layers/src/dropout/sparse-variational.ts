@@ -1,7 +1,6 @@
 import { noGrad } from '@lacuna/autograd';
 import {
   add,
-  clamp,
   exp,
   full,
   type Generator,
@@ -9,8 +8,9 @@ import {
   linear,
   log,
   log1p,
+  maximum,
+  minimum,
   mul,
-  neg,
   normal,
   optionBoolean,
   optionKeys,
@@ -57,20 +57,24 @@ const VARIANCE_FLOOR = 1e-8;
 const THETA2_FLOOR = 1e-16;
 
 /**
- * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ². @internal
+ * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ². The clip is
+ * minimum then maximum (binary kernels: several times faster than clamp's on 1M weights). @internal
  */
 export function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
   const logTheta2 = log(add(mul(theta, theta), THETA2_FLOOR));
-  return clamp(sub(logSigma2, logTheta2), LOG_ALPHA_RANGE[0], LOG_ALPHA_RANGE[1]);
+  const [low, high] = LOG_ALPHA_RANGE;
+  return maximum(minimum(sub(logSigma2, logTheta2), high), low);
 }
 
 /**
  * Molchanov et al.'s approximation of KL(q(w | θ, α) ‖ p(w)) under the log-uniform prior, per
- * element of `logAlpha`: `k1 − k1·sigmoid(k2 + k3·log α) + ½·log1p(1/α)` (→ 0 as α → ∞). @internal
+ * element of `logAlpha`: `k1 − k1·sigmoid(k2 + k3·log α) + ½·log1p(1/α)`, written
+ * `k1·sigmoid(−k2 − k3·log α) + ½·log1p(exp(−log α))` (the same, with no cancellation where the
+ * KL nears 0, and three transcendental kernels in all). @internal
  */
 export function sparseVdKl(logAlpha: Tensor): Tensor {
-  const fit = sigmoid(add(mul(logAlpha, K3), K2));
-  return add(mul(sub(1, fit), K1), mul(log1p(exp(neg(logAlpha))), 0.5));
+  const fit = sigmoid(add(mul(logAlpha, -K3), -K2));
+  return add(mul(fit, K1), mul(log1p(exp(mul(logAlpha, -1))), 0.5));
 }
 
 /**
