@@ -39,7 +39,11 @@ export {
   type LinearSVDOptions,
   type Sparsity,
 } from './dropout/sparse-variational.js';
-export { type SparsityReport, sparsityReport } from './dropout/sparsity-report.js';
+export {
+  type LayerSparsity,
+  type SparsityReport,
+  sparsityReport,
+} from './dropout/sparsity-report.js';
 export {
   constant,
   type Fans,

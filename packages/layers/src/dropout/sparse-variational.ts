@@ -49,7 +49,7 @@ const LINEAR_SVD_KEYS = optionKeys<LinearSVDOptions>({
 const K1 = 0.63576;
 const K2 = 1.8732;
 const K3 = 1.48695;
-/** log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes nothing that matters. */
+/** log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes nothing that matters. @internal */
 export const LOG_ALPHA_RANGE = [-10, 10] as const;
 /** Keeps sqrt's argument (and its gradient) finite where x²·σ² underflows to 0, as the paper's code does. */
 const VARIANCE_FLOOR = 1e-8;
@@ -169,13 +169,8 @@ export class LinearSVD extends DropoutLayer {
       'options.initLogSigma2',
       options.initLogSigma2 ?? -10,
     );
-    const init = initLinear(
-      'LinearSVD',
-      inFeatures,
-      outFeatures,
-      options.generator,
-      optionBoolean('LinearSVD', 'bias', options.bias, true),
-    );
+    const bias = optionBoolean('LinearSVD', 'bias', options.bias, true);
+    const init = initLinear('LinearSVD', inFeatures, outFeatures, options.generator, bias);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = this.registerParameter('weight', init.weight);

@@ -1,10 +1,16 @@
 import type { Module } from '../module.js';
 import { LinearSVD, type Sparsity } from './sparse-variational.js';
 
+/** One row of {@link SparsityReport}: a sparse variational layer and its pruned weights. */
+export interface LayerSparsity extends Sparsity {
+  /** The layer's name in `namedModules()` ('' for the root itself). */
+  name: string;
+}
+
 /** {@link sparsityReport}'s answer: each sparse variational layer, then the whole model. */
 export interface SparsityReport extends Sparsity {
-  /** One row per {@link LinearSVD} in the model, by its name in `namedModules()` ('' for the root). */
-  layers: (Sparsity & { name: string })[];
+  /** One row per {@link LinearSVD} in the model, in `namedModules()` order. */
+  layers: LayerSparsity[];
 }
 
 /**
