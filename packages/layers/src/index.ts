@@ -34,11 +34,13 @@ export { LockedDropout } from './dropout/locked.js';
 export { type McPrediction, type McPredictOptions, mcPredict } from './dropout/mc.js';
 export { type NoiseShape, sharedMaskDropout } from './dropout/noise-shape.js';
 // Sparse variational dropout (Molchanov et al. 2017)
+export { LinearSVD, type LinearSVDOptions } from './dropout/sparse-variational.js';
 export {
-  LinearSVD,
-  type LinearSVDOptions,
+  SparseVariationalLayer,
+  type SparseVariationalOptions,
   type Sparsity,
-} from './dropout/sparse-variational.js';
+} from './dropout/sparse-variational-base.js';
+export { Conv2dSVD, type Conv2dSVDOptions } from './dropout/sparse-variational-conv.js';
 export {
   type LayerSparsity,
   type SparsityReport,

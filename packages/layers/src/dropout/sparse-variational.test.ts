@@ -8,13 +8,8 @@ import { Sequential } from '../modules/sequential.js';
 import { sgd } from '../test-util/training-run.js';
 import { fit } from '../training/fit.js';
 import { mcPredict } from './mc.js';
-import {
-  LinearSVD,
-  type LinearSVDOptions,
-  linearSvdSample,
-  logAlphaOf,
-  sparseVdKl,
-} from './sparse-variational.js';
+import { LinearSVD, type LinearSVDOptions, linearSvdSample } from './sparse-variational.js';
+import { logAlphaOf, sparseVdKl } from './sparse-variational-base.js';
 import { sparsityReport } from './sparsity-report.js';
 
 const make = (inF: number, outF: number, seed = 0, extra: Partial<LinearSVDOptions> = {}) =>

@@ -1,5 +1,5 @@
 import type { Module } from '../module.js';
-import { LinearSVD, type Sparsity } from './sparse-variational.js';
+import { SparseVariationalLayer, type Sparsity } from './sparse-variational-base.js';
 
 /** One row of {@link SparsityReport}: a sparse variational layer and its pruned weights. */
 export interface LayerSparsity extends Sparsity {
@@ -9,12 +9,12 @@ export interface LayerSparsity extends Sparsity {
 
 /** {@link sparsityReport}'s answer: each sparse variational layer, then the whole model. */
 export interface SparsityReport extends Sparsity {
-  /** One row per {@link LinearSVD} in the model, in `namedModules()` order. */
+  /** One row per sparse variational layer (`LinearSVD`, `Conv2dSVD`) in the model, in `namedModules()` order. */
   layers: LayerSparsity[];
 }
 
 /**
- * The fraction of weights a model prunes at inference: for every {@link LinearSVD} in it, the
+ * The fraction of weights a model prunes at inference: for every sparse variational layer in it (`LinearSVD`, `Conv2dSVD`), the
  * weights whose log α exceeds that layer's threshold, then the total over all of them (other
  * layers' weights are not counted). Molchanov et al. (2017) report about 98 % for LeNet-300-100.
  *
@@ -35,7 +35,10 @@ export interface SparsityReport extends Sparsity {
 export function sparsityReport(model: Module): SparsityReport {
   const layers = model
     .namedModules()
-    .filter((entry): entry is [string, LinearSVD] => entry[1] instanceof LinearSVD)
+    .filter(
+      (entry): entry is [string, SparseVariationalLayer] =>
+        entry[1] instanceof SparseVariationalLayer,
+    )
     .map(([name, layer]) => ({ name, ...layer.sparsity() }));
   const pruned = layers.reduce((n, l) => n + l.pruned, 0);
   const total = layers.reduce((n, l) => n + l.total, 0);
