@@ -1,14 +1,13 @@
 import { noGrad } from '@lacuna/autograd';
 import {
   add,
+  clamp,
   exp,
   full,
   type Generator,
   lessEqual,
   log,
   log1p,
-  maximum,
-  minimum,
   mul,
   normal,
   optionBoolean,
@@ -56,13 +55,12 @@ const VARIANCE_FLOOR = 1e-8;
 const THETA2_FLOOR = 1e-16;
 
 /**
- * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ². The clip is
- * minimum then maximum (binary kernels: several times faster than clamp's on 1M weights). @internal
+ * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ² (clamp: no
+ * gradient outside the range, as torch.clamp in the paper's code). @internal
  */
 export function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
   const logTheta2 = log(add(mul(theta, theta), THETA2_FLOOR));
-  const [low, high] = LOG_ALPHA_RANGE;
-  return maximum(minimum(sub(logSigma2, logTheta2), high), low);
+  return clamp(sub(logSigma2, logTheta2), LOG_ALPHA_RANGE[0], LOG_ALPHA_RANGE[1]);
 }
 
 /**
