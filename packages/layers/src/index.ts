@@ -19,6 +19,8 @@ export {
   FeatureAlphaDropout,
 } from './dropout/alpha.js';
 export { DropoutLayer, type DropoutLayerOptions } from './dropout/base.js';
+// Concrete dropout (learned drop rate, Gal, Hron & Kendall 2017)
+export { ConcreteDropout, type ConcreteDropoutOptions } from './dropout/concrete.js';
 export { DropBlock2d } from './dropout/drop-block.js';
 export { DropConnectLinear, type DropConnectOptions } from './dropout/drop-connect.js';
 export { DropPath, type DropPathOptions } from './dropout/drop-path.js';
@@ -46,6 +48,17 @@ export {
   type SparsityReport,
   sparsityReport,
 } from './dropout/sparsity-report.js';
+// Variational dropout (Kingma, Salimans & Welling 2015): learned α, local reparameterisation, KL term.
+export {
+  type AlphaGranularity,
+  VariationalDropoutLayer,
+  type VariationalDropoutOptions,
+} from './dropout/variational.js';
+export {
+  VariationalConv2d,
+  type VariationalConv2dOptions,
+} from './dropout/variational-conv2d.js';
+export { VariationalLinear } from './dropout/variational-linear.js';
 export {
   constant,
   type Fans,
@@ -64,6 +77,13 @@ export {
 } from './losses/classification.js';
 export { mseLoss } from './losses/mse.js';
 export { l1Penalty, l2Penalty, type PenaltyOptions } from './losses/penalties.js';
+// R-Drop (Liang et al. 2021): the two-pass loss, its KL term and fit's `rDrop` option.
+export {
+  type RDropLossOptions,
+  rDropLoss,
+  type SymmetricKlOptions,
+  symmetricKlDivergence,
+} from './losses/r-drop.js';
 export type { Reduction } from './losses/reduction.js';
 export { type CallOptions, type LoadStateDictOptions, Module } from './module.js';
 export { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softmax, Tanh } from './modules/activations.js';
@@ -90,6 +110,7 @@ export type {
   FitOptions,
   History,
   Metrics,
+  RDropFitOptions,
   Stateful,
   TrainableOptimizer,
   TrainingState,

@@ -82,7 +82,7 @@ describe('Conv2dSVD', () => {
     expect(copy.eval().forward(x).data()).toEqual(layer.eval().forward(x).data());
   });
 
-  it('rejects bad options: unknown keys, datasetSize, and the geometry (checked by Conv2d)', () => {
+  it('rejects bad options: unknown keys, datasetSize, and the geometry, each naming Conv2dSVD', () => {
     const g = new Generator(0);
     expect(
       () => new Conv2dSVD(2, 3, 3, { generator: g, datasetSize: 1, strides: 2 } as never),
@@ -91,6 +91,8 @@ describe('Conv2dSVD', () => {
     expect(() => new Conv2dSVD(2, 3, 3, { generator: g, datasetSize: 1, groups: 2 })).toThrow(
       /groups/,
     );
-    expect(() => new Conv2dSVD(2, 3, 0, { generator: g, datasetSize: 1 })).toThrow(/kernelSize/);
+    expect(() => new Conv2dSVD(2, 3, 0, { generator: g, datasetSize: 1 })).toThrow(
+      /Conv2dSVD.*kernelSize/,
+    );
   });
 });

@@ -1,13 +1,5 @@
-import {
-  type Conv2dOptions,
-  conv2d,
-  type Generator,
-  mul,
-  optionKeys,
-  type Pair,
-  type Tensor,
-} from '@lacuna/tensor';
-import { Conv2d } from '../modules/conv.js';
+import { conv2d, type Generator, mul, optionKeys, type Pair, type Tensor } from '@lacuna/tensor';
+import { type Conv2dGeometry, initConv2d } from '../modules/conv.js';
 import {
   reparameterise,
   SparseVariationalLayer,
@@ -38,9 +30,6 @@ const CONV2D_SVD_KEYS = optionKeys<Conv2dSVDOptions>({
   groups: true,
 });
 
-/** Conv2d's geometry options: everything but the bias. @internal */
-export type Conv2dGeometry = Omit<Conv2dOptions, 'bias'>;
-
 /**
  * The local reparameterisation over a convolution: `b = μ + sqrt(s² + 1e-8)·ε`,
  * μ = conv(x, θ) + bias, s² = conv(x², exp(log σ²)), ε ~ N(0, 1) from `generator` (one key). @internal
@@ -67,8 +56,7 @@ export function conv2dSvdSample(
  * Inference: `conv(x, θ with log α > threshold set to 0) + bias`.
  *
  * Shapes: x [N, inChannels, H, W] → y [N, outChannels, outH, outW]; θ and log σ²
- * [outChannels, inChannels/groups, kH, kW]. Geometry options and initialisation as {@link Conv2d}
- * (whose checks name `Conv2d`).
+ * [outChannels, inChannels/groups, kH, kW]. Geometry options and initialisation as `Conv2d`'s.
  *
  * @example
  * ```ts
@@ -95,23 +83,15 @@ export class Conv2dSVD extends SparseVariationalLayer {
     kernelSize: Pair,
     options: Conv2dSVDOptions,
   ) {
-    // Copied: changing the caller's arrays later cannot change the layer.
-    const copy = (pair: Pair) => (typeof pair === 'number' ? pair : ([...pair] as Pair));
-    const { stride, padding, dilation, groups } = options ?? {};
-    const geometry: Conv2dGeometry = {
-      ...(stride === undefined ? {} : { stride: copy(stride) }),
-      ...(padding === undefined ? {} : { padding: copy(padding) }),
-      ...(dilation === undefined ? {} : { dilation: copy(dilation) }),
-      ...(groups === undefined ? {} : { groups }),
-    };
+    let geometry: Conv2dGeometry = {};
     super('Conv2dSVD', options, CONV2D_SVD_KEYS, (bias) => {
-      // Conv2d checks the geometry and draws θ and the bias as it would its own weights.
-      const conv = new Conv2d(inChannels, outChannels, kernelSize, {
-        generator: options.generator,
+      // Conv2d's checks and initialisation; the geometry comes back checked and copied.
+      const init = initConv2d('Conv2dSVD', inChannels, outChannels, kernelSize, {
+        ...options,
         bias,
-        ...geometry,
       });
-      return { weight: conv.weight, bias: conv.bias };
+      geometry = init.geometry;
+      return init;
     });
     this.#geometry = geometry;
   }

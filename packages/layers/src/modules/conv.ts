@@ -1,5 +1,6 @@
 import {
   ArgumentRangeError,
+  type Conv2dOptions,
   conv2d,
   type Generator,
   optionBoolean,
@@ -36,6 +37,53 @@ const CONV2D_LAYER_KEYS = optionKeys<Conv2dLayerOptions>({
   bias: true,
 });
 
+/** The convolution settings a conv layer passes to `conv2d` besides its bias. @internal */
+export type Conv2dGeometry = Omit<Conv2dOptions, 'bias'>;
+
+/**
+ * Checks a conv layer's sizes and geometry options and draws its kernel
+ * [outChannels, inChannels/groups, kH, kW] and bias [outChannels] ~ U(-1/√fanIn, 1/√fanIn),
+ * fanIn = inChannels/groups · kH · kW (PyTorch's default). The geometry is checked and copied now:
+ * a bad stride fails at construction, and later changes to the caller's object cannot reach the
+ * layer. @internal
+ */
+export function initConv2d(
+  op: string,
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Pair,
+  options: Conv2dLayerOptions,
+): { weight: Tensor; bias: Tensor | null; geometry: Conv2dGeometry } {
+  const generator = requireGenerator(op, options.generator);
+  positiveInteger(op, 'inChannels', inChannels);
+  positiveInteger(op, 'outChannels', outChannels);
+  const kernel = checkPair(op, 'kernelSize', kernelSize, 1);
+  const [kH, kW] = typeof kernel === 'number' ? [kernel, kernel] : kernel;
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
+    throw new ArgumentRangeError(
+      op,
+      'groups',
+      `must divide both ${inChannels} and ${outChannels}, got ${groups}`,
+    );
+  }
+  const bound = 1 / Math.sqrt((inChannels / groups) * kH! * kW!);
+  const init = (shape: number[]) => uniform(shape, { generator, low: -bound, high: bound });
+  const weight = init([outChannels, inChannels / groups, kH!, kW!]);
+  const bias = optionBoolean(op, 'bias', options.bias, true) ? init([outChannels]) : null;
+  const geometry: Conv2dGeometry = {
+    groups,
+    ...(options.stride === undefined ? {} : { stride: checkPair(op, 'stride', options.stride, 1) }),
+    ...(options.padding === undefined
+      ? {}
+      : { padding: checkPair(op, 'padding', options.padding, 0) }),
+    ...(options.dilation === undefined
+      ? {}
+      : { dilation: checkPair(op, 'dilation', options.dilation, 1) }),
+  };
+  return { weight, bias, geometry };
+}
+
 /**
  * 2-D convolution layer over NCHW input (see `conv2d` in @lacuna/tensor for the formula).
  *
@@ -56,7 +104,7 @@ export class Conv2d extends Module {
   readonly weight: Tensor;
   /** Bias, [outChannels], or null. */
   readonly bias: Tensor | null;
-  readonly #options: Conv2dLayerOptions;
+  readonly #geometry: Conv2dGeometry;
 
   /**
    * @param inChannels - Input channels.
@@ -72,53 +120,14 @@ export class Conv2d extends Module {
   ) {
     super();
     checkLayerOptions('Conv2d', options, CONV2D_LAYER_KEYS, true);
-    const generator = requireGenerator('Conv2d', options.generator);
-    positiveInteger('Conv2d', 'inChannels', inChannels);
-    positiveInteger('Conv2d', 'outChannels', outChannels);
-    const kernel = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
-    const [kH, kW] = typeof kernel === 'number' ? [kernel, kernel] : kernel;
-    const groups = options.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
-      throw new ArgumentRangeError(
-        'Conv2d',
-        'groups',
-        `must divide both ${inChannels} and ${outChannels}, got ${groups}`,
-      );
-    }
-    const bound = 1 / Math.sqrt((inChannels / groups) * kH! * kW!);
-    const init = (shape: number[]) => uniform(shape, { generator, low: -bound, high: bound });
-    this.weight = this.registerParameter(
-      'weight',
-      init([outChannels, inChannels / groups, kH!, kW!]),
-    );
-    const bias = optionBoolean('Conv2d', 'bias', options.bias, true);
-    this.bias = bias ? this.registerParameter('bias', init([outChannels])) : null;
-    // Checked and copied now: a bad stride fails here, not at the first forward, and changing the
-    // caller's object later cannot change the layer.
-    this.#options = {
-      generator,
-      groups,
-      ...(options.stride === undefined
-        ? {}
-        : { stride: checkPair('Conv2d', 'stride', options.stride, 1) }),
-      ...(options.padding === undefined
-        ? {}
-        : { padding: checkPair('Conv2d', 'padding', options.padding, 0) }),
-      ...(options.dilation === undefined
-        ? {}
-        : { dilation: checkPair('Conv2d', 'dilation', options.dilation, 1) }),
-    };
+    const init = initConv2d('Conv2d', inChannels, outChannels, kernelSize, options);
+    this.weight = this.registerParameter('weight', init.weight);
+    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
+    this.#geometry = init.geometry;
   }
 
   /** Convolves x with the kernel and adds the bias. */
   forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, groups } = this.#options;
-    return conv2d(x, this.weight, {
-      bias: this.bias,
-      ...(stride === undefined ? {} : { stride }),
-      ...(padding === undefined ? {} : { padding }),
-      ...(dilation === undefined ? {} : { dilation }),
-      ...(groups === undefined ? {} : { groups }),
-    });
+    return conv2d(x, this.weight, { bias: this.bias, ...this.#geometry });
   }
 }

@@ -5,7 +5,13 @@ import { ReLU } from '../modules/activations.js';
 import { Linear } from '../modules/linear.js';
 import { Sequential } from '../modules/sequential.js';
 import { fit } from '../training/fit.js';
-import type { Batch, Callback, Checkpointer, Stateful } from '../training/fit-types.js';
+import type {
+  Batch,
+  Callback,
+  Checkpointer,
+  RDropFitOptions,
+  Stateful,
+} from '../training/fit-types.js';
 
 /** Test fixtures for `fit`: a run built from a seed, with its own optimizer and schedule. */
 
@@ -125,6 +131,8 @@ export interface TrainOptions {
   /** Step the schedule in an onEpochEnd callback and save it under `stateful.schedule`. */
   schedule?: boolean;
   callbacks?: Callback[];
+  /** Train with R-Drop. */
+  rDrop?: RDropFitOptions;
 }
 
 /** Builds a run from `seed` and trains it; returns its history and final parameters. */
@@ -140,6 +148,7 @@ export async function train(seed: number, epochs: number, options: TrainOptions 
     generators: { shuffle: run.shuffle },
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
     resume: options.resume ?? false,
+    ...(options.rDrop ? { rDrop: options.rDrop } : {}),
     ...(options.schedule ? { stateful: { schedule: run.schedule } } : {}),
     callbacks: [
       ...(options.schedule ? [{ onEpochEnd: () => run.schedule.step() }] : []),

@@ -139,6 +139,23 @@ export interface FitOptions {
    * then that total; evaluation reports the data loss alone. Default false.
    */
   regularization?: boolean;
+  /**
+   * Train with R-Drop (Liang et al. 2021), for a classifier whose outputs are logits [N, C]
+   * (symmetricKlDivergence's ShapeError otherwise): each step runs the model twice on the same batch
+   * tensor (no concatenated copy), each pass drawing its own dropout masks from the layers'
+   * generators in turn, and minimises `loss(z¹, y) + loss(z², y) + α·symmetricKlDivergence(z¹, z²)`;
+   * with `loss: crossEntropy` this is `rDropLoss(z¹, z², y, { alpha })`. With `regularization`,
+   * `model.regularization()` is added once per pass (twice), keeping its weight against the data
+   * term what it is in a plain run. Memory: the two passes' activations live until backward, no
+   * more. Evaluation stays one pass in inference mode with `loss`. Default: off.
+   */
+  rDrop?: RDropFitOptions;
+}
+
+/** Options of {@link FitOptions.rDrop}. */
+export interface RDropFitOptions {
+  /** α, finite and ≥ 0: the weight of the symmetric KL between the two passes. */
+  alpha: number;
 }
 
 /**
@@ -160,6 +177,7 @@ export const FIT_KEYS = Object.keys({
   stateful: 1,
   afterStep: 1,
   regularization: 1,
+  rDrop: 1,
 } satisfies Record<keyof FitOptions, 1>);
 
 /** What {@link fit} returns. */

@@ -1,10 +1,20 @@
 import { backward } from '@lacuna/autograd';
-import { add, checkOptionKeys, LacunaError, optionBoolean, scope } from '@lacuna/tensor';
+import {
+  add,
+  checkOptionKeys,
+  LacunaError,
+  mul,
+  optionBoolean,
+  scope,
+  type Tensor,
+} from '@lacuna/tensor';
+import { checkAlpha, symmetricKlDivergence } from '../losses/r-drop.js';
 import type { Module } from '../module.js';
 import type { CheckpointError } from './checkpoint-error.js';
 import { captureTrainingState, generatorSlots } from './checkpointing.js';
 import { evaluate } from './evaluate.js';
 import {
+  type Batch,
   type BatchSource,
   type Callback,
   type Checkpointer,
@@ -23,9 +33,10 @@ import { type RunState, restoreTrainingState } from './resume.js';
  * and the history. With `resume`, a run killed at any point continues from its last checkpoint
  * and ends with parameters bit-identical to an uninterrupted run with the same seed.
  *
- * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward, loss,
- * backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`), evaluation, `onEpochEnd`
- * callbacks, then the checkpoint. Each step runs in a `scope` (from `@lacuna/tensor`): its
+ * Order within an epoch: `onEpochStart` callbacks, the batches (each: zeroGrad, forward (twice
+ * with `rDrop`), loss, backward, `optimizer.step()`, `afterStep`, zeroGrad, `onBatchEnd`),
+ * evaluation, `onEpochEnd` callbacks, then the checkpoint. Each step runs in a `scope` (from
+ * `@lacuna/tensor`): its
  * tensors (the model's, the loss's, `afterStep`'s) are released when it ends and the next step
  * reuses their memory; the gradients are cleared before it ends, so read them in `afterStep`, not
  * in `onBatchEnd`, and pass to `keep()` any tensor made in the step that must outlive it. Rule: anything a callback changes that the run depends on (a schedule
@@ -87,6 +98,10 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
 function checkFitOptions(options: FitOptions): void {
   checkOptionKeys('fit', options, FIT_KEYS);
   optionBoolean('fit', 'regularization', options.regularization, false);
+  if (options.rDrop !== undefined) {
+    checkOptionKeys('fit', options.rDrop, ['alpha'], 'rDrop');
+    checkAlpha('fit', 'rDrop.alpha', options.rDrop.alpha);
+  }
   const { epochs } = options;
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new LacunaError('fit', 'epochs', `must be a positive integer, got ${epochs}`);
@@ -106,8 +121,7 @@ async function resume(
 
 /** One pass over the training batches in training mode; returns the seconds it took. */
 function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): number {
-  const { data, optimizer, loss } = options;
-  const addRegularization = optionBoolean('fit', 'regularization', options.regularization, false);
+  const { data, optimizer } = options;
   model.train();
   const began = performance.now();
   const batches = data.batches();
@@ -120,8 +134,7 @@ function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): 
     // out to fresh memory every step.
     const value = scope(() => {
       optimizer.zeroGrad();
-      const dataLoss = loss(model.forward(batch.x), batch.y);
-      const lossValue = addRegularization ? add(dataLoss, model.regularization()) : dataLoss;
+      const lossValue = stepLoss(model, batch, options);
       backward(lossValue);
       optimizer.step();
       options.afterStep?.();
@@ -132,6 +145,25 @@ function trainEpoch(model: Module, options: FitOptions, callbacks: Callback[]): 
     for (const cb of callbacks) cb.onBatchEnd?.(i, count, value);
   }
   return (performance.now() - began) / 1000;
+}
+
+/**
+ * A step's loss: `loss(model(x), y)`, plus `model.regularization()` when asked; with `rDrop`, two
+ * passes over the same `x` (each with its own masks) and
+ * `Σₖ [loss(zᵏ, y) + regularization] + α·symmetricKlDivergence(z¹, z²)`.
+ */
+function stepLoss(model: Module, batch: Batch, options: FitOptions): Tensor {
+  const { loss, rDrop } = options;
+  const regularize = optionBoolean('fit', 'regularization', options.regularization, false);
+  if (!rDrop) {
+    const dataLoss = loss(model.forward(batch.x), batch.y);
+    return regularize ? add(dataLoss, model.regularization()) : dataLoss;
+  }
+  const first = model.forward(batch.x);
+  const second = model.forward(batch.x);
+  const both = add(loss(first, batch.y), loss(second, batch.y));
+  const total = add(both, mul(symmetricKlDivergence(first, second), rDrop.alpha));
+  return regularize ? add(total, mul(model.regularization(), 2)) : total;
 }
 
 /** An epoch's batch count when known without iterating: an array's length, a DataLoader's `numBatches`. */
