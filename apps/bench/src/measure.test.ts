@@ -138,11 +138,31 @@ describe('bench harness', () => {
     SPAWN_TIMEOUT,
   );
 
+  it(
+    '--quick W9 times LinearSVD against Linear + Dropout on Lacuna alone and reports the ratio',
+    () => {
+      const { results, notMeasured } = quickRun('W9');
+      expect(results.map((x: { peer: string }) => x.peer)).toEqual(['lacuna']);
+      const [r] = results;
+      expect(r.throughput).toBeGreaterThan(0);
+      expect(r.baseline.runs).toBe(r.timing.runs);
+      expect(r.ratio).toBeCloseTo(r.timing.medianMs / r.baseline.medianMs, 10);
+      for (const peer of ['pytorch', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime'])
+        expect(notMeasured).toContainEqual(
+          expect.stringMatching(`^W9 ${peer}: LinearSVD .*Lacuna's own`),
+        );
+      expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toMatch(
+        /W9: LinearSVD train step .* ms, Linear \+ Dropout .* ms .*×/,
+      );
+    },
+    SPAWN_TIMEOUT,
+  );
+
   it('rejects an unknown workload with exit code 2', () => {
-    const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W9'], {
+    const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W10'], {
       encoding: 'utf8',
     });
     expect(only.status).toBe(2);
-    expect(only.stderr).toMatch(/unknown workload W9/);
+    expect(only.stderr).toMatch(/unknown workload W10/);
   });
 });

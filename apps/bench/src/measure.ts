@@ -42,6 +42,31 @@ export async function measureAsync(
   return summarise(times);
 }
 
+/**
+ * Times two calls in alternation, `a` then `b` each round, so that a change of load on a shared
+ * machine reaches both alike: for a ratio of the two (W9).
+ */
+export function measurePair(
+  a: () => unknown,
+  b: () => unknown,
+  runs: number,
+  warmup = defaultWarmup(runs),
+): [Timing, Timing] {
+  for (let i = 0; i < warmup; i++) {
+    a();
+    b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const t0 = performance.now();
+      fn();
+      times[k]!.push(performance.now() - t0);
+    }
+  }
+  return [summarise(times[0]), summarise(times[1])];
+}
+
 function summarise(times: number[]): Timing {
   const runs = times.length;
   times.sort((a, b) => a - b);

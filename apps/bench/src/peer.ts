@@ -1,7 +1,7 @@
 // One peer, one workload, in its own process: prints a JSON line with the timing and the peak
 // resident memory. Spawned by main.ts; run directly as `node dist/peer.js <peer> <workload> [--quick]`.
 import { benchDropoutVariants } from './dropout-variants.js';
-import { measure, measureAsync, type Timing } from './measure.js';
+import { measure, measureAsync, measurePair, type Timing } from './measure.js';
 import { prepareLacuna } from './peers/lacuna.js';
 import { isOnnxWorkload, ONNX_WORKLOADS } from './peers/onnxruntime-options.js';
 import { prepareTfjs, useTfjsBackend } from './peers/tfjs.js';
@@ -14,15 +14,23 @@ import {
   WORKLOADS,
   type WorkloadId,
 } from './peers/types.js';
+import { prepareSvdStep } from './svd-step.js';
 
 const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
 const quick = flag === '--quick';
 // PyTorch's workloads run in Python (scripts/torch_peer.py, spawned by main.ts), not here.
 const jsPeers = PEERS.filter((p) => p !== 'pytorch');
 const onnxCannot = peer === 'onnxruntime' && !isOnnxWorkload(workload);
-if (peer === 'pytorch' || onnxCannot || !PEERS.includes(peer) || !WORKLOADS.includes(workload)) {
+const lacunaOnly = (workload === 'W6' || workload === 'W9') && peer !== 'lacuna';
+if (
+  peer === 'pytorch' ||
+  onnxCannot ||
+  lacunaOnly ||
+  !PEERS.includes(peer) ||
+  !WORKLOADS.includes(workload)
+) {
   console.error(
-    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')})`,
+    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')}; W6 and W9: lacuna only)`,
   );
   process.exit(2);
 }
@@ -36,7 +44,16 @@ if (workload === 'W6') {
   const w = describeWorkload(workload, quick);
   const { runs, warmup } = schedule(w, quick);
   let timing: Timing;
-  if (peer === 'onnxruntime' && isOnnxWorkload(workload)) {
+  let baseline: Timing | undefined;
+  if (workload === 'W9') {
+    // LinearSVD and its fixed-rate baseline in alternation: the ratio is the figure that matters.
+    [timing, baseline] = measurePair(
+      prepareSvdStep('svd', quick),
+      prepareSvdStep('dropout', quick),
+      runs,
+      warmup,
+    );
+  } else if (peer === 'onnxruntime' && isOnnxWorkload(workload)) {
     // Loaded only here, so the native library adds nothing to the other peers' peak memory.
     const { prepareOnnxRuntime } = await import('./peers/onnxruntime.js');
     // session.run returns a promise: timed until it resolves, with the same statistics.
@@ -54,6 +71,7 @@ if (workload === 'W6') {
       unit: w.unit,
       work: w.work,
       timing,
+      ...(baseline ? { baseline, ratio: timing.medianMs / baseline.medianMs } : {}),
       throughput: w.work / (timing.medianMs / 1000),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     }),

@@ -35,6 +35,19 @@ export { GaussianDropout, GaussianNoise } from './dropout/gaussian.js';
 export { LockedDropout } from './dropout/locked.js';
 export { type McPrediction, type McPredictOptions, mcPredict } from './dropout/mc.js';
 export { type NoiseShape, sharedMaskDropout } from './dropout/noise-shape.js';
+// Sparse variational dropout (Molchanov et al. 2017)
+export { LinearSVD, type LinearSVDOptions } from './dropout/sparse-variational.js';
+export {
+  SparseVariationalLayer,
+  type SparseVariationalOptions,
+  type Sparsity,
+} from './dropout/sparse-variational-base.js';
+export { Conv2dSVD, type Conv2dSVDOptions } from './dropout/sparse-variational-conv.js';
+export {
+  type LayerSparsity,
+  type SparsityReport,
+  sparsityReport,
+} from './dropout/sparsity-report.js';
 // Variational dropout (Kingma, Salimans & Welling 2015): learned α, local reparameterisation, KL term.
 export {
   type AlphaGranularity,

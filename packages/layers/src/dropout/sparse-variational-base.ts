@@ -1,0 +1,167 @@
+import { noGrad } from '@lacuna/autograd';
+import {
+  add,
+  clamp,
+  exp,
+  full,
+  type Generator,
+  lessEqual,
+  log,
+  log1p,
+  mul,
+  normal,
+  optionBoolean,
+  optionKeys,
+  sigmoid,
+  sqrt,
+  sub,
+  sum,
+  type Tensor,
+  where,
+} from '@lacuna/tensor';
+import { finiteNumber, positiveInteger } from '../validate.js';
+import { DropoutLayer, type DropoutLayerOptions } from './base.js';
+
+/** Options every sparse variational layer takes (`LinearSVD`, `Conv2dSVD`). */
+export interface SparseVariationalOptions extends DropoutLayerOptions {
+  /** Size N of the training set: `lossTerm()` is Σ KL / N (the scaled ELBO). Required. */
+  datasetSize: number;
+  /** Weights with log α above this are pruned (zero) at inference (default 3, the paper's). */
+  threshold?: number;
+  /** Initial log σ² of every weight (default −10: the paper's code starts at log σ = −5). */
+  initLogSigma2?: number;
+  /** Add a learned bias (default true). Biases are not variational. */
+  bias?: boolean;
+}
+
+/** Every key of {@link SparseVariationalOptions}. @internal */
+export const SPARSE_VARIATIONAL_KEYS = optionKeys<SparseVariationalOptions>({
+  generator: true,
+  datasetSize: true,
+  threshold: true,
+  initLogSigma2: true,
+  bias: true,
+});
+
+/** The constants of Molchanov et al.'s fit of −KL (their equation 14). */
+const K1 = 0.63576;
+const K2 = 1.8732;
+const K3 = 1.48695;
+/** log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes nothing that matters. @internal */
+export const LOG_ALPHA_RANGE = [-10, 10] as const;
+/** Keeps sqrt's argument (and its gradient) finite where x²·σ² underflows to 0, as the paper's code does. */
+const VARIANCE_FLOOR = 1e-8;
+/** Keeps log θ² finite at θ = 0. */
+const THETA2_FLOOR = 1e-16;
+
+/**
+ * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ² (clamp: no
+ * gradient outside the range, as torch.clamp in the paper's code). @internal
+ */
+export function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
+  const logTheta2 = log(add(mul(theta, theta), THETA2_FLOOR));
+  return clamp(sub(logSigma2, logTheta2), LOG_ALPHA_RANGE[0], LOG_ALPHA_RANGE[1]);
+}
+
+/**
+ * Molchanov et al.'s approximation of KL(q(w | θ, α) ‖ p(w)) under the log-uniform prior, per
+ * element of `logAlpha`: `k1 − k1·sigmoid(k2 + k3·log α) + ½·log1p(1/α)`, written
+ * `k1·sigmoid(−k2 − k3·log α) + ½·log1p(exp(−log α))` (the same, with no cancellation where the
+ * KL nears 0, and three transcendental kernels in all). @internal
+ */
+export function sparseVdKl(logAlpha: Tensor): Tensor {
+  const fit = sigmoid(add(mul(logAlpha, -K3), -K2));
+  return add(mul(fit, K1), mul(log1p(exp(mul(logAlpha, -1))), 0.5));
+}
+
+/**
+ * One draw of the local reparameterisation: `b = mean + sqrt(variance + 1e-8)·ε`, ε ~ N(0, 1)
+ * from `generator` (one key), where `variance(σ²)` applies the layer's product to x² and σ². @internal
+ */
+export function reparameterise(
+  mean: Tensor,
+  variance: (sigma2: Tensor) => Tensor,
+  logSigma2: Tensor,
+  generator: Generator,
+): Tensor {
+  const v = variance(exp(logSigma2));
+  const eps = normal(mean.shape, { generator });
+  return add(mean, mul(sqrt(add(v, VARIANCE_FLOOR)), eps));
+}
+
+/** How many weights of a sparse variational layer are pruned at inference. */
+export interface Sparsity {
+  /** Weights whose log α exceeds the threshold (zero at inference). */
+  pruned: number;
+  /** All variational weights. */
+  total: number;
+  /** pruned / total. */
+  fraction: number;
+}
+
+/**
+ * Base class of the sparse variational layers (Molchanov et al. 2017): the per-weight θ
+ * (`weight`) and log σ² (`log_sigma2`) parameters, log α, the KL term, pruning and the sparsity
+ * count. A subclass supplies the initial θ and bias and its `forward`.
+ */
+export abstract class SparseVariationalLayer extends DropoutLayer {
+  /** Mean weights θ. */
+  readonly weight: Tensor;
+  /** log σ² of every weight, θ's shape. */
+  readonly logSigma2: Tensor;
+  /** Bias, or null. */
+  readonly bias: Tensor | null;
+  /** Training-set size N that scales the KL term. */
+  readonly datasetSize: number;
+  /** log α above which a weight is pruned at inference. */
+  readonly threshold: number;
+
+  /**
+   * @param op - Class name for error messages.
+   * @param options - The common options and the layer's own.
+   * @param known - Every option the layer takes.
+   * @param init - Draws θ and the bias once the options are checked (`bias`: whether to make one).
+   */
+  protected constructor(
+    op: string,
+    options: SparseVariationalOptions,
+    known: readonly string[],
+    init: (bias: boolean) => { weight: Tensor; bias: Tensor | null },
+  ) {
+    super(op, options, known);
+    this.datasetSize = positiveInteger(op, 'options.datasetSize', options.datasetSize);
+    this.threshold = finiteNumber(op, 'options.threshold', options.threshold ?? 3);
+    const initLogSigma2 = finiteNumber(op, 'options.initLogSigma2', options.initLogSigma2 ?? -10);
+    const first = init(optionBoolean(op, 'bias', options.bias, true));
+    this.weight = this.registerParameter('weight', first.weight);
+    this.logSigma2 = this.registerParameter('log_sigma2', full(first.weight.shape, initLogSigma2));
+    this.bias = first.bias ? this.registerParameter('bias', first.bias) : null;
+  }
+
+  /** The clipped log α per weight, θ's shape (recorded for autograd). */
+  logAlpha(): Tensor {
+    return logAlphaOf(this.weight, this.logSigma2);
+  }
+
+  /**
+   * θ with the weights whose log α > threshold set to zero: what inference uses. The mask is a
+   * step (no gradient); θ's gradient passes where it is 1.
+   */
+  prunedWeight(): Tensor {
+    const kept = noGrad(() => lessEqual(this.logAlpha(), this.threshold));
+    return where(kept, this.weight, 0);
+  }
+
+  /** Σ KL over the weights / datasetSize: this layer's share of the scaled negative ELBO. */
+  override lossTerm(): Tensor {
+    return mul(sum(sparseVdKl(this.logAlpha())), 1 / this.datasetSize);
+  }
+
+  /** The weights pruned at inference (log α > threshold), of all of them. */
+  sparsity(): Sparsity {
+    const logAlpha = noGrad(() => this.logAlpha()).data();
+    let pruned = 0;
+    for (const v of logAlpha) if (v > this.threshold) pruned++;
+    return { pruned, total: logAlpha.length, fraction: pruned / logAlpha.length };
+  }
+}
