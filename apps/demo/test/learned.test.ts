@@ -167,8 +167,25 @@ describe('demo learned --quick', () => {
     for (const c of ['rDrop', 'halfLr'])
       for (const q of ['testAccuracy', 'testLoss'])
         expect(['effect', 'reversed', 'within-spread']).toContain(rDrop.comparisons[c][q].verdict);
-    expect(report.table.rows).toHaveLength(2 * sizes.length + 3);
-    expect(report.table.rows[0][1]).toMatch(/^0\.\d{3} \/ 0\.\d{3} \/ 0\.\d{3}$/);
+    expect(report.table.rows).toHaveLength(2 * sizes.length + 5);
+    const { sparse } = report.metrics;
+    expect(sparse.configurations.map((c: { name: string }) => c.name)).toEqual([
+      'dense LeNet',
+      'sparse VD LeNet',
+    ]);
+    expect(sparse.sparsity).toHaveLength(sparse.configurations[1].runs[0].history.length);
+    for (const s of sparse.sparsity) {
+      expect(s.layers).toHaveLength(3);
+      expect(s.fraction >= 0 && s.fraction <= 1).toBe(true);
+    }
+    expect(sparse.keptPerInput).toHaveLength(784);
+    for (const k of sparse.keptPerInput) expect(k >= 0 && k <= 1).toBe(true);
+    // A quick run is too short for the sparse net to recover from its KL term: only the dense one must learn.
+    expect(sparse.configurations[0].runs[0].final.testAccuracy).toBeGreaterThan(0.3);
+    const sparseAccuracy = sparse.configurations[1].runs[0].final.testAccuracy;
+    expect(sparseAccuracy >= 0 && sparseAccuracy <= 1).toBe(true);
+    expect(report.table.rows.at(-1)[1]).toMatch(/^pruned \d+\.\d \/ \d+\.\d \/ \d+\.\d %$/);
+    expect(report.table.rows[0][1]).toMatch(/^p 0\.\d{3} \/ 0\.\d{3} \/ 0\.\d{3}$/);
     expect(report.findings[0]).toMatch(/^Learned drop probability per layer/);
     expect(report.findings.some((f: string) => f.startsWith(`R-Drop (α = ${R_DROP_ALPHA};`))).toBe(
       true,
@@ -177,6 +194,7 @@ describe('demo learned --quick', () => {
     const html = readFileSync(join(out, 'learned', 'report.html'), 'utf8');
     expect(html).toContain('Learned drop probability p per layer against the training-set size');
     expect(html).toContain('R-Drop against dropout');
+    expect(html).toContain('Input pixels that keep first-layer weights');
     expect(r.stdout).toContain('Concrete n=100');
   });
 
@@ -185,10 +203,13 @@ describe('demo learned --quick', () => {
     async () => {
       const html = join(out, 'learned', 'report.html');
       for (const width of [1200, 390]) {
-        const r = await drawReport(html, `learned-report-${width}.png`, 5, width);
+        // Six charts and the two 28×28 images of the pixel panel.
+        const r = await drawReport(html, `learned-report-${width}.png`, 6, width);
         expect(r.errors).toEqual([]);
-        expect(r.ink).toHaveLength(5);
-        for (const ink of r.ink) expect(ink).toBeGreaterThan(1000);
+        expect(r.ink).toHaveLength(8);
+        // Charts paint thousands of pixels; a 28×28 image at most 784.
+        expect(r.ink.filter((ink) => ink > 1000)).toHaveLength(6);
+        for (const ink of r.ink) expect(ink).toBeGreaterThan(0);
         expect(r.overflow).toBe(false);
       }
     },

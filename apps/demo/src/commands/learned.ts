@@ -11,34 +11,48 @@ import {
   type SizeResult,
 } from '../learned-concrete.js';
 import { R_DROP_ALPHA, rDropFindings, rDropMetrics, runRDrop } from '../learned-rdrop.js';
+import {
+  keptPanel,
+  runSparse,
+  type SparseResult,
+  sparseFindings,
+  sparsityChart,
+} from '../learned-sparse.js';
 import type { ChartSpec, Table } from '../report/types.js';
 import { spreadOf } from '../stats.js';
 import type { ConfigResult } from '../train.js';
 
-/** One row per Concrete run and best fixed p, then the R-Drop configurations. */
+/** One row per Concrete run and best fixed p, then the R-Drop and the LeNet configurations. */
 function learnedTable(
   sizes: SizeResult[],
   rDrop: readonly ConfigResult[],
+  sparse: SparseResult,
   o: { inputP: number; hiddenP: number },
 ): Table {
   const acc = (c: ConfigResult) =>
     formatSpread(spreadOf(c.runs.map((r) => r.final.testAccuracy)), 'percent');
   const fixedP = `${o.inputP} / ${o.hiddenP} / ${o.hiddenP}`;
   return {
-    columns: ['configuration', 'drop p per layer', 'test accuracy'],
+    columns: ['configuration', 'per layer', 'test accuracy'],
     rows: [
       ...sizes.flatMap((r) => {
         const best = bestFixed(r);
         const p = r.pHistory[r.pHistory.length - 1]!;
         return [
-          [`Concrete, n = ${r.n}`, p.map((v) => v.toFixed(3)).join(' / '), acc(r.concrete)],
-          [`best fixed, n = ${r.n}`, `${best.p} (of ${FIXED_P.join(', ')})`, acc(best.config)],
+          [`Concrete, n = ${r.n}`, `p ${p.map((v) => v.toFixed(3)).join(' / ')}`, acc(r.concrete)],
+          [`best fixed, n = ${r.n}`, `p ${best.p} (of ${FIXED_P.join(', ')})`, acc(best.config)],
         ];
       }),
-      ...rDrop.map((c) => [c.name, fixedP, acc(c)]),
+      ...rDrop.map((c) => [c.name, `p ${fixedP}`, acc(c)]),
+      [sparse.dense.name, 'nothing pruned', acc(sparse.dense)],
+      [sparse.sparse.name, `pruned ${prunedText(sparse)}`, acc(sparse.sparse)],
     ],
   };
 }
+
+/** The final share of weights pruned per layer, in percent. */
+const prunedText = (r: SparseResult) =>
+  `${r.sparsity[r.sparsity.length - 1]!.layers.map((l) => (100 * l.fraction).toFixed(1)).join(' / ')} %`;
 
 /** Learned p per layer against the size, and test accuracy of every configuration against the size. */
 function concreteCharts(sizes: SizeResult[]): ChartSpec[] {
@@ -99,11 +113,13 @@ function concreteCharts(sizes: SizeResult[]): ChartSpec[] {
 /**
  * Dropout with learned rates on real data: Concrete dropout's learned p against the training-set
  * size (Gal, Hron & Kendall 2017) and against a grid of fixed p, and R-Drop (Liang et al. 2021)
- * against plain dropout on `compare`'s network and recipe, with the seed spread.
+ * against plain dropout on `compare`'s network and recipe, with the seed spread, and sparse
+ * variational dropout (Molchanov et al. 2017) on LeNet-300-100 against the same network without it.
  */
 export const learned: DemoCommand = {
   name: 'learned',
-  description: 'learned-rate dropout: Concrete dropout across data sizes, R-Drop against dropout',
+  description:
+    'learned-rate dropout: Concrete dropout across data sizes, R-Drop against dropout, sparse variational dropout on LeNet-300-100',
   datasets: ['mnist', 'fashion-mnist'],
   // The R-Drop part runs on compare's setup (its defaults, the same recipe); the Concrete part
   // has its own (learned-concrete.ts). Quick runs keep two seeds so the spread path runs.
@@ -116,24 +132,28 @@ export const learned: DemoCommand = {
     const sizes = await runConcrete(task, o, setup);
     const r = await runRDrop(task, o);
     const rDropConfigs = [r.plain, r.rDrop, r.halfLr];
+    const sparse = await runSparse(task, o);
     const [loss, accuracy] = curveCharts(rDropConfigs);
     return {
       command: 'learned',
-      title: `Dropout with learned rates: Concrete dropout and R-Drop (${task.name})`,
-      findings: [...concreteFindings(sizes), ...rDropFindings(r, task)],
+      title: `Dropout with learned rates: Concrete dropout, R-Drop, sparse variational dropout (${task.name})`,
+      findings: [...concreteFindings(sizes), ...rDropFindings(r, task), ...sparseFindings(sparse)],
       quick: o.quick,
       settings: reportSettings(task, o, {
         inputP: o.inputP,
         hiddenP: o.hiddenP,
         rDropAlpha: R_DROP_ALPHA,
         concrete: { ...setup, fixedP: FIXED_P, epochs: sizes.map((r) => r.epochs), seed: o.seed },
+        sparse: { ...sparse.setup, seed: o.seed },
       }),
-      table: learnedTable(sizes, rDropConfigs, o),
+      table: learnedTable(sizes, rDropConfigs, sparse, o),
       charts: [
         ...concreteCharts(sizes),
         { ...loss!, title: `R-Drop against dropout: ${loss!.title}` },
         { ...accuracy!, title: `R-Drop against dropout: ${accuracy!.title}` },
+        sparsityChart(sparse),
       ],
+      images: [keptPanel(sparse)],
       metrics: {
         concrete: sizes.map((r) => ({
           n: r.n,
@@ -148,6 +168,11 @@ export const learned: DemoCommand = {
           bestFixedP: bestFixed(r).p,
         })),
         rDrop: rDropMetrics(r),
+        sparse: {
+          sparsity: sparse.sparsity,
+          keptPerInput: sparse.keptPerInput,
+          configurations: metricsOf([sparse.dense, sparse.sparse]),
+        },
         concreteConfigurations: metricsOf(sizes.flatMap((r) => [r.concrete, ...r.fixed])),
       },
     };
