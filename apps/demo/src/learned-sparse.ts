@@ -20,7 +20,9 @@ export const LENET_HIDDEN = [300, 100] as const;
 /** The sparse-variational experiment's data and recipe (Adam, one seed). */
 export interface SparseSetup {
   trainSize: number;
+  /** Epochs of the dense network, then of the sparse one started from its weights. */
   epochs: number;
+  sparseEpochs: number;
   batchSize: number;
   lr: number;
   /** Epochs over which the KL term's weight rises linearly from 0 to 1 (then stays at 1). */
@@ -32,8 +34,24 @@ export interface SparseSetup {
 /** Full run: sized for a few minutes of CPU; quick: a smoke test. */
 export function sparseSetup(quick: boolean): SparseSetup {
   return quick
-    ? { trainSize: 1000, epochs: 4, batchSize: 50, lr: 0.005, warmup: 4, hidden: [64, 32] }
-    : { trainSize: 10000, epochs: 20, batchSize: 100, lr: 0.001, warmup: 10, hidden: LENET_HIDDEN };
+    ? {
+        trainSize: 1000,
+        epochs: 3,
+        sparseEpochs: 3,
+        batchSize: 50,
+        lr: 0.005,
+        warmup: 2,
+        hidden: [64, 32],
+      }
+    : {
+        trainSize: 20000,
+        epochs: 10,
+        sparseEpochs: 8,
+        batchSize: 100,
+        lr: 0.001,
+        warmup: 4,
+        hidden: LENET_HIDDEN,
+      };
 }
 
 /** The same MLP with plain Linear layers, or with LinearSVD (datasetSize n) everywhere. */
@@ -63,6 +81,8 @@ export interface SparseResult {
   sparsity: SparsityReport[];
   /** Per input pixel, the share of its first-layer weights kept at inference. */
   keptPerInput: number[];
+  /** The input pixels that are 0 in every training example. */
+  blank: number[];
 }
 
 /** Per input (column of the first layer's θ), the share of its weights with log α ≤ threshold. */
@@ -87,6 +107,15 @@ export function warmedUpKl(setup: SparseSetup, n: number): (model: Module) => Te
   let step = 0;
   return (model) =>
     mul(model.regularization(), Math.min(1, step++ / (setup.warmup * stepsPerEpoch)));
+}
+
+/** The inputs that are 0 in every training example (MNIST's border pixels). */
+export function blankPixels(task: Task): number[] {
+  const x = task.train.x.data();
+  const inputs = task.inputs;
+  const used = new Array<boolean>(inputs).fill(false);
+  for (let k = 0; k < x.length; k++) if (x[k] !== 0) used[k % inputs] = true;
+  return used.flatMap((u, i) => (u ? [] : [i]));
 }
 
 /** Trains the dense and the sparse-variational network on the same subset and recipe. */
@@ -116,20 +145,35 @@ export async function runSparse(
   const sparsity: SparsityReport[] = [];
   let model: Module | null = null;
   const build = lenet(data, setup.hidden, data.train.y.size);
+  // Started from the trained dense weights (θ and biases; log σ² at its initial value), as
+  // Molchanov et al. do for larger networks: from scratch, a few minutes were not enough to
+  // come within 2 points of the dense error (README).
+  const trained = dense.runs[0]!.model.stateDict();
   const sparse = await trainConfiguration(
     'sparse VD LeNet',
     (g) => {
       model = build(g);
+      model.loadStateDict(trained, { strict: false });
       return model;
     },
     data,
     {
       ...train,
+      epochs: setup.sparseEpochs,
+      evalEvery: Math.max(1, Math.round(setup.sparseEpochs / 4)),
       penalty: warmedUpKl(setup, data.train.y.size),
       observer: recordingAt(o.observer, () => model, sparsityReport, sparsity),
     },
   );
-  return { setup, dense, sparse, sparsity, keptPerInput: keptPerInput(sparse.runs[0]!.model) };
+  const blank = blankPixels(data);
+  return {
+    setup,
+    dense,
+    sparse,
+    sparsity,
+    keptPerInput: keptPerInput(sparse.runs[0]!.model),
+    blank,
+  };
 }
 
 /** Which input pixels keep first-layer weights: the share kept, and kept at all. */
@@ -138,7 +182,7 @@ export function keptPanel(r: SparseResult): ImagePanel {
   return {
     title: 'Input pixels that keep first-layer weights (sparse variational dropout)',
     caption:
-      'Left: the share of each pixel’s first-layer weights kept at inference (white: the most kept); right: white where any weight is kept. The border pixels, blank in every digit, lose all of theirs.',
+      'Left: the share of each pixel’s first-layer weights kept at inference (white: the most kept); right: white where any weight is kept.',
     width: 28,
     height: 28,
     scale: 'gray',
@@ -162,8 +206,8 @@ export function sparseFindings(r: SparseResult): string[] {
     .join(', ');
   const met = last.fraction >= 0.9 && diff <= 0.5;
   return [
-    `Sparse variational dropout on ${[784, ...r.setup.hidden, 10].join('-')} (${r.setup.trainSize} training digits, ${r.setup.epochs} epochs, one seed): ${(100 * last.fraction).toFixed(1)} % of the weights pruned (log α > 3; ${layers}) at ${(100 * sparse).toFixed(2)} % test error, against ${(100 * dense).toFixed(2)} % for the same network trained without it (${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(2)} points). The issue's target (≥ 90 % pruned within 0.5 points of the dense error) is ${met ? 'met' : 'not met'} here; Molchanov et al. report about 98 % at 1.9 % error on all 60,000 digits with much longer training.`,
-    `${pixels} of 784 input pixels keep at least one first-layer weight.`,
+    `Sparse variational dropout on ${[784, ...r.setup.hidden, 10].join('-')} (${r.setup.trainSize} training digits, one seed; ${r.setup.sparseEpochs} epochs from the dense network's weights after its ${r.setup.epochs}): ${(100 * last.fraction).toFixed(1)} % of the weights pruned (log α > 3; ${layers}) at ${(100 * sparse).toFixed(2)} % test error, against ${(100 * dense).toFixed(2)} % for the same network trained without it (${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(2)} points). The issue's target (≥ 90 % pruned within 0.5 points of the dense error) is ${met ? 'met' : 'not met'} here; Molchanov et al. report about 98 % at 1.9 % error on all 60,000 digits with much longer training.`,
+    `${pixels} of 784 input pixels keep at least one first-layer weight; of the ${r.blank.length} pixels that are 0 in every training digit, ${r.blank.filter((i) => r.keptPerInput[i] === 0).length} keep none (no data gradient reaches their weights, so the KL term alone prunes them).`,
   ];
 }
 
