@@ -129,7 +129,7 @@ describe('demo learned --quick', () => {
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
-  it('reports learned p per layer and size, the fixed grid, and R-Drop against dropout', () => {
+  it('reports learned p per layer and size, the fixed grid, R-Drop against dropout, the sparse LeNet', () => {
     const r = spawnSync(process.execPath, [cli, 'learned', '--quick', '--out', out], {
       encoding: 'utf8',
       env: { ...process.env, FORCE_COLOR: '0' },
