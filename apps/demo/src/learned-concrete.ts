@@ -89,6 +89,24 @@ export function recordingAt<T>(
   };
 }
 
+/** Settings for Adam at a constant rate, seed `o.seed`, told to `o.observer`. */
+export function adamSettings(
+  o: CommonOptions,
+  s: { epochs: number; batchSize: number; lr: number; evalEvery: number },
+): TrainSettings {
+  return {
+    epochs: s.epochs,
+    seed: o.seed,
+    batchSize: s.batchSize,
+    lr: s.lr,
+    optimizer: 'adam',
+    momentum: 0,
+    schedule: 'constant',
+    evalEvery: s.evalEvery,
+    observer: o.observer,
+  };
+}
+
 /** Trains Concrete dropout and each fixed p at every size (one seed: `o.seed`). */
 export async function runConcrete(
   task: Task,
@@ -102,17 +120,7 @@ export async function runConcrete(
     const pHistory: number[][] = [];
     let model: Module | null = null;
     const build = concreteMlp(subset, setup.hidden, n);
-    const train: TrainSettings = {
-      epochs,
-      seed: o.seed,
-      batchSize: setup.batchSize,
-      lr: setup.lr,
-      optimizer: 'adam',
-      momentum: 0,
-      schedule: 'constant',
-      evalEvery: epochs / POINTS,
-      observer: o.observer,
-    };
+    const train = adamSettings(o, { epochs, ...setup, evalEvery: epochs / POINTS });
     const concrete = await trainConfiguration(
       `Concrete n=${n}`,
       (g) => {

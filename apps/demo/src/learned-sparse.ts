@@ -10,9 +10,9 @@ import {
 import { type Generator, mul, type Tensor } from '@lacuna/tensor';
 import type { CommonOptions } from './common.js';
 import { loadTask, type Task } from './data.js';
-import { recordingAt } from './learned-concrete.js';
+import { adamSettings, recordingAt } from './learned-concrete.js';
 import type { ChartSpec, ImagePanel } from './report/types.js';
-import { type ConfigResult, type TrainSettings, trainConfiguration } from './train.js';
+import { type ConfigResult, trainConfiguration } from './train.js';
 
 /** LeNet-300-100's hidden widths (LeCun et al. 1998; Molchanov et al. 2017's Table 1). */
 export const LENET_HIDDEN = [300, 100] as const;
@@ -125,17 +125,8 @@ export async function runSparse(
   setup: SparseSetup = sparseSetup(o.quick),
 ): Promise<SparseResult> {
   const data = await loadTask(task.name, setup.trainSize, o.seed, task.test.y.size);
-  const train: TrainSettings = {
-    epochs: setup.epochs,
-    seed: o.seed,
-    batchSize: setup.batchSize,
-    lr: setup.lr,
-    optimizer: 'adam',
-    momentum: 0,
-    schedule: 'constant',
-    evalEvery: Math.max(1, Math.round(setup.epochs / 5)),
-    observer: o.observer,
-  };
+  const train = adamSettings(o, { ...setup, evalEvery: Math.max(1, Math.round(setup.epochs / 5)) });
+
   const dense = await trainConfiguration(
     'dense LeNet',
     lenet(data, setup.hidden, null),
