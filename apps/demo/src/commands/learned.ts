@@ -136,7 +136,7 @@ export const learned: DemoCommand = {
     const [loss, accuracy] = curveCharts(rDropConfigs);
     return {
       command: 'learned',
-      title: `Dropout with learned rates: Concrete dropout, R-Drop, sparse variational dropout (${task.name})`,
+      title: `Learned-rate dropout: Concrete, R-Drop, sparse variational (${task.name})`,
       findings: [...concreteFindings(sizes), ...rDropFindings(r, task), ...sparseFindings(sparse)],
       quick: o.quick,
       settings: reportSettings(task, o, {
