@@ -25,6 +25,14 @@ export function localReparameterization(
   const mean = f(x, weight, bias);
   if (!generator) return mean;
   const variance = f(mul(x, x), mul(exp(logAlpha), mul(weight, weight)), null);
+  return sampleAround(mean, variance, generator);
+}
+
+/**
+ * One draw of N(mean, variance) per element: `mean + √(variance + 10⁻⁸)·ε`, ε ~ N(0, 1) from
+ * `generator` (one key); the sampling step of every local reparameterisation. @internal
+ */
+export function sampleAround(mean: Tensor, variance: Tensor, generator: Generator): Tensor {
   const eps = normal(mean.shape, { generator });
   return add(mean, mul(sqrt(add(variance, VARIANCE_FLOOR)), eps));
 }

@@ -9,11 +9,9 @@ import {
   log,
   log1p,
   mul,
-  normal,
   optionBoolean,
   optionKeys,
   sigmoid,
-  sqrt,
   sub,
   sum,
   type Tensor,
@@ -21,6 +19,7 @@ import {
 } from '@lacuna/tensor';
 import { finiteNumber, positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
+import { sampleAround } from './local-reparameterization.js';
 
 /** Options every sparse variational layer takes (`LinearSVD`, `Conv2dSVD`). */
 export interface SparseVariationalOptions extends DropoutLayerOptions {
@@ -49,8 +48,6 @@ const K2 = 1.8732;
 const K3 = 1.48695;
 /** log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes nothing that matters. @internal */
 export const LOG_ALPHA_RANGE = [-10, 10] as const;
-/** Keeps sqrt's argument (and its gradient) finite where x²·σ² underflows to 0, as the paper's code does. */
-const VARIANCE_FLOOR = 1e-8;
 /** Keeps log θ² finite at θ = 0. */
 const THETA2_FLOOR = 1e-16;
 
@@ -84,9 +81,7 @@ export function reparameterise(
   logSigma2: Tensor,
   generator: Generator,
 ): Tensor {
-  const v = variance(exp(logSigma2));
-  const eps = normal(mean.shape, { generator });
-  return add(mean, mul(sqrt(add(v, VARIANCE_FLOOR)), eps));
+  return sampleAround(mean, variance(exp(logSigma2)), generator);
 }
 
 /** How many weights of a sparse variational layer are pruned at inference. */
