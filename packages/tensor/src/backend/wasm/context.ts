@@ -246,9 +246,9 @@ export function createWasmContext(
   /** Where `view` is: its own offset when it lives in the wasm memory, else a reservation (-1: full). */
   function place(view: ArrayBufferView, into: number[]): boolean {
     const own = heap.offsetOf(view);
-    const at = own >= 0 ? own : arena.reserve(view.byteLength);
-    into.push(at);
-    return at >= 0;
+    if (own < 0) return reserveCopy(view.byteLength, into);
+    into.push(own);
+    return true;
   }
 
   /** Places a call's operands (inputs, outputs, buffers) and copies the inputs that need it in. */
