@@ -165,6 +165,10 @@ export {
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
 } from './ops/softmax-cross-entropy.js';
+export {
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlBackward,
+} from './ops/sparse-variational-dropout-kl.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export {
   abs,
@@ -180,6 +184,10 @@ export {
   tanh,
   type UnarySaved,
 } from './ops/unary.js';
+export {
+  variationalDropoutKl,
+  variationalDropoutKlBackward,
+} from './ops/variational-dropout-kl.js';
 export { type WhereSaved, where } from './ops/where.js';
 export {
   checkOptionKeys,

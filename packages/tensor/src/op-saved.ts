@@ -117,6 +117,11 @@ export interface OpSaved {
   // ops/softmax-cross-entropy.ts
   /** Cross-entropy on logits: log-softmax and NLL as one op. */
   softmaxCrossEntropy: SoftmaxCrossEntropySaved;
+  // ops/sparse-variational-dropout-kl.ts, ops/variational-dropout-kl.ts
+  /** Σ of Molchanov et al.'s KL approximation over θ and log σ² (recomputed in backward). */
+  sparseVariationalDropoutKl: NothingSaved;
+  /** Σ of Kingma et al.'s eq. 7 KL over log α (recomputed in backward). */
+  variationalDropoutKl: NothingSaved;
   // ops/reshape.ts, ops/permute.ts, ops/broadcast-to.ts, ops/slice.ts, ops/concat.ts, ops/gather.ts, ops/pad.ts
   /** Reshape (also flatten, squeeze, unsqueeze). */
   reshape: ReshapeSaved;

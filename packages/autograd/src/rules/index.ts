@@ -22,6 +22,7 @@ import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
 import { sliceRule } from './slice.js';
 import { softmaxCrossEntropyRule } from './softmax-cross-entropy.js';
+import { sparseVariationalDropoutKlRule } from './sparse-variational-dropout-kl.js';
 import {
   absRule,
   erfRule,
@@ -35,6 +36,7 @@ import {
   sqrtRule,
   tanhRule,
 } from './unary.js';
+import { variationalDropoutKlRule } from './variational-dropout-kl.js';
 import { whereRule } from './where.js';
 
 /**
@@ -93,6 +95,9 @@ export const gradRules: GradRules = {
   linear: linearRule,
   logSoftmax: logSoftmaxRule,
   softmaxCrossEntropy: softmaxCrossEntropyRule,
+  // sparse-variational-dropout-kl.ts, variational-dropout-kl.ts
+  sparseVariationalDropoutKl: sparseVariationalDropoutKlRule,
+  variationalDropoutKl: variationalDropoutKlRule,
   // reshape.ts, permute.ts, broadcast-to.ts, slice.ts, concat.ts, gather.ts, pad.ts
   reshape: reshapeRule,
   permute: permuteRule,

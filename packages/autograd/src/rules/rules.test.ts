@@ -46,6 +46,7 @@ import {
   softmax,
   softmaxCrossEntropy,
   softplus,
+  sparseVariationalDropoutKl,
   sqrt,
   squeeze,
   stack,
@@ -58,6 +59,7 @@ import {
   uniform,
   unsqueeze,
   variance,
+  variationalDropoutKl,
   where,
 } from '@lacuna/tensor';
 import { expect, it } from 'vitest';
@@ -263,6 +265,14 @@ describeBackends('gradient rules pass gradcheck', () => {
     for (let i = 0; i < x.size; i++)
       if (Math.abs(Math.abs(x.storage[i]!) - 1) < 0.05) x.storage[i] = 0.3;
     expectOk((t) => clamp(t, -1, 1), [x]);
+  });
+
+  it('sparseVariationalDropoutKl (log α inside the clip) and variationalDropoutKl, scaled', () => {
+    const input = inputs('KL ops');
+    // |θ| ≥ 0.1 and log σ² in [−2, 2): log α in (−3.4, 6.6), away from the clip at ±10.
+    const theta = input([3, 4], { awayFromZero: true });
+    expectOk((t, s) => mul(sparseVariationalDropoutKl(t, s), 3), [theta, input([3, 4])]);
+    expectOk((l) => mul(variationalDropoutKl(l), 3), [input([2, 5])]);
   });
 
   it('activations', () => {

@@ -36,20 +36,3 @@ export function sampleAround(mean: Tensor, variance: Tensor, generator: Generato
   const eps = normal(mean.shape, { generator });
   return add(mean, mul(sqrt(add(variance, VARIANCE_FLOOR)), eps));
 }
-
-// Coefficients of the KL approximation of Kingma, Salimans & Welling (2015), eq. 7.
-const C1 = 1.16145124;
-const C2 = -1.50204118;
-const C3 = 0.58629921;
-/** The free constant of eq. 7, chosen so that KL(α = 1) = 0 and KL ≥ 0 on the allowed α ∈ (0, 1]. */
-const KL_CONSTANT = -(C1 + C2 + C3);
-
-/**
- * The KL term of variational dropout per α entry (Kingma et al. 2015, eq. 7), recorded for
- * autograd: `KL(α) ≈ −(0.5·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`. @internal
- */
-export function variationalKl(logAlpha: Tensor): Tensor {
-  const alpha = exp(logAlpha);
-  const poly = mul(alpha, add(mul(alpha, add(mul(alpha, C3), C2)), C1)); // c1α + c2α² + c3α³
-  return mul(add(add(mul(logAlpha, 0.5), poly), KL_CONSTANT), -1);
-}

@@ -7,13 +7,11 @@ import {
   type Generator,
   lessEqual,
   log,
-  log1p,
   mul,
   optionBoolean,
   optionKeys,
-  sigmoid,
+  sparseVariationalDropoutKl,
   sub,
-  sum,
   type Tensor,
   where,
 } from '@lacuna/tensor';
@@ -42,33 +40,21 @@ export const SPARSE_VARIATIONAL_KEYS = optionKeys<SparseVariationalOptions>({
   bias: true,
 });
 
-/** The constants of Molchanov et al.'s fit of −KL (their equation 14). */
-const K1 = 0.63576;
-const K2 = 1.8732;
-const K3 = 1.48695;
-/** log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes nothing that matters. @internal */
-export const LOG_ALPHA_RANGE = [-10, 10] as const;
-/** Keeps log θ² finite at θ = 0. */
+/**
+ * log α is clipped to this range, as the paper's code does: α beyond e¹⁰ or below e⁻¹⁰ changes
+ * nothing that matters. `sparseVariationalDropoutKl` clips the same way.
+ */
+const LOG_ALPHA_RANGE = [-10, 10] as const;
+/** Keeps log θ² finite at θ = 0 (as in `sparseVariationalDropoutKl`). */
 const THETA2_FLOOR = 1e-16;
 
 /**
  * `clip(log σ² − log θ², −10, 10)` per weight: the log of the dropout rate α = σ²/θ² (clamp: no
- * gradient outside the range, as torch.clamp in the paper's code). @internal
+ * gradient outside the range, as torch.clamp in the paper's code).
  */
-export function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
+function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
   const logTheta2 = log(add(mul(theta, theta), THETA2_FLOOR));
   return clamp(sub(logSigma2, logTheta2), LOG_ALPHA_RANGE[0], LOG_ALPHA_RANGE[1]);
-}
-
-/**
- * Molchanov et al.'s approximation of KL(q(w | θ, α) ‖ p(w)) under the log-uniform prior, per
- * element of `logAlpha`: `k1 − k1·sigmoid(k2 + k3·log α) + ½·log1p(1/α)`, written
- * `k1·sigmoid(−k2 − k3·log α) + ½·log1p(exp(−log α))` (the same, with no cancellation where the
- * KL nears 0, and three transcendental kernels in all). @internal
- */
-export function sparseVdKl(logAlpha: Tensor): Tensor {
-  const fit = sigmoid(add(mul(logAlpha, -K3), -K2));
-  return add(mul(fit, K1), mul(log1p(exp(mul(logAlpha, -1))), 0.5));
 }
 
 /**
@@ -147,9 +133,13 @@ export abstract class SparseVariationalLayer extends DropoutLayer {
     return where(kept, this.weight, 0);
   }
 
-  /** Σ KL over the weights / datasetSize: this layer's share of the scaled negative ELBO. */
+  /**
+   * Σ KL over the weights / datasetSize: this layer's share of the scaled negative ELBO, with
+   * Molchanov et al.'s approximation `KL ≈ k1·sigmoid(−k2 − k3·log α) + ½·log1p(1/α)` per weight
+   * (one fused op, `sparseVariationalDropoutKl` of @lacuna/tensor).
+   */
   override lossTerm(): Tensor {
-    return mul(sum(sparseVdKl(this.logAlpha())), 1 / this.datasetSize);
+    return mul(sparseVariationalDropoutKl(this.weight, this.logSigma2), 1 / this.datasetSize);
   }
 
   /** The weights pruned at inference (log α > threshold), of all of them. */

@@ -12,7 +12,12 @@ import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
+import {
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlBackward,
+} from './sparse-variational-dropout-kl.js';
 import { unary } from './unary.js';
+import { variationalDropoutKl, variationalDropoutKlBackward } from './variational-dropout-kl.js';
 import { where } from './where.js';
 
 /**
@@ -41,6 +46,10 @@ export const referenceBackend: Backend = {
   logSoftmax,
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlBackward,
+  variationalDropoutKl,
+  variationalDropoutKlBackward,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import {
+  describeBackends,
+  disposeBackends,
+  expectSameBits,
+  FALLBACK_ELEMENTS,
+  onReference,
+  wasmOnOneAndTwoThreads,
+} from '../test-util/backends.js';
+import { ones, tensor } from './creation.js';
+import {
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlBackward,
+} from './sparse-variational-dropout-kl.js';
+
+// The float64 definitions, in the paper's form: −KL ≈ k1·sigmoid(k2 + k3·log α) − ½·log1p(1/α) − k1.
+const [K1, K2, K3] = [0.63576, 1.8732, 1.48695];
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const rawLogAlpha = (t: number, s: number) => s - Math.log(t * t + 1e-16);
+const clip = (l: number) => Math.min(10, Math.max(-10, l));
+const klOf = (l: number) => -(K1 * sigmoid(K2 + K3 * l) - 0.5 * Math.log1p(Math.exp(-l)) - K1);
+/** dKL/dlog α: −k1·k3·σ(k2 + k3·l)·(1 − σ(k2 + k3·l)) − ½/(1 + α). */
+const dKlOf = (l: number) => {
+  const s = sigmoid(K2 + K3 * l);
+  return -K1 * K3 * s * (1 - s) - 0.5 / (1 + Math.exp(l));
+};
+
+/** θ and log σ² of n weights: θ from tiny to large (0 and ±1e-9 among them), log α from −40 to 33. */
+function weights(n: number, seed: number): [Float32Array, Float32Array] {
+  const theta = new Float32Array(n);
+  const logSigma2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.sin(seed * 12.9898 + i * 78.233);
+    theta[i] = i % 97 === 5 ? 0 : i % 89 === 7 ? 1e-9 * Math.sign(u) : u * 10 ** ((i % 5) - 3);
+    logSigma2[i] = -22 + 30 * Math.abs(Math.cos(seed + i * 0.7));
+  }
+  return [theta, logSigma2];
+}
+
+const flat = (data: Float32Array) => new Tensor(data, [data.length], 'float32');
+
+/** Σ KL and Σ |KL| in float64. */
+function definition(theta: Float32Array, logSigma2: Float32Array): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < theta.length; i++) sum += klOf(clip(rawLogAlpha(theta[i]!, logSigma2[i]!)));
+  return [sum, sum]; // every term is positive
+}
+
+/**
+ * The first element whose gradient is not within a few float32 roundings of the float64 value,
+ * scaled by the log terms log α is the difference of (cancellation there is the only loss); -1
+ * when all are. Weights within 1e-4 of the clip's edges are skipped: float32 and float64 may
+ * put them on different sides.
+ */
+function firstBadGradient(
+  theta: Float32Array,
+  logSigma2: Float32Array,
+  grad: number,
+  dTheta: Float32Array,
+  dLogSigma2: Float32Array,
+): number {
+  for (let i = 0; i < theta.length; i++) {
+    const t = theta[i]!;
+    const raw = rawLogAlpha(t, logSigma2[i]!);
+    if (Math.abs(Math.abs(raw) - 10) < 1e-4) continue;
+    const inside = raw >= -10 && raw <= 10;
+    const ds = inside ? grad * dKlOf(raw) : 0;
+    const dt = (ds * -2 * t) / (t * t + 1e-16);
+    const scale =
+      2 ** -24 * (16 + 4 * (Math.abs(logSigma2[i]!) + Math.abs(Math.log(t * t + 1e-16))));
+    if (!(Math.abs(dLogSigma2[i]! - ds) <= Math.abs(ds) * scale)) return i;
+    if (!(Math.abs(dTheta[i]! - dt) <= Math.abs(dt) * scale)) return i;
+  }
+  return -1;
+}
+
+describeBackends('sparseVariationalDropoutKl', () => {
+  it.each([0, 1, 7, 4096, 4099, 70_001, FALLBACK_ELEMENTS])(
+    '%i weights: Σ KL within 1e-5 of the float64 sum, the gradients within a few roundings',
+    (n) => {
+      const [theta, logSigma2] = weights(n, n);
+      const kl = sparseVariationalDropoutKl(flat(theta), flat(logSigma2));
+      expect(kl.shape).toEqual([]);
+      const [want, scale] = definition(theta, logSigma2);
+      expect(Math.abs(kl.item() - want)).toBeLessThanOrEqual(1e-5 * scale);
+      const [dTheta, dLogSigma2] = sparseVariationalDropoutKlBackward(
+        tensor(0.5),
+        flat(theta),
+        flat(logSigma2),
+      );
+      const bad = firstBadGradient(
+        theta,
+        logSigma2,
+        0.5,
+        dTheta.storage as Float32Array,
+        dLogSigma2.storage as Float32Array,
+      );
+      expect(bad, `weight ${bad}: θ ${theta[bad]}, log σ² ${logSigma2[bad]}`).toBe(-1);
+    },
+  );
+
+  it('computes the documented values: log α clipped to [−10, 10], KL(α = 1) = ½·ln 2 + k1·sigmoid(−k2)', () => {
+    const theta = tensor([
+      [1, 1, 1],
+      [1, 1, 0],
+    ]);
+    const logSigma2 = tensor([
+      [0, -10, -30],
+      [10, 30, -20],
+    ]);
+    const want = [0, -10, -10, 10, 10, 10].reduce((a, l) => a + klOf(l), 0);
+    expect(sparseVariationalDropoutKl(theta, logSigma2).item()).toBeCloseTo(want, 5);
+    expect(klOf(0)).toBeCloseTo(0.5 * Math.LN2 + K1 * sigmoid(-K2), 14);
+    // The clip is active at −30 and 30 (and at θ = 0: log α = −20 + 36.8): no gradient there.
+    const [dTheta, dLogSigma2] = sparseVariationalDropoutKlBackward(ones([]), theta, logSigma2);
+    const d = dLogSigma2.data();
+    expect([d[2], d[4], d[5]]).toEqual([0, 0, 0]);
+    expect(dTheta.data()[5]).toBe(0);
+    expect(d[0]).toBeCloseTo(dKlOf(0), 6);
+    expect(dTheta.data()[0]).toBeCloseTo(-2 * dKlOf(0), 6);
+  });
+
+  it('records one node over θ and log σ², and none when neither requires gradients', () => {
+    const theta = tensor([0.5, -1]);
+    const logSigma2 = tensor([-3, -2]);
+    expect(sparseVariationalDropoutKl(theta, logSigma2).gradNode).toBeNull();
+    logSigma2.requiresGrad = true;
+    const node = sparseVariationalDropoutKl(theta, logSigma2).gradNode;
+    expect(node?.op).toBe('sparseVariationalDropoutKl');
+    expect(node?.inputs).toEqual([theta, logSigma2]);
+  });
+
+  it('rejects operands that do not fit, naming op, argument and what came', () => {
+    const theta = tensor([1, 2]);
+    expect(() => sparseVariationalDropoutKl(theta, tensor([1, 2, 3]))).toThrow(ShapeError);
+    expect(() => sparseVariationalDropoutKl(theta, tensor([[1, 2]]))).toThrow(
+      /sparseVariationalDropoutKl: argument 'logSigma2' must have theta's shape \[2\], got \[1,2\]/,
+    );
+    expect(() => sparseVariationalDropoutKl(tensor([1, 2], { dtype: 'int32' }), theta)).toThrow(
+      DTypeError,
+    );
+    expect(() => sparseVariationalDropoutKlBackward(tensor([1, 1]), theta, theta)).toThrow(
+      /sparseVariationalDropoutKlBackward: argument 'grad' must hold one value, got shape \[2\]/,
+    );
+  });
+});
+
+describe('sparseVariationalDropoutKl on the wasm backend', () => {
+  afterAll(disposeBackends);
+  let backends: Awaited<ReturnType<typeof wasmOnOneAndTwoThreads>>;
+  beforeAll(async () => {
+    backends = await wasmOnOneAndTwoThreads();
+  });
+
+  it('gives the same bits on 1 and 2 threads, sum and gradients, and is close to the reference', () => {
+    const n = 3 * 65_536 + 4_097;
+    const [theta, logSigma2] = weights(n, 3);
+    const results = backends.map((backend) => {
+      const out = new Float32Array(1);
+      const dTheta = new Float32Array(n);
+      const dLogSigma2 = new Float32Array(n);
+      backend.sparseVariationalDropoutKl(theta, logSigma2, out);
+      backend.sparseVariationalDropoutKlBackward(theta, logSigma2, 0.25, dTheta, dLogSigma2);
+      return [out, dTheta, dLogSigma2] as const;
+    });
+    const [one, two] = results as [(typeof results)[0], (typeof results)[0]];
+    for (let k = 0; k < 3; k++) expectSameBits(two[k], one[k]);
+    const reference = onReference(() => sparseVariationalDropoutKl(flat(theta), flat(logSigma2)));
+    expect(Math.abs(one[0][0]! - reference.item())).toBeLessThanOrEqual(1e-5 * reference.item());
+  });
+});
