@@ -16,6 +16,12 @@ export const UNARY_NEG = 0;
 export const UNARY_ABS = 1;
 export const UNARY_RELU = 2;
 export const UNARY_SQRT = 3;
+// Transcendental: within a few ulps of the reference, not its bits (assembly/simd-math.ts).
+export const UNARY_EXP = 4;
+export const UNARY_LOG = 5;
+export const UNARY_LOG1P = 6;
+export const UNARY_SIGMOID = 7;
+export const UNARY_TANH = 8;
 
 // Op codes of assembly/reduce.ts.
 export const REDUCE_SUM = 0;

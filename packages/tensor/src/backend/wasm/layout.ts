@@ -14,9 +14,14 @@ import {
   LAYOUT_ROW as ROW,
   LAYOUT_SCALAR as SCALAR,
   UNARY_ABS,
+  UNARY_EXP,
+  UNARY_LOG,
+  UNARY_LOG1P,
   UNARY_NEG,
   UNARY_RELU,
+  UNARY_SIGMOID,
   UNARY_SQRT,
+  UNARY_TANH,
 } from '../../../assembly/codes.js';
 import type { Shape } from '../../shape.js';
 import type { BinaryOpName, ReduceOpName, UnaryOpName } from '../backend.js';
@@ -33,13 +38,38 @@ export const BINARY_OPS: Partial<Record<BinaryOpName, number>> = {
   minimum: BINARY_MINIMUM,
 };
 
-/** Op codes of the wasm `unary` kernel; each is exact in float32, so it matches the reference bit for bit. @internal */
+/**
+ * Op codes of the wasm `unary` kernel. neg/abs/relu/sqrt are exact in float32, so they match the
+ * reference bit for bit; the transcendental ones are within {@link TRANSCENDENTAL_ULPS} of it.
+ * @internal
+ */
 export const UNARY_OPS: Partial<Record<UnaryOpName, number>> = {
   neg: UNARY_NEG,
   abs: UNARY_ABS,
   relu: UNARY_RELU,
   sqrt: UNARY_SQRT,
+  exp: UNARY_EXP,
+  log: UNARY_LOG,
+  log1p: UNARY_LOG1P,
+  sigmoid: UNARY_SIGMOID,
+  tanh: UNARY_TANH,
 };
+
+/** The unary ops whose wasm kernel computes rather than rounds: compute-bound, worth a second thread. @internal */
+export const TRANSCENDENTAL_UNARY: ReadonlySet<number> = new Set([
+  UNARY_EXP,
+  UNARY_LOG,
+  UNARY_LOG1P,
+  UNARY_SIGMOID,
+  UNARY_TANH,
+]);
+
+/**
+ * The most float32 ulps by which the wasm exp/log/log1p/sigmoid/tanh differ from the reference
+ * (Math.* in float64, rounded once), over normal results; held by matches-reference.test.ts.
+ * @internal
+ */
+export const TRANSCENDENTAL_ULPS = 2;
 
 /** The output seen as rows × cols, and how each operand broadcasts over it. @internal */
 export interface BroadcastLayout {
