@@ -1,7 +1,7 @@
 // The numbers the host and the kernels agree on, in the one file both compile: AssemblyScript
 // imports it here, and src/backend/wasm (TypeScript) imports it from there, so a code cannot
 // mean two things. Plain `const` numbers only: the subset both languages read the same way (and
-// AssemblyScript inlines each, integers as i32 and the rest as f64 constants).
+// AssemblyScript inlines each as an i32 constant).
 
 // Op codes of assembly/binary.ts.
 export const BINARY_ADD = 0;
@@ -40,21 +40,6 @@ export const LAYOUT_COLUMN = 3;
 /** A row shared by `repeat` consecutive rows (a middle-axis broadcast); maskedAffine only. */
 export const LAYOUT_GROUPED = 4;
 
-// Constants of assembly/sparse-variational-dropout-kl.ts (Molchanov et al. 2017, eq. 14).
-export const SVD_KL_K1 = 0.63576;
-export const SVD_KL_K2 = 1.8732;
-export const SVD_KL_K3 = 1.48695;
-/** log α is clipped to [SVD_LOG_ALPHA_MIN, SVD_LOG_ALPHA_MAX], as the paper's code does. */
-export const SVD_LOG_ALPHA_MIN = -10;
-export const SVD_LOG_ALPHA_MAX = 10;
-/** Keeps log θ² finite at θ = 0. */
-export const SVD_THETA2_FLOOR = 1e-16;
-
-// Coefficients of assembly/variational-dropout-kl.ts (Kingma et al. 2015, eq. 7).
-export const VD_KL_C1 = 1.16145124;
-export const VD_KL_C2 = -1.50204118;
-export const VD_KL_C3 = 0.58629921;
-
 // Elements per partial sum of the KL kernels: each block's sum lands in its own slot and the host
 // adds the slots in block order, so the total does not depend on how threads split the blocks.
-export const KL_BLOCK = 4096;
+export const KL_SUM_BLOCK = 4096;

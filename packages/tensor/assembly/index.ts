@@ -12,4 +12,9 @@ export { matmul, matmulScratchBytes } from './matmul';
 export { maxPool2d } from './max-pool2d';
 export { normal, uniform } from './random';
 export { reduce, reduceScratchBytes } from './reduce';
+export {
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlBackward,
+} from './sparse-variational-dropout-kl';
 export { unary } from './unary';
+export { variationalDropoutKl, variationalDropoutKlBackward } from './variational-dropout-kl';

@@ -57,7 +57,8 @@ describeBackends('variationalDropoutKl', () => {
   );
 
   it('computes the documented values: KL(α = 1) = 0, decreasing on (0, 1]', () => {
-    expect(variationalDropoutKl(tensor([0])).item()).toBeCloseTo(0, 7);
+    // 0 up to float32 rounding of terms near 1 (the wasm kernel works in float32).
+    expect(Math.abs(variationalDropoutKl(tensor([0])).item())).toBeLessThan(2e-7);
     expect(variationalDropoutKl(tensor([0, -3])).item()).toBeCloseTo(klOf(-3), 5);
     expect(klOf(-3)).toBeCloseTo(1.691535, 6);
     const values = [-6, -2, -0.1].map((l) => variationalDropoutKl(tensor([l])).item());

@@ -8,7 +8,7 @@ import {
   SVD_KL_K2 as K2,
   SVD_KL_K3 as K3,
   SVD_LOG_ALPHA_MIN as LO,
-} from '../../../assembly/codes.js';
+} from '../../../assembly/kl-constants.js';
 
 /** log σ² − log(θ² + 1e-16): log α before the clip. */
 const rawLogAlpha = (theta: number, logSigma2: number) =>

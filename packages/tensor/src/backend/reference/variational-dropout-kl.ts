@@ -1,7 +1,7 @@
 // Kingma et al.'s eq. 7 KL summed over the α entries, and its gradient, in float64 per element
 // from the float32 log α (the sum in float64 too, rounded once). The coefficients live in
 // assembly/codes.ts, which the wasm kernel compiles as well.
-import { VD_KL_C1 as C1, VD_KL_C2 as C2, VD_KL_C3 as C3 } from '../../../assembly/codes.js';
+import { VD_KL_C1 as C1, VD_KL_C2 as C2, VD_KL_C3 as C3 } from '../../../assembly/kl-constants.js';
 
 export function variationalDropoutKl(logAlpha: Float32Array, out: Float32Array): void {
   let total = 0;
