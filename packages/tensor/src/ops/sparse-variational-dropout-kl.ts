@@ -74,7 +74,7 @@ export function sparseVariationalDropoutKl(theta: Tensor, logSigma2: Tensor): Te
  * ```ts
  * import { sparseVariationalDropoutKlBackward, tensor } from '@lacuna/tensor';
  * const [dTheta, dLogSigma2] = sparseVariationalDropoutKlBackward(tensor(1), tensor([1]), tensor([0]));
- * dLogSigma2.item(); // −0.3591… (dKL/dlog α at α = 1)
+ * dLogSigma2.item(); // -0.3591… (dKL/dlog α at α = 1)
  * dTheta.item(); // 0.7182… (−2θ/θ² times that)
  * ```
  */

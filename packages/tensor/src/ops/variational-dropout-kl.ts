@@ -45,7 +45,7 @@ export function variationalDropoutKl(logAlpha: Tensor): Tensor {
  * @example
  * ```ts
  * import { tensor, variationalDropoutKlBackward } from '@lacuna/tensor';
- * variationalDropoutKlBackward(tensor(1), tensor([0])).item(); // −0.4162… (½ + c1 + 2c2 + 3c3, negated)
+ * variationalDropoutKlBackward(tensor(1), tensor([0])).item(); // -0.4162… (½ + c1 + 2c2 + 3c3, negated)
  * ```
  */
 export function variationalDropoutKlBackward(grad: Tensor, logAlpha: Tensor): Tensor {
