@@ -13,6 +13,7 @@ export { maxPool2d } from './max-pool2d';
 export { normal, uniform } from './random';
 export { reduce, reduceScratchBytes } from './reduce';
 export {
+  klScratchBytes,
   sparseVariationalDropoutKl,
   sparseVariationalDropoutKlBackward,
 } from './sparse-variational-dropout-kl';

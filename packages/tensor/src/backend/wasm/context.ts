@@ -217,6 +217,7 @@ export function createWasmContext(
     (probe.exports.matmulScratchBytes as () => number)(),
     (probe.exports.linearScratchBytes as () => number)(),
     (probe.exports.reduceScratchBytes as () => number)(),
+    (probe.exports.klScratchBytes as () => number)(),
   );
   const scratchStride = Math.ceil(scratchBytes / PAGE) * PAGE;
   const scratchBase = CONTROL + PAGE;
