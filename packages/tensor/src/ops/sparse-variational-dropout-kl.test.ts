@@ -115,6 +115,17 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expect(dTheta.data()[0]).toBeCloseTo(-2 * dKlOf(0), 6);
   });
 
+  it('NaN gives NaN; infinite θ or log σ² sit on the clip, with no gradient', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    expect(sparseVariationalDropoutKl(tensor([1, Number.NaN]), tensor([0, 0])).item()).toBeNaN();
+    const theta = tensor([inf, -inf, 1, 1]);
+    const logSigma2 = tensor([0, 0, inf, -inf]);
+    const want = klOf(-10) * 2 + klOf(10) + klOf(-10);
+    expect(sparseVariationalDropoutKl(theta, logSigma2).item()).toBeCloseTo(want, 5);
+    const grads = sparseVariationalDropoutKlBackward(ones([]), theta, logSigma2);
+    for (const d of grads) expect(Array.from(d.data())).toEqual([0, 0, 0, 0]);
+  });
+
   it('records one node over θ and log σ², and none when neither requires gradients', () => {
     const theta = tensor([0.5, -1]);
     const logSigma2 = tensor([-3, -2]);

@@ -34,7 +34,8 @@ function checkOperands(op: string, theta: Tensor, logSigma2: Tensor): void {
  * recomputes them. Its gradient rule: with s = sigmoid(−k2 − k3·log α),
  * `dKL/dlog α = −k1·k3·s·(1 − s) − ½·sigmoid(−log α)`, `dlog α/dlog σ² = 1`,
  * `dlog α/dθ = −2θ/(θ² + 1e-16)`, and 0 where the clip is active (the unclipped log α outside
- * [−10, 10], as `clamp`'s gradient). The reference backend computes each term in float64 and the
+ * [−10, 10], as `clamp`'s gradient). An infinite θ or log σ² lands on the clip; a NaN gives a
+ * NaN sum and a zero gradient for that weight. The reference backend computes each term and the
  * sum in float64; the wasm backend in float32 SIMD with float64 partial sums, within 1e-5 of
  * Σ|KL| relative (the same bits on any thread count).
  *

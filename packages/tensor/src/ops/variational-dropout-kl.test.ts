@@ -61,6 +61,15 @@ describeBackends('variationalDropoutKl', () => {
     expect(variationalDropoutKlBackward(tensor(1), tensor([0])).item()).toBeCloseTo(dKlOf(0), 6);
   });
 
+  it('log α = ±∞ gives ∓∞ (α = ∞ or 0), NaN gives NaN', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    expect(variationalDropoutKl(tensor([inf])).item()).toBe(-inf);
+    expect(variationalDropoutKl(tensor([-inf])).item()).toBe(inf);
+    expect(variationalDropoutKl(tensor([Number.NaN, 0])).item()).toBeNaN();
+    const d = variationalDropoutKlBackward(tensor(2), tensor([-inf, inf])).data();
+    expect(Array.from(d)).toEqual([-1, -inf]);
+  });
+
   it('records one node over log α', () => {
     const logAlpha = tensor([-1, -2]);
     expect(variationalDropoutKl(logAlpha).gradNode).toBeNull();

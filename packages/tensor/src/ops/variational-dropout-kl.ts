@@ -11,7 +11,8 @@ const OP = 'variationalDropoutKl';
  * the Local Reparameterization Trick", eq. 7) summed over every entry of log α, as one op:
  * `KL(α) ≈ −(½·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`, α = exp(log α),
  * c1 = 1.16145124, c2 = −1.50204118, c3 = 0.58629921. The paper leaves the constant free (it has
- * no gradient); it is fixed here so that KL(α = 1) = 0. The fit holds for α ≤ 1.
+ * no gradient); it is fixed here so that KL(α = 1) = 0. The fit holds for α ≤ 1; log α = ±∞
+ * gives ∓∞, NaN gives NaN.
  *
  * One kernel reads log α once; its gradient rule recomputes α:
  * `dKL/dlog α = −(½ + α·(c1 + 2c2·α + 3c3·α²))`. The reference backend computes each term and the
