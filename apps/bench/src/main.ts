@@ -23,7 +23,7 @@ interface Result {
   unit?: string;
   work?: number;
   timing?: Timing;
-  /** W9: Linear + Dropout's step, timed in alternation with LinearSVD's, and the ratio. */
+  /** W9, W10: Linear + Dropout's step, timed in alternation with the learned-rate layer's, and the ratio. */
   baseline?: Timing;
   ratio?: number;
   throughput?: number;
@@ -43,7 +43,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-cpu,tfjs-wasm,pytorch,onnxruntime]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward, W9 LinearSVD train step vs Linear + Dropout',
+    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-cpu,tfjs-wasm,pytorch,onnxruntime]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward, W9 LinearSVD train step vs Linear + Dropout, W10 VariationalLinear train step vs Linear + Dropout',
   );
   process.exit(0);
 }
@@ -73,13 +73,16 @@ const onnxNotMeasured = (workload: WorkloadId) =>
     ? 'ONNX Runtime (onnxruntime-node) is an inference engine: it has no gradients, so it cannot train'
     : `ONNX Runtime is compared on the inference workloads only (${ONNX_WORKLOADS.join(', ')})`;
 
-// LinearSVD (sparse variational dropout) exists in no peer's core library.
-const W9_NOT_MEASURED =
-  "LinearSVD (sparse variational dropout, Molchanov et al. 2017) is Lacuna's own: no peer ships it in its core library, only research code";
+// The learned-rate layers exist in no peer's core library.
+const LEARNED_RATE_NOT_MEASURED: Partial<Record<WorkloadId, string>> = {
+  W9: "LinearSVD (sparse variational dropout, Molchanov et al. 2017) is Lacuna's own: no peer ships it in its core library, only research code",
+  W10: "VariationalLinear (variational dropout, Kingma et al. 2015) is Lacuna's own: no peer ships it in its core library, only research code",
+};
 
 // PyTorch runs in Python: looked for once, and "not measured" with the reason when absent.
 const torch =
-  peers.includes('pytorch') && workloads.some((w) => w !== 'W6' && w !== 'W9')
+  peers.includes('pytorch') &&
+  workloads.some((w) => w !== 'W6' && !(w in LEARNED_RATE_NOT_MEASURED))
     ? findTorchPython()
     : undefined;
 
@@ -89,7 +92,7 @@ for (const workload of workloads) {
   for (const peer of peers) {
     if (workload === 'W6' && peer !== 'lacuna') continue; // the dropout family is Lacuna's own
     const why =
-      (workload === 'W9' && peer !== 'lacuna' ? W9_NOT_MEASURED : undefined) ??
+      (peer !== 'lacuna' ? LEARNED_RATE_NOT_MEASURED[workload] : undefined) ??
       UNSUPPORTED[`${workload} ${peer}`] ??
       (peer === 'onnxruntime' && !isOnnxWorkload(workload)
         ? onnxNotMeasured(workload)
@@ -187,11 +190,17 @@ const variantRows = variants.map((v) => ({
   'bytes held / element': v.bytesPerElement.toFixed(3),
 }));
 if (notMeasured.length) console.log(`\nNot measured: ${notMeasured.join('; ')}`);
-const svd = results.find((r) => r.ratio !== undefined);
-const svdLine = svd
-  ? `W9: LinearSVD train step ${svd.timing!.medianMs.toFixed(2)} ms, Linear + Dropout ${svd.baseline!.medianMs.toFixed(2)} ms (median, timed in alternation): ${svd.ratio!.toFixed(2)}× (target ≤ 2.5×)`
-  : '';
-if (svdLine) console.log(`\n${svdLine}`);
+const LEARNED_RATE_LAYER: Partial<Record<WorkloadId, string>> = {
+  W9: 'LinearSVD',
+  W10: 'VariationalLinear (α per weight)',
+};
+const ratioLines = results
+  .filter((r) => r.ratio !== undefined)
+  .map(
+    (r) =>
+      `${r.workload}: ${LEARNED_RATE_LAYER[r.workload]} train step ${r.timing!.medianMs.toFixed(2)} ms, Linear + Dropout ${r.baseline!.medianMs.toFixed(2)} ms (median, timed in alternation): ${r.ratio!.toFixed(2)}× (target ≤ 2.5×)`,
+  );
+if (ratioLines.length) console.log(`\n${ratioLines.join('\n')}`);
 if (variantRows.length) {
   console.log('\nW6: dropout family, forward + backward, and what each keeps between them');
   console.table(variantRows);
@@ -206,7 +215,7 @@ const table = (list: Record<string, unknown>[]) => {
     ...list.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
   ].join('\n');
 };
-const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch}, ONNX Runtime ${machine.onnxruntime}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}${svdLine ? `\n${svdLine}.\n` : ''}\n## W6: dropout family\n\n${table(variantRows)}\n`;
+const markdown = `# Lacuna benchmark results\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, @lacuna/tensor ${machine.lacunaTensor}, TensorFlow.js ${machine.tfjs}, PyTorch ${machine.pytorch}, ONNX Runtime ${machine.onnxruntime}, ${machine.date}${quick ? ' (quick smoke run)' : ''}.\nMedians; "Lacuna speed-up" is the peer's median time over Lacuna's. Each peer and workload ran in its own process.\n\n${table(rows)}\n${notMeasured.map((line) => `\nNot measured: ${line}.\n`).join('')}${ratioLines.map((line) => `\n${line}.\n`).join('')}\n## W6: dropout family\n\n${table(variantRows)}\n`;
 // Only a complete run replaces the results kept in the repository; partial and quick runs go to tmp/.
 const complete = !quick && values.only === undefined && values.peers === undefined;
 const dir = join(here, '..', 'results', ...(complete ? [] : ['tmp']));

@@ -139,30 +139,39 @@ describe('bench harness', () => {
   );
 
   it(
-    '--quick W9 times LinearSVD against Linear + Dropout on Lacuna alone and reports the ratio',
+    '--quick W9 and W10 time LinearSVD and VariationalLinear against Linear + Dropout on Lacuna alone and report the ratios',
     () => {
-      const { results, notMeasured } = quickRun('W9');
-      expect(results.map((x: { peer: string }) => x.peer)).toEqual(['lacuna']);
-      const [r] = results;
-      expect(r.throughput).toBeGreaterThan(0);
-      expect(r.baseline.runs).toBe(r.timing.runs);
-      expect(r.ratio).toBeCloseTo(r.timing.medianMs / r.baseline.medianMs, 10);
-      for (const peer of ['pytorch', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime'])
+      const { results, notMeasured } = quickRun('W9,W10');
+      expect(
+        results.map((x: { workload: string; peer: string }) => `${x.workload} ${x.peer}`),
+      ).toEqual(['W9 lacuna', 'W10 lacuna']);
+      for (const r of results) {
+        expect(r.throughput).toBeGreaterThan(0);
+        expect(r.baseline.runs).toBe(r.timing.runs);
+        expect(r.ratio).toBeCloseTo(r.timing.medianMs / r.baseline.medianMs, 10);
+      }
+      for (const peer of ['pytorch', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime']) {
         expect(notMeasured).toContainEqual(
           expect.stringMatching(`^W9 ${peer}: LinearSVD .*Lacuna's own`),
         );
-      expect(readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8')).toMatch(
-        /W9: LinearSVD train step .* ms, Linear \+ Dropout .* ms .*×/,
+        expect(notMeasured).toContainEqual(
+          expect.stringMatching(`^W10 ${peer}: VariationalLinear .*Lacuna's own`),
+        );
+      }
+      const report = readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8');
+      expect(report).toMatch(/W9: LinearSVD train step .* ms, Linear \+ Dropout .* ms .*×/);
+      expect(report).toMatch(
+        /W10: VariationalLinear \(α per weight\) train step .* ms, Linear \+ Dropout .* ms .*×/,
       );
     },
     SPAWN_TIMEOUT,
   );
 
   it('rejects an unknown workload with exit code 2', () => {
-    const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W10'], {
+    const only = spawnSync(process.execPath, [join(dist, 'main.js'), '--quick', '--only', 'W11'], {
       encoding: 'utf8',
     });
     expect(only.status).toBe(2);
-    expect(only.stderr).toMatch(/unknown workload W10/);
+    expect(only.stderr).toMatch(/unknown workload W11/);
   });
 });

@@ -14,14 +14,15 @@ import {
   WORKLOADS,
   type WorkloadId,
 } from './peers/types.js';
-import { prepareSvdStep } from './svd-step.js';
+import { prepareVariationalStep } from './variational-step.js';
 
 const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
 const quick = flag === '--quick';
 // PyTorch's workloads run in Python (scripts/torch_peer.py, spawned by main.ts), not here.
 const jsPeers = PEERS.filter((p) => p !== 'pytorch');
 const onnxCannot = peer === 'onnxruntime' && !isOnnxWorkload(workload);
-const lacunaOnly = (workload === 'W6' || workload === 'W9') && peer !== 'lacuna';
+const learnedRate = workload === 'W9' || workload === 'W10';
+const lacunaOnly = (workload === 'W6' || learnedRate) && peer !== 'lacuna';
 if (
   peer === 'pytorch' ||
   onnxCannot ||
@@ -30,7 +31,7 @@ if (
   !WORKLOADS.includes(workload)
 ) {
   console.error(
-    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')}; W6 and W9: lacuna only)`,
+    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')}; W6, W9 and W10: lacuna only)`,
   );
   process.exit(2);
 }
@@ -45,11 +46,12 @@ if (workload === 'W6') {
   const { runs, warmup } = schedule(w, quick);
   let timing: Timing;
   let baseline: Timing | undefined;
-  if (workload === 'W9') {
-    // LinearSVD and its fixed-rate baseline in alternation: the ratio is the figure that matters.
+  if (learnedRate) {
+    // The learned-rate layer and its fixed-rate baseline in alternation: the ratio is the figure
+    // that matters.
     [timing, baseline] = measurePair(
-      prepareSvdStep('svd', quick),
-      prepareSvdStep('dropout', quick),
+      prepareVariationalStep(workload === 'W9' ? 'svd' : 'vd', quick),
+      prepareVariationalStep('dropout', quick),
       runs,
       warmup,
     );
