@@ -114,9 +114,9 @@ function hardwareThreads(): number {
  * accumulate each output in float32 in k order (the reference sums each 256-deep slab of k in
  * float64 and rounds once per slab), so they agree with it to float32 rounding. The KL ops work
  * in float32 with SimdMath's exp and log and sum fixed blocks in float64, within 1e-5 of the
- * reference's float64 sums (relative to Σ|KL|). Operands are
- * copied into the wasm memory and results copied out; when that memory cannot grow (2 GiB, or
- * `maxMemoryBytes`), a kernel falls back to the reference code.
+ * reference's float64 sums (relative to Σ|KL|). Operands are copied into the wasm memory and
+ * results copied out; when that memory cannot grow (2 GiB, or `maxMemoryBytes`), a kernel falls
+ * back to the reference code.
  *
  * Two kernel builds ship, chosen when the backend is created: plain SIMD, and relaxed SIMD, whose
  * GEMM (matmul, conv and its gradients) computes each step c + a·b with `f32x4.relaxed_madd`.
