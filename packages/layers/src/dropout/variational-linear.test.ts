@@ -292,7 +292,6 @@ describe('VariationalLinear: with mcPredict and fit', () => {
     for (const layer of layers) {
       const logAlpha = Array.from(layer.logAlpha.data());
       const mean = logAlpha.reduce((s, v) => s + v, 0) / logAlpha.length;
-      console.log('ACC', first, last, mean);
       expect(mean).toBeGreaterThan(-2.95); // from initLogAlpha −3: the KL term raises α
     }
   });
