@@ -12,10 +12,6 @@ export { matmul, matmulScratchBytes } from './matmul';
 export { maxPool2d } from './max-pool2d';
 export { normal, uniform } from './random';
 export { reduce, reduceScratchBytes } from './reduce';
-export {
-  klScratchBytes,
-  sparseVariationalDropoutKl,
-  sparseVariationalDropoutKlBackward,
-} from './sparse-variational-dropout-kl';
+export { klScratchBytes, sparseVariationalDropoutKl } from './sparse-variational-dropout-kl';
 export { unary } from './unary';
-export { variationalDropoutKl, variationalDropoutKlBackward } from './variational-dropout-kl';
+export { variationalDropoutKl } from './variational-dropout-kl';

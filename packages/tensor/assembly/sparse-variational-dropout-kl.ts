@@ -1,10 +1,15 @@
-// Molchanov et al.'s KL approximation summed over the weights (each KL_SUM_BLOCK-element block's
-// sum in float64 to its own slot of `partials`; the host adds the slots in order), and its
-// gradient in one pass, in float32 SIMD with SimdMath's exp, log, log1p and sigmoid.
+// Molchanov et al.'s KL approximation summed over the weights, times `scale` (each KL_SUM_BLOCK-
+// element block's unscaled sum in float64 to its own slot of `partials`; the host adds the slots
+// in order and scales), and, in the same pass when asked, the gradient of the scaled sum, in
+// float32 SIMD with SimdMath's exp and log: four transcendentals and one or two divisions per
+// weight. With l = clip(log α) and e = exp(−l), u = exp(k2 + k3·l):
+//   KL = k1/(1 + u) + ½·ln(1 + e),  dKL/dl = −k1·k3·u/(1 + u)² − ½·e/(1 + e),
+// both reciprocals from one division 1/((1 + u)(1 + e)) (u < 2e7 and e < 3e4 on the clip's range,
+// so the product is finite), and ln(1 + e) as ln of the rounded 1 + e corrected by the rounding
+// error over 1 + e (Goldberg's log1p without its own division).
 //
-// Both run a block at a time, one transcendental per loop over it, through float32 rows of
-// scratch (in L1): one loop doing all of them keeps too many constants live and spills, about
-// 1.5× slower in V8.
+// A block runs as one loop per transcendental through float32 rows of scratch (in L1): one loop
+// doing all of them keeps too many constants live and spills in V8 (slower, measured).
 import { BlockSum } from './block-sum';
 import { KL_SUM_BLOCK } from './codes';
 import {
@@ -17,7 +22,7 @@ import {
 } from './kl-constants';
 import { SimdMath } from './simd-math';
 
-/** Bytes of per-thread scratch the KL kernels need: three float32 rows of one block. */
+/** Bytes of per-thread scratch the KL kernel needs: three float32 rows of one block. */
 export function klScratchBytes(): i32 {
   return KL_SUM_BLOCK * 12;
 }
@@ -27,6 +32,11 @@ class SparseKl {
   /** θ² + 1e-16. */
   @inline static theta2(theta: v128): v128 {
     return f32x4.add(f32x4.mul(theta, theta), f32x4.splat(<f32>FLOOR));
+  }
+
+  /** log α clipped to [LO, HI]; NaN stays NaN. */
+  @inline static clip(raw: v128): v128 {
+    return f32x4.min(f32x4.max(raw, f32x4.splat(<f32>LO)), f32x4.splat(<f32>HI));
   }
 
   /**
@@ -49,145 +59,105 @@ class SparseKl {
     }
   }
 
-  /** sigmoid(−k2 − k3·l) of every l in [from, from + bytes) to `to`. */
-  @inline static fits(from: usize, to: usize, bytes: usize): void {
-    for (let off: usize = 0; off < bytes; off += 16) {
-      const l = v128.load(from + off);
-      const z = f32x4.sub(f32x4.splat(<f32>-K2), f32x4.mul(f32x4.splat(<f32>K3), l));
-      v128.store(to + off, SimdMath.sigmoid(z));
-    }
-  }
-
-  /** Σ KL of `count` weights (at most one block) into float64, with `l` and `tail` scratch rows. */
-  @inline static blockSum(theta: usize, logSigma2: usize, count: i32, l: usize, tail: usize): f64 {
+  /**
+   * Σ KL of `count` weights (at most one block) into float64, and when `grads` the gradient of
+   * `scale`·Σ KL to dTheta and dLogSigma2 (either 0: not wanted), through scratch rows `l`, `e`
+   * and `u`.
+   */
+  @inline static block(
+    theta: usize,
+    logSigma2: usize,
+    count: i32,
+    scale: v128,
+    dTheta: usize,
+    dLogSigma2: usize,
+    l: usize,
+    e: usize,
+    u: usize,
+  ): f64 {
     SparseKl.rawLogAlphas(theta, logSigma2, l, count);
     const bytes = (<usize>((count + 3) & ~3)) << 2;
-    for (let off: usize = 0; off < bytes; off += 16) {
-      const clipped = f32x4.min(
-        f32x4.max(v128.load(l + off), f32x4.splat(<f32>LO)),
-        f32x4.splat(<f32>HI),
-      );
-      v128.store(l + off, clipped);
-      v128.store(tail + off, SimdMath.exp(f32x4.neg(clipped)));
-    }
     for (let off: usize = 0; off < bytes; off += 16)
-      v128.store(tail + off, SimdMath.log1p(v128.load(tail + off)));
-    SparseKl.fits(l, l, bytes);
-    // k1·sigmoid(−k2 − k3·l) + ½·log1p(exp(−l)), lanes past `count` masked off.
+      v128.store(e + off, SimdMath.exp(f32x4.neg(SparseKl.clip(v128.load(l + off)))));
+    for (let off: usize = 0; off < bytes; off += 16) {
+      const z = f32x4.mul(f32x4.splat(<f32>K3), SparseKl.clip(v128.load(l + off)));
+      v128.store(u + off, SimdMath.exp(f32x4.add(f32x4.splat(<f32>K2), z)));
+    }
+    const grads = dTheta != 0 || dLogSigma2 != 0;
     let acc = f64x2.splat(0);
     for (let i = 0; i < count; i += 4) {
       const off = (<usize>i) << 2;
-      const kl = f32x4.add(
-        f32x4.mul(f32x4.splat(<f32>K1), v128.load(l + off)),
-        f32x4.mul(f32x4.splat(0.5), v128.load(tail + off)),
-      );
-      acc = BlockSum.add(acc, i + 4 <= count ? kl : v128.and(kl, BlockSum.lanesBelow(count - i)));
-    }
-    return BlockSum.total(acc);
-  }
-
-  /**
-   * grad·dKL/dlog α = grad·(−k1·k3·s·(1 − s) − ½·sigmoid(−l)), s = sigmoid(−k2 − k3·l), where the
-   * unclipped l lies in [LO, HI], else 0, to dLogSigma2, and times −2θ/(θ² + 1e-16) to dTheta,
-   * for `count` weights (at most one block) with `l` and `s` the first two of three scratch rows.
-   */
-  @inline static blockGradient(
-    theta: usize,
-    logSigma2: usize,
-    grad: v128,
-    dTheta: usize,
-    dLogSigma2: usize,
-    count: i32,
-    l: usize,
-    s: usize,
-  ): void {
-    SparseKl.rawLogAlphas(theta, logSigma2, l, count);
-    const bytes = (<usize>((count + 3) & ~3)) << 2;
-    SparseKl.fits(l, s, bytes);
-    const tails = s + ((<usize>KL_SUM_BLOCK) << 2);
-    for (let off: usize = 0; off < bytes; off += 16)
-      v128.store(tails + off, SimdMath.sigmoid(f32x4.neg(v128.load(l + off))));
-    for (let i = 0; i < count; i += 4) {
-      const off = (<usize>i) << 2;
-      const la = v128.load(l + off);
-      const fit = v128.load(s + off);
-      const dFit = f32x4.mul(
-        f32x4.mul(f32x4.splat(<f32>(-K1 * K3)), fit),
-        f32x4.sub(f32x4.splat(1), fit),
-      );
-      const dTail = f32x4.mul(f32x4.splat(0.5), v128.load(tails + off));
-      const inside = v128.and(
-        f32x4.ge(la, f32x4.splat(<f32>LO)),
-        f32x4.le(la, f32x4.splat(<f32>HI)),
-      );
-      const dl = v128.and(f32x4.mul(grad, f32x4.sub(dFit, dTail)), inside);
-      const t =
-        i + 4 <= count ? v128.load(theta + off) : BlockSum.loadPartial(theta + off, count - i);
+      const ei = v128.load(e + off);
+      const ui = v128.load(u + off);
+      const onePlusE = f32x4.add(f32x4.splat(1), ei);
+      const onePlusU = f32x4.add(f32x4.splat(1), ui);
+      const inv = f32x4.div(f32x4.splat(1), f32x4.mul(onePlusE, onePlusU));
+      const fit = f32x4.mul(onePlusE, inv); // 1/(1 + u) = sigmoid(−k2 − k3·l)
+      const overE = f32x4.mul(onePlusU, inv); // 1/(1 + e)
+      // ln(1 + e) = ln(fl(1 + e)) + (e − (fl(1 + e) − 1))/(1 + e), to first order (exactly enough).
+      const lost = f32x4.sub(ei, f32x4.sub(onePlusE, f32x4.splat(1)));
+      const tail = f32x4.add(SimdMath.log(onePlusE), f32x4.mul(lost, overE));
+      const kl = f32x4.add(f32x4.mul(f32x4.splat(<f32>K1), fit), f32x4.mul(f32x4.splat(0.5), tail));
+      const full = i + 4 <= count;
+      acc = BlockSum.add(acc, full ? kl : v128.and(kl, BlockSum.lanesBelow(count - i)));
+      if (!grads) continue;
+      // −k1·k3·u·fit² − ½·e·overE, passed where the unclipped log α lies in [LO, HI] (NaN not).
+      const raw = v128.load(l + off);
+      const inside = f32x4.eq(raw, SparseKl.clip(raw));
+      const dFit = f32x4.mul(f32x4.mul(f32x4.splat(<f32>(-K1 * K3)), ui), f32x4.mul(fit, fit));
+      const dTail = f32x4.mul(f32x4.splat(0.5), f32x4.mul(ei, overE));
+      const dl = v128.and(f32x4.mul(scale, f32x4.sub(dFit, dTail)), inside);
+      if (dLogSigma2 != 0) {
+        if (full) v128.store(dLogSigma2 + off, dl);
+        else BlockSum.storePartial(dLogSigma2 + off, dl, count - i);
+      }
+      if (dTheta == 0) continue;
+      const t = full ? v128.load(theta + off) : BlockSum.loadPartial(theta + off, count - i);
       // Masked again: 0·(−2θ) would be −0 where the clip is active, and the reference writes +0.
       const dt = v128.and(
         f32x4.div(f32x4.mul(dl, f32x4.mul(t, f32x4.splat(-2))), SparseKl.theta2(t)),
         inside,
       );
-      if (i + 4 <= count) {
-        v128.store(dLogSigma2 + off, dl);
-        v128.store(dTheta + off, dt);
-      } else {
-        BlockSum.storePartial(dLogSigma2 + off, dl, count - i);
-        BlockSum.storePartial(dTheta + off, dt, count - i);
-      }
+      if (full) v128.store(dTheta + off, dt);
+      else BlockSum.storePartial(dTheta + off, dt, count - i);
     }
+    return BlockSum.total(acc);
   }
 }
 
 /**
  * Σ KL of each block b in [b0, b1) of KL_SUM_BLOCK weights (the last one ends at n) to
- * partials[b] (float64); `scratch` is klScratchBytes() of this thread's scratch.
+ * partials[b] (float64, unscaled), and the gradient of `scale`·Σ KL over those weights to
+ * dTheta and dLogSigma2 where they are not 0; `scratch` is klScratchBytes() of this thread's.
  */
 export function sparseVariationalDropoutKl(
   theta: usize,
   logSigma2: usize,
+  scale: f32,
   partials: usize,
+  dTheta: usize,
+  dLogSigma2: usize,
   b0: i32,
   b1: i32,
   n: i32,
   scratch: usize,
 ): void {
-  const tail = scratch + ((<usize>KL_SUM_BLOCK) << 2);
+  const row = (<usize>KL_SUM_BLOCK) << 2;
+  const scales = f32x4.splat(scale);
   for (let b = b0; b < b1; b++) {
     const off = (<usize>(b * KL_SUM_BLOCK)) << 2;
     const count = min(n - b * KL_SUM_BLOCK, KL_SUM_BLOCK);
-    const sum = SparseKl.blockSum(theta + off, logSigma2 + off, count, scratch, tail);
-    store<f64>(partials + ((<usize>b) << 3), sum);
-  }
-}
-
-/**
- * dTheta and dLogSigma2 of grad·Σ KL for n weights, from θ and log σ² alone; `scratch` is
- * klScratchBytes() of this thread's scratch.
- */
-export function sparseVariationalDropoutKlBackward(
-  theta: usize,
-  logSigma2: usize,
-  grad: f32,
-  dTheta: usize,
-  dLogSigma2: usize,
-  n: i32,
-  scratch: usize,
-): void {
-  const g = f32x4.splat(grad);
-  const s = scratch + ((<usize>KL_SUM_BLOCK) << 2);
-  for (let start = 0; start < n; start += KL_SUM_BLOCK) {
-    const off = (<usize>start) << 2;
-    const count = min(n - start, KL_SUM_BLOCK);
-    SparseKl.blockGradient(
+    const sum = SparseKl.block(
       theta + off,
       logSigma2 + off,
-      g,
-      dTheta + off,
-      dLogSigma2 + off,
       count,
+      scales,
+      dTheta == 0 ? 0 : dTheta + off,
+      dLogSigma2 == 0 ? 0 : dLogSigma2 + off,
       scratch,
-      s,
+      scratch + row,
+      scratch + 2 * row,
     );
+    store<f64>(partials + ((<usize>b) << 3), sum);
   }
 }

@@ -115,6 +115,7 @@ export {
   gaussianDropoutBackward,
 } from './ops/gaussian-dropout.js';
 export { gaussianNoise } from './ops/gaussian-noise.js';
+export type { KlOptions } from './ops/kl-options.js';
 export {
   type LinearActivation,
   type LinearOptions,
@@ -166,8 +167,8 @@ export {
   softmaxCrossEntropyBackward,
 } from './ops/softmax-cross-entropy.js';
 export {
+  type SparseVariationalDropoutKlSaved,
   sparseVariationalDropoutKl,
-  sparseVariationalDropoutKlBackward,
 } from './ops/sparse-variational-dropout-kl.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export {
@@ -185,8 +186,8 @@ export {
   type UnarySaved,
 } from './ops/unary.js';
 export {
+  type VariationalDropoutKlSaved,
   variationalDropoutKl,
-  variationalDropoutKlBackward,
 } from './ops/variational-dropout-kl.js';
 export { type WhereSaved, where } from './ops/where.js';
 export {

@@ -17,7 +17,9 @@ import type { ReduceSaved } from './ops/reduce.js';
 import type { ReshapeSaved } from './ops/reshape.js';
 import type { SliceSaved } from './ops/slice.js';
 import type { SoftmaxCrossEntropySaved } from './ops/softmax-cross-entropy.js';
+import type { SparseVariationalDropoutKlSaved } from './ops/sparse-variational-dropout-kl.js';
 import type { UnarySaved } from './ops/unary.js';
+import type { VariationalDropoutKlSaved } from './ops/variational-dropout-kl.js';
 import type { WhereSaved } from './ops/where.js';
 
 /** What an op that needs nothing for its gradient records: an empty object. */
@@ -118,10 +120,10 @@ export interface OpSaved {
   /** Cross-entropy on logits: log-softmax and NLL as one op. */
   softmaxCrossEntropy: SoftmaxCrossEntropySaved;
   // ops/sparse-variational-dropout-kl.ts, ops/variational-dropout-kl.ts
-  /** Σ of Molchanov et al.'s KL approximation over θ and log σ² (recomputed in backward). */
-  sparseVariationalDropoutKl: NothingSaved;
-  /** Σ of Kingma et al.'s eq. 7 KL over log α (recomputed in backward). */
-  variationalDropoutKl: NothingSaved;
+  /** scale·Σ of Molchanov et al.'s KL approximation over θ and log σ² (gradients from forward). */
+  sparseVariationalDropoutKl: SparseVariationalDropoutKlSaved;
+  /** scale·Σ of Kingma et al.'s eq. 7 KL over log α (gradient from forward). */
+  variationalDropoutKl: VariationalDropoutKlSaved;
   // ops/reshape.ts, ops/permute.ts, ops/broadcast-to.ts, ops/slice.ts, ops/concat.ts, ops/gather.ts, ops/pad.ts
   /** Reshape (also flatten, squeeze, unsqueeze). */
   reshape: ReshapeSaved;

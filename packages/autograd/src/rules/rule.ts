@@ -1,5 +1,6 @@
 import {
   broadcastTo,
+  mul,
   type OpName,
   type RecordedNode,
   reshape,
@@ -56,4 +57,15 @@ export function expandReduced(
 ): Tensor {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   return broadcastTo(reshape(grad, kept), shape);
+}
+
+/**
+ * A gradient the forward pass saved for an upstream gradient of 1, times the scalar upstream
+ * gradient `g`: the saved tensor itself when g is exactly 1 (a loss term added to the loss), with
+ * no pass over it. Sharing it is safe: autograd accumulates with `add`, never in place, and the
+ * node that saved it is released after the pass (unless `retainGraph`).
+ */
+export function timesUpstream(saved: Tensor | null, g: Tensor): Tensor | null {
+  if (saved === null) return null;
+  return g.size === 1 && g.item() === 1 ? saved : mul(saved, g);
 }

@@ -63,7 +63,7 @@ import {
   where,
 } from '@lacuna/tensor';
 import { expect, it } from 'vitest';
-import { backward } from '../backward.js';
+import { backward, computeGradients } from '../backward.js';
 import { detach } from '../grad.js';
 import { gradcheck } from '../gradcheck.js';
 import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
@@ -271,8 +271,44 @@ describeBackends('gradient rules pass gradcheck', () => {
     const input = inputs('KL ops');
     // |θ| ≥ 0.1 and log σ² in [−2, 2): log α in (−3.4, 6.6), away from the clip at ±10.
     const theta = input([3, 4], { awayFromZero: true });
-    expectOk((t, s) => mul(sparseVariationalDropoutKl(t, s), 3), [theta, input([3, 4])]);
-    expectOk((l) => mul(variationalDropoutKl(l), 3), [input([2, 5])]);
+    const logSigma2 = input([3, 4]);
+    const logAlpha = input([2, 5]);
+    // gradcheck's projection makes the upstream gradient ≠ 1; mul makes it another one.
+    expectOk((t, s) => sparseVariationalDropoutKl(t, s, { scale: 0.25 }), [theta, logSigma2]);
+    expectOk((t, s) => mul(sparseVariationalDropoutKl(t, s), 3), [theta, logSigma2]);
+    expectOk((l) => variationalDropoutKl(l, { scale: -0.5 }), [logAlpha]);
+    expectOk((l) => mul(variationalDropoutKl(l), 3), [logAlpha]);
+  });
+
+  it('KL ops with an upstream gradient of 1 hand on their saved gradients, which accumulation leaves alone', () => {
+    const input = inputs('KL ops, upstream 1');
+    const theta = input([3, 4], { awayFromZero: true });
+    const logSigma2 = input([3, 4]);
+    const logAlpha = input([2, 5]);
+    for (const t of [theta, logSigma2, logAlpha]) t.requiresGrad = true;
+    const svd = sparseVariationalDropoutKl(theta, logSigma2, { scale: 0.25 });
+    const vd = variationalDropoutKl(logAlpha, { scale: 0.25 });
+    // Twice the gradients of the op times 2: the same values with no pass (×2 is exact).
+    const twice = computeGradients(add(mul(svd, 2), mul(vd, 2)), { retainGraph: true });
+    const once = computeGradients(add(svd, vd), { retainGraph: true });
+    const saved = [svd.gradNode, vd.gradNode].flatMap((node) =>
+      !node || node.released
+        ? []
+        : node.op === 'sparseVariationalDropoutKl'
+          ? [node.saved.dTheta, node.saved.dLogSigma2]
+          : node.op === 'variationalDropoutKl'
+            ? [node.saved.dLogAlpha]
+            : [],
+    );
+    [theta, logSigma2, logAlpha].forEach((t, i) => {
+      expect(once.get(t)).toBe(saved[i]);
+      expect(Array.from(mul(once.get(t)!, 2).data())).toEqual(Array.from(twice.get(t)!.data()));
+    });
+    // θ also gets Σθ's gradient: added into a new tensor, the saved one unchanged.
+    const before = Array.from(saved[0]!.data());
+    const both = computeGradients(add(svd, sum(theta))).get(theta)!;
+    expect(Array.from(both.data())).toEqual(before.map((v) => Math.fround(v + 1)));
+    expect(Array.from(saved[0]!.data())).toEqual(before);
   });
 
   it('activations', () => {

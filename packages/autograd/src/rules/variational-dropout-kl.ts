@@ -1,12 +1,11 @@
-import { type Tensor, variationalDropoutKlBackward } from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
+import { timesUpstream } from './rule.js';
 
-// Gradient rule of @lacuna/tensor's ops/variational-dropout-kl.ts: with α = exp(log α),
-//   dKL/dlog α = −(½ + α·(c1 + 2c2·α + 3c3·α²)).
-// One fused kernel recomputes α from log α.
+// Gradient rule of @lacuna/tensor's ops/variational-dropout-kl.ts: the forward kernel already
+// wrote d(scale·Σ KL)/dlog α (the formula is there) and saved it; the rule scales it by the
+// upstream gradient, or passes it on when that is 1.
 
-/** Gradient of `variationalDropoutKl(logAlpha)` with respect to log α. */
-export const variationalDropoutKlRule: GradRule<'variationalDropoutKl'> = (g, node) => {
-  const [logAlpha] = node.inputs as [Tensor];
-  return [variationalDropoutKlBackward(g, logAlpha)];
-};
+/** Gradient of `variationalDropoutKl(logAlpha, options)` with respect to log α. */
+export const variationalDropoutKlRule: GradRule<'variationalDropoutKl'> = (g, node) => [
+  timesUpstream(node.saved.dLogAlpha, g),
+];

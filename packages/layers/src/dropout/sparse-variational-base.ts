@@ -136,10 +136,10 @@ export abstract class SparseVariationalLayer extends DropoutLayer {
   /**
    * Σ KL over the weights / datasetSize: this layer's share of the scaled negative ELBO, with
    * Molchanov et al.'s approximation `KL ≈ k1·sigmoid(−k2 − k3·log α) + ½·log1p(1/α)` per weight
-   * (one fused op, `sparseVariationalDropoutKl` of @lacuna/tensor).
+   * (one fused op with the 1/N folded in, `sparseVariationalDropoutKl` of @lacuna/tensor).
    */
   override lossTerm(): Tensor {
-    return mul(sparseVariationalDropoutKl(this.weight, this.logSigma2), 1 / this.datasetSize);
+    return sparseVariationalDropoutKl(this.weight, this.logSigma2, { scale: 1 / this.datasetSize });
   }
 
   /** The weights pruned at inference (log α > threshold), of all of them. */

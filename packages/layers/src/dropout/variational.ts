@@ -3,7 +3,6 @@ import {
   ArgumentRangeError,
   exp,
   full,
-  mul,
   optionBoolean,
   optionEnum,
   optionKeys,
@@ -159,12 +158,12 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
    * `KL(α) ≈ −(0.5·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`, c1 = 1.16145124,
    * c2 = −1.50204118, c3 = 0.58629921. The paper leaves the constant free (it has no gradient);
    * it is fixed here so that KL(1) = 0, so the term is ≥ 0 on α ∈ (0, 1]. Each α entry counts once
-   * per weight it covers. A float32 scalar recorded for autograd (one fused op,
-   * `variationalDropoutKl` of @lacuna/tensor).
+   * per weight it covers. A float32 scalar recorded for autograd (one fused op with the scale
+   * folded in, `variationalDropoutKl` of @lacuna/tensor).
    */
   override lossTerm(): Tensor {
     this.#project();
-    return mul(variationalDropoutKl(this.logAlpha), this.#weightsPerAlpha / this.datasetSize);
+    return variationalDropoutKl(this.logAlpha, { scale: this.#weightsPerAlpha / this.datasetSize });
   }
 
   /** The layer's affine map: `x·θᵀ + b` or `conv(x, θ) + b`. */

@@ -279,34 +279,32 @@ export interface Backend {
     p: SoftmaxCrossEntropyParams,
   ): void;
   /**
-   * Molchanov et al.'s KL approximation summed over every weight: `out[0] = Σᵢ k1·sigmoid(−k2 −
-   * k3·lᵢ) + ½·log1p(exp(−lᵢ))` with `lᵢ = clip(logSigma2ᵢ − log(thetaᵢ² + 1e-16), −10, 10)`;
-   * theta and logSigma2 have one length.
+   * Molchanov et al.'s KL approximation summed over every weight, times `scale`: `out[0] =
+   * scale·Σᵢ k1·sigmoid(−k2 − k3·lᵢ) + ½·log1p(exp(−lᵢ))` with `lᵢ = clip(logSigma2ᵢ −
+   * log(thetaᵢ² + 1e-16), −10, 10)`; theta and logSigma2 have one length. In the same pass, the
+   * gradient of that to each output that is not null: `dLogSigma2ᵢ = scale·(−k1·k3·s(1−s) −
+   * ½·sigmoid(−lᵢ))`, s = sigmoid(−k2 − k3·lᵢ), and `dThetaᵢ = dLogSigma2ᵢ·(−2θᵢ/(θᵢ² + 1e-16))`;
+   * both 0 where the unclipped lᵢ is outside [−10, 10] (or NaN).
    */
-  sparseVariationalDropoutKl(theta: Float32Array, logSigma2: Float32Array, out: Float32Array): void;
-  /**
-   * Gradient of {@link Backend.sparseVariationalDropoutKl} times `grad`, both inputs in one pass:
-   * `dLogSigma2ᵢ = grad·(−k1·k3·s(1−s) − ½·sigmoid(−lᵢ))`, s = sigmoid(−k2 − k3·lᵢ), and
-   * `dThetaᵢ = dLogSigma2ᵢ·(−2θᵢ/(θᵢ² + 1e-16))`; both 0 where the unclipped lᵢ is outside
-   * [−10, 10] (or NaN). Both outputs are overwritten.
-   */
-  sparseVariationalDropoutKlBackward(
+  sparseVariationalDropoutKl(
     theta: Float32Array,
     logSigma2: Float32Array,
-    grad: number,
-    dTheta: Float32Array,
-    dLogSigma2: Float32Array,
+    scale: number,
+    out: Float32Array,
+    dTheta: Float32Array | null,
+    dLogSigma2: Float32Array | null,
   ): void;
   /**
-   * Kingma et al.'s eq. 7 KL summed over every entry: `out[0] = Σᵢ (c1 + c2 + c3) − (½·lᵢ +
-   * c1·αᵢ + c2·αᵢ² + c3·αᵢ³)`, αᵢ = exp(lᵢ), l = logAlpha.
+   * Kingma et al.'s eq. 7 KL summed over every entry, times `scale`: `out[0] = scale·Σᵢ (c1 + c2 +
+   * c3) − (½·lᵢ + c1·αᵢ + c2·αᵢ² + c3·αᵢ³)`, αᵢ = exp(lᵢ), l = logAlpha; in the same pass, unless
+   * dLogAlpha is null, its gradient `dLogAlphaᵢ = −scale·(½ + αᵢ·(c1 + 2c2·αᵢ + 3c3·αᵢ²))`.
    */
-  variationalDropoutKl(logAlpha: Float32Array, out: Float32Array): void;
-  /**
-   * Gradient of {@link Backend.variationalDropoutKl} times `grad`:
-   * `dLogAlphaᵢ = −grad·(½ + αᵢ·(c1 + 2c2·αᵢ + 3c3·αᵢ²))`; overwritten.
-   */
-  variationalDropoutKlBackward(logAlpha: Float32Array, grad: number, dLogAlpha: Float32Array): void;
+  variationalDropoutKl(
+    logAlpha: Float32Array,
+    scale: number,
+    out: Float32Array,
+    dLogAlpha: Float32Array | null,
+  ): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as `p` ([outer, size, inner]). */
   logSoftmax(x: Float32Array, out: Float32Array, p: AxisParams): void;
   /**

@@ -1,12 +1,12 @@
 import { expect, it } from 'vitest';
-import { DTypeError, ShapeError } from '../errors.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend, setBackend } from '../backend/registry.js';
+import { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from '../errors.js';
+import { withoutRecording } from '../record.js';
 import { Tensor } from '../tensor.js';
-import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
-import { ones, tensor } from './creation.js';
-import {
-  sparseVariationalDropoutKl,
-  sparseVariationalDropoutKlBackward,
-} from './sparse-variational-dropout-kl.js';
+import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
+import { tensor } from './creation.js';
+import { sparseVariationalDropoutKl } from './sparse-variational-dropout-kl.js';
 
 // The float64 definitions, in the paper's form: −KL ≈ k1·sigmoid(k2 + k3·log α) − ½·log1p(1/α) − k1.
 const [K1, K2, K3] = [0.63576, 1.8732, 1.48695];
@@ -33,6 +33,16 @@ function weights(n: number, seed: number): [Float32Array, Float32Array] {
 }
 
 const flat = (data: Float32Array) => new Tensor(data, [data.length], 'float32');
+
+/** The op on θ and log σ² that both require gradients: its value and the gradients it saved. */
+function recorded(theta: Tensor, logSigma2: Tensor, scale = 1) {
+  theta.requiresGrad = true;
+  logSigma2.requiresGrad = true;
+  const kl = sparseVariationalDropoutKl(theta, logSigma2, { scale });
+  const node = kl.gradNode;
+  if (node?.op !== 'sparseVariationalDropoutKl' || node.released) throw new Error('not recorded');
+  return { kl, dTheta: node.saved.dTheta!, dLogSigma2: node.saved.dLogSigma2! };
+}
 
 /** Σ KL and Σ |KL| in float64. */
 function definition(theta: Float32Array, logSigma2: Float32Array): [number, number] {
@@ -71,18 +81,16 @@ function firstBadGradient(
 
 describeBackends('sparseVariationalDropoutKl', () => {
   it.each([0, 1, 7, 4096, 4099, 70_001, FALLBACK_ELEMENTS])(
-    '%i weights: Σ KL within 1e-5 of the float64 sum, the gradients within a few roundings',
+    '%i weights: scale·Σ KL within 1e-5 of the float64 sum, the saved gradients within a few roundings',
     (n) => {
       const [theta, logSigma2] = weights(n, n);
-      const kl = sparseVariationalDropoutKl(flat(theta), flat(logSigma2));
-      expect(kl.shape).toEqual([]);
-      const [want, scale] = definition(theta, logSigma2);
-      expect(Math.abs(kl.item() - want)).toBeLessThanOrEqual(1e-5 * scale);
-      const [dTheta, dLogSigma2] = sparseVariationalDropoutKlBackward(
-        tensor(0.5),
-        flat(theta),
-        flat(logSigma2),
-      );
+      const [want, size] = definition(theta, logSigma2);
+      const plain = sparseVariationalDropoutKl(flat(theta), flat(logSigma2));
+      expect(plain.shape).toEqual([]);
+      expect(Math.abs(plain.item() - want)).toBeLessThanOrEqual(1e-5 * size);
+      const { kl, dTheta, dLogSigma2 } = recorded(flat(theta), flat(logSigma2), 0.5);
+      expect(Math.abs(kl.item() - 0.5 * want)).toBeLessThanOrEqual(0.5e-5 * size);
+      expect(dTheta.shape).toEqual([n]);
       const bad = firstBadGradient(
         theta,
         logSigma2,
@@ -95,48 +103,82 @@ describeBackends('sparseVariationalDropoutKl', () => {
   );
 
   it('computes the documented values: log α clipped to [−10, 10], KL(α = 1) = ½·ln 2 + k1·sigmoid(−k2)', () => {
-    const theta = tensor([
-      [1, 1, 1],
-      [1, 1, 0],
-    ]);
-    const logSigma2 = tensor([
-      [0, -10, -30],
-      [10, 30, -20],
-    ]);
+    const theta = () =>
+      tensor([
+        [1, 1, 1],
+        [1, 1, 0],
+      ]);
+    const logSigma2 = () =>
+      tensor([
+        [0, -10, -30],
+        [10, 30, -20],
+      ]);
     const want = [0, -10, -10, 10, 10, 10].reduce((a, l) => a + klOf(l), 0);
-    expect(sparseVariationalDropoutKl(theta, logSigma2).item()).toBeCloseTo(want, 5);
+    expect(sparseVariationalDropoutKl(theta(), logSigma2()).item()).toBeCloseTo(want, 5);
     expect(klOf(0)).toBeCloseTo(0.5 * Math.LN2 + K1 * sigmoid(-K2), 14);
+    const scaled = recorded(theta(), logSigma2(), -1 / 3);
+    expect(scaled.kl.item()).toBeCloseTo(-want / 3, 5);
+    expect(scaled.dTheta.shape).toEqual([2, 3]);
     // The clip is active at −30 and 30 (and at θ = 0: log α = −20 + 36.8): no gradient there.
-    const [dTheta, dLogSigma2] = sparseVariationalDropoutKlBackward(ones([]), theta, logSigma2);
-    const d = dLogSigma2.data();
+    const d = scaled.dLogSigma2.data();
     expect([d[2], d[4], d[5]]).toEqual([0, 0, 0]);
-    expect(dTheta.data()[5]).toBe(0);
-    expect(d[0]).toBeCloseTo(dKlOf(0), 6);
-    expect(dTheta.data()[0]).toBeCloseTo(-2 * dKlOf(0), 6);
+    expect(scaled.dTheta.data()[5]).toBe(0);
+    expect(d[0]).toBeCloseTo(-dKlOf(0) / 3, 6);
+    expect(scaled.dTheta.data()[0]).toBeCloseTo((2 * dKlOf(0)) / 3, 6);
   });
 
   it('NaN gives NaN; infinite θ or log σ² sit on the clip, with no gradient', () => {
+    const nan = recorded(tensor([1, Number.NaN]), tensor([0, 0]));
+    expect(nan.kl.item()).toBeNaN();
+    expect(nan.dLogSigma2.data()[1]).toBe(0);
     const inf = Number.POSITIVE_INFINITY;
-    expect(sparseVariationalDropoutKl(tensor([1, Number.NaN]), tensor([0, 0])).item()).toBeNaN();
-    const theta = tensor([inf, -inf, 1, 1]);
-    const logSigma2 = tensor([0, 0, inf, -inf]);
-    const want = klOf(-10) * 2 + klOf(10) + klOf(-10);
-    expect(sparseVariationalDropoutKl(theta, logSigma2).item()).toBeCloseTo(want, 5);
-    const grads = sparseVariationalDropoutKlBackward(ones([]), theta, logSigma2);
-    for (const d of grads) expect(Array.from(d.data())).toEqual([0, 0, 0, 0]);
+    const { kl, dTheta, dLogSigma2 } = recorded(
+      tensor([inf, -inf, 1, 1]),
+      tensor([0, 0, inf, -inf]),
+    );
+    expect(kl.item()).toBeCloseTo(klOf(-10) * 2 + klOf(10) + klOf(-10), 5);
+    for (const d of [dTheta, dLogSigma2]) expect(Array.from(d.data())).toEqual([0, 0, 0, 0]);
   });
 
-  it('records one node over θ and log σ², and none when neither requires gradients', () => {
-    const theta = tensor([0.5, -1]);
-    const logSigma2 = tensor([-3, -2]);
+  it('records one node over θ and log σ², saving a gradient only for each input that requires one', () => {
+    const [theta, logSigma2] = weights(4099, 3).map(flat) as [Tensor, Tensor];
     expect(sparseVariationalDropoutKl(theta, logSigma2).gradNode).toBeNull();
     logSigma2.requiresGrad = true;
-    const node = sparseVariationalDropoutKl(theta, logSigma2).gradNode;
-    expect(node?.op).toBe('sparseVariationalDropoutKl');
-    expect(node?.inputs).toEqual([theta, logSigma2]);
+    const node = sparseVariationalDropoutKl(theta, logSigma2, { scale: 2 }).gradNode;
+    if (node?.op !== 'sparseVariationalDropoutKl' || node.released) throw new Error('not recorded');
+    expect(node.inputs).toEqual([theta, logSigma2]);
+    expect(node.saved.dTheta).toBeNull();
+    // The same bits as when both gradients are computed.
+    const both = recorded(theta, logSigma2, 2);
+    expectSameBits(node.saved.dLogSigma2!.data(), both.dLogSigma2.data());
   });
 
-  it('rejects operands that do not fit, naming op, argument and what came', () => {
+  it('computes no gradient when nothing will be recorded (noGrad, or no input requiring one)', () => {
+    const wanted: boolean[] = [];
+    const active = getBackend();
+    const spy: Backend = Object.assign(Object.create(active) as Backend, {
+      sparseVariationalDropoutKl(...args: Parameters<Backend['sparseVariationalDropoutKl']>) {
+        wanted.push(args[4] !== null, args[5] !== null);
+        active.sparseVariationalDropoutKl(...args);
+      },
+    });
+    const previous = setBackend(spy);
+    try {
+      const theta = tensor([0.5, -1]);
+      const logSigma2 = tensor([-3, -2]);
+      sparseVariationalDropoutKl(theta, logSigma2);
+      theta.requiresGrad = true;
+      logSigma2.requiresGrad = true;
+      const kl = withoutRecording(() => sparseVariationalDropoutKl(theta, logSigma2));
+      expect(kl.gradNode).toBeNull();
+      sparseVariationalDropoutKl(theta, logSigma2);
+    } finally {
+      setBackend(previous);
+    }
+    expect(wanted).toEqual([false, false, false, false, true, true]);
+  });
+
+  it('rejects operands and options that do not fit, naming op, argument and what came', () => {
     const theta = tensor([1, 2]);
     expect(() => sparseVariationalDropoutKl(theta, tensor([1, 2, 3]))).toThrow(ShapeError);
     expect(() => sparseVariationalDropoutKl(theta, tensor([[1, 2]]))).toThrow(
@@ -145,8 +187,17 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expect(() => sparseVariationalDropoutKl(tensor([1, 2], { dtype: 'int32' }), theta)).toThrow(
       DTypeError,
     );
-    expect(() => sparseVariationalDropoutKlBackward(tensor([1, 1]), theta, theta)).toThrow(
-      /sparseVariationalDropoutKlBackward: argument 'grad' must hold one value, got shape \[2\]/,
+    const bad = (options: unknown) => () =>
+      sparseVariationalDropoutKl(theta, theta, options as { scale?: number });
+    expect(bad({ scal: 2 })).toThrow(LacunaError);
+    expect(bad({ scal: 2 })).toThrow(
+      /'options\.scal' is not a known option\. did you mean 'scale'\?/,
     );
+    for (const scale of [Number.NaN, Number.POSITIVE_INFINITY, '2', null]) {
+      expect(bad({ scale })).toThrow(ArgumentRangeError);
+      expect(bad({ scale })).toThrow(
+        /sparseVariationalDropoutKl: argument 'options\.scale' must be a finite number/,
+      );
+    }
   });
 });

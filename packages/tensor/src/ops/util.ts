@@ -1,11 +1,4 @@
-import {
-  DisposedTensorError,
-  DTypeError,
-  fmtShape,
-  LacunaError,
-  RELEASED_TENSOR,
-  ShapeError,
-} from '../errors.js';
+import { DisposedTensorError, DTypeError, LacunaError, RELEASED_TENSOR } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 /** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
@@ -39,13 +32,4 @@ export function checkTraining(op: string, training: unknown): boolean {
     );
   }
   return training;
-}
-
-/** The value of a float32 one-element tensor (a scalar loss's gradient), else a typed error. @internal */
-export function scalarValue(op: string, argument: string, value: unknown): number {
-  const t = checkFloat(op, argument, value);
-  if (t.size !== 1) {
-    throw new ShapeError(op, argument, `must hold one value, got shape ${fmtShape(t.shape)}`);
-  }
-  return t.storage[0]!;
 }

@@ -1,9 +1,12 @@
 import { expect, it } from 'vitest';
-import { DTypeError } from '../errors.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend, setBackend } from '../backend/registry.js';
+import { ArgumentRangeError, DTypeError, LacunaError } from '../errors.js';
+import { withoutRecording } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { tensor } from './creation.js';
-import { variationalDropoutKl, variationalDropoutKlBackward } from './variational-dropout-kl.js';
+import { variationalDropoutKl } from './variational-dropout-kl.js';
 
 // The float64 definitions of eq. 7 and its derivative in log α, term by term.
 const [C1, C2, C3] = [1.16145124, -1.50204118, 0.58629921];
@@ -26,21 +29,33 @@ function logAlphas(n: number, seed: number): Float32Array {
 
 const flat = (data: Float32Array) => new Tensor(data, [data.length], 'float32');
 
+/** The op on a log α that requires gradients: its value and the gradient it saved. */
+function recorded(logAlpha: Tensor, scale = 1) {
+  logAlpha.requiresGrad = true;
+  const kl = variationalDropoutKl(logAlpha, { scale });
+  const node = kl.gradNode;
+  if (node?.op !== 'variationalDropoutKl' || node.released) throw new Error('not recorded');
+  return { kl, dLogAlpha: node.saved.dLogAlpha };
+}
+
 describeBackends('variationalDropoutKl', () => {
   it.each([0, 1, 7, 4096, 4099, 70_001, FALLBACK_ELEMENTS])(
-    '%i entries: Σ KL within 1e-5 of the terms’ size, the gradient within a few roundings',
+    '%i entries: scale·Σ KL within 1e-5 of the terms’ size, the saved gradient within a few roundings',
     (n) => {
       const logAlpha = logAlphas(n, n);
-      const kl = variationalDropoutKl(flat(logAlpha));
-      expect(kl.shape).toEqual([]);
       let want = 0;
-      let scale = 0;
+      let size = 0;
       for (const l of logAlpha) {
         want += klOf(l);
-        scale += magnitude(l);
+        size += magnitude(l);
       }
-      expect(Math.abs(kl.item() - want)).toBeLessThanOrEqual(1e-5 * scale);
-      const d = variationalDropoutKlBackward(tensor(0.5), flat(logAlpha)).storage;
+      const plain = variationalDropoutKl(flat(logAlpha));
+      expect(plain.shape).toEqual([]);
+      expect(Math.abs(plain.item() - want)).toBeLessThanOrEqual(1e-5 * size);
+      const { kl, dLogAlpha } = recorded(flat(logAlpha), 0.5);
+      expect(Math.abs(kl.item() - 0.5 * want)).toBeLessThanOrEqual(0.5e-5 * size);
+      expect(dLogAlpha.shape).toEqual([n]);
+      const d = dLogAlpha.storage;
       for (let i = 0; i < n; i++) {
         const l = logAlpha[i]!;
         const ok = Math.abs(d[i]! - 0.5 * dKlOf(l)) <= 2 ** -24 * 16 * magnitude(l);
@@ -53,12 +68,17 @@ describeBackends('variationalDropoutKl', () => {
     // 0 up to float32 rounding of terms near 1 (the wasm kernel works in float32).
     expect(Math.abs(variationalDropoutKl(tensor([0])).item())).toBeLessThan(2e-7);
     expect(variationalDropoutKl(tensor([0, -3])).item()).toBeCloseTo(klOf(-3), 5);
+    expect(variationalDropoutKl(tensor([0, -3]), { scale: -4 }).item()).toBeCloseTo(
+      -4 * klOf(-3),
+      5,
+    );
     expect(klOf(-3)).toBeCloseTo(1.691535, 6);
     const values = [-6, -2, -0.1].map((l) => variationalDropoutKl(tensor([l])).item());
     expect(values[0]).toBeGreaterThan(values[1]!);
     expect(values[1]).toBeGreaterThan(values[2]!);
     expect(values[2]).toBeGreaterThan(0);
-    expect(variationalDropoutKlBackward(tensor(1), tensor([0])).item()).toBeCloseTo(dKlOf(0), 6);
+    expect(recorded(tensor([[0]])).dLogAlpha.shape).toEqual([1, 1]);
+    expect(recorded(tensor([0]), 3).dLogAlpha.item()).toBeCloseTo(3 * dKlOf(0), 5);
   });
 
   it('log α = ±∞ gives ∓∞ (α = ∞ or 0), NaN gives NaN', () => {
@@ -66,26 +86,56 @@ describeBackends('variationalDropoutKl', () => {
     expect(variationalDropoutKl(tensor([inf])).item()).toBe(-inf);
     expect(variationalDropoutKl(tensor([-inf])).item()).toBe(inf);
     expect(variationalDropoutKl(tensor([Number.NaN, 0])).item()).toBeNaN();
-    const d = variationalDropoutKlBackward(tensor(2), tensor([-inf, inf])).data();
-    expect(Array.from(d)).toEqual([-1, -inf]);
+    expect(Array.from(recorded(tensor([-inf, inf]), 2).dLogAlpha.data())).toEqual([-1, -inf]);
   });
 
-  it('records one node over log α', () => {
+  it('records one node over log α, with its gradient saved', () => {
     const logAlpha = tensor([-1, -2]);
     expect(variationalDropoutKl(logAlpha).gradNode).toBeNull();
-    logAlpha.requiresGrad = true;
-    const node = variationalDropoutKl(logAlpha).gradNode;
-    expect(node?.op).toBe('variationalDropoutKl');
-    expect(node?.inputs).toEqual([logAlpha]);
+    const { kl, dLogAlpha } = recorded(logAlpha);
+    expect(kl.gradNode?.inputs).toEqual([logAlpha]);
+    expect(dLogAlpha.data()[1]).toBeCloseTo(dKlOf(-2), 6);
   });
 
-  it('rejects operands that do not fit, naming op and argument', () => {
+  it('computes no gradient when nothing will be recorded (noGrad, or log α not requiring one)', () => {
+    const wanted: boolean[] = [];
+    const active = getBackend();
+    const spy: Backend = Object.assign(Object.create(active) as Backend, {
+      variationalDropoutKl(...args: Parameters<Backend['variationalDropoutKl']>) {
+        wanted.push(args[3] !== null);
+        active.variationalDropoutKl(...args);
+      },
+    });
+    const previous = setBackend(spy);
+    try {
+      const logAlpha = tensor([-1, -2]);
+      variationalDropoutKl(logAlpha);
+      logAlpha.requiresGrad = true;
+      expect(withoutRecording(() => variationalDropoutKl(logAlpha)).gradNode).toBeNull();
+      variationalDropoutKl(logAlpha);
+    } finally {
+      setBackend(previous);
+    }
+    expect(wanted).toEqual([false, false, true]);
+  });
+
+  it('rejects operands and options that do not fit, naming op and argument', () => {
     expect(() => variationalDropoutKl(tensor([1], { dtype: 'int32' }))).toThrow(DTypeError);
     expect(() => variationalDropoutKl(tensor([1], { dtype: 'int32' }))).toThrow(
       /variationalDropoutKl: argument 'logAlpha' must have dtype float32, got int32/,
     );
-    expect(() => variationalDropoutKlBackward(tensor([1, 2]), tensor([0, 0]))).toThrow(
-      /variationalDropoutKlBackward: argument 'grad' must hold one value, got shape \[2\]/,
+    const bad = (options: unknown) => () =>
+      variationalDropoutKl(tensor([0]), options as { scale?: number });
+    expect(bad({ scale: 1, weight: 2 })).toThrow(LacunaError);
+    expect(bad({ scale: 1, weight: 2 })).toThrow(
+      /argument 'options\.weight' is not a known option/,
     );
+    expect(bad(3)).toThrow(/argument 'options' must be an object of options/);
+    for (const scale of [Number.NaN, Number.NEGATIVE_INFINITY, '1', null]) {
+      expect(bad({ scale })).toThrow(ArgumentRangeError);
+      expect(bad({ scale })).toThrow(
+        /variationalDropoutKl: argument 'options\.scale' must be a finite number/,
+      );
+    }
   });
 });

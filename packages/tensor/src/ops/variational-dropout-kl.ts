@@ -1,62 +1,60 @@
 import { getBackend } from '../backend/registry.js';
-import { record } from '../record.js';
+import { record, willRecord } from '../record.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat, scalarValue } from './util.js';
+import { type KlOptions, klScale } from './kl-options.js';
+import { checkFloat } from './util.js';
 
 const OP = 'variationalDropoutKl';
 
 /**
+ * What {@link variationalDropoutKl} saves for its gradient: the gradient of its output (scale
+ * included) with respect to log α, computed in the forward pass.
+ */
+export interface VariationalDropoutKlSaved {
+  /** d(scale·Σ KL)/dlog α, log α's shape. */
+  readonly dLogAlpha: Tensor;
+}
+
+/**
  * The KL term of variational dropout (Kingma, Salimans & Welling 2015, "Variational Dropout and
- * the Local Reparameterization Trick", eq. 7) summed over every entry of log α, as one op:
- * `KL(α) ≈ −(½·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`, α = exp(log α),
- * c1 = 1.16145124, c2 = −1.50204118, c3 = 0.58629921. The paper leaves the constant free (it has
- * no gradient); it is fixed here so that KL(α = 1) = 0. The fit holds for α ≤ 1; log α = ±∞
- * gives ∓∞, NaN gives NaN.
+ * the Local Reparameterization Trick", eq. 7) summed over every entry of log α and multiplied by
+ * `scale`, as one op: `KL(α) ≈ −(½·log α + c1·α + c2·α² + c3·α³) + (c1 + c2 + c3)`,
+ * α = exp(log α), c1 = 1.16145124, c2 = −1.50204118, c3 = 0.58629921. The paper leaves the
+ * constant free (it has no gradient); it is fixed here so that KL(α = 1) = 0. The fit holds for
+ * α ≤ 1; log α = ±∞ gives ∓∞, NaN gives NaN. `scale = 1/N` gives the scaled ELBO's share for a
+ * data set of N examples.
  *
- * One kernel reads log α once; its gradient rule recomputes α:
- * `dKL/dlog α = −(½ + α·(c1 + 2c2·α + 3c3·α²))`. The reference backend computes each term and the
- * sum in float64; the wasm backend in float32 SIMD with float64 partial sums (the same bits on any
- * thread count).
+ * One kernel reads log α once. When the op is recorded for autograd, the same pass also writes
+ * the gradient of the scaled sum, `−scale·(½ + α·(c1 + 2c2·α + 3c3·α²))` per entry, which the op
+ * saves; the backward pass only multiplies it by the incoming gradient, or hands it on as it is
+ * when that is 1. The reference backend computes each term and the sum in float64; the wasm
+ * backend in float32 SIMD with float64 partial sums (the same bits on any thread count).
  *
  * @param logAlpha - float32 log α, any shape.
- * @returns A float32 scalar (shape []): Σ KL.
- * @throws DTypeError for a non-float32 operand.
+ * @param options - `scale` (default 1), a finite number multiplying the sum and its gradient.
+ * @returns A float32 scalar (shape []): scale·Σ KL.
+ * @throws DTypeError for a non-float32 operand; LacunaError for an unknown option;
+ *   ArgumentRangeError for a scale that is not a finite number.
  * @example
  * ```ts
  * import { tensor, variationalDropoutKl } from '@lacuna/tensor';
  * variationalDropoutKl(tensor([0, -3])).item(); // 1.6915… (KL(α = 1) = 0)
+ * variationalDropoutKl(tensor([0, -3]), { scale: 0.5 }).item(); // 0.8457…
  * ```
  */
-export function variationalDropoutKl(logAlpha: Tensor): Tensor {
+export function variationalDropoutKl(logAlpha: Tensor, options?: KlOptions): Tensor {
   checkFloat(OP, 'logAlpha', logAlpha);
+  const scale = klScale(OP, options);
+  const dLogAlpha = willRecord([logAlpha])
+    ? new Tensor(allocateUnfilled('float32', logAlpha.size), logAlpha.shape, 'float32')
+    : null;
   const out = new Tensor(allocateUnfilled('float32', 1), [], 'float32');
-  getBackend().variationalDropoutKl(logAlpha.storage as Float32Array, out.storage as Float32Array);
-  return record(OP, [logAlpha], out, {});
-}
-
-/**
- * The backward pass of {@link variationalDropoutKl}: the gradient of `grad·Σ KL` with respect to
- * log α, `−grad·(½ + α·(c1 + 2c2·α + 3c3·α²))` per entry, in one pass.
- *
- * @param grad - The scalar gradient of the op's output.
- * @param logAlpha - The op's log α.
- * @returns d log α, log α's shape.
- * @throws DTypeError for a non-float32 operand; ShapeError when grad holds more than one value.
- * @example
- * ```ts
- * import { tensor, variationalDropoutKlBackward } from '@lacuna/tensor';
- * variationalDropoutKlBackward(tensor(1), tensor([0])).item(); // -0.4162… (½ + c1 + 2c2 + 3c3, negated)
- * ```
- */
-export function variationalDropoutKlBackward(grad: Tensor, logAlpha: Tensor): Tensor {
-  checkFloat(`${OP}Backward`, 'logAlpha', logAlpha);
-  const g = scalarValue(`${OP}Backward`, 'grad', grad);
-  const out = new Tensor(allocateUnfilled('float32', logAlpha.size), logAlpha.shape, 'float32');
-  getBackend().variationalDropoutKlBackward(
+  getBackend().variationalDropoutKl(
     logAlpha.storage as Float32Array,
-    g,
+    scale,
     out.storage as Float32Array,
+    (dLogAlpha?.storage ?? null) as Float32Array | null,
   );
-  return out;
+  return dLogAlpha ? record(OP, [logAlpha], out, { dLogAlpha }) : out;
 }

@@ -12,12 +12,9 @@ import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
-import {
-  sparseVariationalDropoutKl,
-  sparseVariationalDropoutKlBackward,
-} from './sparse-variational-dropout-kl.js';
+import { sparseVariationalDropoutKl } from './sparse-variational-dropout-kl.js';
 import { unary } from './unary.js';
-import { variationalDropoutKl, variationalDropoutKlBackward } from './variational-dropout-kl.js';
+import { variationalDropoutKl } from './variational-dropout-kl.js';
 import { where } from './where.js';
 
 /**
@@ -47,9 +44,7 @@ export const referenceBackend: Backend = {
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
   sparseVariationalDropoutKl,
-  sparseVariationalDropoutKlBackward,
   variationalDropoutKl,
-  variationalDropoutKlBackward,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,

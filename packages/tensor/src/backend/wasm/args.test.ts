@@ -11,15 +11,9 @@ import { matmulArgs } from './kernels/matmul.js';
 import { maxPoolArgs } from './kernels/max-pool2d.js';
 import { normalArgs, uniformArgs } from './kernels/random.js';
 import { reduceArgs } from './kernels/reduce.js';
-import {
-  sparseVariationalDropoutKlArgs,
-  sparseVariationalDropoutKlBackwardArgs,
-} from './kernels/sparse-variational-dropout-kl.js';
+import { sparseVariationalDropoutKlArgs } from './kernels/sparse-variational-dropout-kl.js';
 import { unaryArgs } from './kernels/unary.js';
-import {
-  variationalDropoutKlArgs,
-  variationalDropoutKlBackwardArgs,
-} from './kernels/variational-dropout-kl.js';
+import { variationalDropoutKlArgs } from './kernels/variational-dropout-kl.js';
 
 // Each wrapper builds its kernel's argument list by name (kernels/X.ts); a list in the wrong order
 // would pass pointers as sizes. This reads every exported function's parameters from
@@ -64,9 +58,7 @@ const lists: ArgList<string>[] = [
   avgPoolBackwardArgs,
   linearArgs,
   sparseVariationalDropoutKlArgs,
-  sparseVariationalDropoutKlBackwardArgs,
   variationalDropoutKlArgs,
-  variationalDropoutKlBackwardArgs,
 ];
 
 describe('argument lists of the AssemblyScript kernels', () => {

@@ -29,9 +29,7 @@ export const KERNELS = [
   'avgPool2dBackward',
   'linear',
   'sparseVariationalDropoutKl',
-  'sparseVariationalDropoutKlBackward',
   'variationalDropoutKl',
-  'variationalDropoutKlBackward',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];

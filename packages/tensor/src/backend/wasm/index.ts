@@ -13,15 +13,9 @@ import { wasmMatmul } from './kernels/matmul.js';
 import { wasmMaxPool2d } from './kernels/max-pool2d.js';
 import { wasmNormal, wasmUniform } from './kernels/random.js';
 import { wasmReduce } from './kernels/reduce.js';
-import {
-  wasmSparseVariationalDropoutKl,
-  wasmSparseVariationalDropoutKlBackward,
-} from './kernels/sparse-variational-dropout-kl.js';
+import { wasmSparseVariationalDropoutKl } from './kernels/sparse-variational-dropout-kl.js';
 import { wasmUnary } from './kernels/unary.js';
-import {
-  wasmVariationalDropoutKl,
-  wasmVariationalDropoutKlBackward,
-} from './kernels/variational-dropout-kl.js';
+import { wasmVariationalDropoutKl } from './kernels/variational-dropout-kl.js';
 import { chooseSimdBuild, SIMD_OPTIONS, type SimdBuild, type SimdOption } from './simd-build.js';
 
 export type { SimdBuild, SimdOption } from './simd-build.js';
@@ -210,9 +204,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     avgPool2d: wasmAvgPool2d(ctx),
     avgPool2dBackward: wasmAvgPool2dBackward(ctx),
     sparseVariationalDropoutKl: wasmSparseVariationalDropoutKl(ctx),
-    sparseVariationalDropoutKlBackward: wasmSparseVariationalDropoutKlBackward(ctx),
     variationalDropoutKl: wasmVariationalDropoutKl(ctx),
-    variationalDropoutKlBackward: wasmVariationalDropoutKlBackward(ctx),
     whenReady: async () => (pool ? (await pool.whenReady()) + 1 : 1),
     dispose: () => pool?.dispose(),
   };

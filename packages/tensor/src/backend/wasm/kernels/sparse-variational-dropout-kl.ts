@@ -1,88 +1,69 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { elementDispatch, runBlockSum } from '../block-sums.js';
+import { runBlockSum } from '../block-sums.js';
 import { argList, type WasmContext } from '../context.js';
 
 /**
  * The arguments of assembly/sparse-variational-dropout-kl.ts, in its order:
- * `sparseVariationalDropoutKl(theta: usize, logSigma2: usize, partials: usize, b0: i32, b1: i32,
- *   n: i32, scratch: usize)`: the float64 sums of blocks [b0, b1) to partials[b0..b1), with the
- *   thread's scratch block.
+ * `sparseVariationalDropoutKl(theta: usize, logSigma2: usize, scale: f32, partials: usize,
+ *   dTheta: usize, dLogSigma2: usize, b0: i32, b1: i32, n: i32, scratch: usize)`: the float64
+ *   sums of blocks [b0, b1) to partials[b0..b1) and the gradients of their weights (a 0 pointer:
+ *   not wanted), with the thread's scratch block.
  * @internal
  */
 export const sparseVariationalDropoutKlArgs = argList(
   'sparseVariationalDropoutKl',
-  ['theta', 'logSigma2', 'partials', 'b0', 'b1', 'n', 'scratch'],
-  (v) => [v.theta, v.logSigma2, v.partials, v.b0, v.b1, v.n, v.scratch],
+  ['theta', 'logSigma2', 'scale', 'partials', 'dTheta', 'dLogSigma2', 'b0', 'b1', 'n', 'scratch'],
+  (v) => [
+    v.theta,
+    v.logSigma2,
+    v.scale,
+    v.partials,
+    v.dTheta,
+    v.dLogSigma2,
+    v.b0,
+    v.b1,
+    v.n,
+    v.scratch,
+  ],
 );
 
 /**
- * The arguments of its gradient, in its order: `sparseVariationalDropoutKlBackward(theta: usize,
- * logSigma2: usize, grad: f32, dTheta: usize, dLogSigma2: usize, n: i32, scratch: usize)`.
- * @internal
+ * The wasm `sparseVariationalDropoutKl` kernel: block sums and gradients in one pass, split over
+ * threads. @internal
  */
-export const sparseVariationalDropoutKlBackwardArgs = argList(
-  'sparseVariationalDropoutKlBackward',
-  ['theta', 'logSigma2', 'grad', 'dTheta', 'dLogSigma2', 'n', 'scratch'],
-  (v) => [v.theta, v.logSigma2, v.grad, v.dTheta, v.dLogSigma2, v.n, v.scratch],
-);
-
-/** The wasm `sparseVariationalDropoutKl` kernel: block sums split over threads. @internal */
 export function wasmSparseVariationalDropoutKl(
   ctx: WasmContext,
 ): Backend['sparseVariationalDropoutKl'] {
-  return (theta, logSigma2, out) =>
+  return (theta, logSigma2, scale, out, dTheta, dLogSigma2) =>
     runBlockSum(
       ctx,
       'sparseVariationalDropoutKl',
       [theta, logSigma2],
+      [dTheta, dLogSigma2],
+      scale,
       out,
-      ([thetaAt, logSigma2At], partials, b0, b1, scratch) =>
+      ({ inputsAt: [thetaAt, logSigma2At], gradsAt: [dThetaAt, dLogSigma2At], ...at }) =>
         sparseVariationalDropoutKlArgs.build({
           theta: thetaAt!,
           logSigma2: logSigma2At!,
-          partials,
-          b0,
-          b1,
+          scale,
+          partials: at.partialsAt,
+          dTheta: dThetaAt!,
+          dLogSigma2: dLogSigma2At!,
+          b0: at.b0,
+          b1: at.b1,
           n: theta.length,
-          scratch,
+          scratch: at.scratch,
         }),
-      () => referenceBackend.sparseVariationalDropoutKl(theta, logSigma2, out),
-    );
-}
-
-/** The wasm `sparseVariationalDropoutKlBackward` kernel: both gradients in one pass. @internal */
-export function wasmSparseVariationalDropoutKlBackward(
-  ctx: WasmContext,
-): Backend['sparseVariationalDropoutKlBackward'] {
-  return (theta, logSigma2, grad, dTheta, dLogSigma2) => {
-    const n = theta.length;
-    ctx.run(
-      n > 0 && {
-        kernel: 'sparseVariationalDropoutKlBackward',
-        inputs: [theta, logSigma2],
-        outputs: [dTheta, dLogSigma2],
-        dispatch: ({ inputs: [thetaAt, logSigma2At], outputs: [dThetaAt, dLogSigma2At] }) =>
-          elementDispatch(ctx, n, (s, e, scratch) =>
-            sparseVariationalDropoutKlBackwardArgs.build({
-              theta: thetaAt! + s * 4,
-              logSigma2: logSigma2At! + s * 4,
-              grad,
-              dTheta: dThetaAt! + s * 4,
-              dLogSigma2: dLogSigma2At! + s * 4,
-              n: e - s,
-              scratch,
-            }),
-          ),
-      },
       () =>
-        referenceBackend.sparseVariationalDropoutKlBackward(
+        referenceBackend.sparseVariationalDropoutKl(
           theta,
           logSigma2,
-          grad,
+          scale,
+          out,
           dTheta,
           dLogSigma2,
         ),
     );
-  };
 }

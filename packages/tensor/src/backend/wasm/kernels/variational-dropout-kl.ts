@@ -1,73 +1,41 @@
 import type { Backend } from '../../backend.js';
 import { referenceBackend } from '../../reference/index.js';
-import { elementDispatch, runBlockSum } from '../block-sums.js';
+import { runBlockSum } from '../block-sums.js';
 import { argList, type WasmContext } from '../context.js';
 
 /**
  * The arguments of assembly/variational-dropout-kl.ts, in its order:
- * `variationalDropoutKl(logAlpha: usize, partials: usize, b0: i32, b1: i32, n: i32)`: the
- * float64 sums of blocks [b0, b1) to partials[b0..b1).
+ * `variationalDropoutKl(logAlpha: usize, scale: f32, partials: usize, dLogAlpha: usize, b0: i32,
+ *   b1: i32, n: i32)`: the float64 sums of blocks [b0, b1) to partials[b0..b1) and the gradient
+ *   of their entries (a 0 pointer: not wanted).
  * @internal
  */
 export const variationalDropoutKlArgs = argList(
   'variationalDropoutKl',
-  ['logAlpha', 'partials', 'b0', 'b1', 'n'],
-  (v) => [v.logAlpha, v.partials, v.b0, v.b1, v.n],
+  ['logAlpha', 'scale', 'partials', 'dLogAlpha', 'b0', 'b1', 'n'],
+  (v) => [v.logAlpha, v.scale, v.partials, v.dLogAlpha, v.b0, v.b1, v.n],
 );
 
-/**
- * The arguments of its gradient, in its order:
- * `variationalDropoutKlBackward(logAlpha: usize, grad: f32, dLogAlpha: usize, n: i32)`.
- * @internal
- */
-export const variationalDropoutKlBackwardArgs = argList(
-  'variationalDropoutKlBackward',
-  ['logAlpha', 'grad', 'dLogAlpha', 'n'],
-  (v) => [v.logAlpha, v.grad, v.dLogAlpha, v.n],
-);
-
-/** The wasm `variationalDropoutKl` kernel: block sums split over threads. @internal */
+/** The wasm `variationalDropoutKl` kernel: block sums and gradient in one pass, split over threads. @internal */
 export function wasmVariationalDropoutKl(ctx: WasmContext): Backend['variationalDropoutKl'] {
-  return (logAlpha, out) =>
+  return (logAlpha, scale, out, dLogAlpha) =>
     runBlockSum(
       ctx,
       'variationalDropoutKl',
       [logAlpha],
+      [dLogAlpha],
+      scale,
       out,
-      ([logAlphaAt], partials, b0, b1) =>
+      ({ inputsAt: [logAlphaAt], gradsAt: [dLogAlphaAt], partialsAt, b0, b1 }) =>
         variationalDropoutKlArgs.build({
           logAlpha: logAlphaAt!,
-          partials,
+          scale,
+          partials: partialsAt,
+          dLogAlpha: dLogAlphaAt!,
           b0,
           b1,
           n: logAlpha.length,
         }),
-      () => referenceBackend.variationalDropoutKl(logAlpha, out),
+      () => referenceBackend.variationalDropoutKl(logAlpha, scale, out, dLogAlpha),
     );
-}
-
-/** The wasm `variationalDropoutKlBackward` kernel: one pass. @internal */
-export function wasmVariationalDropoutKlBackward(
-  ctx: WasmContext,
-): Backend['variationalDropoutKlBackward'] {
-  return (logAlpha, grad, dLogAlpha) => {
-    const n = logAlpha.length;
-    ctx.run(
-      n > 0 && {
-        kernel: 'variationalDropoutKlBackward',
-        inputs: [logAlpha],
-        outputs: [dLogAlpha],
-        dispatch: ({ inputs: [logAlphaAt], outputs: [dAt] }) =>
-          elementDispatch(ctx, n, (s, e) =>
-            variationalDropoutKlBackwardArgs.build({
-              logAlpha: logAlphaAt! + s * 4,
-              grad,
-              dLogAlpha: dAt! + s * 4,
-              n: e - s,
-            }),
-          ),
-      },
-      () => referenceBackend.variationalDropoutKlBackward(logAlpha, grad, dLogAlpha),
-    );
-  };
 }

@@ -1,0 +1,27 @@
+import { ArgumentRangeError } from '../errors.js';
+import { checkOptionKeys, describeValue, optionKeys } from '../options.js';
+
+/** Options of the fused KL ops, `sparseVariationalDropoutKl` and `variationalDropoutKl`. */
+export interface KlOptions {
+  /**
+   * Multiplies the sum and its gradient (default 1): `1 / N` for the scaled ELBO of a data set of
+   * N examples, folded into the one op instead of a separate `mul`. A finite number.
+   */
+  scale?: number;
+}
+
+const KL_KEYS = optionKeys<KlOptions>({ scale: true });
+
+/** The checked `scale` of a KL op's options. @internal */
+export function klScale(op: string, options: KlOptions | undefined): number {
+  checkOptionKeys(op, options, KL_KEYS);
+  const scale: unknown = options?.scale === undefined ? 1 : options.scale;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new ArgumentRangeError(
+      op,
+      'options.scale',
+      `must be a finite number, got ${describeValue(scale)}`,
+    );
+  }
+  return scale;
+}
