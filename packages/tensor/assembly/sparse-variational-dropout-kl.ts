@@ -1,15 +1,16 @@
 // Molchanov et al.'s KL approximation summed over the weights, times `scale` (each KL_SUM_BLOCK-
 // element block's unscaled sum in float64 to its own slot of `partials`; the host adds the slots
 // in order and scales), and, in the same pass when asked, the gradient of the scaled sum, in
-// float32 SIMD with SimdMath's exp and log: four transcendentals and one or two divisions per
-// weight. With l = clip(log α) and e = exp(−l), u = exp(k2 + k3·l):
+// float32 SIMD: four transcendentals (KlMath's exp and log, for these bounded operands) and one
+// or two divisions per weight. With l = clip(log α), e = exp(−l) and u = exp(k2 + k3·l):
 //   KL = k1/(1 + u) + ½·ln(1 + e),  dKL/dl = −k1·k3·u/(1 + u)² − ½·e/(1 + e),
 // both reciprocals from one division 1/((1 + u)(1 + e)) (u < 2e7 and e < 3e4 on the clip's range,
 // so the product is finite), and ln(1 + e) as ln of the rounded 1 + e corrected by the rounding
-// error over 1 + e (Goldberg's log1p without its own division).
+// error over 1 + e (Goldberg's log1p without a division of its own).
 //
-// A block runs as one loop per transcendental through float32 rows of scratch (in L1): one loop
-// doing all of them keeps too many constants live and spills in V8 (slower, measured).
+// A block runs as a few loops through float32 rows of scratch, each with one function's
+// constants live (both exponentials share theirs): one loop doing everything keeps too many
+// constants live and spills in V8, about 1.7× slower (measured, as was each split here).
 import { BlockSum } from './block-sum';
 import { KL_SUM_BLOCK } from './codes';
 import {
@@ -20,11 +21,11 @@ import {
   SVD_KL_K3 as K3,
   SVD_LOG_ALPHA_MIN as LO,
 } from './kl-constants';
-import { SimdMath } from './simd-math';
+import { KlMath } from './kl-math';
 
-/** Bytes of per-thread scratch the KL kernel needs: three float32 rows of one block. */
+/** Bytes of per-thread scratch the KL kernel needs: four float32 rows of one block. */
 export function klScratchBytes(): i32 {
-  return KL_SUM_BLOCK * 12;
+  return KL_SUM_BLOCK * 16;
 }
 
 /** The loops of the KL term over one block. */
@@ -49,20 +50,20 @@ class SparseKl {
     for (; i + 4 <= count; i += 4) {
       const off = (<usize>i) << 2;
       const theta2 = SparseKl.theta2(v128.load(theta + off));
-      v128.store(out + off, f32x4.sub(v128.load(logSigma2 + off), SimdMath.log(theta2)));
+      v128.store(out + off, f32x4.sub(v128.load(logSigma2 + off), KlMath.logPositive(theta2)));
     }
     if (i < count) {
       const off = (<usize>i) << 2;
       const theta2 = SparseKl.theta2(BlockSum.loadPartial(theta + off, count - i));
       const logSigma2s = BlockSum.loadPartial(logSigma2 + off, count - i);
-      v128.store(out + off, f32x4.sub(logSigma2s, SimdMath.log(theta2)));
+      v128.store(out + off, f32x4.sub(logSigma2s, KlMath.logPositive(theta2)));
     }
   }
 
   /**
-   * Σ KL of `count` weights (at most one block) into float64, and when `grads` the gradient of
-   * `scale`·Σ KL to dTheta and dLogSigma2 (either 0: not wanted), through scratch rows `l`, `e`
-   * and `u`.
+   * Σ KL of `count` weights (at most one block) into float64, and the gradient of `scale`·Σ KL to
+   * dTheta and dLogSigma2 (either 0: not wanted), through scratch rows `l` (log α before the
+   * clip), `e`, `u` and `w` (ln(1 + e)).
    */
   @inline static block(
     theta: usize,
@@ -74,15 +75,19 @@ class SparseKl {
     l: usize,
     e: usize,
     u: usize,
+    w: usize,
   ): f64 {
     SparseKl.rawLogAlphas(theta, logSigma2, l, count);
     const bytes = (<usize>((count + 3) & ~3)) << 2;
-    for (let off: usize = 0; off < bytes; off += 16)
-      v128.store(e + off, SimdMath.exp(f32x4.neg(SparseKl.clip(v128.load(l + off)))));
+    // Both exponentials in one loop: the same constants serve the two.
     for (let off: usize = 0; off < bytes; off += 16) {
-      const z = f32x4.mul(f32x4.splat(<f32>K3), SparseKl.clip(v128.load(l + off)));
-      v128.store(u + off, SimdMath.exp(f32x4.add(f32x4.splat(<f32>K2), z)));
+      const la = SparseKl.clip(v128.load(l + off));
+      v128.store(e + off, KlMath.exp(f32x4.neg(la)));
+      const z = f32x4.mul(f32x4.splat(<f32>K3), la);
+      v128.store(u + off, KlMath.exp(f32x4.add(f32x4.splat(<f32>K2), z)));
     }
+    for (let off: usize = 0; off < bytes; off += 16)
+      v128.store(w + off, KlMath.logNormal(f32x4.add(f32x4.splat(1), v128.load(e + off))));
     const grads = dTheta != 0 || dLogSigma2 != 0;
     let acc = f64x2.splat(0);
     for (let i = 0; i < count; i += 4) {
@@ -96,7 +101,7 @@ class SparseKl {
       const overE = f32x4.mul(onePlusU, inv); // 1/(1 + e)
       // ln(1 + e) = ln(fl(1 + e)) + (e − (fl(1 + e) − 1))/(1 + e), to first order (exactly enough).
       const lost = f32x4.sub(ei, f32x4.sub(onePlusE, f32x4.splat(1)));
-      const tail = f32x4.add(SimdMath.log(onePlusE), f32x4.mul(lost, overE));
+      const tail = f32x4.add(v128.load(w + off), f32x4.mul(lost, overE));
       const kl = f32x4.add(f32x4.mul(f32x4.splat(<f32>K1), fit), f32x4.mul(f32x4.splat(0.5), tail));
       const full = i + 4 <= count;
       acc = BlockSum.add(acc, full ? kl : v128.and(kl, BlockSum.lanesBelow(count - i)));
@@ -157,6 +162,7 @@ export function sparseVariationalDropoutKl(
       scratch,
       scratch + row,
       scratch + 2 * row,
+      scratch + 3 * row,
     );
     store<f64>(partials + ((<usize>b) << 3), sum);
   }
