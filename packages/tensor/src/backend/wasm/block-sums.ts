@@ -10,8 +10,9 @@ export interface BlockSumShare {
   readonly gradsAt: readonly number[];
   /** Byte offset of the float64 block sums. */
   readonly partialsAt: number;
-  /** The blocks of this share: [b0, b1). */
+  /** The first block of this share. */
   readonly b0: number;
+  /** One past the last block of this share. */
   readonly b1: number;
   /** Byte offset of this thread's scratch block. */
   readonly scratch: number;
