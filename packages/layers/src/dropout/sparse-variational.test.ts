@@ -92,7 +92,8 @@ describe('LinearSVD', () => {
     for (const [i, v] of perWeight.entries()) expect(v).toBeCloseTo(klReference(logAlphas[i]!), 5);
     const total = logAlphas.reduce((a, v) => a + klReference(v), 0);
     expect(layer.lossTerm().item()).toBeCloseTo(total / 50, 5);
-    expect(layer.lossTerm().gradNode).not.toBeNull();
+    // One op with the 1/N folded in, no separate mul.
+    expect(layer.lossTerm().gradNode?.op).toBe('sparseVariationalDropoutKl');
     // Large α costs almost nothing, small α a lot: the prior pushes towards dropping.
     expect(perWeight[6]!).toBeLessThan(1e-3);
     expect(perWeight[1]!).toBeGreaterThan(4);

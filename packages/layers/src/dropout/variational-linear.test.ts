@@ -163,7 +163,9 @@ describe('VariationalLinear: KL term', () => {
   it('is recorded for autograd: d/dlog α = −(0.5 + c1α + 2c2α² + 3c3α³)·covers/N', () => {
     const layer = make(3, 2, 9, { alpha: 'unit', datasetSize: 10 });
     setValues(layer.logAlpha, (i) => [-2, -0.5][i]!);
-    backward(layer.lossTerm());
+    const term = layer.lossTerm();
+    expect(term.gradNode?.op).toBe('variationalDropoutKl'); // covers/N folded into the one op
+    backward(term);
     const grad = layer.logAlpha.grad!.data();
     [-2, -0.5].forEach((la, i) => {
       const a = Math.exp(la);
