@@ -11,6 +11,7 @@ import { matmul } from './matmul.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
+import { scaledSquare, scaledSquareBackward } from './scaled-square.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
 import {
   sparseVariationalDropoutKl,
@@ -58,6 +59,8 @@ export const referenceBackend: Backend = {
   avgPool2d,
   avgPool2dBackward,
   maskedAffine,
+  scaledSquare,
+  scaledSquareBackward,
   uniform,
   normal,
   dropout,

@@ -11,6 +11,7 @@ import { matmulArgs } from './kernels/matmul.js';
 import { maxPoolArgs } from './kernels/max-pool2d.js';
 import { normalArgs, uniformArgs } from './kernels/random.js';
 import { reduceArgs } from './kernels/reduce.js';
+import { scaledSquareArgs, scaledSquareBackwardArgs } from './kernels/scaled-square.js';
 import {
   sparseVariationalDropoutKlArgs,
   sparseVariationalDropoutKlBackwardArgs,
@@ -63,6 +64,8 @@ const lists: ArgList<string>[] = [
   avgPoolArgs,
   avgPoolBackwardArgs,
   linearArgs,
+  scaledSquareArgs,
+  scaledSquareBackwardArgs,
   sparseVariationalDropoutKlArgs,
   sparseVariationalDropoutKlBackwardArgs,
   variationalDropoutKlArgs,

@@ -32,6 +32,8 @@ export const KERNELS = [
   'sparseVariationalDropoutKlBackward',
   'variationalDropoutKl',
   'variationalDropoutKlBackward',
+  'scaledSquare',
+  'scaledSquareBackward',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];
