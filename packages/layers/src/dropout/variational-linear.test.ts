@@ -189,6 +189,21 @@ describe('VariationalLinear: α ≤ 1 by projection', () => {
   });
 });
 
+describe('VariationalLinear: the projection over many α', () => {
+  it('sets exactly the values above 0 to 0, in the groups of eight and the tail alike', () => {
+    const layer = make(7, 3, 10, { alpha: 'weight' }); // 21 entries: two groups of 8, 5 left
+    const [nan, inf] = [Number.NaN, Number.POSITIVE_INFINITY];
+    // Group 1 all ≤ 0 (NaN and −0 included), group 2 with one value above 0 first, the tail's
+    // last above 0.
+    const before = [-1, 0, -0, nan, -inf, -2, -3, -4, 0.5, -1, nan, -0, -5, -6, inf, 1e-40];
+    before.push(-1, nan, -2, 0, 7);
+    setValues(layer.logAlpha, (i) => before[i]!);
+    layer.alpha();
+    const want = before.map((v) => Math.min(v, 0));
+    expect(Array.from(layer.logAlpha.data())).toEqual(want.map(Math.fround));
+  });
+});
+
 describe('VariationalLinear: options', () => {
   it('rejects bad and unknown options with typed errors naming the key', () => {
     const generator = new Generator(0);
