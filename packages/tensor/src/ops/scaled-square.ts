@@ -8,6 +8,13 @@ import { checkFloat } from './util.js';
 
 const OP = 'scaledSquare';
 
+/** A tensor's storage as the float32 array the checks guaranteed. */
+const f32 = (t: Tensor) => t.storage as Float32Array;
+
+/** A fresh float32 tensor of x's shape, for the kernel to fill. */
+const unfilledLike = (x: Tensor) =>
+  new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
+
 /** Checks that `operand` is a float32 tensor of x's shape. */
 function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): Tensor {
   const t = checkFloat(op, argument, operand);
@@ -48,12 +55,8 @@ function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): 
 export function scaledSquare(x: Tensor, logScale: Tensor): Tensor {
   checkFloat(OP, 'x', x);
   checkLikeX(OP, 'logScale', x, logScale);
-  const out = new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
-  getBackend().scaledSquare(
-    x.storage as Float32Array,
-    logScale.storage as Float32Array,
-    out.storage as Float32Array,
-  );
+  const out = unfilledLike(x);
+  getBackend().scaledSquare(f32(x), f32(logScale), f32(out));
   return record(OP, [x, logScale], out, {});
 }
 
@@ -79,14 +82,7 @@ export function scaledSquareBackward(grad: Tensor, x: Tensor, logScale: Tensor):
   checkFloat(op, 'x', x);
   checkLikeX(op, 'grad', x, grad);
   checkLikeX(op, 'logScale', x, logScale);
-  const dx = new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
-  const ds = new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
-  getBackend().scaledSquareBackward(
-    x.storage as Float32Array,
-    logScale.storage as Float32Array,
-    grad.storage as Float32Array,
-    dx.storage as Float32Array,
-    ds.storage as Float32Array,
-  );
+  const [dx, ds] = [unfilledLike(x), unfilledLike(x)];
+  getBackend().scaledSquareBackward(f32(x), f32(logScale), f32(grad), f32(dx), f32(ds));
   return [dx, ds];
 }
