@@ -21,6 +21,8 @@ export const KERNELS = [
   'unary',
   'reduce',
   'maskedAffine',
+  'scaledSquare',
+  'scaledSquareBackward',
   'conv2d',
   'conv2dBackwardInput',
   'conv2dBackwardWeight',
@@ -32,8 +34,6 @@ export const KERNELS = [
   'sparseVariationalDropoutKlBackward',
   'variationalDropoutKl',
   'variationalDropoutKlBackward',
-  'scaledSquare',
-  'scaledSquareBackward',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];
