@@ -189,6 +189,27 @@ describe('VariationalLinear: α ≤ 1 by projection', () => {
   });
 });
 
+describe('VariationalLinear: the variance weights α⊙θ²', () => {
+  /** The ops recorded on the way to `t`. */
+  const opsOf = (t: Tensor, found = new Set<string>()): Set<string> => {
+    if (t.gradNode) {
+      found.add(t.gradNode.op);
+      for (const input of t.gradNode.inputs) opsOf(input, found);
+    }
+    return found;
+  };
+
+  it('are one fused scaledSquare with α per weight, exp and products of a shared α otherwise', () => {
+    const x = uniform([2, 3], { generator: new Generator(1) });
+    const perWeight = opsOf(make(3, 2, 1, { alpha: 'weight' }).forward(x));
+    expect(perWeight.has('scaledSquare')).toBe(true);
+    expect(perWeight.has('exp')).toBe(false);
+    const perUnit = opsOf(make(3, 2, 1, { alpha: 'unit' }).forward(x));
+    expect(perUnit.has('scaledSquare')).toBe(false);
+    expect(perUnit.has('exp')).toBe(true);
+  });
+});
+
 describe('VariationalLinear: the projection over many α', () => {
   it('sets exactly the values above 0 to 0, in the groups of eight and the tail alike', () => {
     const layer = make(7, 3, 10, { alpha: 'weight' }); // 21 entries: two groups of 8, 5 left
