@@ -157,6 +157,9 @@ export interface OpSaved {
   gaussianNoise: NothingSaved;
   /** `m ? x·scale + shift : fill`. */
   maskedAffine: MaskedAffineSaved;
+  // ops/scaled-square.ts
+  /** `exp(s)·x²`, fused (x and s recomputed in backward). */
+  scaledSquare: NothingSaved;
 }
 
 /** The name of an op that records a `GradNode`: a key of {@link OpSaved}. */

@@ -20,6 +20,7 @@ import { permuteRule } from './permute.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
 import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
+import { scaledSquareRule } from './scaled-square.js';
 import { sliceRule } from './slice.js';
 import { softmaxCrossEntropyRule } from './softmax-cross-entropy.js';
 import { sparseVariationalDropoutKlRule } from './sparse-variational-dropout-kl.js';
@@ -116,4 +117,6 @@ export const gradRules: GradRules = {
   gaussianDropout: gaussianDropoutRule,
   gaussianNoise: gaussianNoiseRule,
   maskedAffine: maskedAffineRule,
+  // scaled-square.ts
+  scaledSquare: scaledSquareRule,
 };

@@ -40,6 +40,7 @@ import {
   pow,
   relu,
   reshape,
+  scaledSquare,
   selu,
   sigmoid,
   slice,
@@ -318,6 +319,13 @@ describeBackends('gradient rules pass gradcheck', () => {
     expectOk(selu, [input([2, 5], { awayFromZero: true })]);
     expectOk(gelu, [input([2, 5])]);
     expectOk(softplus, [input([2, 5])]);
+  });
+
+  it('scaledSquare: both gradients, x = 0 included', () => {
+    const input = inputs('scaledSquare');
+    const x = input([3, 4]);
+    x.storage[5] = 0;
+    expectOk((t, s) => mul(scaledSquare(t, s), 3), [x, input([3, 4])]);
   });
 
   it('where, variance, logsumexp', () => {

@@ -1,4 +1,13 @@
-import { add, exp, type Generator, mul, normal, sqrt, type Tensor } from '@lacuna/tensor';
+import {
+  add,
+  exp,
+  type Generator,
+  mul,
+  normal,
+  scaledSquare,
+  sqrt,
+  type Tensor,
+} from '@lacuna/tensor';
 
 /** An affine map of a layer, `(x, weight, bias) ↦ x·weightᵀ + bias` or `conv(x, weight) + bias`. */
 export type AffineMap = (x: Tensor, weight: Tensor, bias: Tensor | null) => Tensor;
@@ -24,8 +33,20 @@ export function localReparameterization(
 ): Tensor {
   const mean = f(x, weight, bias);
   if (!generator) return mean;
-  const variance = f(mul(x, x), mul(exp(logAlpha), mul(weight, weight)), null);
+  const variance = f(mul(x, x), varianceWeights(weight, logAlpha), null);
   return sampleAround(mean, variance, generator);
+}
+
+/**
+ * α⊙θ² = exp(log α)·θ²: one fused op (`scaledSquare`, one pass forward and one backward) when
+ * log α has θ's shape (α per weight), the composite when it broadcasts (per layer or unit, where
+ * exp runs over a few values).
+ */
+function varianceWeights(weight: Tensor, logAlpha: Tensor): Tensor {
+  const perWeight =
+    logAlpha.shape.length === weight.shape.length &&
+    logAlpha.shape.every((d, i) => d === weight.shape[i]);
+  return perWeight ? scaledSquare(weight, logAlpha) : mul(exp(logAlpha), mul(weight, weight));
 }
 
 /**

@@ -191,6 +191,42 @@ describe('VariationalLinear: α ≤ 1 by projection', () => {
   });
 });
 
+describe('VariationalLinear: the variance weights α⊙θ²', () => {
+  /** The ops recorded on the way to `t`. */
+  const opsOf = (t: Tensor, found = new Set<string>()): Set<string> => {
+    if (t.gradNode) {
+      found.add(t.gradNode.op);
+      for (const input of t.gradNode.inputs) opsOf(input, found);
+    }
+    return found;
+  };
+
+  it('are one fused scaledSquare with α per weight, exp and products of a shared α otherwise', () => {
+    const x = uniform([2, 3], { generator: new Generator(1) });
+    const perWeight = opsOf(make(3, 2, 1, { alpha: 'weight' }).forward(x));
+    expect(perWeight.has('scaledSquare')).toBe(true);
+    expect(perWeight.has('exp')).toBe(false);
+    const perUnit = opsOf(make(3, 2, 1, { alpha: 'unit' }).forward(x));
+    expect(perUnit.has('scaledSquare')).toBe(false);
+    expect(perUnit.has('exp')).toBe(true);
+  });
+});
+
+describe('VariationalLinear: the projection over many α', () => {
+  it('sets exactly the values above 0 to 0, in the groups of eight and the tail alike', () => {
+    const layer = make(7, 3, 10, { alpha: 'weight' }); // 21 entries: two groups of 8, 5 left
+    const [nan, inf] = [Number.NaN, Number.POSITIVE_INFINITY];
+    // Group 1 all ≤ 0 (NaN and −0 included), group 2 with one value above 0 first, the tail's
+    // last above 0.
+    const before = [-1, 0, -0, nan, -inf, -2, -3, -4, 0.5, -1, nan, -0, -5, -6, inf, 1e-40];
+    before.push(-1, nan, -2, 0, 7);
+    setValues(layer.logAlpha, (i) => before[i]!);
+    layer.alpha();
+    const want = before.map((v) => Math.min(v, 0));
+    expect(Array.from(layer.logAlpha.data())).toEqual(want.map(Math.fround));
+  });
+});
+
 describe('VariationalLinear: options', () => {
   it('rejects bad and unknown options with typed errors naming the key', () => {
     const generator = new Generator(0);

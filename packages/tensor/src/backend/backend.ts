@@ -341,6 +341,23 @@ export interface Backend {
    * shared-mask, alpha and block dropout.
    */
   maskedAffine(x: Float32Array, mask: Uint8Array, out: Float32Array, p: MaskedAffineParams): void;
+  /**
+   * `out[i] = exp(logScale[i])·x[i]²` (the per-weight variance weights α⊙θ² of the local
+   * reparameterisation); all three have one length.
+   */
+  scaledSquare(x: Float32Array, logScale: Float32Array, out: Float32Array): void;
+  /**
+   * Gradients of {@link Backend.scaledSquare} for the output gradient `grad`, both in one pass:
+   * `dx[i] = 2·exp(sᵢ)·xᵢ·gradᵢ`, `dLogScale[i] = exp(sᵢ)·xᵢ²·gradᵢ` (recomputed, so x = 0 gives
+   * 0, not 0/0). Both outputs are overwritten.
+   */
+  scaledSquareBackward(
+    x: Float32Array,
+    logScale: Float32Array,
+    grad: Float32Array,
+    dx: Float32Array,
+    dLogScale: Float32Array,
+  ): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */

@@ -11,6 +11,7 @@ import { matmul } from './matmul.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
+import { scaledSquare, scaledSquareBackward } from './scaled-square.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
 import { sparseVariationalDropoutKl } from './sparse-variational-dropout-kl.js';
 import { unary } from './unary.js';
@@ -53,6 +54,8 @@ export const referenceBackend: Backend = {
   avgPool2d,
   avgPool2dBackward,
   maskedAffine,
+  scaledSquare,
+  scaledSquareBackward,
   uniform,
   normal,
   dropout,

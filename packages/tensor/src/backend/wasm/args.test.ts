@@ -11,6 +11,7 @@ import { matmulArgs } from './kernels/matmul.js';
 import { maxPoolArgs } from './kernels/max-pool2d.js';
 import { normalArgs, uniformArgs } from './kernels/random.js';
 import { reduceArgs } from './kernels/reduce.js';
+import { scaledSquareArgs, scaledSquareBackwardArgs } from './kernels/scaled-square.js';
 import { sparseVariationalDropoutKlArgs } from './kernels/sparse-variational-dropout-kl.js';
 import { unaryArgs } from './kernels/unary.js';
 import { variationalDropoutKlArgs } from './kernels/variational-dropout-kl.js';
@@ -50,6 +51,8 @@ const lists: ArgList<string>[] = [
   unaryArgs,
   reduceArgs,
   maskedAffineArgs,
+  scaledSquareArgs,
+  scaledSquareBackwardArgs,
   conv2dArgs,
   conv2dBackwardInputArgs,
   conv2dBackwardWeightArgs,

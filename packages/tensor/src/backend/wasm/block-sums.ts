@@ -67,3 +67,18 @@ export function runBlockSum(
   for (let b = 0; b < blocks; b++) total += partials[b]!;
   out[0] = scale * total;
 }
+
+/**
+ * The dispatch of an elementwise kernel over n elements: ranges whose starts are multiples of 4,
+ * one per thread, each share made by `share(start, end, scratch)` with that thread's scratch.
+ * @internal
+ */
+export function elementDispatch(
+  ctx: WasmContext,
+  n: number,
+  share: (start: number, end: number, scratch: number) => Share,
+): { shares: Share[]; helpers: number[] } {
+  const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS);
+  const ranges = split(n, helpers.length + 1, 4);
+  return { shares: ranges.map(([s, e], t) => share(s, e, ctx.scratch(t))), helpers };
+}

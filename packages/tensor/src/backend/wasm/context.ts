@@ -21,6 +21,8 @@ export const KERNELS = [
   'unary',
   'reduce',
   'maskedAffine',
+  'scaledSquare',
+  'scaledSquareBackward',
   'conv2d',
   'conv2dBackwardInput',
   'conv2dBackwardWeight',

@@ -13,6 +13,7 @@ import { wasmMatmul } from './kernels/matmul.js';
 import { wasmMaxPool2d } from './kernels/max-pool2d.js';
 import { wasmNormal, wasmUniform } from './kernels/random.js';
 import { wasmReduce } from './kernels/reduce.js';
+import { wasmScaledSquare, wasmScaledSquareBackward } from './kernels/scaled-square.js';
 import { wasmSparseVariationalDropoutKl } from './kernels/sparse-variational-dropout-kl.js';
 import { wasmUnary } from './kernels/unary.js';
 import { wasmVariationalDropoutKl } from './kernels/variational-dropout-kl.js';
@@ -197,6 +198,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     unary: wasmUnary(ctx),
     reduce: wasmReduce(ctx),
     maskedAffine: wasmMaskedAffine(ctx),
+    scaledSquare: wasmScaledSquare(ctx),
+    scaledSquareBackward: wasmScaledSquareBackward(ctx),
     conv2d: wasmConv2d(ctx),
     conv2dBackwardInput: wasmConv2dBackwardInput(ctx),
     conv2dBackwardWeight: wasmConv2dBackwardWeight(ctx),

@@ -164,6 +164,25 @@ describe('wasm backend: tile edges and thread splits', () => {
     expectSameBits(dx, wantDx);
   });
 
+  it('scaledSquare: forward and both gradients split across threads give the same bits on 1 and 2 threads', () => {
+    // Above PARALLEL_MIN_ELEMENTS, with a last SIMD group of 3 and NaN, ±0, ±∞ and subnormals.
+    const n = 3 * 65_536 + 7;
+    const [x, logScale, grad] = [floats(n, 21, true), floats(n, 22, true), floats(n, 23)];
+    const kernels = (b: WasmBackend, at = 0) => {
+      const outs = [0, 1, 2].map(() => new Float32Array(n - at));
+      const [xs, ss, gs] = [x, logScale, grad].map((v) => v.subarray(at));
+      b.scaledSquare(xs!, ss!, outs[0]!);
+      b.scaledSquareBackward(xs!, ss!, gs!, outs[1]!, outs[2]!);
+      return outs;
+    };
+    const [a, b] = [kernels(one), kernels(two)];
+    for (let k = 0; k < 3; k++) expectSameBits(b[k]!, a[k]!);
+    // The last nine alone, shifted against the SIMD groups: two of the tail's elements now sit in a
+    // SIMD group, and they keep their bits.
+    const shifted = kernels(two, n - 9);
+    for (let k = 0; k < 3; k++) expectSameBits(shifted[k]!, a[k]!.subarray(n - 9));
+  });
+
   it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
     for (const groups of [1, 2]) {
       for (const [, size, , run] of convCalls(threadSplitConv(groups), 24)) {
