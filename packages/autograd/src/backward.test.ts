@@ -27,6 +27,18 @@ function param(shape: number[], seed: number): Tensor {
 }
 
 describe('backward', () => {
+  it('gives every leaf its own gradient tensor, even where a rule passes one to several inputs', () => {
+    const a = tensor([1, 2]);
+    const b = tensor([3, 4]);
+    a.requiresGrad = true;
+    b.requiresGrad = true;
+    backward(sum(add(a, b)));
+    expect(a.grad).not.toBe(b.grad);
+    // Scaling one in place (as clipGradNorm does) leaves the other as it was.
+    a.grad!.storage[0] = 10;
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
   it('accumulates into .grad across calls and zeroGrad clears it', () => {
     const w = tensor([3]);
     w.requiresGrad = true;

@@ -1,6 +1,7 @@
 import {
   add,
   checkOptionKeys,
+  mul,
   type OpName,
   onesLike,
   optionBoolean,
@@ -216,8 +217,14 @@ export function computeGradients(
  * ```
  */
 export function backward(output: Tensor, options: BackwardOptions = {}): void {
+  // A rule may hand one tensor to several inputs (add's gradient is the upstream one itself):
+  // each leaf gets a tensor of its own, so writing one .grad in place (clipGradNorm) leaves the
+  // others alone.
+  const handedOut = new Set<Tensor>();
   for (const [leaf, g] of computeGradients(output, options)) {
-    leaf.grad = leaf.grad ? withoutRecording(() => add(leaf.grad!, g)) : g;
+    if (leaf.grad) leaf.grad = withoutRecording(() => add(leaf.grad!, g));
+    else leaf.grad = handedOut.has(g) ? withoutRecording(() => mul(g, 1)) : g;
+    handedOut.add(g);
   }
 }
 

@@ -1,4 +1,5 @@
-import { ArgumentRangeError, LacunaError, type Tensor, tensor } from '@lacuna/tensor';
+import { backward } from '@lacuna/autograd';
+import { ArgumentRangeError, add, LacunaError, sum, type Tensor, tensor } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import scheduleTrajectories from './__fixtures__/schedule-trajectories.json';
 import { clipGradNorm, clipGradValue, maxNorm } from './constraints.js';
@@ -157,6 +158,15 @@ describe('constraints', () => {
     expect(clipGradNorm([a, b], 1)).toBeCloseTo(5, 6);
     expect(Array.from(a.grad.storage).map((v) => +v.toFixed(5))).toEqual([0.6, 0]);
     expect(b.grad.storage[0]).toBeCloseTo(0.8, 5);
+    // Gradients from one backward where a rule hands one tensor to two leaves: each scaled once.
+    const x = tensor([1]);
+    const y = tensor([1]);
+    x.requiresGrad = true;
+    y.requiresGrad = true;
+    backward(sum(add(x, y)));
+    expect(clipGradNorm([x, y], 1)).toBeCloseTo(Math.SQRT2, 6);
+    expect(x.grad!.item()).toBeCloseTo(Math.SQRT1_2, 5);
+    expect(y.grad!.item()).toBeCloseTo(Math.SQRT1_2, 5);
     const c: Tensor = tensor([0, 0]);
     c.grad = tensor([-5, 0.5]);
     clipGradValue([c], 1);
