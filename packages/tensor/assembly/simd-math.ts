@@ -13,29 +13,37 @@ export class SimdMath {
     // Past these e^x is 0 or +∞ in float32; inside them 2ⁿ splits into two normal factors.
     // pmin/pmax (one instruction each) keep a NaN x, which is their first operand.
     const clamped = f32x4.pmax(f32x4.pmin(x, f32x4.splat(89)), f32x4.splat(-104));
-    // x = n·ln 2 + r, |r| ≤ ln(2)/2. Adding 1.5·2²³ rounds x·log₂e to an integer n and leaves n in
-    // the low bits; ln 2 in two parts so n·ln2Hi is exact.
-    const shifted = f32x4.add(
-      f32x4.mul(clamped, f32x4.splat(<f32>Math.LOG2E)),
-      f32x4.splat(12582912),
-    );
-    const n = f32x4.sub(shifted, f32x4.splat(12582912));
+    const shifted = SimdMath.expShift(clamped);
+    const er = SimdMath.expOfRemainder(clamped, shifted);
+    // ·2ⁿ as 2^⌊n/2⌋·2^(n−⌊n/2⌋): each factor normal for n in [−150, 129], one rounding at the end.
     const ni = i32x4.sub(shifted, f32x4.splat(12582912));
-    let r = f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375)));
+    const half = i32x4.shr_s(ni, 1);
+    const scaleA = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
+    const scaleB = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
+    return f32x4.mul(f32x4.mul(er, scaleA), scaleB);
+  }
+
+  /**
+   * x·log₂e + 1.5·2²³: adding 1.5·2²³ rounds x·log₂e to the integer n of x = n·ln 2 + r and
+   * leaves n in the low bits (n = this − 1.5·2²³ as a float, and as the integers' difference).
+   */
+  @inline static expShift(x: v128): v128 {
+    return f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(12582912));
+  }
+
+  /** e^r for r = x − n·ln 2, |r| ≤ ln(2)/2 (n from {@link SimdMath.expShift}): 1 + r + r²·P(r). */
+  @inline static expOfRemainder(x: v128, shifted: v128): v128 {
+    const n = f32x4.sub(shifted, f32x4.splat(12582912));
+    // ln 2 in two parts so n·ln2Hi is exact.
+    let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
     r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
-    // e^r = 1 + r + r²·P(r).
     let p = f32x4.splat(1.98756915e-4);
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-    const er = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-    // ·2ⁿ as 2^⌊n/2⌋·2^(n−⌊n/2⌋): each factor normal for n in [−150, 129], one rounding at the end.
-    const half = i32x4.shr_s(ni, 1);
-    const scaleA = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
-    const scaleB = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
-    return f32x4.mul(f32x4.mul(er, scaleA), scaleB);
+    return f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
   }
 
   /** ln x per lane: −∞ at ±0, NaN below 0, +∞ at +∞, NaN stays NaN; subnormals exact in range. */
@@ -43,11 +51,18 @@ export class SimdMath {
     // Subnormals: scale by 2²³ into the normal range and take 23 off the exponent.
     const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
     const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608)), x, tiny);
-    const bits = xs;
+    let out = SimdMath.logOfNormal(xs, v128.and(tiny, i32x4.splat(23)));
+    // Special values, in order: +∞ → +∞; ±0 → −∞; below 0 or NaN → NaN.
+    out = v128.bitselect(x, out, f32x4.eq(x, f32x4.splat(Infinity)));
+    out = v128.bitselect(f32x4.splat(-Infinity), out, f32x4.eq(x, f32x4.splat(0)));
+    return v128.bitselect(out, f32x4.splat(NaN), f32x4.ge(x, f32x4.splat(0)));
+  }
+
+  /** ln(x·2^−shift) per lane for finite normal x > 0 and i32 `shift` (0 where x needs none). */
+  @inline static logOfNormal(x: v128, shift: v128): v128 {
     // x = m·2^e with m in [0.5, 1).
-    let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
-    e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
-    let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+    let e = i32x4.sub(i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126)), shift);
+    let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
     // m in [√½, √2) after doubling the small ones; then ln x = ln(1 + f) + e·ln 2, f = m − 1.
     const small = f32x4.lt(m, f32x4.splat(<f32>Math.SQRT1_2));
     e = i32x4.add(e, small); // true lanes are −1
@@ -67,11 +82,7 @@ export class SimdMath {
     let y = f32x4.mul(f32x4.mul(p, f), z);
     y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.1219444e-4)));
     y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-    let out = f32x4.add(f32x4.add(f, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
-    // Special values, in order: +∞ → +∞; ±0 → −∞; below 0 or NaN → NaN.
-    out = v128.bitselect(x, out, f32x4.eq(x, f32x4.splat(Infinity)));
-    out = v128.bitselect(f32x4.splat(-Infinity), out, f32x4.eq(x, f32x4.splat(0)));
-    return v128.bitselect(out, f32x4.splat(NaN), f32x4.ge(x, f32x4.splat(0)));
+    return f32x4.add(f32x4.add(f, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
   }
 
   /** ln(1 + x) per lane, accurate near 0: −∞ at −1, NaN below −1, +∞ at +∞. */
