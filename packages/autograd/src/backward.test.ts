@@ -10,6 +10,7 @@ import {
   mul,
   oneHot,
   relu,
+  sparseVariationalDropoutKl,
   sum,
   type Tensor,
   tensor,
@@ -37,6 +38,20 @@ describe('backward', () => {
     // Scaling one in place (as clipGradNorm does) leaves the other as it was.
     a.grad!.storage[0] = 10;
     expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it('with retainGraph, a saved gradient handed to a leaf is a copy: an in-place edit does not reach the next pass', () => {
+    const theta = tensor([0.5, -2]);
+    const logSigma2 = tensor([-1, -3]);
+    theta.requiresGrad = true;
+    logSigma2.requiresGrad = true;
+    const kl = sparseVariationalDropoutKl(theta, logSigma2);
+    backward(kl, { retainGraph: true });
+    const first = theta.grad!.toArray();
+    theta.grad!.storage[0] = 123; // what an in-place clip does
+    theta.grad = null;
+    backward(kl);
+    expect(theta.grad!.toArray()).toEqual(first);
   });
 
   it('accumulates into .grad across calls and zeroGrad clears it', () => {

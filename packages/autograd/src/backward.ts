@@ -217,13 +217,14 @@ export function computeGradients(
  * ```
  */
 export function backward(output: Tensor, options: BackwardOptions = {}): void {
-  // A rule may hand one tensor to several inputs (add's gradient is the upstream one itself):
-  // each leaf gets a tensor of its own, so writing one .grad in place (clipGradNorm) leaves the
-  // others alone.
+  // A rule may hand one tensor to several inputs (add's gradient is the upstream one itself), or
+  // a tensor its node saved (which a retained graph hands out again): each leaf gets a tensor of
+  // its own, so writing one .grad in place (clipGradNorm) changes nothing else.
   const handedOut = new Set<Tensor>();
   for (const [leaf, g] of computeGradients(output, options)) {
     if (leaf.grad) leaf.grad = withoutRecording(() => add(leaf.grad!, g));
-    else leaf.grad = handedOut.has(g) ? withoutRecording(() => mul(g, 1)) : g;
+    else if (handedOut.has(g) || options.retainGraph) leaf.grad = withoutRecording(() => mul(g, 1));
+    else leaf.grad = g;
     handedOut.add(g);
   }
 }

@@ -62,9 +62,9 @@ export function expandReduced(
 /**
  * A gradient the forward pass saved for an upstream gradient of 1, times the scalar upstream
  * gradient `g`: the saved tensor itself when g is exactly 1 (a loss term added to the loss), with
- * no pass over it. Sharing it is safe: autograd accumulates with `add`, never in place, and the
- * node that saved it is released after the pass. (Under `retainGraph`, an in-place change of a
- * leaf's `.grad`, such as `clipGradNorm`'s, reaches the saved tensor too.)
+ * no pass over it. Sharing it is safe: autograd accumulates with `add`, never in place, the node
+ * that saved it is released after the pass, and `backward` copies it into a leaf's `.grad` when
+ * the graph is retained (so an in-place `clipGradNorm` cannot reach it).
  */
 export function timesUpstream(saved: Tensor | null, g: Tensor): Tensor | null {
   if (saved === null) return null;
