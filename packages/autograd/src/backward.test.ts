@@ -10,6 +10,7 @@ import {
   mul,
   oneHot,
   relu,
+  reshape,
   sparseVariationalDropoutKl,
   sum,
   type Tensor,
@@ -38,6 +39,20 @@ describe('backward', () => {
     // Scaling one in place (as clipGradNorm does) leaves the other as it was.
     a.grad!.storage[0] = 10;
     expect(b.grad!.toArray()).toEqual([1, 1]);
+    // Reshapes of one gradient are distinct tensors on one array: still each leaf's own.
+    const c = tensor([[1, 2]]);
+    const d = tensor([3, 4]);
+    c.requiresGrad = true;
+    d.requiresGrad = true;
+    backward(sum(add(reshape(c, [2]), d)));
+    expect(c.grad!.storage).not.toBe(d.grad!.storage);
+    // The caller's gradOutput is never a leaf's .grad.
+    const e = tensor([1, 2]);
+    e.requiresGrad = true;
+    const seed = tensor([5, 6]);
+    backward(add(e, tensor([0, 0])), { gradOutput: seed });
+    expect(e.grad!.toArray()).toEqual([5, 6]);
+    expect(e.grad!.storage).not.toBe(seed.storage);
   });
 
   it('with retainGraph, a saved gradient handed to a leaf is a copy: an in-place edit does not reach the next pass', () => {

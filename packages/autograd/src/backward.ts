@@ -220,12 +220,16 @@ export function backward(output: Tensor, options: BackwardOptions = {}): void {
   // A rule may hand one tensor to several inputs (add's gradient is the upstream one itself), or
   // a tensor its node saved (which a retained graph hands out again): each leaf gets a tensor of
   // its own, so writing one .grad in place (clipGradNorm) changes nothing else.
-  const handedOut = new Set<Tensor>();
+  // Storage, not tensor objects: a reshape of one gradient is another tensor on the same array.
+  // The caller's gradOutput counts as handed out: its storage stays the caller's.
+  const handedOut = new Set<unknown>();
+  if (options.gradOutput) handedOut.add(options.gradOutput.storage);
   for (const [leaf, g] of computeGradients(output, options)) {
     if (leaf.grad) leaf.grad = withoutRecording(() => add(leaf.grad!, g));
-    else if (handedOut.has(g) || options.retainGraph) leaf.grad = withoutRecording(() => mul(g, 1));
+    else if (handedOut.has(g.storage) || options.retainGraph)
+      leaf.grad = withoutRecording(() => mul(g, 1));
     else leaf.grad = g;
-    handedOut.add(g);
+    handedOut.add(g.storage);
   }
 }
 

@@ -64,7 +64,8 @@ export function expandReduced(
  * gradient `g`: the saved tensor itself when g is exactly 1 (a loss term added to the loss), with
  * no pass over it. Sharing it is safe: autograd accumulates with `add`, never in place, the node
  * that saved it is released after the pass, and `backward` copies it into a leaf's `.grad` when
- * the graph is retained (so an in-place `clipGradNorm` cannot reach it).
+ * the graph is retained (so an in-place `clipGradNorm` cannot reach it). `grad`/`valueAndGrad`
+ * with `retainGraph` return it as is: copy a result before editing it in place.
  */
 export function timesUpstream(saved: Tensor | null, g: Tensor): Tensor | null {
   if (saved === null) return null;

@@ -40,7 +40,8 @@ function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): 
  * e^s from its float32 exp (within 2 ulps of the reference's) and multiplies in float32,
  * `(e^s·x)·x`: within 2⁻²¹ of the exact value, relative, while e^s is a normal float32
  * (s > −87.3; below that e^s is subnormal and the result keeps fewer bits), and the same bits on
- * any thread count. s = −∞ gives 0 for finite x; s = +∞ with x = 0 gives NaN; NaN stays NaN.
+ * any thread count. Above s ≈ 88.72 its e^s overflows to +∞ even where e^s·x² is finite (the
+ * reference keeps such a product). s = −∞ gives 0 for finite x; s = +∞ with x = 0 gives NaN; NaN stays NaN.
  *
  * @param x - float32, any shape.
  * @param logScale - float32 s, x's shape (no broadcasting).

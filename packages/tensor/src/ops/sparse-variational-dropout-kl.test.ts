@@ -124,6 +124,11 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expect([d[2], d[4], d[5]]).toEqual([0, 0, 0]);
     expect(scaled.dTheta.data()[5]).toBe(0);
     expect(d[0]).toBeCloseTo(-dKlOf(0) / 3, 6);
+    // Exactly on the clip's ends (log α = ±10) the gradient still passes, as clamp's does.
+    expect(d[1]).toBeCloseTo(-dKlOf(-10) / 3, 6);
+    expect(d[3]).toBeCloseTo(-dKlOf(10) / 3, 6);
+    expect(d[1]).not.toBe(0);
+    expect(d[3]).not.toBe(0);
     expect(scaled.dTheta.data()[0]).toBeCloseTo((2 * dKlOf(0)) / 3, 6);
   });
 
@@ -131,6 +136,7 @@ describeBackends('sparseVariationalDropoutKl', () => {
     const nan = recorded(tensor([1, Number.NaN]), tensor([0, 0]));
     expect(nan.kl.item()).toBeNaN();
     expect(nan.dLogSigma2.data()[1]).toBe(0);
+    expect(nan.dTheta.data()[1]).toBe(0);
     const inf = Number.POSITIVE_INFINITY;
     const { kl, dTheta, dLogSigma2 } = recorded(
       tensor([inf, -inf, 1, 1]),
@@ -193,7 +199,7 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expect(bad({ scal: 2 })).toThrow(
       /'options\.scal' is not a known option\. did you mean 'scale'\?/,
     );
-    for (const scale of [Number.NaN, Number.POSITIVE_INFINITY, '2', null]) {
+    for (const scale of [Number.NaN, Number.POSITIVE_INFINITY, -1e39, '2', null]) {
       expect(bad({ scale })).toThrow(ArgumentRangeError);
       expect(bad({ scale })).toThrow(
         /sparseVariationalDropoutKl: argument 'options\.scale' must be a finite number/,

@@ -100,12 +100,15 @@ function hardwareThreads(): number {
  * transpose combination absorbed by packing; the fused linear op applies its bias, relu and
  * dropout to each output tile of that GEMM as the tile is finished; conv2d and its two gradients
  * unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers,
- * broadcasting add/sub/mul/div/maximum/minimum, neg/abs/relu/sqrt, contiguous sum/max/min,
- * max/average pooling, the masked affine kernel of the shared-mask dropouts and the two KL ops
- * of the learned-rate dropouts run in wasm too; the remaining kernels run the reference code.
+ * broadcasting add/sub/mul/div/maximum/minimum, neg/abs/relu/sqrt, exp/log/log1p/sigmoid/tanh,
+ * contiguous sum/max/min, max/average pooling, the masked affine kernel of the shared-mask
+ * dropouts, and the two KL ops and `scaledSquare` of the learned-rate dropouts run in wasm too;
+ * the remaining kernels run the reference code.
  *
- * Results never depend on the thread count. Random numbers, dropout masks and the elementwise,
- * reduction and masked kernels equal the reference backend's bit for bit; matmul and conv
+ * Results never depend on the thread count. Random numbers, dropout masks and the arithmetic
+ * elementwise, reduction and masked kernels equal the reference backend's bit for bit;
+ * exp/log/log1p/sigmoid/tanh are Cephes-style polynomials (assembly/simd-math.ts) within 2
+ * float32 ulps of it, special values exact, and `scaledSquare` is within a few ulps; matmul and conv
  * accumulate each output in float32 in k order (the reference sums each 256-deep slab of k in
  * float64 and rounds once per slab), so they agree with it to float32 rounding. The KL ops work
  * in float32 with SimdMath's exp and log and sum fixed blocks in float64, within 1e-5 of the

@@ -66,7 +66,7 @@ export const TRANSCENDENTAL_UNARY: ReadonlySet<number> = new Set([
 
 /**
  * The most float32 ulps by which the wasm exp/log/log1p/sigmoid/tanh differ from the reference
- * (Math.* in float64, rounded once), over normal results; held by matches-reference.test.ts.
+ * (Math.* in float64, rounded once), over normal results; held by transcendental.test.ts.
  * @internal
  */
 export const TRANSCENDENTAL_ULPS = 2;
