@@ -1,6 +1,6 @@
 import {
   add,
-  exp,
+  broadcastTo,
   type Generator,
   mul,
   normal,
@@ -38,15 +38,16 @@ export function localReparameterization(
 }
 
 /**
- * α⊙θ² = exp(log α)·θ²: one fused op (`scaledSquare`, one pass forward and one backward) when
- * log α has θ's shape (α per weight), the composite when it broadcasts (per layer or unit, where
- * exp runs over a few values).
+ * α⊙θ² = exp(log α)·θ² as one fused op (`scaledSquare`: one pass forward, one backward), log α
+ * first broadcast to θ's shape when it is shared per unit or per layer (a copy forward, a sum
+ * backward): fewer passes over the weights than exp, θ·θ and a broadcasting product, whose
+ * backward takes four more.
  */
 function varianceWeights(weight: Tensor, logAlpha: Tensor): Tensor {
   const perWeight =
     logAlpha.shape.length === weight.shape.length &&
     logAlpha.shape.every((d, i) => d === weight.shape[i]);
-  return perWeight ? scaledSquare(weight, logAlpha) : mul(exp(logAlpha), mul(weight, weight));
+  return scaledSquare(weight, perWeight ? logAlpha : broadcastTo(logAlpha, weight.shape));
 }
 
 /**

@@ -201,14 +201,17 @@ describe('VariationalLinear: the variance weights α⊙θ²', () => {
     return found;
   };
 
-  it('are one fused scaledSquare with α per weight, exp and products of a shared α otherwise', () => {
+  it('are one fused scaledSquare, of log α broadcast to θ when α is per unit or per layer', () => {
     const x = uniform([2, 3], { generator: new Generator(1) });
     const perWeight = opsOf(make(3, 2, 1, { alpha: 'weight' }).forward(x));
     expect(perWeight.has('scaledSquare')).toBe(true);
-    expect(perWeight.has('exp')).toBe(false);
-    const perUnit = opsOf(make(3, 2, 1, { alpha: 'unit' }).forward(x));
-    expect(perUnit.has('scaledSquare')).toBe(false);
-    expect(perUnit.has('exp')).toBe(true);
+    expect(perWeight.has('broadcastTo')).toBe(false);
+    for (const alpha of ['unit', 'layer'] as const) {
+      const shared = opsOf(make(3, 2, 1, { alpha }).forward(x));
+      expect(shared.has('scaledSquare')).toBe(true);
+      expect(shared.has('broadcastTo')).toBe(true);
+      expect(shared.has('exp')).toBe(false);
+    }
   });
 });
 
