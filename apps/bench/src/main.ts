@@ -23,7 +23,7 @@ interface Result {
   unit?: string;
   work?: number;
   timing?: Timing;
-  /** W9, W10: Linear + Dropout's step, timed in alternation with the learned-rate layer's, and the ratio. */
+  /** W9–W11: Linear + Dropout's step, timed in alternation with the learned-rate layer's, and the ratio. */
   baseline?: Timing;
   ratio?: number;
   throughput?: number;
@@ -43,7 +43,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-cpu,tfjs-wasm,pytorch,onnxruntime]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward, W9 LinearSVD train step vs Linear + Dropout, W10 VariationalLinear train step vs Linear + Dropout',
+    'usage: bench [--quick] [--only W1,W4] [--peers lacuna,tfjs-cpu,tfjs-wasm,pytorch,onnxruntime]\n  W1 dropout forward, W2 dropout forward+backward, W3 MLP train step, W4 matmul, W5 MLP inference, W6 dropout variants, W7 conv2d forward+backward, W8 conv2d forward, W9 LinearSVD train step vs Linear + Dropout, W10 VariationalLinear (α per weight) train step vs Linear + Dropout, W11 VariationalLinear (α per unit) train step vs Linear + Dropout',
   );
   process.exit(0);
 }
@@ -77,6 +77,7 @@ const onnxNotMeasured = (workload: WorkloadId) =>
 const LEARNED_RATE_NOT_MEASURED: Partial<Record<WorkloadId, string>> = {
   W9: "LinearSVD (sparse variational dropout, Molchanov et al. 2017) is Lacuna's own: no peer ships it in its core library, only research code",
   W10: "VariationalLinear (variational dropout, Kingma et al. 2015) is Lacuna's own: no peer ships it in its core library, only research code",
+  W11: "VariationalLinear (variational dropout, Kingma et al. 2015) is Lacuna's own: no peer ships it in its core library, only research code",
 };
 
 // PyTorch runs in Python: looked for once, and "not measured" with the reason when absent.
@@ -193,6 +194,7 @@ if (notMeasured.length) console.log(`\nNot measured: ${notMeasured.join('; ')}`)
 const LEARNED_RATE_LAYER: Partial<Record<WorkloadId, string>> = {
   W9: 'LinearSVD',
   W10: 'VariationalLinear (α per weight)',
+  W11: 'VariationalLinear (α per unit)',
 };
 const ratioLines = results
   .filter((r) => r.ratio !== undefined)

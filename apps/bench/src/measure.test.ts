@@ -139,12 +139,12 @@ describe('bench harness', () => {
   );
 
   it(
-    '--quick W9 and W10 time LinearSVD and VariationalLinear against Linear + Dropout on Lacuna alone and report the ratios',
+    '--quick W9–W11 time LinearSVD and VariationalLinear against Linear + Dropout on Lacuna alone and report the ratios',
     () => {
-      const { results, notMeasured } = quickRun('W9,W10');
+      const { results, notMeasured } = quickRun('W9,W10,W11');
       expect(
         results.map((x: { workload: string; peer: string }) => `${x.workload} ${x.peer}`),
-      ).toEqual(['W9 lacuna', 'W10 lacuna']);
+      ).toEqual(['W9 lacuna', 'W10 lacuna', 'W11 lacuna']);
       for (const r of results) {
         expect(r.throughput).toBeGreaterThan(0);
         expect(r.baseline.runs).toBe(r.timing.runs);
@@ -154,14 +154,18 @@ describe('bench harness', () => {
         expect(notMeasured).toContainEqual(
           expect.stringMatching(`^W9 ${peer}: LinearSVD .*Lacuna's own`),
         );
-        expect(notMeasured).toContainEqual(
-          expect.stringMatching(`^W10 ${peer}: VariationalLinear .*Lacuna's own`),
-        );
+        for (const w of ['W10', 'W11'])
+          expect(notMeasured).toContainEqual(
+            expect.stringMatching(`^${w} ${peer}: VariationalLinear .*Lacuna's own`),
+          );
       }
       const report = readFileSync(join(dist, '..', 'results', 'tmp', 'latest.md'), 'utf8');
       expect(report).toMatch(/W9: LinearSVD train step .* ms, Linear \+ Dropout .* ms .*×/);
       expect(report).toMatch(
         /W10: VariationalLinear \(α per weight\) train step .* ms, Linear \+ Dropout .* ms .*×/,
+      );
+      expect(report).toMatch(
+        /W11: VariationalLinear \(α per unit\) train step .* ms, Linear \+ Dropout .* ms .*×/,
       );
     },
     SPAWN_TIMEOUT,

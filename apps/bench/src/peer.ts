@@ -14,14 +14,14 @@ import {
   WORKLOADS,
   type WorkloadId,
 } from './peers/types.js';
-import { prepareVariationalStep } from './variational-step.js';
+import { LEARNED_RATE_KIND, prepareVariationalStep } from './variational-step.js';
 
 const [peer, workload, flag] = process.argv.slice(2) as [PeerId, WorkloadId, string | undefined];
 const quick = flag === '--quick';
 // PyTorch's workloads run in Python (scripts/torch_peer.py, spawned by main.ts), not here.
 const jsPeers = PEERS.filter((p) => p !== 'pytorch');
 const onnxCannot = peer === 'onnxruntime' && !isOnnxWorkload(workload);
-const learnedRate = workload === 'W9' || workload === 'W10';
+const learnedRate = LEARNED_RATE_KIND[workload] !== undefined;
 const lacunaOnly = (workload === 'W6' || learnedRate) && peer !== 'lacuna';
 if (
   peer === 'pytorch' ||
@@ -31,7 +31,7 @@ if (
   !WORKLOADS.includes(workload)
 ) {
   console.error(
-    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')}; W6, W9 and W10: lacuna only)`,
+    `usage: peer.js <${jsPeers.join('|')}> <${WORKLOADS.join('|')}> [--quick] (onnxruntime: ${ONNX_WORKLOADS.join(', ')}; W6 and W9–W11: lacuna only)`,
   );
   process.exit(2);
 }
@@ -50,7 +50,7 @@ if (workload === 'W6') {
     // The learned-rate layer and its fixed-rate baseline in alternation: the ratio is the figure
     // that matters.
     [timing, baseline] = measurePair(
-      prepareVariationalStep(workload === 'W9' ? 'svd' : 'vd', quick),
+      prepareVariationalStep(LEARNED_RATE_KIND[workload]!, quick),
       prepareVariationalStep('dropout', quick),
       runs,
       warmup,

@@ -1,5 +1,5 @@
 /** The workloads of the comparison (see the README for their definitions). */
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10', 'W11'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** The implementations measured side by side, each in its own process. */
@@ -19,7 +19,7 @@ export interface WorkloadInfo {
   runs: number;
 }
 
-/** The one description of each timed workload (W6 reports per variant instead; W9 and W10 also time their baseline). */
+/** The one description of each timed workload (W6 reports per variant instead; W9–W11 also time their baseline). */
 export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean): WorkloadInfo {
   const s = sizes(quick);
   const c = s.conv;
@@ -87,6 +87,13 @@ export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean):
     case 'W10':
       return {
         title: `VariationalLinear (α per weight) ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
+        work: s.batch,
+        unit: 'samples',
+        runs: 9,
+      };
+    case 'W11':
+      return {
+        title: `VariationalLinear (α per unit) ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
         work: s.batch,
         unit: 'samples',
         runs: 9,
