@@ -14,6 +14,7 @@ import {
 } from '@lacuna/tensor';
 import { GradientError } from './errors.js';
 import { gradRules } from './rules/index.js';
+import type { Accumulated } from './rules/rule.js';
 
 /** Options of {@link backward} and {@link computeGradients}. */
 export interface BackwardOptions {
@@ -71,8 +72,43 @@ function releasedNode(op: OpName, failure?: string): ReleasedNode {
 }
 
 /** Runs the rule of `node`'s op: the table's type pairs each op with the rule for its node. */
-function applyRule<K extends OpName>(grad: Tensor, node: RecordedNode<K>): (Tensor | null)[] {
-  return gradRules[node.op](grad, node);
+function applyRule<K extends OpName>(
+  grad: Tensor,
+  node: RecordedNode<K>,
+  accumulated: Accumulated,
+): (Tensor | null)[] {
+  return gradRules[node.op](grad, node, accumulated);
+}
+
+/**
+ * Runs `node`'s rule and adds each input's gradient to its total in `totals` (intermediates) or
+ * `leaves`; a total the rule took through {@link Accumulated} is replaced by the rule's result,
+ * which includes it.
+ */
+function pushGradients(
+  g: Tensor,
+  node: RecordedNode,
+  totals: Map<Tensor, Tensor>,
+  leaves: Map<Tensor, Tensor>,
+): void {
+  const totalsOf = (input: Tensor) => (input.gradNode ? totals : leaves);
+  const taken = new Map<Tensor, number>(); // input tensor → the position whose take() got its total
+  const inputGrads = applyRule(g, node, {
+    take(i) {
+      const input = node.inputs[i];
+      if (!input?.requiresGrad || taken.has(input)) return undefined;
+      const total = totalsOf(input).get(input);
+      if (total) taken.set(input, i);
+      return total;
+    },
+  });
+  node.inputs.forEach((input, i) => {
+    const gi = inputGrads[i];
+    if (!gi || !input.requiresGrad) return;
+    const target = totalsOf(input);
+    const prev = taken.get(input) === i ? undefined : target.get(input);
+    target.set(input, prev ? add(prev, gi) : gi);
+  });
 }
 
 function secondBackwardError(output: Tensor, at: Tensor): GradientError {
@@ -172,14 +208,7 @@ export function computeGradients(
         grads.delete(t); // an intermediate's gradient is dead once pushed to its inputs
         const node = t.gradNode;
         if (!node || node.released || g === undefined) continue; // released: refused above
-        const inputGrads = applyRule(g, node);
-        node.inputs.forEach((input, i) => {
-          const gi = inputGrads[i];
-          if (!gi || !input.requiresGrad) return;
-          const target = input.gradNode ? grads : leaves;
-          const prev = target.get(input);
-          target.set(input, prev ? add(prev, gi) : gi);
-        });
+        pushGradients(g, node, grads, leaves);
         if (!options.retainGraph) {
           t.gradNode = releasedNode(node.op);
           freed.push(t);

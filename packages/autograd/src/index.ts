@@ -16,4 +16,4 @@ export {
   gradcheck,
 } from './gradcheck.js';
 export { type GradRules, gradRules } from './rules/index.js';
-export type { GradRule } from './rules/rule.js';
+export type { Accumulated, GradRule } from './rules/rule.js';

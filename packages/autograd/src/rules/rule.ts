@@ -9,9 +9,42 @@ import {
 } from '@lacuna/tensor';
 
 /**
+ * The running totals of a node's input gradients while the backward pass runs, offered to its
+ * rule so that it can fold a total into the gradient it computes (one pass that writes
+ * `total + gradient`, e.g. a matrix product with an addend) instead of the separate `add` pass
+ * autograd would otherwise spend summing the two. A parameter used twice (a learned-rate layer's
+ * weights in its output and in its KL term, tied weights, an unrolled RNN) gets a gradient from
+ * each use; folding saves a pass over the parameter per extra use.
+ *
+ * @example
+ * ```ts
+ * import type { GradRule } from '@lacuna/autograd';
+ * import { addcmul, mul } from '@lacuna/tensor';
+ * // d exp(x) = g·exp(x), plus x's total so far in the same pass when there is one.
+ * const expRule: GradRule<'exp'> = (g, node, accumulated) => {
+ *   const total = accumulated.take(0);
+ *   return [total ? addcmul(total, g, node.saved.output) : mul(g, node.saved.output)];
+ * };
+ * ```
+ */
+export interface Accumulated {
+  /**
+   * The gradient summed so far for input `input` (an index into the node's inputs), or undefined
+   * when none has arrived yet or the input needs none. Taking it is a promise: the gradient the
+   * rule returns for that input must include it (total + this node's contribution, the total
+   * added last: the bits of autograd's own `add(total, contribution)`), and autograd stores it as
+   * the new total instead of adding. A tensor that appears twice among the inputs is handed out
+   * once (the first take); its other positions are added as usual.
+   */
+  take(input: number): Tensor | undefined;
+}
+
+/**
  * A gradient rule: given the gradient of the loss with respect to an op's output, return the
  * gradient with respect to each of its inputs (null where an input needs none). Rules run with
- * recording off and must return tensors of exactly each input's shape.
+ * recording off and must return tensors of exactly each input's shape. A rule may fold the
+ * gradient already accumulated for an input into its result through `accumulated`
+ * ({@link Accumulated}); most rules ignore it.
  *
  * `GradRule<'matmul'>` receives matmul's node, whose `saved` is typed by `OpSaved['matmul']`
  * of `@lacuna/tensor`; reading a value the op does not save is a compile error.
@@ -31,6 +64,7 @@ import {
 export type GradRule<K extends OpName = OpName> = (
   grad: Tensor,
   node: RecordedNode<K>,
+  accumulated: Accumulated,
 ) => (Tensor | null)[];
 
 /**
