@@ -4,7 +4,7 @@
 // through the same lane code (lane 0 of a splat), so an element gets the same bits wherever it sits.
 import { SimdMath } from './simd-math';
 
-/** The per-lane math and the loops of the two kernels. */
+/** The per-lane math of the forward kernel. */
 class ScaledSquareLanes {
   /** e^s·x per lane: the factor the output and both gradients share. */
   @inline static scaled(x: v128, s: v128): v128 {
@@ -20,72 +20,6 @@ class ScaledSquareLanes {
     );
     return f32x4.extract_lane(v, 0);
   }
-
-  /** The forward loop; `keep` (a constant where inlined) also stores e^s·x to `scaled`. */
-  @inline static forward(
-    x: usize,
-    logScale: usize,
-    out: usize,
-    scaled: usize,
-    n: i32,
-    keep: bool,
-  ): void {
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const off = (<usize>i) << 2;
-      const xv = v128.load(x + off);
-      const sx = ScaledSquareLanes.scaled(xv, v128.load(logScale + off));
-      if (keep) v128.store(scaled + off, sx);
-      v128.store(out + off, f32x4.mul(sx, xv));
-    }
-    for (; i < n; i++) {
-      const off = (<usize>i) << 2;
-      const sx = ScaledSquareLanes.scaledOne(x, logScale, i);
-      if (keep) store<f32>(scaled + off, sx);
-      store<f32>(out + off, sx * load<f32>(x + off));
-    }
-  }
-
-  /**
-   * The backward loop; `addDx` and `addDs` (constants where inlined) add the addend to the
-   * gradient, addend first as binary's `add(addend, gradient)`.
-   */
-  @inline static backward(
-    grad: usize,
-    scaled: usize,
-    out: usize,
-    dx: usize,
-    dLogScale: usize,
-    dxAddend: usize,
-    dsAddend: usize,
-    n: i32,
-    addDx: bool,
-    addDs: bool,
-  ): void {
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const off = (<usize>i) << 2;
-      const g = v128.load(grad + off);
-      const sx = v128.load(scaled + off);
-      let gx = f32x4.mul(f32x4.add(sx, sx), g);
-      let gs = f32x4.mul(v128.load(out + off), g);
-      if (addDx) gx = f32x4.add(v128.load(dxAddend + off), gx);
-      if (addDs) gs = f32x4.add(v128.load(dsAddend + off), gs);
-      v128.store(dx + off, gx);
-      v128.store(dLogScale + off, gs);
-    }
-    for (; i < n; i++) {
-      const off = (<usize>i) << 2;
-      const g = load<f32>(grad + off);
-      const sx = load<f32>(scaled + off);
-      let gx: f32 = (sx + sx) * g;
-      let gs: f32 = load<f32>(out + off) * g;
-      if (addDx) gx = load<f32>(dxAddend + off) + gx;
-      if (addDs) gs = load<f32>(dsAddend + off) + gs;
-      store<f32>(dx + off, gx);
-      store<f32>(dLogScale + off, gs);
-    }
-  }
 }
 
 /**
@@ -93,8 +27,22 @@ class ScaledSquareLanes {
  * float32 factor of that product, which the gradients need) unless `scaled` is 0.
  */
 export function scaledSquare(x: usize, logScale: usize, out: usize, scaled: usize, n: i32): void {
-  if (scaled == 0) ScaledSquareLanes.forward(x, logScale, out, 0, n, false);
-  else ScaledSquareLanes.forward(x, logScale, out, scaled, n, true);
+  // One compare per group against the exp's ~20 operations: no second copy of the loop.
+  const keep = scaled != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = (<usize>i) << 2;
+    const xv = v128.load(x + off);
+    const sx = ScaledSquareLanes.scaled(xv, v128.load(logScale + off));
+    if (keep) v128.store(scaled + off, sx);
+    v128.store(out + off, f32x4.mul(sx, xv));
+  }
+  for (; i < n; i++) {
+    const off = (<usize>i) << 2;
+    const sx = ScaledSquareLanes.scaledOne(x, logScale, i);
+    if (keep) store<f32>(scaled + off, sx);
+    store<f32>(out + off, sx * load<f32>(x + off));
+  }
 }
 
 /**
@@ -112,12 +60,31 @@ export function scaledSquareBackward(
   dsAddend: usize,
   n: i32,
 ): void {
-  if (dxAddend == 0 && dsAddend == 0)
-    ScaledSquareLanes.backward(grad, scaled, out, dx, dLogScale, 0, 0, n, false, false);
-  else if (dsAddend == 0)
-    ScaledSquareLanes.backward(grad, scaled, out, dx, dLogScale, dxAddend, 0, n, true, false);
-  else if (dxAddend == 0)
-    ScaledSquareLanes.backward(grad, scaled, out, dx, dLogScale, 0, dsAddend, n, false, true);
-  else
-    ScaledSquareLanes.backward(grad, scaled, out, dx, dLogScale, dxAddend, dsAddend, n, true, true);
+  // Memory-bound: the two compares per group cost nothing next to the loads.
+  const addDx = dxAddend != 0;
+  const addDs = dsAddend != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = (<usize>i) << 2;
+    const g = v128.load(grad + off);
+    const sx = v128.load(scaled + off);
+    let gx = f32x4.mul(f32x4.add(sx, sx), g);
+    let gs = f32x4.mul(v128.load(out + off), g);
+    // The addend first, as binary's add(addend, gradient).
+    if (addDx) gx = f32x4.add(v128.load(dxAddend + off), gx);
+    if (addDs) gs = f32x4.add(v128.load(dsAddend + off), gs);
+    v128.store(dx + off, gx);
+    v128.store(dLogScale + off, gs);
+  }
+  for (; i < n; i++) {
+    const off = (<usize>i) << 2;
+    const g = load<f32>(grad + off);
+    const sx = load<f32>(scaled + off);
+    let gx: f32 = (sx + sx) * g;
+    let gs: f32 = load<f32>(out + off) * g;
+    if (addDx) gx = load<f32>(dxAddend + off) + gx;
+    if (addDs) gs = load<f32>(dsAddend + off) + gs;
+    store<f32>(dx + off, gx);
+    store<f32>(dLogScale + off, gs);
+  }
 }
