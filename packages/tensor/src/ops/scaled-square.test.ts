@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { DTypeError, LacunaError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
@@ -95,7 +95,11 @@ describeBackends('scaledSquare', (under) => {
 
   it('records one node over x and the log scale, saving e^s·x and the output', () => {
     const [x, s] = [tensor([1, 2]), tensor([0, -1])];
+    // Unrecorded, the kernel is asked for no e^s·x (no second output to write).
+    const kernel = vi.spyOn(under.backend, 'scaledSquare');
     expect(scaledSquare(x, s).gradNode).toBeNull();
+    expect(kernel.mock.calls[0]?.[3]).toBeNull();
+    kernel.mockRestore();
     s.requiresGrad = true;
     const out = scaledSquare(x, s);
     const node = out.gradNode;
