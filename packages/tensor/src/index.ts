@@ -158,7 +158,12 @@ export {
   variance,
 } from './ops/reduce.js';
 export { flatten, type ReshapeSaved, reshape } from './ops/reshape.js';
-export { scaledSquare, scaledSquareBackward } from './ops/scaled-square.js';
+export {
+  type ScaledSquareBackwardOptions,
+  type ScaledSquareSaved,
+  scaledSquare,
+  scaledSquareBackward,
+} from './ops/scaled-square.js';
 export { type ResolvedRange, type SliceRange, type SliceSaved, slice } from './ops/slice.js';
 export {
   type LossReduction,

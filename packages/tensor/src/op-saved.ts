@@ -15,6 +15,7 @@ import type { PadSaved } from './ops/pad.js';
 import type { PermuteSaved } from './ops/permute.js';
 import type { ReduceSaved } from './ops/reduce.js';
 import type { ReshapeSaved } from './ops/reshape.js';
+import type { ScaledSquareSaved } from './ops/scaled-square.js';
 import type { SliceSaved } from './ops/slice.js';
 import type { SoftmaxCrossEntropySaved } from './ops/softmax-cross-entropy.js';
 import type { SparseVariationalDropoutKlSaved } from './ops/sparse-variational-dropout-kl.js';
@@ -158,8 +159,8 @@ export interface OpSaved {
   /** `m ? x·scale + shift : fill`. */
   maskedAffine: MaskedAffineSaved;
   // ops/scaled-square.ts
-  /** `exp(s)·x²`, fused (x and s recomputed in backward). */
-  scaledSquare: NothingSaved;
+  /** `exp(s)·x²`, fused (saves e^s·x and the output: no exp in backward). */
+  scaledSquare: ScaledSquareSaved;
 }
 
 /** The name of an op that records a `GradNode`: a key of {@link OpSaved}. */

@@ -343,20 +343,29 @@ export interface Backend {
   maskedAffine(x: Float32Array, mask: Uint8Array, out: Float32Array, p: MaskedAffineParams): void;
   /**
    * `out[i] = exp(logScale[i])·x[i]²` (the per-weight variance weights α⊙θ² of the local
-   * reparameterisation); all three have one length.
+   * reparameterisation), and `scaled[i] = exp(logScale[i])·x[i]` unless `scaled` is null (what the
+   * gradients need, saved when autograd records the op); all have one length.
    */
-  scaledSquare(x: Float32Array, logScale: Float32Array, out: Float32Array): void;
-  /**
-   * Gradients of {@link Backend.scaledSquare} for the output gradient `grad`, both in one pass:
-   * `dx[i] = 2·exp(sᵢ)·xᵢ·gradᵢ`, `dLogScale[i] = exp(sᵢ)·xᵢ²·gradᵢ` (recomputed, so x = 0 gives
-   * 0, not 0/0). Both outputs are overwritten.
-   */
-  scaledSquareBackward(
+  scaledSquare(
     x: Float32Array,
     logScale: Float32Array,
+    out: Float32Array,
+    scaled: Float32Array | null,
+  ): void;
+  /**
+   * Gradients of {@link Backend.scaledSquare} for the output gradient `grad`, both in one pass
+   * from its saved `scaled` (e^s·x) and `out` (e^s·x²): `dx[i] = 2·scaled[i]·grad[i]`,
+   * `dLogScale[i] = out[i]·grad[i]`, each plus its addend (rounded once more) when one is given.
+   * Both outputs are overwritten; all arrays have one length.
+   */
+  scaledSquareBackward(
     grad: Float32Array,
+    scaled: Float32Array,
+    out: Float32Array,
     dx: Float32Array,
     dLogScale: Float32Array,
+    dxAddend: Float32Array | null,
+    dsAddend: Float32Array | null,
   ): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;

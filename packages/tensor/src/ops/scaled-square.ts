@@ -1,12 +1,34 @@
 import { getBackend } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { record } from '../record.js';
+import { checkOptionKeys } from '../options.js';
+import { record, willRecord } from '../record.js';
 import { sameShape } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
 const OP = 'scaledSquare';
+const BACKWARD = `${OP}Backward`;
+
+/**
+ * What {@link scaledSquare} saves for its gradient when autograd records it: the float32 factor
+ * e^s·x of its product and the output e^s·x² itself, so that the backward pass is two products
+ * per element, with no exp and no read of x or s (`dx = 2·scaled·g`, `ds = output·g`).
+ */
+export interface ScaledSquareSaved {
+  /** e^s·x, float32, x's shape: the forward pass's own rounding of it. */
+  readonly scaled: Tensor;
+  /** The op's result e^s·x², which is ds per unit of upstream gradient. */
+  readonly output: Tensor;
+}
+
+/** Options of {@link scaledSquareBackward}. */
+export interface ScaledSquareBackwardOptions {
+  /** Added to dx in the same pass (float32, x's shape): a gradient accumulated before. */
+  readonly dxAddend?: Tensor;
+  /** Added to ds in the same pass (float32, x's shape): a gradient accumulated before. */
+  readonly dsAddend?: Tensor;
+}
 
 /** A tensor's storage as the float32 array the checks guaranteed. */
 const f32 = (t: Tensor) => t.storage as Float32Array;
@@ -15,14 +37,20 @@ const f32 = (t: Tensor) => t.storage as Float32Array;
 const unfilledLike = (x: Tensor) =>
   new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
 
-/** Checks that `operand` is a float32 tensor of x's shape. */
-function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): Tensor {
+/** Checks that `operand` is a float32 tensor of the shape of `like` (named `likeName`). */
+function checkLike(
+  op: string,
+  argument: string,
+  like: Tensor,
+  likeName: string,
+  operand: unknown,
+): Tensor {
   const t = checkFloat(op, argument, operand);
-  if (!sameShape(x.shape, t.shape)) {
+  if (!sameShape(like.shape, t.shape)) {
     throw new ShapeError(
       op,
       argument,
-      `must have x's shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
+      `must have ${likeName}'s shape ${fmtShape(like.shape)}, got ${fmtShape(t.shape)}`,
     );
   }
   return t;
@@ -32,9 +60,11 @@ function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): 
  * x² scaled by e^s, elementwise, as one op: `out = exp(logScale)·x²`. It is the variance weight
  * α⊙θ² = exp(log α)·θ² of variational dropout's local reparameterisation (Kingma, Salimans &
  * Welling 2015, "Variational Dropout and the Local Reparameterization Trick") with one α per
- * weight: one pass over θ and log α instead of exp and two products, and one pass for both
- * gradients, `dx = 2·exp(s)·x·g` and `ds = exp(s)·x²·g`, recomputed from x and s (never divided out
- * of the output, which would be 0/0 at x = 0).
+ * weight: one pass over θ and log α instead of exp and two products. When autograd records the
+ * op, the same pass also writes the factor e^s·x of the product, which the op saves with its
+ * output ({@link ScaledSquareSaved}): the gradients `dx = 2·e^s·x·g` and `ds = e^s·x²·g` are then
+ * two products per element ({@link scaledSquareBackward}), never an exp again, and never the
+ * output divided by x (0/0 at x = 0).
  *
  * The reference backend computes each element in float64 and rounds once. The wasm backend takes
  * e^s from its float32 exp (within 2 ulps of the reference's) and multiplies in float32,
@@ -55,35 +85,73 @@ function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): 
  */
 export function scaledSquare(x: Tensor, logScale: Tensor): Tensor {
   checkFloat(OP, 'x', x);
-  checkLikeX(OP, 'logScale', x, logScale);
+  checkLike(OP, 'logScale', x, 'x', logScale);
   const out = unfilledLike(x);
-  getBackend().scaledSquare(f32(x), f32(logScale), f32(out));
-  return record(OP, [x, logScale], out, {});
+  if (!willRecord([x, logScale])) {
+    getBackend().scaledSquare(f32(x), f32(logScale), f32(out), null);
+    return out;
+  }
+  const scaled = unfilledLike(x);
+  getBackend().scaledSquare(f32(x), f32(logScale), f32(out), f32(scaled));
+  return record(OP, [x, logScale], out, { scaled, output: out });
 }
 
 /**
- * The backward pass of {@link scaledSquare}: the gradients of `Σ grad·exp(s)·x²` with respect to
- * x and s, `dx = 2·exp(s)·x·grad` and `ds = exp(s)·x²·grad` per element, both in one pass.
+ * The backward pass of {@link scaledSquare}, from what it saved: the gradients of
+ * `Σ grad·exp(s)·x²` with respect to x and s, `dx = 2·scaled·grad` and `ds = out·grad` per
+ * element (scaled = e^s·x, out = e^s·x²), both in one pass that reads three arrays and computes no
+ * exp. Each product is rounded once to float32 (on wasm, `(scaled + scaled)·grad` and `out·grad`
+ * in float32: the bits of a pass that recomputes e^s·x with the forward's exp).
  *
- * @param grad - The gradient of the op's output, x's shape.
- * @param x - The op's x.
- * @param logScale - The op's s.
- * @returns `[dx, ds]`, each x's shape.
- * @throws DTypeError for a non-float32 operand; ShapeError when a shape differs from x's.
+ * An addend in `options` is added to its gradient in the same pass, rounded once more: the bits
+ * of `add(addend, gradient)`, without the extra pass over memory (for a gradient accumulated
+ * from another use of x or s).
+ *
+ * @param grad - The gradient of the op's output, float32, the output's shape.
+ * @param scaled - e^s·x as the forward pass saved it ({@link ScaledSquareSaved}), grad's shape.
+ * @param out - The op's output e^s·x², grad's shape.
+ * @param options - `dxAddend`, `dsAddend`: float32 tensors of grad's shape added to dx and ds.
+ * @returns `[dx, ds]`, each grad's shape.
+ * @throws DTypeError for a non-float32 operand; ShapeError when a shape differs from grad's;
+ *   LacunaError for an unknown option.
  * @example
  * ```ts
  * import { scaledSquareBackward, tensor } from '@lacuna/tensor';
- * const [dx, ds] = scaledSquareBackward(tensor([1, 2]), tensor([3, 0]), tensor([0, 1]));
+ * // x = [3, 0], s = [0, 1]: scaled = e^s·x = [3, 0], out = e^s·x² = [9, 0].
+ * const [dx, ds] = scaledSquareBackward(tensor([1, 2]), tensor([3, 0]), tensor([9, 0]));
  * dx.data(); // Float32Array [6, 0]
  * ds.data(); // Float32Array [9, 0]
+ * // With a gradient accumulated before added to dx:
+ * const [dx2] = scaledSquareBackward(tensor([1, 2]), tensor([3, 0]), tensor([9, 0]), {
+ *   dxAddend: tensor([0.5, 1]),
+ * });
+ * dx2.data(); // Float32Array [6.5, 1]
  * ```
  */
-export function scaledSquareBackward(grad: Tensor, x: Tensor, logScale: Tensor): [Tensor, Tensor] {
-  const op = `${OP}Backward`;
-  checkFloat(op, 'x', x);
-  checkLikeX(op, 'grad', x, grad);
-  checkLikeX(op, 'logScale', x, logScale);
-  const [dx, ds] = [unfilledLike(x), unfilledLike(x)];
-  getBackend().scaledSquareBackward(f32(x), f32(logScale), f32(grad), f32(dx), f32(ds));
+export function scaledSquareBackward(
+  grad: Tensor,
+  scaled: Tensor,
+  out: Tensor,
+  options?: ScaledSquareBackwardOptions,
+): [Tensor, Tensor] {
+  checkFloat(BACKWARD, 'grad', grad);
+  checkLike(BACKWARD, 'scaled', grad, 'grad', scaled);
+  checkLike(BACKWARD, 'out', grad, 'grad', out);
+  checkOptionKeys(BACKWARD, options, ['dxAddend', 'dsAddend']);
+  const addend = (name: 'dxAddend' | 'dsAddend') => {
+    const a = options?.[name];
+    return a === undefined ? null : f32(checkLike(BACKWARD, `options.${name}`, grad, 'grad', a));
+  };
+  const [dxAddend, dsAddend] = [addend('dxAddend'), addend('dsAddend')];
+  const [dx, ds] = [unfilledLike(grad), unfilledLike(grad)];
+  getBackend().scaledSquareBackward(
+    f32(grad),
+    f32(scaled),
+    f32(out),
+    f32(dx),
+    f32(ds),
+    dxAddend,
+    dsAddend,
+  );
   return [dx, ds];
 }

@@ -164,23 +164,36 @@ describe('wasm backend: tile edges and thread splits', () => {
     expectSameBits(dx, wantDx);
   });
 
-  it('scaledSquare: forward and both gradients split across threads give the same bits on 1 and 2 threads', () => {
+  it('scaledSquare: forward, its saved e^s·x and both gradients, addends or not, split across threads give the same bits on 1 and 2 threads', () => {
     // Above PARALLEL_MIN_ELEMENTS, with a last SIMD group of 3 and NaN, ±0, ±∞ and subnormals.
     const n = 3 * 65_536 + 7;
-    const [x, logScale, grad] = [floats(n, 21, true), floats(n, 22, true), floats(n, 23)];
+    const inputs = [21, 22, 23, 24, 25].map((seed) => floats(n, seed, seed !== 23));
     const kernels = (b: WasmBackend, at = 0) => {
-      const outs = [0, 1, 2].map(() => new Float32Array(n - at));
-      const [xs, ss, gs] = [x, logScale, grad].map((v) => v.subarray(at));
-      b.scaledSquare(xs!, ss!, outs[0]!);
-      b.scaledSquareBackward(xs!, ss!, gs!, outs[1]!, outs[2]!);
+      const [x, logScale, grad, dxAddend, dsAddend] = inputs.map((v) => v.subarray(at)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      const outs = Array.from({ length: 9 }, () => new Float32Array(n - at));
+      const [out, scaled, alone] = outs as [Float32Array, Float32Array, Float32Array];
+      b.scaledSquare(x, logScale, out, scaled);
+      b.scaledSquare(x, logScale, alone, null);
+      const backward = (k: number, ax: Float32Array | null, as: Float32Array | null) =>
+        b.scaledSquareBackward(grad, scaled, out, outs[k]!, outs[k + 1]!, ax, as);
+      backward(3, null, null);
+      backward(5, dxAddend, dsAddend);
+      backward(7, null, dsAddend);
       return outs;
     };
     const [a, b] = [kernels(one), kernels(two)];
-    for (let k = 0; k < 3; k++) expectSameBits(b[k]!, a[k]!);
+    for (let k = 0; k < 9; k++) expectSameBits(b[k]!, a[k]!);
+    expectSameBits(a[2]!, a[0]!); // the output without its saved factor: the same bits
     // The last nine alone, shifted against the SIMD groups: two of the tail's elements now sit in a
     // SIMD group, and they keep their bits.
     const shifted = kernels(two, n - 9);
-    for (let k = 0; k < 3; k++) expectSameBits(shifted[k]!, a[k]!.subarray(n - 9));
+    for (let k = 0; k < 9; k++) expectSameBits(shifted[k]!, a[k]!.subarray(n - 9));
   });
 
   it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
