@@ -102,11 +102,17 @@ function pushGradients(
       return total;
     },
   });
+  const folded = (input: Tensor, i: number) => taken.get(input) === i && inputGrads[i];
+  // A folded gradient replaces its input's total first, so that a tensor appearing at other
+  // positions of this node too gets those added to it, not to the total it already includes.
+  node.inputs.forEach((input, i) => {
+    if (folded(input, i)) totalsOf(input).set(input, inputGrads[i]!);
+  });
   node.inputs.forEach((input, i) => {
     const gi = inputGrads[i];
-    if (!gi || !input.requiresGrad) return;
+    if (!gi || !input.requiresGrad || folded(input, i)) return;
     const target = totalsOf(input);
-    const prev = taken.get(input) === i ? undefined : target.get(input);
+    const prev = target.get(input);
     target.set(input, prev ? add(prev, gi) : gi);
   });
 }
