@@ -20,8 +20,18 @@ const MC = 128;
 const NC = 512;
 
 /** Bytes of scratch one call of gemm needs (packed A block, packed B slab, edge tile). */
-export function matmulScratchBytes(): i32 {
+function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
+}
+
+/** Bytes of scratch one call of matmul or linear needs: gemm's, then an epilogue's parameters. */
+export function matmulScratchBytes(): i32 {
+  return gemmScratchBytes() + <i32>offsetof<Epilogue>();
+}
+
+/** Where matmul and linear write their epilogue in a thread's scratch: after gemm's part. */
+export function epilogueIn(scratch: usize): usize {
+  return scratch + <usize>gemmScratchBytes();
 }
 
 /** Packing and the 4×8 micro-kernel. */
@@ -273,7 +283,8 @@ class Gemm {
 /**
  * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
  * op(B) is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address),
- * each tile gets the linear op's bias, relu and dropout (epilogue.ts) once its last slab is done.
+ * each tile gets the linear op's bias, relu and dropout and matmul's addend (epilogue.ts) once its
+ * last slab is done.
  */
 export function gemm(
   a: usize,
@@ -354,8 +365,11 @@ export function gemm(
 }
 
 /**
- * `batch` products C[m×n] = op(A)·op(B); matrix t of A, B, C starts `strideA/B/C` floats after
- * matrix t-1. Leading dimensions are in floats. `scratch` must hold matmulScratchBytes() bytes.
+ * `batch` products C[m×n] = op(A)·op(B) (+ D when `addend` ≠ 0); matrix t of A, B, C and the
+ * addend D starts `strideA/B/C` floats after matrix t-1 (D has C's layout: stride strideC, row
+ * stride ldc). Leading dimensions are in floats. D is added to each finished tile by the epilogue,
+ * after the whole product: the bits of a separate float32 add. `scratch` must hold
+ * matmulScratchBytes() bytes.
  */
 export function matmul(
   batch: i32,
@@ -370,12 +384,22 @@ export function matmul(
   c: usize,
   strideC: i32,
   ldc: i32,
+  addend: usize,
   m: i32,
   n: i32,
   k: i32,
   scratch: usize,
 ): void {
+  const ep = addend ? epilogueIn(scratch) : 0;
+  if (ep) {
+    const e = changetype<Epilogue>(ep);
+    e.bias = 0;
+    e.relu = 0;
+    e.keepThreshold = 0;
+  }
   for (let t = 0; t < batch; t++) {
+    const offC = (<usize>(t * strideC)) << 2;
+    if (ep) changetype<Epilogue>(ep).addend = addend + offC;
     gemm(
       a + ((<usize>(t * strideA)) << 2),
       lda,
@@ -383,12 +407,15 @@ export function matmul(
       b + ((<usize>(t * strideB)) << 2),
       ldb,
       transB != 0,
-      c + ((<usize>(t * strideC)) << 2),
+      c + offC,
       ldc,
       m,
       n,
       k,
       scratch,
+      false,
+      0,
+      ep,
     );
   }
 }

@@ -236,8 +236,19 @@ export interface Backend {
     shape: Shape,
     out: TypedArray,
   ): void;
-  /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
+  /**
+   * `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. With an `addend`
+   * (out's length and layout; null or absent for none), `out = op(A) · op(B) + addend`: each
+   * element the product's float32 value plus the addend's, rounded once, the bits of
+   * {@link Backend.binary} add run after the product.
+   */
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    p: MatmulParams,
+    addend?: Float32Array | null,
+  ): void;
   /**
    * `out = drop(act(x·Wᵀ + b))` for x [m, k], W [n, k] and b [n] (null for none): per element,
    * the matmul value, then one float32 add of the bias, the activation and dropout's
