@@ -1,14 +1,14 @@
-// The epilogue of the linear and matmul ops, applied by gemm (matmul.ts) to each output tile right
-// after its last k slab, while the tile is still in L1: y = drop(act(c + b[j])) + d. One float32
-// add, one max, dropout's (v·keep)·scale and one more add per element, the operations of separate
-// binary add, unary relu, dropout and binary add kernels, so the fused result has the bits of
-// those ops run one after the other, in one pass over the output instead of five. Dropout draws element e's keep bit from counter e
+// The epilogue of the linear op, applied by gemm (matmul.ts) to each output tile right after its
+// last k slab, while the tile is still in L1: y = drop(act(c + b[j])). One float32 add, one max
+// and dropout's (v·keep)·scale per element, the operations of separate binary add, unary relu
+// and dropout kernels, so the fused result has the bits of those ops run one after the other, in
+// one pass over the output instead of four. Dropout draws element e's keep bit from counter e
 // (its flat index in the whole output) as dropout.ts does, so the mask is the same bit for bit.
 import { CounterHash } from './counter-hash';
 
 /**
- * What gemm applies to finished tiles, written by linear.ts or matmul.ts into the calling thread's
- * scratch and read in place: gemm passes its address (0 for no epilogue) and each tile's position.
+ * What gemm applies to finished tiles, written by linear.ts into the calling thread's scratch
+ * and read in place: gemm passes its address (0 for no epilogue) and each tile's position.
  */
 @unmanaged
 export class Epilogue {
@@ -26,14 +26,11 @@ export class Epilogue {
   k1: i32;
   /** The dropout counter of this gemm's element (0, 0). */
   first: i32;
-  /** The addend's element (0, 0) of this gemm, laid out like C (row stride ldc); 0: no addend. */
-  addend: usize;
 
   /** The full 4×8 tile at c (row stride ldc floats), at row i, column j of this gemm's output. */
   @inline static tile(ep: usize, c: usize, ldc: i32, i: i32, j: i32): void {
     const e = changetype<Epilogue>(ep);
     const bias = e.bias ? e.bias + ((<usize>j) << 2) : 0;
-    const addend = e.addend ? e.addend + ((<usize>(i * ldc + j)) << 2) : 0;
     const rs = (<usize>ldc) << 2;
     const zero = f32x4.splat(0);
     const thr = i32x4.splat(e.keepThreshold);
@@ -61,11 +58,6 @@ export class Epilogue {
         v0 = f32x4.mul(f32x4.mul(v0, keep0), vs);
         v1 = f32x4.mul(f32x4.mul(v1, keep1), vs);
       }
-      if (addend) {
-        const at = addend + <usize>r * rs;
-        v0 = f32x4.add(v0, v128.load(at));
-        v1 = f32x4.add(v1, v128.load(at, 16));
-      }
       v128.store(row, v0);
       v128.store(row, v1, 16);
     }
@@ -85,7 +77,6 @@ export class Epilogue {
           const bits = CounterHash.hash1(e.first + (i + r) * ldc + j + q, e.k0, e.k1);
           v = v * <f32>(((bits >>> 8) - e.keepThreshold) >>> 31) * e.scale;
         }
-        if (e.addend) v += load<f32>(e.addend + ((<usize>((i + r) * ldc + j + q)) << 2));
         store<f32>(at, v);
       }
     }

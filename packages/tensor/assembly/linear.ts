@@ -2,11 +2,11 @@
 // dropout applied to each output tile as it is finished (epilogue.ts), not in more passes over y.
 
 import { Epilogue } from './epilogue';
-import { epilogueIn, gemm, matmulScratchBytes } from './matmul';
+import { gemm, matmulScratchBytes } from './matmul';
 
-/** Bytes of scratch one call of linear needs: matmul's (gemm's, then the epilogue's parameters). */
+/** Bytes of scratch one call of linear needs: gemm's, then the epilogue's parameters. */
 export function linearScratchBytes(): i32 {
-  return matmulScratchBytes();
+  return matmulScratchBytes() + <i32>offsetof<Epilogue>();
 }
 
 /**
@@ -33,7 +33,7 @@ export function linear(
   first: i32,
   scratch: usize,
 ): void {
-  const ep = epilogueIn(scratch);
+  const ep = scratch + <usize>matmulScratchBytes();
   const e = changetype<Epilogue>(ep);
   e.bias = bias;
   e.relu = relu;
@@ -42,7 +42,6 @@ export function linear(
   e.k0 = k0;
   e.k1 = k1;
   e.first = first;
-  e.addend = 0;
   const any = bias != 0 || relu != 0 || keepThreshold != 0;
   gemm(x, k, false, w, k, true, y, ldy, m, n, k, scratch, false, 0, any ? ep : 0);
 }

@@ -9,6 +9,8 @@
 // product and every sum; the relaxed-SIMD build (compiled with --enable relaxed-simd) does each
 // step with f32x4.relaxed_madd, which the engine runs fused (one rounding) where the CPU has FMA
 // and as a rounded multiply and add otherwise: the same order, possibly fewer roundings.
+// An addend D is added to each finished element with one float32 add (never fused): the bits of
+// a separate add after the product, in either build.
 
 import { Epilogue } from './epilogue';
 import { Geometry } from './geometry';
@@ -20,18 +22,8 @@ const MC = 128;
 const NC = 512;
 
 /** Bytes of scratch one call of gemm needs (packed A block, packed B slab, edge tile). */
-function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
-}
-
-/** Bytes of scratch one call of matmul or linear needs: gemm's, then an epilogue's parameters. */
 export function matmulScratchBytes(): i32 {
-  return gemmScratchBytes() + <i32>offsetof<Epilogue>();
-}
-
-/** Where matmul and linear write their epilogue in a thread's scratch: after gemm's part. */
-export function epilogueIn(scratch: usize): usize {
-  return scratch + <usize>gemmScratchBytes();
+  return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
 }
 
 /** Packing and the 4×8 micro-kernel. */
@@ -220,7 +212,10 @@ class Gemm {
     }
   }
 
-  // C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc.
+  // C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc,
+  // plus the tile at d (C's row stride) after the last product when d ≠ 0: the addend rides along
+  // with the stores, so it costs no second pass over C (an epilogue pass that reloads the tile
+  // measured no faster than a separate add).
   @inline static microKernel(
     ap: usize,
     bp: usize,
@@ -228,6 +223,7 @@ class Gemm {
     c: usize,
     ldc: i32,
     accumulate: bool,
+    d: usize = 0,
   ): void {
     const rs = (<usize>ldc) << 2;
     let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
@@ -269,6 +265,16 @@ class Gemm {
       ap += MR << 2;
       bp += NR << 2;
     }
+    if (d) {
+      c00 = f32x4.add(c00, v128.load(d));
+      c01 = f32x4.add(c01, v128.load(d, 16));
+      c10 = f32x4.add(c10, v128.load(d + rs));
+      c11 = f32x4.add(c11, v128.load(d + rs, 16));
+      c20 = f32x4.add(c20, v128.load(d + 2 * rs));
+      c21 = f32x4.add(c21, v128.load(d + 2 * rs, 16));
+      c30 = f32x4.add(c30, v128.load(d + 3 * rs));
+      c31 = f32x4.add(c31, v128.load(d + 3 * rs, 16));
+    }
     v128.store(c, c00);
     v128.store(c, c01, 16);
     v128.store(c + rs, c10);
@@ -281,10 +287,11 @@ class Gemm {
 }
 
 /**
- * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
- * op(B) is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address),
- * each tile gets the linear op's bias, relu and dropout and matmul's addend (epilogue.ts) once its
- * last slab is done.
+ * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B) (+ D), one product. With
+ * `addend` (D's element (0, 0), D laid out like C), D is added to each tile as its last slab is
+ * stored, before any epilogue (linear passes no addend, matmul no epilogue); with `convGeo`, op(B)
+ * is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address), each
+ * tile gets the linear op's bias, relu and dropout (epilogue.ts) once its last slab is done.
  */
 export function gemm(
   a: usize,
@@ -302,6 +309,7 @@ export function gemm(
   accumulateInto: bool = false,
   convGeo: usize = 0,
   epilogue: usize = 0,
+  addend: usize = 0,
 ): void {
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
@@ -310,6 +318,12 @@ export function gemm(
     if (!accumulateInto)
       for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
     if (epilogue) Epilogue.block(epilogue, c, ldc, m, n, 0, 0);
+    if (addend)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          const at = (<usize>(i * ldc + j)) << 2;
+          store<f32>(c + at, load<f32>(c + at) + load<f32>(addend + at));
+        }
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -318,6 +332,7 @@ export function gemm(
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
       const last = epilogue != 0 && p0 + kc == k;
+      const lastAdd = addend != 0 && p0 + kc == k;
       if (convGeo)
         Gemm.packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
       else Gemm.packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
@@ -330,9 +345,11 @@ export function gemm(
           for (let ip = 0; ip < mc; ip += MR) {
             const rows = min(MR, mc - ip);
             const ap = apack + ((<usize>(ip * kc)) << 2);
-            const ct = c + ((<usize>((i0 + ip) * ldc + j0 + jp)) << 2);
+            const at = (<usize>((i0 + ip) * ldc + j0 + jp)) << 2;
+            const ct = c + at;
+            const dt = lastAdd ? addend + at : 0;
             if (rows == MR && cols == NR) {
-              Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate);
+              Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate, dt);
               if (last) Epilogue.tile(epilogue, ct, ldc, i0 + ip, j0 + jp);
             } else {
               // Edge tile: run the full kernel on a scratch tile, copy back the part that exists.
@@ -349,10 +366,9 @@ export function gemm(
               Gemm.microKernel(ap, bp, kc, tile, NR, true);
               for (let r = 0; r < rows; r++) {
                 for (let q = 0; q < cols; q++) {
-                  store<f32>(
-                    ct + ((<usize>(r * ldc + q)) << 2),
-                    load<f32>(tile + ((<usize>(r * NR + q)) << 2)),
-                  );
+                  const off = (<usize>(r * ldc + q)) << 2;
+                  const v = load<f32>(tile + ((<usize>(r * NR + q)) << 2));
+                  store<f32>(ct + off, dt ? v + load<f32>(dt + off) : v);
                 }
               }
               if (last) Epilogue.block(epilogue, ct, ldc, rows, cols, i0 + ip, j0 + jp);
@@ -365,11 +381,9 @@ export function gemm(
 }
 
 /**
- * `batch` products C[m×n] = op(A)·op(B) (+ D when `addend` ≠ 0); matrix t of A, B, C and the
- * addend D starts `strideA/B/C` floats after matrix t-1 (D has C's layout: stride strideC, row
- * stride ldc). Leading dimensions are in floats. D is added to each finished tile by the epilogue,
- * after the whole product: the bits of a separate float32 add. `scratch` must hold
- * matmulScratchBytes() bytes.
+ * `batch` products C[m×n] = op(A)·op(B) (+ D when `addend` ≠ 0); matrix t of A, B, C starts
+ * `strideA/B/C` floats after matrix t-1, and D (at `addend`) has C's layout. Leading dimensions
+ * are in floats. `scratch` must hold matmulScratchBytes() bytes.
  */
 export function matmul(
   batch: i32,
@@ -390,16 +404,8 @@ export function matmul(
   k: i32,
   scratch: usize,
 ): void {
-  const ep = addend ? epilogueIn(scratch) : 0;
-  if (ep) {
-    const e = changetype<Epilogue>(ep);
-    e.bias = 0;
-    e.relu = 0;
-    e.keepThreshold = 0;
-  }
   for (let t = 0; t < batch; t++) {
     const offC = (<usize>(t * strideC)) << 2;
-    if (ep) changetype<Epilogue>(ep).addend = addend + offC;
     gemm(
       a + ((<usize>(t * strideA)) << 2),
       lda,
@@ -415,7 +421,8 @@ export function matmul(
       scratch,
       false,
       0,
-      ep,
+      0,
+      addend ? addend + offC : 0,
     );
   }
 }

@@ -160,6 +160,9 @@ export interface OpSaved {
   // ops/scaled-square.ts
   /** `exp(s)·x²`, fused (x and s recomputed in backward). */
   scaledSquare: NothingSaved;
+  // ops/addcmul.ts
+  /** `input + a·b`, fused. */
+  addcmul: NothingSaved;
 }
 
 /** The name of an op that records a `GradNode`: a key of {@link OpSaved}. */

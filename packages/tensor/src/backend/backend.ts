@@ -369,6 +369,11 @@ export interface Backend {
     dx: Float32Array,
     dLogScale: Float32Array,
   ): void;
+  /**
+   * `out[i] = input[i] + a[i]·b[i]` (all four one length): the float32 product rounded, then the
+   * sum, the bits of {@link Backend.binary} mul then add.
+   */
+  addcmul(input: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */

@@ -7,7 +7,7 @@ import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './util.js';
 
-/** What matmul records: the transpose flags (its operands, then the addend if any, are the node's inputs). */
+/** What matmul records: the transpose flags (inputs: its operands, then the addend if any). */
 export interface MatmulSaved {
   /** A was used transposed. */
   readonly transA: boolean;

@@ -192,6 +192,22 @@ describe('wasm backend: tile edges and thread splits', () => {
     for (let k = 0; k < 3; k++) expectSameBits(shifted[k]!, a[k]!.subarray(n - 9));
   });
 
+  it('addcmul: split across threads gives the same bits on 1 and 2 threads, the tail lane-wise', () => {
+    // Above PARALLEL_MIN_ELEMENTS, with a last SIMD group of 3 and NaN, ±0, ±∞ and subnormals.
+    const n = 3 * 65_536 + 7;
+    const [input, a, b] = [floats(n, 24, true), floats(n, 25, true), floats(n, 26)];
+    const run = (backend: Backend, at = 0) => {
+      const out = new Float32Array(n - at);
+      backend.addcmul(input.subarray(at), a.subarray(at), b.subarray(at), out);
+      return out;
+    };
+    const want = run(ref);
+    expectSameBits(run(one), want);
+    expectSameBits(run(two), want);
+    // The last nine alone, shifted against the SIMD groups: the old tail now sits in SIMD groups.
+    expectSameBits(run(two, n - 9), want.subarray(n - 9));
+  });
+
   it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
     for (const groups of [1, 2]) {
       for (const [, size, , run] of convCalls(threadSplitConv(groups), 24)) {
