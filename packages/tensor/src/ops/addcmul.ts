@@ -1,25 +1,14 @@
 import { getBackend } from '../backend/registry.js';
-import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
-import { sameShape } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
 const OP = 'addcmul';
 
-/** Checks that `operand` is a float32 tensor of input's shape. */
-function checkLikeInput(argument: string, input: Tensor, operand: unknown): Float32Array {
-  const t = checkFloat(OP, argument, operand);
-  if (!sameShape(input.shape, t.shape)) {
-    throw new ShapeError(
-      OP,
-      argument,
-      `must have input's shape ${fmtShape(input.shape)}, got ${fmtShape(t.shape)}`,
-    );
-  }
-  return t.storage as Float32Array;
-}
+/** The storage of `operand`, checked to be a float32 tensor of input's shape. */
+const likeInput = (argument: string, input: Tensor, operand: unknown) =>
+  checkFloatOfShape(OP, argument, operand, input.shape, "input's").storage as Float32Array;
 
 /**
  * Adds an elementwise product, as one op: `out = input + a·b` (PyTorch's `torch.addcmul` with
@@ -40,7 +29,7 @@ function checkLikeInput(argument: string, input: Tensor, operand: unknown): Floa
  */
 export function addcmul(input: Tensor, a: Tensor, b: Tensor): Tensor {
   checkFloat(OP, 'input', input);
-  const [as, bs] = [checkLikeInput('a', input, a), checkLikeInput('b', input, b)];
+  const [as, bs] = [likeInput('a', input, a), likeInput('b', input, b)];
   const out = new Tensor(allocateUnfilled('float32', input.size), input.shape, 'float32');
   getBackend().addcmul(input.storage as Float32Array, as, bs, out.storage as Float32Array);
   return record(OP, [input, a, b], out, {});

@@ -2,10 +2,10 @@ import { getBackend } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, optionBoolean, optionKeys } from '../options.js';
 import { record } from '../record.js';
-import { checkElementCount, sameShape } from '../shape.js';
+import { checkElementCount } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
 /** What matmul records: the transpose flags (inputs: its operands, then the addend if any). */
 export interface MatmulSaved {
@@ -90,7 +90,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = Math.max(batchA, batchB);
   const shape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
   checkElementCount('matmul', 'b', shape);
-  const addend = options.addend === undefined ? null : checkAddend(options.addend, shape);
+  const addend =
+    options.addend === undefined
+      ? null
+      : checkFloatOfShape('matmul', 'addend', options.addend, shape, "the result's");
   const d = addend ? (addend.storage as Float32Array) : null;
   const out = new Tensor(allocateUnfilled('float32', batch * m * n), shape, 'float32');
   const backend = getBackend();
@@ -131,17 +134,4 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     }
   }
   return record('matmul', addend ? [a, b, addend] : [a, b], out, { transA, transB });
-}
-
-/** Checks that the addend is a float32 tensor of the result's shape. */
-function checkAddend(addend: unknown, shape: readonly number[]): Tensor {
-  const t = checkFloat('matmul', 'addend', addend);
-  if (!sameShape(t.shape, shape)) {
-    throw new ShapeError(
-      'matmul',
-      'addend',
-      `must have the result's shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
-    );
-  }
-  return t;
 }

@@ -1,10 +1,8 @@
 import { getBackend } from '../backend/registry.js';
-import { fmtShape, ShapeError } from '../errors.js';
 import { record } from '../record.js';
-import { sameShape } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
 const OP = 'scaledSquare';
 
@@ -16,17 +14,8 @@ const unfilledLike = (x: Tensor) =>
   new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
 
 /** Checks that `operand` is a float32 tensor of x's shape. */
-function checkLikeX(op: string, argument: string, x: Tensor, operand: unknown): Tensor {
-  const t = checkFloat(op, argument, operand);
-  if (!sameShape(x.shape, t.shape)) {
-    throw new ShapeError(
-      op,
-      argument,
-      `must have x's shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
-    );
-  }
-  return t;
-}
+const checkLikeX = (op: string, argument: string, x: Tensor, operand: unknown) =>
+  checkFloatOfShape(op, argument, operand, x.shape, "x's");
 
 /**
  * x² scaled by e^s, elementwise, as one op: `out = exp(logScale)·x²`. It is the variance weight

@@ -29,15 +29,10 @@ export function wasmAddcmul(ctx: WasmContext): Backend['addcmul'] {
         inputs: [input, a, b],
         outputs: [out],
         dispatch: ({ inputs: [inAt, aAt, bAt], outputs: [outAt] }) =>
-          elementDispatch(ctx, n, (from, to) =>
-            addcmulArgs.build({
-              input: inAt! + 4 * from,
-              a: aAt! + 4 * from,
-              b: bAt! + 4 * from,
-              out: outAt! + 4 * from,
-              n: to - from,
-            }),
-          ),
+          elementDispatch(ctx, n, (from, to) => {
+            const [input, a, b, out] = [inAt!, aAt!, bAt!, outAt!].map((at) => at + 4 * from);
+            return addcmulArgs.build({ input: input!, a: a!, b: b!, out: out!, n: to - from });
+          }),
       },
       () => referenceBackend.addcmul(input, a, b, out),
     );
