@@ -22,8 +22,8 @@ export interface MatmulOptions {
   /** Use B transposed (its last two axes swapped) without copying it. */
   transB?: boolean;
   /**
-   * Added to the product: float32, exactly the result's shape (no broadcasting). The sum is
-   * formed as each output tile is finished, not in a second pass over the result.
+   * Added to the product: float32, exactly the result's shape (no broadcasting). On the wasm
+   * backend the sum is formed as each output tile is stored, not in a second pass over the result.
    */
   addend?: Tensor;
 }
@@ -31,7 +31,8 @@ export interface MatmulOptions {
 const MATMUL_KEYS = optionKeys<MatmulOptions>({ transA: true, transB: true, addend: true });
 
 /**
- * Matrix product `op(A) · op(B) (+ D)`, where `op` transposes the last two axes when the flag is set.
+ * Matrix product `op(A) · op(B)`, plus an optional addend D; `op` transposes the last two axes
+ * when its flag is set.
  *
  * 2-D: A is [m, k] (or [k, m] with `transA`), B is [k, n] (or [n, k] with `transB`), the result is
  * [m, n]. Batched: A and B are [batch, ·, ·] with equal batch sizes, or one of them 2-D and shared

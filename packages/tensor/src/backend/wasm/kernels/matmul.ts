@@ -94,7 +94,8 @@ export function productPieces(p: MatmulParams, parts: number): ProductPiece[] {
 
 /**
  * The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows; an
- * addend is added to each output tile as the micro-kernel stores it (assembly/micro-kernel.ts). @internal
+ * addend is added to each output tile as the micro-kernel stores it (assembly/micro-kernel.ts).
+ * @internal
  */
 export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
   return (a, b, out, p: MatmulParams, addend = null) => {
