@@ -2,6 +2,7 @@
 // kernels/X.ts wraps assembly/X.ts; src/backend/reference/X.ts is its reference). Pointers are
 // byte offsets into the memory the host imports; nothing here allocates, so any number of
 // instances (one per thread) can share one memory.
+export { addcmul } from './addcmul';
 export { avgPool2d, avgPool2dBackward } from './avg-pool2d';
 export { binary } from './binary';
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d';

@@ -9,12 +9,13 @@
 // product and every sum; the relaxed-SIMD build (compiled with --enable relaxed-simd) does each
 // step with f32x4.relaxed_madd, which the engine runs fused (one rounding) where the CPU has FMA
 // and as a rounded multiply and add otherwise: the same order, possibly fewer roundings.
+// An addend D is added to each finished element with one float32 add (never fused): the bits of
+// a separate add after the product, in either build.
 
 import { Epilogue } from './epilogue';
 import { Geometry } from './geometry';
+import { MicroKernel, MR, NR } from './micro-kernel';
 
-const MR = 4;
-const NR = 8;
 const KC = 256;
 const MC = 128;
 const NC = 512;
@@ -24,15 +25,8 @@ export function matmulScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR + 3 * KC) << 2;
 }
 
-/** Packing and the 4×8 micro-kernel. */
+/** Packing for the 4×8 micro-kernel (micro-kernel.ts). */
 class Gemm {
-  // c + a·b on four lanes: relaxed_madd in the relaxed-SIMD build, else the product rounded, then
-  // the sum (ASC_FEATURE_RELAXED_SIMD is a compile-time constant: the plain build is unchanged).
-  @inline static madd(a: v128, b: v128, c: v128): v128 {
-    if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-    return f32x4.add(c, f32x4.mul(a, b));
-  }
-
   // A(i, p) of op(A); A is m×k (lda = k) or, transposed, k×m (lda = m).
   @inline static packA(
     a: usize,
@@ -209,71 +203,14 @@ class Gemm {
       }
     }
   }
-
-  // C tile (MR×NR at c, row stride ldc floats) = (accumulate ? C : 0) + Apanel·Bpanel over kc.
-  @inline static microKernel(
-    ap: usize,
-    bp: usize,
-    kc: i32,
-    c: usize,
-    ldc: i32,
-    accumulate: bool,
-  ): void {
-    const rs = (<usize>ldc) << 2;
-    let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
-    if (accumulate) {
-      c00 = v128.load(c);
-      c01 = v128.load(c, 16);
-      c10 = v128.load(c + rs);
-      c11 = v128.load(c + rs, 16);
-      c20 = v128.load(c + 2 * rs);
-      c21 = v128.load(c + 2 * rs, 16);
-      c30 = v128.load(c + 3 * rs);
-      c31 = v128.load(c + 3 * rs, 16);
-    } else {
-      c00 = f32x4.splat(0);
-      c01 = c00;
-      c10 = c00;
-      c11 = c00;
-      c20 = c00;
-      c21 = c00;
-      c30 = c00;
-      c31 = c00;
-    }
-    const end = ap + ((<usize>(kc * MR)) << 2);
-    while (ap < end) {
-      const b0 = v128.load(bp);
-      const b1 = v128.load(bp, 16);
-      let a = v128.load32_splat(ap);
-      c00 = Gemm.madd(a, b0, c00);
-      c01 = Gemm.madd(a, b1, c01);
-      a = v128.load32_splat(ap, 4);
-      c10 = Gemm.madd(a, b0, c10);
-      c11 = Gemm.madd(a, b1, c11);
-      a = v128.load32_splat(ap, 8);
-      c20 = Gemm.madd(a, b0, c20);
-      c21 = Gemm.madd(a, b1, c21);
-      a = v128.load32_splat(ap, 12);
-      c30 = Gemm.madd(a, b0, c30);
-      c31 = Gemm.madd(a, b1, c31);
-      ap += MR << 2;
-      bp += NR << 2;
-    }
-    v128.store(c, c00);
-    v128.store(c, c01, 16);
-    v128.store(c + rs, c10);
-    v128.store(c + rs, c11, 16);
-    v128.store(c + 2 * rs, c20);
-    v128.store(c + 2 * rs, c21, 16);
-    v128.store(c + 3 * rs, c30);
-    v128.store(c + 3 * rs, c31, 16);
-  }
 }
 
 /**
- * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B), one product; with `convGeo`,
- * op(B) is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address),
- * each tile gets the linear op's bias, relu and dropout (epilogue.ts) once its last slab is done.
+ * C (m×n, row stride ldc) = (accumulateInto ? C : 0) + op(A)·op(B) (+ D), one product. With
+ * `addend` (D's element (0, 0), D laid out like C), D is added to each tile as its last slab is
+ * stored, before any epilogue (linear passes no addend, matmul no epilogue); with `convGeo`, op(B)
+ * is the implicit im2col matrix of the image at b; with `epilogue` (an Epilogue's address), each
+ * tile gets the linear op's bias, relu and dropout (epilogue.ts) once its last slab is done.
  */
 export function gemm(
   a: usize,
@@ -291,6 +228,7 @@ export function gemm(
   accumulateInto: bool = false,
   convGeo: usize = 0,
   epilogue: usize = 0,
+  addend: usize = 0,
 ): void {
   const apack = scratch;
   const bpack = apack + ((<usize>(MC * KC)) << 2);
@@ -299,6 +237,12 @@ export function gemm(
     if (!accumulateInto)
       for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
     if (epilogue) Epilogue.block(epilogue, c, ldc, m, n, 0, 0);
+    if (addend)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          const at = (<usize>(i * ldc + j)) << 2;
+          store<f32>(c + at, load<f32>(c + at) + load<f32>(addend + at));
+        }
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -307,6 +251,7 @@ export function gemm(
       const kc = min(KC, k - p0);
       const accumulate = p0 > 0 || accumulateInto;
       const last = epilogue != 0 && p0 + kc == k;
+      const lastAdd = addend != 0 && p0 + kc == k;
       if (convGeo)
         Gemm.packBConv(b, convGeo, j0, nc, p0, kc, n, bpack, tile + ((<usize>(MR * NR)) << 2));
       else Gemm.packB(b, ldb, transB, j0, nc, p0, kc, n, bpack);
@@ -319,9 +264,11 @@ export function gemm(
           for (let ip = 0; ip < mc; ip += MR) {
             const rows = min(MR, mc - ip);
             const ap = apack + ((<usize>(ip * kc)) << 2);
-            const ct = c + ((<usize>((i0 + ip) * ldc + j0 + jp)) << 2);
+            const at = (<usize>((i0 + ip) * ldc + j0 + jp)) << 2;
+            const ct = c + at;
+            const dt = lastAdd ? addend + at : 0;
             if (rows == MR && cols == NR) {
-              Gemm.microKernel(ap, bp, kc, ct, ldc, accumulate);
+              MicroKernel.tile(ap, bp, kc, ct, ldc, accumulate, dt);
               if (last) Epilogue.tile(epilogue, ct, ldc, i0 + ip, j0 + jp);
             } else {
               // Edge tile: run the full kernel on a scratch tile, copy back the part that exists.
@@ -335,13 +282,12 @@ export function gemm(
                   );
                 }
               }
-              Gemm.microKernel(ap, bp, kc, tile, NR, true);
+              MicroKernel.tile(ap, bp, kc, tile, NR, true);
               for (let r = 0; r < rows; r++) {
                 for (let q = 0; q < cols; q++) {
-                  store<f32>(
-                    ct + ((<usize>(r * ldc + q)) << 2),
-                    load<f32>(tile + ((<usize>(r * NR + q)) << 2)),
-                  );
+                  const off = (<usize>(r * ldc + q)) << 2;
+                  const v = load<f32>(tile + ((<usize>(r * NR + q)) << 2));
+                  store<f32>(ct + off, dt ? v + load<f32>(dt + off) : v);
                 }
               }
               if (last) Epilogue.block(epilogue, ct, ldc, rows, cols, i0 + ip, j0 + jp);
@@ -354,8 +300,9 @@ export function gemm(
 }
 
 /**
- * `batch` products C[m×n] = op(A)·op(B); matrix t of A, B, C starts `strideA/B/C` floats after
- * matrix t-1. Leading dimensions are in floats. `scratch` must hold matmulScratchBytes() bytes.
+ * `batch` products C[m×n] = op(A)·op(B) (+ D when `addend` ≠ 0); matrix t of A, B, C starts
+ * `strideA/B/C` floats after matrix t-1, and D (at `addend`) has C's layout. Leading dimensions
+ * are in floats. `scratch` must hold matmulScratchBytes() bytes.
  */
 export function matmul(
   batch: i32,
@@ -370,12 +317,14 @@ export function matmul(
   c: usize,
   strideC: i32,
   ldc: i32,
+  addend: usize,
   m: i32,
   n: i32,
   k: i32,
   scratch: usize,
 ): void {
   for (let t = 0; t < batch; t++) {
+    const offC = (<usize>(t * strideC)) << 2;
     gemm(
       a + ((<usize>(t * strideA)) << 2),
       lda,
@@ -383,12 +332,16 @@ export function matmul(
       b + ((<usize>(t * strideB)) << 2),
       ldb,
       transB != 0,
-      c + ((<usize>(t * strideC)) << 2),
+      c + offC,
       ldc,
       m,
       n,
       k,
       scratch,
+      false,
+      0,
+      0,
+      addend ? addend + offC : 0,
     );
   }
 }

@@ -55,6 +55,7 @@ export {
   selu,
   softplus,
 } from './ops/activation.js';
+export { addcmul } from './ops/addcmul.js';
 export { type AvgPool2dSaved, avgPool2d, avgPool2dBackward } from './ops/avg-pool2d.js';
 export {
   add,

@@ -161,6 +161,9 @@ export interface OpSaved {
   // ops/scaled-square.ts
   /** `exp(s)·x²`, fused (saves e^s·x and the output: no exp in backward). */
   scaledSquare: ScaledSquareSaved;
+  // ops/addcmul.ts
+  /** `input + a·b`, fused. */
+  addcmul: NothingSaved;
 }
 
 /** The name of an op that records a `GradNode`: a key of {@link OpSaved}. */

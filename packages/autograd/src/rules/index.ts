@@ -1,5 +1,6 @@
 import type { OpName } from '@lacuna/tensor';
 import { eluRule, geluRule, leakyReluRule, seluRule, softplusRule } from './activation.js';
+import { addcmulRule } from './addcmul.js';
 import { avgPool2dRule } from './avg-pool2d.js';
 import { addRule, divRule, maximumRule, minimumRule, mulRule, powRule, subRule } from './binary.js';
 import { broadcastToRule } from './broadcast-to.js';
@@ -119,4 +120,6 @@ export const gradRules: GradRules = {
   maskedAffine: maskedAffineRule,
   // scaled-square.ts
   scaledSquare: scaledSquareRule,
+  // addcmul.ts
+  addcmul: addcmulRule,
 };

@@ -5,11 +5,11 @@ import { type GradRule, sumToShape } from './rule.js';
 //   d op(A) = dC·op(B)ᵀ   and   d op(B) = op(A)ᵀ·dC,
 // and a transposed operand's gradient is the transpose of its op's gradient. Every product below
 // uses the transpose flags, so no operand is ever copied. A 2-D operand shared across a batch gets
-// the batch's gradients summed.
+// the batch's gradients summed. With C = op(A)·op(B) + D, the addend's gradient is dC itself.
 
-/** Gradients of `matmul(a, b, { transA, transB })`. */
+/** Gradients of `matmul(a, b, { transA, transB, addend })`. */
 export const matmulRule: GradRule<'matmul'> = (g, node) => {
-  const [a, b] = node.inputs as [Tensor, Tensor];
+  const [a, b, addend] = node.inputs as [Tensor, Tensor, Tensor?];
   const { transA, transB } = node.saved;
   const da = () =>
     transA
@@ -20,8 +20,10 @@ export const matmulRule: GradRule<'matmul'> = (g, node) => {
       ? matmul(g, a, { transA: true, transB: transA }) // dCᵀ·op(A)
       : matmul(a, g, { transA: !transA }); // op(A)ᵀ·dC
   // The first layer's input needs no gradient: skipping it saves a third of that layer's backward.
-  return [
+  const grads = [
     a.requiresGrad ? sumToShape(da(), a.shape) : null,
     b.requiresGrad ? sumToShape(db(), b.shape) : null,
   ];
+  if (addend) grads.push(addend.requiresGrad ? g : null);
+  return grads;
 };

@@ -177,8 +177,19 @@ describeBackends('gradient rules pass gradcheck', () => {
         expectOk((x, y) => matmul(x, y, { transA, transB }), [ba, bb]);
         expectOk((x, y) => matmul(x, y, { transA, transB }), [ba, b]);
         expectOk((x, y) => matmul(x, y, { transA, transB }), [a, bb]);
+        // With an addend: its gradient is the output's.
+        const d = input([3, 5]);
+        expectOk((x, y, z) => matmul(x, y, { transA, transB, addend: z }), [a, b, d]);
+        expectOk(
+          (x, y, z) => matmul(x, y, { transA, transB, addend: z }),
+          [ba, b, input([2, 3, 5])],
+        );
       }
     }
+    // Only the addend needing a gradient, or only the operands (a constant addend).
+    const [x, y, d] = [input([3, 4]), input([4, 5]), input([3, 5])];
+    expectOk((z) => matmul(x, y, { addend: z }), [d]);
+    expectOk((xt, yt) => matmul(xt, yt, { addend: d }), [x, y]);
   });
 
   it('linear with and without bias, activation none and relu', () => {

@@ -236,8 +236,19 @@ export interface Backend {
     shape: Shape,
     out: TypedArray,
   ): void;
-  /** `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. */
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void;
+  /**
+   * `out = op(A) · op(B)` for each of `p.batch` matrices; `out` is overwritten. With an `addend`
+   * (out's length and layout; null or absent for none), `out = op(A) · op(B) + addend`: each
+   * element the product's float32 value plus the addend's, rounded once, the bits of
+   * {@link Backend.binary} add run after the product.
+   */
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    p: MatmulParams,
+    addend?: Float32Array | null,
+  ): void;
   /**
    * `out = drop(act(x·Wᵀ + b))` for x [m, k], W [n, k] and b [n] (null for none): per element,
    * the matmul value, then one float32 add of the bias, the activation and dropout's
@@ -367,6 +378,11 @@ export interface Backend {
     dxAddend: Float32Array | null,
     dsAddend: Float32Array | null,
   ): void;
+  /**
+   * `out[i] = input[i] + a[i]·b[i]` (all four one length): the float32 product rounded, then the
+   * sum, the bits of {@link Backend.binary} mul then add.
+   */
+  addcmul(input: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
+import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
+import { floats } from '../test-util/kernel-inputs.js';
 import { closeTo, naiveMatmul } from '../test-util/naive.js';
+import { add } from './binary.js';
 import { tensor } from './creation.js';
 import { matmul } from './matmul.js';
 
@@ -93,6 +95,61 @@ describeBackends('matmul', () => {
     expect(closeTo(out.storage, naiveMatmul(a.storage, b.storage, m, 3, 4, false, false))).toBe(
       true,
     );
+  });
+
+  it('adds an addend with the bits of add(addend, matmul(a, b)): batches, transposes, k = 0, edge tiles', () => {
+    // [a's shape, b's shape, transA, transB]: edges off the 4×8 micro-tile and the 256-deep slab,
+    // an empty k, batches (one shared operand), and 1024×1024 products that split across threads.
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[5, 7], [7, 9], false, false],
+      [[7, 5], [9, 7], true, true],
+      [[13, 3], [3, 33], false, false],
+      [[257, 6], [257, 11], true, false],
+      [[4, 0], [0, 8], false, false],
+      [[0, 3], [5, 0], true, true],
+      [[2, 5, 9], [2, 9, 3], false, false],
+      [[3, 6, 5], [3, 10, 6], true, true],
+      [[6, 5], [3, 6, 10], true, false],
+      [[2, 3, 0], [0, 4], false, false],
+      [[128, 1024], [128, 1024], true, false],
+    ];
+    for (const [sa, sb, transA, transB] of cases) {
+      const a = new Tensor(
+        floats(
+          sa.reduce((p, d) => p * d, 1),
+          1,
+        ),
+        sa,
+        'float32',
+      );
+      const b = new Tensor(
+        floats(
+          sb.reduce((p, d) => p * d, 1),
+          2,
+        ),
+        sb,
+        'float32',
+      );
+      const product = matmul(a, b, { transA, transB });
+      // NaN, ±0, ±∞ and subnormals among the addend's values; -0 + +0 (k = 0) must give +0.
+      const d = new Tensor(floats(product.size, 3, true), product.shape, 'float32');
+      const got = matmul(a, b, { transA, transB, addend: d });
+      expect(got.shape).toEqual(product.shape);
+      expectSameBits(got.storage, add(d, product).storage);
+    }
+  });
+
+  it('rejects an addend of another shape or dtype, naming it', () => {
+    const a = filled([2, 3], 0);
+    const b = filled([3, 4], 0);
+    expect(() => matmul(a, b, { addend: filled([4, 2], 0) })).toThrow(ShapeError);
+    expect(() => matmul(a, b, { addend: filled([4], 0) })).toThrow(
+      "matmul: argument 'addend' must have the result's shape [2,4], got [4]",
+    );
+    expect(() => matmul(a, b, { addend: tensor([[1, 2, 3, 4]], { dtype: 'int32' }) })).toThrow(
+      DTypeError,
+    );
+    expect(() => matmul(a, b, { addend: [1, 2] as never })).toThrow(/argument 'addend'/);
   });
 
   it('rejects mismatched inner sizes, ranks, batches and dtypes', () => {

@@ -5,9 +5,9 @@ import { record } from '../record.js';
 import { checkElementCount } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
-/** What matmul records: the transpose flags (its operands are the node's inputs). */
+/** What matmul records: the transpose flags (inputs: its operands, then the addend if any). */
 export interface MatmulSaved {
   /** A was used transposed. */
   readonly transA: boolean;
@@ -21,26 +21,41 @@ export interface MatmulOptions {
   transA?: boolean;
   /** Use B transposed (its last two axes swapped) without copying it. */
   transB?: boolean;
+  /**
+   * Added to the product: float32, exactly the result's shape (no broadcasting). On the wasm
+   * backend the sum is formed as each output tile is stored, not in a second pass over the result.
+   */
+  addend?: Tensor;
 }
 
-const MATMUL_KEYS = optionKeys<MatmulOptions>({ transA: true, transB: true });
+const MATMUL_KEYS = optionKeys<MatmulOptions>({ transA: true, transB: true, addend: true });
 
 /**
- * Matrix product `op(A) · op(B)`, where `op` transposes the last two axes when the flag is set.
+ * Matrix product `op(A) · op(B)`, plus an optional addend D; `op` transposes the last two axes
+ * when its flag is set.
  *
  * 2-D: A is [m, k] (or [k, m] with `transA`), B is [k, n] (or [n, k] with `transB`), the result is
  * [m, n]. Batched: A and B are [batch, ·, ·] with equal batch sizes, or one of them 2-D and shared
  * by every batch element. The transposed forms read the operand in place, which is what backward
  * passes need (`dA = dC·Bᵀ`, `dB = Aᵀ·dC`).
  *
+ * With `addend` D, the result is `op(A)·op(B) + D`: each element is the product's float32 value
+ * plus D's, rounded once, bit for bit `add(D, matmul(a, b))`, without the second pass over the
+ * result (gradient accumulation: `dW_total = dW_other + Gᵀ·X` in one product). The addend's
+ * gradient is the output gradient.
+ *
  * @param a - float32, rank 2 or 3.
  * @param b - float32, rank 2 or 3.
+ * @param options - `transA`, `transB` (default false) and `addend` (float32, the result's shape).
+ * @throws ShapeError for operands that do not multiply or an addend of another shape; DTypeError
+ *   for a non-float32 operand or addend.
  * @example
  * ```ts
  * import { matmul, tensor } from '@lacuna/tensor';
  * const a = tensor([[1, 2], [3, 4]]);
  * matmul(a, a).toArray();                  // [[7, 10], [15, 22]]
  * matmul(a, a, { transB: true }).toArray(); // [[5, 11], [11, 25]] (A·Aᵀ)
+ * matmul(a, a, { addend: tensor([[1, 1], [1, 1]]) }).toArray(); // [[8, 11], [16, 23]]
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
@@ -76,6 +91,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = Math.max(batchA, batchB);
   const shape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
   checkElementCount('matmul', 'b', shape);
+  const addend =
+    options.addend === undefined
+      ? null
+      : checkFloatOfShape('matmul', 'addend', options.addend, shape, "the result's");
+  const d = addend ? (addend.storage as Float32Array) : null;
   const out = new Tensor(allocateUnfilled('float32', batch * m * n), shape, 'float32');
   const backend = getBackend();
   if (batchA === batchB) {
@@ -91,6 +111,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
         transA,
         transB,
       },
+      d,
     );
   } else {
     // One side is shared across the batch: run one product per batch element on subarray views.
@@ -103,15 +124,15 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
         batchB === 1 ? 0 : i * k * n,
         (batchB === 1 ? 0 : i * k * n) + k * n,
       );
-      backend.matmul(as, bs, (out.storage as Float32Array).subarray(i * m * n, (i + 1) * m * n), {
-        batch: 1,
-        m,
-        n,
-        k,
-        transA,
-        transB,
-      });
+      const piece = [i * m * n, (i + 1) * m * n] as const;
+      backend.matmul(
+        as,
+        bs,
+        (out.storage as Float32Array).subarray(...piece),
+        { batch: 1, m, n, k, transA, transB },
+        d ? d.subarray(...piece) : null,
+      );
     }
   }
-  return record('matmul', [a, b], out, { transA, transB });
+  return record('matmul', addend ? [a, b, addend] : [a, b], out, { transA, transB });
 }

@@ -1,11 +1,9 @@
 import { getBackend } from '../backend/registry.js';
-import { fmtShape, ShapeError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import { record, willRecord } from '../record.js';
-import { sameShape } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
 const OP = 'scaledSquare';
 const BACKWARD = `${OP}Backward`;
@@ -38,23 +36,13 @@ const unfilledLike = (x: Tensor) =>
   new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
 
 /** Checks that `operand` is a float32 tensor of the shape of `like` (named `likeName`). */
-function checkLike(
+const checkLike = (
   op: string,
   argument: string,
   like: Tensor,
   likeName: string,
   operand: unknown,
-): Tensor {
-  const t = checkFloat(op, argument, operand);
-  if (!sameShape(like.shape, t.shape)) {
-    throw new ShapeError(
-      op,
-      argument,
-      `must have ${likeName}'s shape ${fmtShape(like.shape)}, got ${fmtShape(t.shape)}`,
-    );
-  }
-  return t;
-}
+) => checkFloatOfShape(op, argument, operand, like.shape, `${likeName}'s`);
 
 /**
  * x² scaled by e^s, elementwise, as one op: `out = exp(logScale)·x²`. It is the variance weight

@@ -1,4 +1,12 @@
-import { DisposedTensorError, DTypeError, LacunaError, RELEASED_TENSOR } from '../errors.js';
+import {
+  DisposedTensorError,
+  DTypeError,
+  fmtShape,
+  LacunaError,
+  RELEASED_TENSOR,
+  ShapeError,
+} from '../errors.js';
+import { type Shape, sameShape } from '../shape.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 /** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
@@ -18,6 +26,28 @@ export function checkFloat(op: string, argument: string, value: unknown): Tensor
   const t = checkTensor(op, argument, value);
   if (t.dtype !== 'float32') {
     throw new DTypeError(op, argument, `must have dtype float32, got ${t.dtype}`);
+  }
+  return t;
+}
+
+/**
+ * Rejects anything but a float32 tensor of exactly `shape` (no broadcasting), whose owner the
+ * message names: `whose` is e.g. `"x's"` or `"the result's"`. @internal
+ */
+export function checkFloatOfShape(
+  op: string,
+  argument: string,
+  value: unknown,
+  shape: Shape,
+  whose: string,
+): Tensor {
+  const t = checkFloat(op, argument, value);
+  if (!sameShape(t.shape, shape)) {
+    throw new ShapeError(
+      op,
+      argument,
+      `must have ${whose} shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
+    );
   }
   return t;
 }

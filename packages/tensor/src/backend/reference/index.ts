@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { addcmul } from './addcmul.js';
 import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
 import { binary } from './binary.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
@@ -56,6 +57,7 @@ export const referenceBackend: Backend = {
   maskedAffine,
   scaledSquare,
   scaledSquareBackward,
+  addcmul,
   uniform,
   normal,
   dropout,

@@ -146,7 +146,13 @@ function microKernel(
   }
 }
 
-export function matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: MatmulParams): void {
+export function matmul(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  p: MatmulParams,
+  addend: Float32Array | null = null,
+): void {
   const { batch, m, n, k, transA, transB } = p;
   const kc = Math.min(KC, k);
   const bp = new Float32Array(kc * Math.ceil(n / NR) * NR);
@@ -165,4 +171,7 @@ export function matmul(a: Float32Array, b: Float32Array, out: Float32Array, p: M
       ap,
     );
   }
+  // After the whole product, as a separate add would: the float64 sum of two float32 values
+  // rounded to float32 is their float32 sum.
+  if (addend) for (let i = 0; i < batch * m * n; i++) out[i]! += addend[i]!;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ArgList, KERNELS } from './context.js';
+import { addcmulArgs } from './kernels/addcmul.js';
 import { avgPoolArgs, avgPoolBackwardArgs } from './kernels/avg-pool2d.js';
 import { binaryArgs } from './kernels/binary.js';
 import { conv2dArgs, conv2dBackwardInputArgs, conv2dBackwardWeightArgs } from './kernels/conv2d.js';
@@ -62,6 +63,7 @@ const lists: ArgList<string>[] = [
   linearArgs,
   sparseVariationalDropoutKlArgs,
   variationalDropoutKlArgs,
+  addcmulArgs,
 ];
 
 describe('argument lists of the AssemblyScript kernels', () => {

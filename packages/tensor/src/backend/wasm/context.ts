@@ -32,6 +32,7 @@ export const KERNELS = [
   'linear',
   'sparseVariationalDropoutKl',
   'variationalDropoutKl',
+  'addcmul',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];

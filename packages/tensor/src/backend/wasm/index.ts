@@ -3,6 +3,7 @@ import { checkOptionKeys, optionEnum, optionKeys } from '../../options.js';
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import { createWasmContext } from './context.js';
+import { wasmAddcmul } from './kernels/addcmul.js';
 import { wasmAvgPool2d, wasmAvgPool2dBackward } from './kernels/avg-pool2d.js';
 import { wasmBinary } from './kernels/binary.js';
 import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './kernels/conv2d.js';
@@ -98,12 +99,13 @@ function hardwareThreads(): number {
  * Matmul is a packed GEMM with a 4×8 f32x4 register-blocked micro-kernel (the blocking of Goto
  * and van de Geijn, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 2008), every
  * transpose combination absorbed by packing; the fused linear op applies its bias, relu and
- * dropout to each output tile of that GEMM as the tile is finished; conv2d and its two gradients
- * unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers,
+ * dropout to each output tile of that GEMM as the tile is finished, and matmul's addend is added
+ * as the micro-kernel stores each tile (never fused: a separate add's bits); conv2d and its two
+ * gradients unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers,
  * broadcasting add/sub/mul/div/maximum/minimum, neg/abs/relu/sqrt, exp/log/log1p/sigmoid/tanh,
  * contiguous sum/max/min, max/average pooling, the masked affine kernel of the shared-mask
- * dropouts, and the two KL ops and `scaledSquare` of the learned-rate dropouts run in wasm too;
- * the remaining kernels run the reference code.
+ * dropouts, `addcmul`, and the two KL ops and `scaledSquare` of the learned-rate dropouts run in
+ * wasm too; the remaining kernels run the reference code.
  *
  * Results never depend on the thread count. Random numbers, dropout masks and the arithmetic
  * elementwise, reduction and masked kernels equal the reference backend's bit for bit;
@@ -203,6 +205,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     maskedAffine: wasmMaskedAffine(ctx),
     scaledSquare: wasmScaledSquare(ctx),
     scaledSquareBackward: wasmScaledSquareBackward(ctx),
+    addcmul: wasmAddcmul(ctx),
     conv2d: wasmConv2d(ctx),
     conv2dBackwardInput: wasmConv2dBackwardInput(ctx),
     conv2dBackwardWeight: wasmConv2dBackwardWeight(ctx),

@@ -55,6 +55,15 @@ describe('wasm backend: tile edges and thread splits', () => {
     const fused = one.simd === 'relaxed' && got1.some((v, i) => !Object.is(v, unfused[i]));
     expectSameBits(got1, fused ? float32Matmul(a, b, p, true) : unfused);
     expectSameBits(got2, got1);
+    // With an addend (NaN, ±0, ±∞ among its values), folded into each tile by the epilogue: the
+    // product's bits plus the addend's, rounded once, on 1 and 2 threads.
+    const addend = floats(batch * m * n, m + n, true);
+    const sum = got1.map((v, i) => v + addend[i]!);
+    for (const backend of [one, two]) {
+      const got = new Float32Array(batch * m * n).fill(Number.NaN);
+      backend.matmul(a, b, got, p, addend);
+      expectSameBits(got, sum);
+    }
     // One assertion over the whole product: an expect() per element cost seconds on big cases.
     let worst = 0;
     for (let i = 0; i < reference.length; i++)
@@ -62,7 +71,7 @@ describe('wasm backend: tile edges and thread splits', () => {
     expect(worst, JSON.stringify(p)).toBeLessThanOrEqual(1e-5 * (k + 1) * 9);
   }
 
-  it('matmul: every transpose combination at the tile edges, bit-exact float32 accumulation', () => {
+  it('matmul: every transpose combination at the tile edges, bit-exact float32 accumulation, with and without an addend', () => {
     // Chosen, not sampled, so every run covers the same edges: the 4×8 micro-tile (m around 4,
     // n around 8), the 256-deep k slab (255/256/257) and the 512-wide column block (511/512/513),
     // empty dimensions, a batch, and products large enough to split across threads. Work is sized
@@ -194,6 +203,22 @@ describe('wasm backend: tile edges and thread splits', () => {
     // SIMD group, and they keep their bits.
     const shifted = kernels(two, n - 9);
     for (let k = 0; k < 9; k++) expectSameBits(shifted[k]!, a[k]!.subarray(n - 9));
+  });
+
+  it('addcmul: split across threads gives the same bits on 1 and 2 threads, the tail lane-wise', () => {
+    // Above PARALLEL_MIN_ELEMENTS, with a last SIMD group of 3 and NaN, ±0, ±∞ and subnormals.
+    const n = 3 * 65_536 + 7;
+    const [input, a, b] = [floats(n, 24, true), floats(n, 25, true), floats(n, 26)];
+    const run = (backend: Backend, at = 0) => {
+      const out = new Float32Array(n - at);
+      backend.addcmul(input.subarray(at), a.subarray(at), b.subarray(at), out);
+      return out;
+    };
+    const want = run(ref);
+    expectSameBits(run(one), want);
+    expectSameBits(run(two), want);
+    // The last nine alone, shifted against the SIMD groups: the old tail now sits in SIMD groups.
+    expectSameBits(run(two, n - 9), want.subarray(n - 9));
   });
 
   it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {

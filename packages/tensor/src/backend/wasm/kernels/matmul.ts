@@ -9,8 +9,10 @@ const NR = 8;
 /**
  * The arguments of assembly/matmul.ts, in its order:
  * `matmul(batch: i32, a: usize, strideA: i32, lda: i32, transA: i32, b: usize, strideB: i32,
- *   ldb: i32, transB: i32, c: usize, strideC: i32, ldc: i32, m: i32, n: i32, k: i32, scratch: usize)`.
- * Pointers are byte offsets; strides and leading dimensions are in floats.
+ *   ldb: i32, transB: i32, c: usize, strideC: i32, ldc: i32, addend: usize, m: i32, n: i32, k: i32,
+ *   scratch: usize)`.
+ * Pointers are byte offsets (addend 0 for none; it has C's layout); strides and leading dimensions
+ * are in floats.
  * @internal
  */
 export const matmulArgs = argList(
@@ -28,6 +30,7 @@ export const matmulArgs = argList(
     'c',
     'strideC',
     'ldc',
+    'addend',
     'm',
     'n',
     'k',
@@ -46,6 +49,7 @@ export const matmulArgs = argList(
     v.c,
     v.strideC,
     v.ldc,
+    v.addend,
     v.m,
     v.n,
     v.k,
@@ -88,9 +92,13 @@ export function productPieces(p: MatmulParams, parts: number): ProductPiece[] {
     : split(m, parts, MR).map(([i0, i1]) => [batch, transA ? i0 : i0 * k, 0, i0 * n, i1 - i0, n]);
 }
 
-/** The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows. @internal */
+/**
+ * The wasm `matmul` kernel: a packed GEMM, split across threads by products, columns or rows; an
+ * addend is added to each output tile as the micro-kernel stores it (assembly/micro-kernel.ts).
+ * @internal
+ */
 export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
-  return (a, b, out, p: MatmulParams) => {
+  return (a, b, out, p: MatmulParams, addend = null) => {
     const { batch, m, n, k, transA, transB } = p;
     if (out.length === 0) return;
     const lda = transA ? m : k;
@@ -99,9 +107,9 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
     ctx.run(
       {
         kernel: 'matmul',
-        inputs: [a, b],
+        inputs: addend ? [a, b, addend] : [a, b],
         outputs: [out],
-        dispatch({ inputs: [aAt, bAt], outputs: [cAt] }) {
+        dispatch({ inputs: [aAt, bAt, dAt], outputs: [cAt] }) {
           const helpers = ctx.helpersFor(batch * m * n * k, PARALLEL_MIN_MACS);
           const pieces = productPieces(p, helpers.length + 1);
           const shares = pieces.map(([count, aOff, bOff, cOff, rows, cols], t) =>
@@ -118,6 +126,7 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
               c: cAt! + cOff * 4,
               strideC,
               ldc: n,
+              addend: addend ? dAt! + cOff * 4 : 0,
               m: rows,
               n: cols,
               k,
@@ -127,7 +136,7 @@ export function wasmMatmul(ctx: WasmContext): Backend['matmul'] {
           return { shares, helpers };
         },
       },
-      () => referenceBackend.matmul(a, b, out, p), // operands too big for the wasm memory
+      () => referenceBackend.matmul(a, b, out, p, addend), // operands too big for the wasm memory
     );
   };
 }
