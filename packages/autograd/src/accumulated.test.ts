@@ -1,8 +1,10 @@
 import {
   add,
   type Backend,
+  exp,
   Generator,
   getBackend,
+  linear,
   mul,
   scaledSquare,
   setBackend,
@@ -69,6 +71,32 @@ describe('Accumulated: rules folding a gradient already gathered', () => {
     });
     expect(adds).toBe(0);
     for (const leaf of [x, s])
+      expect(bits(folded.get(leaf)!)).toEqual(bits(add(second.get(leaf)!, first.get(leaf)!)));
+  });
+
+  it("linear (θ, through matmul's addend) and exp (log σ², through addcmul) fold: the bits of the separate add", () => {
+    // LinearSVD's shape of use: θ in the mean's product and in a KL-like term, log σ² in the
+    // variance's product (through exp) and in the same term.
+    const g = new Generator(3);
+    const x = uniform([6, 37], { generator: g, low: -1, high: 1 });
+    const [theta, logSigma2] = [
+      uniform([9, 37], { generator: g, low: -1, high: 1 }),
+      uniform([9, 37], { generator: g, low: -4, high: 0 }),
+    ];
+    theta.requiresGrad = true;
+    logSigma2.requiresGrad = true;
+    const k = uniform([9, 37], { generator: g });
+    const data = () =>
+      add(sum(linear(x, theta, null)), sum(linear(mul(x, x), exp(logSigma2), null)));
+    const penalty = () => add(sum(mul(theta, k)), sum(mul(logSigma2, k)));
+    const first = computeGradients(data());
+    const second = computeGradients(penalty());
+    let folded = new Map<Tensor, Tensor>();
+    const adds = addsOf(9 * 37, () => {
+      folded = computeGradients(add(data(), penalty()));
+    });
+    expect(adds).toBe(0);
+    for (const leaf of [theta, logSigma2])
       expect(bits(folded.get(leaf)!)).toEqual(bits(add(second.get(leaf)!, first.get(leaf)!)));
   });
 

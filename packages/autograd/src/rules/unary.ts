@@ -1,4 +1,15 @@
-import { add, div, exp, greater, mul, neg, sub, type Tensor, zerosLike } from '@lacuna/tensor';
+import {
+  add,
+  addcmul,
+  div,
+  exp,
+  greater,
+  mul,
+  neg,
+  sub,
+  type Tensor,
+  zerosLike,
+} from '@lacuna/tensor';
 import type { GradRule } from './rule.js';
 
 // Gradient rules of the elementwise ops in @lacuna/tensor's ops/unary.ts. `saved.output` is the
@@ -9,8 +20,11 @@ const y = (node: { saved: { readonly output: Tensor } }) => node.saved.output;
 
 /** d(-x) = -g */
 export const negRule: GradRule<'neg'> = (g) => [neg(g)];
-/** d e^x = g·e^x */
-export const expRule: GradRule<'exp'> = (g, node) => [mul(g, y(node))];
+/** d e^x = g·e^x, plus x's gradient gathered so far in the same pass (addcmul) when there is one. */
+export const expRule: GradRule<'exp'> = (g, node, accumulated) => {
+  const total = accumulated.take(0);
+  return [total ? addcmul(total, g, y(node)) : mul(g, y(node))];
+};
 /** d log x = g/x */
 export const logRule: GradRule<'log'> = (g, node) => [div(g, x(node))];
 /** d relu(x) = g·[x > 0] */
