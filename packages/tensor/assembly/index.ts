@@ -13,6 +13,7 @@ export { matmul, matmulScratchBytes } from './matmul';
 export { maxPool2d } from './max-pool2d';
 export { normal, uniform } from './random';
 export { reduce, reduceScratchBytes } from './reduce';
+export { sampleNormal } from './sample-normal';
 export { scaledSquare, scaledSquareBackward } from './scaled-square';
 export { klScratchBytes, sparseVariationalDropoutKl } from './sparse-variational-dropout-kl';
 export { unary } from './unary';

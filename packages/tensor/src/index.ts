@@ -160,6 +160,11 @@ export {
 } from './ops/reduce.js';
 export { flatten, type ReshapeSaved, reshape } from './ops/reshape.js';
 export {
+  type SampleNormalOptions,
+  type SampleNormalSaved,
+  sampleNormal,
+} from './ops/sample-normal.js';
+export {
   type ScaledSquareBackwardOptions,
   type ScaledSquareSaved,
   scaledSquare,

@@ -15,6 +15,7 @@ import type { PadSaved } from './ops/pad.js';
 import type { PermuteSaved } from './ops/permute.js';
 import type { ReduceSaved } from './ops/reduce.js';
 import type { ReshapeSaved } from './ops/reshape.js';
+import type { SampleNormalSaved } from './ops/sample-normal.js';
 import type { ScaledSquareSaved } from './ops/scaled-square.js';
 import type { SliceSaved } from './ops/slice.js';
 import type { SoftmaxCrossEntropySaved } from './ops/softmax-cross-entropy.js';
@@ -164,6 +165,9 @@ export interface OpSaved {
   // ops/addcmul.ts
   /** `input + a·b`, fused. */
   addcmul: NothingSaved;
+  // ops/sample-normal.ts
+  /** `mean + √(variance + floor)·ε`, fused (ε and 2σ kept). */
+  sampleNormal: SampleNormalSaved;
 }
 
 /** The name of an op that records a `GradNode`: a key of {@link OpSaved}. */

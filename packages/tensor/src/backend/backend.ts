@@ -383,6 +383,19 @@ export interface Backend {
    * sum, the bits of {@link Backend.binary} mul then add.
    */
   addcmul(input: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /**
+   * One draw of N(mean, variance) per element from standard normal `eps`:
+   * `s = √(variance[i] + floor)`, `out[i] = mean[i] + s·eps[i]`, every step rounded to float32
+   * (floor too); `twoSigma[i] = s + s` when it is given. All arrays have one length.
+   */
+  sampleNormal(
+    mean: Float32Array,
+    variance: Float32Array,
+    eps: Float32Array,
+    floor: number,
+    out: Float32Array,
+    twoSigma: Float32Array | null,
+  ): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */

@@ -12,6 +12,7 @@ import { matmul } from './matmul.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 import { normal, uniform } from './random.js';
 import { argReduce, reduce } from './reduce.js';
+import { sampleNormal } from './sample-normal.js';
 import { scaledSquare, scaledSquareBackward } from './scaled-square.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
 import { sparseVariationalDropoutKl } from './sparse-variational-dropout-kl.js';
@@ -58,6 +59,7 @@ export const referenceBackend: Backend = {
   scaledSquare,
   scaledSquareBackward,
   addcmul,
+  sampleNormal,
   uniform,
   normal,
   dropout,

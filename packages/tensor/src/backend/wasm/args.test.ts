@@ -12,6 +12,7 @@ import { matmulArgs } from './kernels/matmul.js';
 import { maxPoolArgs } from './kernels/max-pool2d.js';
 import { normalArgs, uniformArgs } from './kernels/random.js';
 import { reduceArgs } from './kernels/reduce.js';
+import { sampleNormalArgs } from './kernels/sample-normal.js';
 import { scaledSquareArgs, scaledSquareBackwardArgs } from './kernels/scaled-square.js';
 import { sparseVariationalDropoutKlArgs } from './kernels/sparse-variational-dropout-kl.js';
 import { unaryArgs } from './kernels/unary.js';
@@ -64,6 +65,7 @@ const lists: ArgList<string>[] = [
   sparseVariationalDropoutKlArgs,
   variationalDropoutKlArgs,
   addcmulArgs,
+  sampleNormalArgs,
 ];
 
 describe('argument lists of the AssemblyScript kernels', () => {

@@ -33,6 +33,7 @@ export const KERNELS = [
   'sparseVariationalDropoutKl',
   'variationalDropoutKl',
   'addcmul',
+  'sampleNormal',
 ] as const;
 /** The name of an AssemblyScript kernel export. @internal */
 export type KernelName = (typeof KERNELS)[number];

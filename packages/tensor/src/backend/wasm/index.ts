@@ -14,6 +14,7 @@ import { wasmMatmul } from './kernels/matmul.js';
 import { wasmMaxPool2d } from './kernels/max-pool2d.js';
 import { wasmNormal, wasmUniform } from './kernels/random.js';
 import { wasmReduce } from './kernels/reduce.js';
+import { wasmSampleNormal } from './kernels/sample-normal.js';
 import { wasmScaledSquare, wasmScaledSquareBackward } from './kernels/scaled-square.js';
 import { wasmSparseVariationalDropoutKl } from './kernels/sparse-variational-dropout-kl.js';
 import { wasmUnary } from './kernels/unary.js';
@@ -104,8 +105,8 @@ function hardwareThreads(): number {
  * gradients unfold and multiply inside wasm memory. Dropout, uniform and normal random numbers,
  * broadcasting add/sub/mul/div/maximum/minimum, neg/abs/relu/sqrt, exp/log/log1p/sigmoid/tanh,
  * contiguous sum/max/min, max/average pooling, the masked affine kernel of the shared-mask
- * dropouts, `addcmul`, and the two KL ops and `scaledSquare` of the learned-rate dropouts run in
- * wasm too; the remaining kernels run the reference code.
+ * dropouts, `addcmul`, and the two KL ops, `scaledSquare` and `sampleNormal` of the learned-rate
+ * dropouts run in wasm too; the remaining kernels run the reference code.
  *
  * Results never depend on the thread count. Random numbers, dropout masks and the arithmetic
  * elementwise, reduction and masked kernels equal the reference backend's bit for bit;
@@ -206,6 +207,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     scaledSquare: wasmScaledSquare(ctx),
     scaledSquareBackward: wasmScaledSquareBackward(ctx),
     addcmul: wasmAddcmul(ctx),
+    sampleNormal: wasmSampleNormal(ctx),
     conv2d: wasmConv2d(ctx),
     conv2dBackwardInput: wasmConv2dBackwardInput(ctx),
     conv2dBackwardWeight: wasmConv2dBackwardWeight(ctx),

@@ -221,6 +221,26 @@ describe('wasm backend: tile edges and thread splits', () => {
     expectSameBits(run(two, n - 9), want.subarray(n - 9));
   });
 
+  it('sampleNormal: the sample and 2σ split across threads give the reference bits on 1 and 2 threads', () => {
+    // Above PARALLEL_MIN_ELEMENTS, a last SIMD group of 3, NaN, ±0, ±∞, subnormals, negative variances.
+    const n = 3 * 65_536 + 7;
+    const [mean, variance, eps] = [floats(n, 31, true), floats(n, 32, true), floats(n, 33, true)];
+    const kernels = (b: Backend, at = 0) => {
+      const outs = [0, 1].map(() => new Float32Array(n - at));
+      const [ms, vs, es] = [mean, variance, eps].map((v) => v.subarray(at));
+      b.sampleNormal(ms!, vs!, es!, 1e-8, outs[0]!, outs[1]!);
+      return outs;
+    };
+    const [want, a, b] = [kernels(ref), kernels(one), kernels(two)];
+    for (let k = 0; k < 2; k++) {
+      expectSameBits(a[k]!, want[k]!);
+      expectSameBits(b[k]!, want[k]!);
+    }
+    // The last nine alone, shifted against the SIMD groups: the tail's elements keep their bits.
+    const shifted = kernels(two, n - 9);
+    for (let k = 0; k < 2; k++) expectSameBits(shifted[k]!, want[k]!.subarray(n - 9));
+  });
+
   it('conv2d: layers big enough for threads give the same bits on 1 and 2 threads, grouped or not', () => {
     for (const groups of [1, 2]) {
       for (const [, size, , run] of convCalls(threadSplitConv(groups), 24)) {
