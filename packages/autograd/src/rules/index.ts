@@ -21,6 +21,7 @@ import { permuteRule } from './permute.js';
 import { extremumRule, meanRule, sumRule } from './reduce.js';
 import { reshapeRule } from './reshape.js';
 import type { GradRule } from './rule.js';
+import { sampleNormalRule } from './sample-normal.js';
 import { scaledSquareRule } from './scaled-square.js';
 import { sliceRule } from './slice.js';
 import { softmaxCrossEntropyRule } from './softmax-cross-entropy.js';
@@ -122,4 +123,6 @@ export const gradRules: GradRules = {
   scaledSquare: scaledSquareRule,
   // addcmul.ts
   addcmul: addcmulRule,
+  // sample-normal.ts
+  sampleNormal: sampleNormalRule,
 };
