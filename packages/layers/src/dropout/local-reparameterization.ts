@@ -1,11 +1,9 @@
 import {
-  add,
   broadcastTo,
   type Generator,
   mul,
-  normal,
+  sampleNormal,
   scaledSquare,
-  sqrt,
   type Tensor,
 } from '@lacuna/tensor';
 
@@ -52,9 +50,10 @@ function varianceWeights(weight: Tensor, logAlpha: Tensor): Tensor {
 
 /**
  * One draw of N(mean, variance) per element: `mean + √(variance + 10⁻⁸)·ε`, ε ~ N(0, 1) from
- * `generator` (one key); the sampling step of every local reparameterisation. @internal
+ * `generator` (one key); the sampling step of every local reparameterisation. One fused op
+ * (`sampleNormal`: one pass forward, two backward), with the bits of the normal, add, sqrt, mul
+ * and add it replaces. @internal
  */
 export function sampleAround(mean: Tensor, variance: Tensor, generator: Generator): Tensor {
-  const eps = normal(mean.shape, { generator });
-  return add(mean, mul(sqrt(add(variance, VARIANCE_FLOOR)), eps));
+  return sampleNormal(mean, variance, { generator, varianceFloor: VARIANCE_FLOOR });
 }
