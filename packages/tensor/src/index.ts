@@ -30,6 +30,7 @@ export {
   getBackendInfo,
   setBackend,
 } from './backend/registry.js';
+export type { SamplingKernels } from './backend/sampling-kernels.js';
 export {
   createWasmBackend,
   type SimdBuild,

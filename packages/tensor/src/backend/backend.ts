@@ -1,6 +1,7 @@
 import type { TypedArray } from '../dtype.js';
 import type { StoragePool } from '../lifetime.js';
 import type { Shape } from '../shape.js';
+import type { SamplingKernels } from './sampling-kernels.js';
 
 /** Elementwise ops of two operands that broadcast. Comparisons write 0/1. */
 export type BinaryOpName =
@@ -204,7 +205,7 @@ export interface RandomKey {
  * without changing the public API. Kernels never allocate their outputs and never throw on
  * input an op has validated.
  */
-export interface Backend {
+export interface Backend extends SamplingKernels {
   /** A short name for reports, e.g. `'reference'`. */
   readonly name: string;
   /**
@@ -383,19 +384,6 @@ export interface Backend {
    * sum, the bits of {@link Backend.binary} mul then add.
    */
   addcmul(input: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  /**
-   * One draw of N(mean, variance) per element from standard normal `eps`:
-   * `s = √(variance[i] + floor)`, `out[i] = mean[i] + s·eps[i]`, every step rounded to float32
-   * (floor too); `twoSigma[i] = s + s` when it is given. All arrays have one length.
-   */
-  sampleNormal(
-    mean: Float32Array,
-    variance: Float32Array,
-    eps: Float32Array,
-    floor: number,
-    out: Float32Array,
-    twoSigma: Float32Array | null,
-  ): void;
   /** Fills `out` with uniform floats in [0, 1) from counter-based random bits under `key`. */
   uniform(key: RandomKey, out: Float32Array): void;
   /** Fills `out` with standard normal floats (Box–Muller) from counter-based bits under `key`. */
