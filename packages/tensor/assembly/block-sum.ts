@@ -1,6 +1,7 @@
 // What the sum-reducing KL kernels share: four float32 lanes added into a float64x2 accumulator,
-// a block's total, and the loads and stores of a last group of 1–3 elements. A block is always
-// summed in the same order, whichever thread runs it, so totals do not depend on the split.
+// a block's total, the claiming of blocks by threads, and the loads and stores of a last group of
+// 1–3 elements. A block is always summed in the same order, whichever thread runs it, so totals
+// do not depend on the split.
 
 /** float64 accumulation of f32x4 values, and the partial groups at the end of an array. */
 export class BlockSum {
@@ -9,6 +10,19 @@ export class BlockSum {
     const low = f64x2.promote_low_f32x4(v);
     const high = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
     return f64x2.add(acc, f64x2.add(low, high));
+  }
+
+  /**
+   * The next block to sum: b0 plus the shared counter's value, which this increments. Every thread
+   * of a call claims blocks from the same counter, so one that runs ahead (the other's core busy
+   * with other work) takes more of them instead of waiting; a block's sum and gradients do not
+   * depend on which thread claimed it. Atomic where the module runs threaded.
+   */
+  @inline static claim(counter: usize, b0: i32): i32 {
+    if (ASC_FEATURE_THREADS) return b0 + atomic.add<i32>(counter, 1);
+    const b = load<i32>(counter);
+    store<i32>(counter, b + 1);
+    return b0 + b;
   }
 
   /** The accumulator's two lanes added. */

@@ -134,6 +134,7 @@ class SparseKl {
  * Σ KL of each block b in [b0, b1) of KL_SUM_BLOCK weights (the last one ends at n) to
  * partials[b] (float64, unscaled), and the gradient of `scale`·Σ KL over those weights to
  * dTheta and dLogSigma2 where they are not 0; `scratch` is klScratchBytes() of this thread's.
+ * The blocks are claimed from the i32 at `counter`, shared by the call's threads (BlockSum.claim).
  */
 export function sparseVariationalDropoutKl(
   theta: usize,
@@ -146,10 +147,11 @@ export function sparseVariationalDropoutKl(
   b1: i32,
   n: i32,
   scratch: usize,
+  counter: usize,
 ): void {
   const row = (<usize>KL_SUM_BLOCK) << 2;
   const scales = f32x4.splat(scale);
-  for (let b = b0; b < b1; b++) {
+  for (let b = BlockSum.claim(counter, b0); b < b1; b = BlockSum.claim(counter, b0)) {
     const off = (<usize>(b * KL_SUM_BLOCK)) << 2;
     const count = min(n - b * KL_SUM_BLOCK, KL_SUM_BLOCK);
     const sum = SparseKl.block(

@@ -28,7 +28,8 @@ class Eq7 {
 /**
  * Σ KL of each block b in [b0, b1) of KL_SUM_BLOCK entries (the last one ends at n) to
  * partials[b] (float64, unscaled), and, unless dLogAlpha is 0, the gradient of `scale`·Σ KL over
- * those entries to dLogAlpha.
+ * those entries to dLogAlpha. The blocks are claimed from the i32 at `counter`, shared by the
+ * call's threads (BlockSum.claim).
  */
 export function variationalDropoutKl(
   logAlpha: usize,
@@ -38,9 +39,10 @@ export function variationalDropoutKl(
   b0: i32,
   b1: i32,
   n: i32,
+  counter: usize,
 ): void {
   const negScale = f32x4.splat(-scale);
-  for (let b = b0; b < b1; b++) {
+  for (let b = BlockSum.claim(counter, b0); b < b1; b = BlockSum.claim(counter, b0)) {
     const end = min(n, (b + 1) * KL_SUM_BLOCK);
     let acc = f64x2.splat(0);
     let i = b * KL_SUM_BLOCK;

@@ -16,14 +16,18 @@ export interface BlockSumShare {
   readonly b1: number;
   /** Byte offset of this thread's scratch block. */
   readonly scratch: number;
+  /** Byte offset of the i32 block counter the call's threads claim blocks from (starts at 0). */
+  readonly counter: number;
 }
 
 /**
  * Runs a sum-reducing kernel over the n elements of `inputs` (assembly/block-sum.ts): threads
- * take whole KL_SUM_BLOCK-element blocks, each block's float64 sum lands in its own slot, and
- * this thread adds the slots in block order and writes `scale` times the total to `out[0]`, so
- * the result is the same on any number of threads. The kernel may also write per-element
- * `grads` (null ones are passed as offset 0: not wanted); each thread writes those of its blocks.
+ * claim whole KL_SUM_BLOCK-element blocks from a shared counter (one that runs ahead, its core
+ * free, takes more rather than waiting for a fixed share of the other's), each block's float64
+ * sum lands in its own slot, and this thread adds the slots in block order and writes `scale`
+ * times the total to `out[0]`, so the result is the same on any number of threads. The kernel may
+ * also write per-element `grads` (null ones are passed as offset 0: not wanted); each thread
+ * writes those of the blocks it claimed.
  * `share(at)` is the argument list of one thread's share. Without wasm (no elements, or operands
  * too big for its memory) `fallback` runs instead.
  * @internal
@@ -46,16 +50,26 @@ export function runBlockSum(
   ctx.run(
     n > 0 && {
       kernel,
-      inputs,
+      // The counter rides along as an input: copied in, it starts at 0 in the wasm memory.
+      inputs: [...inputs, new Int32Array(1)],
       outputs: [partials, ...wanted],
-      dispatch({ inputs: inputsAt, outputs: [partialsAt, ...wantedAt] }) {
+      dispatch({ inputs: staged, outputs: [partialsAt, ...wantedAt] }) {
         ran = true;
         let next = 0;
         const gradsAt = grads.map((g) => (g === null ? 0 : wantedAt[next++]!));
         const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS).slice(0, blocks - 1);
-        const ranges = split(blocks, helpers.length + 1, 1);
-        const shares = ranges.map(([b0, b1], t) =>
-          share({ inputsAt, gradsAt, partialsAt: partialsAt!, b0, b1, scratch: ctx.scratch(t) }),
+        const inputsAt = staged.slice(0, inputs.length);
+        const counter = staged[inputs.length]!;
+        const shares = [0, ...helpers].map((_, t) =>
+          share({
+            inputsAt,
+            gradsAt,
+            partialsAt: partialsAt!,
+            b0: 0,
+            b1: blocks,
+            scratch: ctx.scratch(t),
+            counter,
+          }),
         );
         return { shares, helpers };
       },

@@ -6,14 +6,27 @@ import { argList, type WasmContext } from '../context.js';
 /**
  * The arguments of assembly/sparse-variational-dropout-kl.ts, in its order:
  * `sparseVariationalDropoutKl(theta: usize, logSigma2: usize, scale: f32, partials: usize,
- *   dTheta: usize, dLogSigma2: usize, b0: i32, b1: i32, n: i32, scratch: usize)`: the float64
- *   sums of blocks [b0, b1) to partials[b0..b1) and the gradients of their weights (a 0 pointer:
- *   not wanted), with the thread's scratch block.
+ *   dTheta: usize, dLogSigma2: usize, b0: i32, b1: i32, n: i32, scratch: usize, counter: usize)`:
+ *   the float64 sums of blocks [b0, b1), claimed from the shared i32 at `counter`, to their slots
+ *   of partials and the gradients of their weights (a 0 pointer: not wanted), with the thread's
+ *   scratch block.
  * @internal
  */
 export const sparseVariationalDropoutKlArgs = argList(
   'sparseVariationalDropoutKl',
-  ['theta', 'logSigma2', 'scale', 'partials', 'dTheta', 'dLogSigma2', 'b0', 'b1', 'n', 'scratch'],
+  [
+    'theta',
+    'logSigma2',
+    'scale',
+    'partials',
+    'dTheta',
+    'dLogSigma2',
+    'b0',
+    'b1',
+    'n',
+    'scratch',
+    'counter',
+  ],
   (v) => [
     v.theta,
     v.logSigma2,
@@ -25,6 +38,7 @@ export const sparseVariationalDropoutKlArgs = argList(
     v.b1,
     v.n,
     v.scratch,
+    v.counter,
   ],
 );
 
@@ -55,6 +69,7 @@ export function wasmSparseVariationalDropoutKl(
           b1: at.b1,
           n: theta.length,
           scratch: at.scratch,
+          counter: at.counter,
         }),
       () =>
         referenceBackend.sparseVariationalDropoutKl(
