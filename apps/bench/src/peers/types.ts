@@ -1,5 +1,17 @@
 /** The workloads of the comparison (see the README for their definitions). */
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10', 'W11'] as const;
+export const WORKLOADS = [
+  'W1',
+  'W2',
+  'W3',
+  'W4',
+  'W5',
+  'W6',
+  'W7',
+  'W8',
+  'W9',
+  'W10',
+  'W11',
+] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** The implementations measured side by side, each in its own process. */
