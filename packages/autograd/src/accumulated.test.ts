@@ -5,6 +5,7 @@ import {
   Generator,
   getBackend,
   linear,
+  matmul,
   mul,
   scaledSquare,
   setBackend,
@@ -100,6 +101,29 @@ describe('Accumulated: rules folding a gradient already gathered', () => {
       expect(bits(folded.get(leaf)!)).toEqual(bits(add(second.get(leaf)!, first.get(leaf)!)));
   });
 
+  it("matmul folds a weight's total as its addend, transposed too; a batch-summed gradient is added", () => {
+    const g = new Generator(5);
+    const x = uniform([6, 11], { generator: g, low: -1, high: 1 });
+    const xb = uniform([3, 6, 11], { generator: g, low: -1, high: 1 });
+    const w = uniform([7, 11], { generator: g, low: -1, high: 1 });
+    w.requiresGrad = true;
+    const k = uniform([7, 11], { generator: g });
+    const penalty = () => sum(mul(w, k));
+    const second = computeGradients(penalty()).get(w)!;
+    for (const input of [x, xb]) {
+      // xb [3, 6, 11] shares the 2-D w across its batch: w's gradient is summed over the batch
+      // after the product, so the rule must not fold there (and the engine adds as before).
+      const data = () => sum(matmul(input, w, { transB: true }));
+      const first = computeGradients(data()).get(w)!;
+      let folded: Tensor | undefined;
+      const adds = addsOf(7 * 11, () => {
+        folded = computeGradients(add(data(), penalty())).get(w);
+      });
+      expect(adds).toBe(input === x ? 0 : 1);
+      expect(bits(folded!)).toEqual(bits(add(second, first)));
+    }
+  });
+
   it.each([
     ['the first', 0],
     ['the second', 1],
@@ -113,7 +137,7 @@ describe('Accumulated: rules folding a gradient already gathered', () => {
       // rule folds that total at one position; the other position's gradient must still be added.
       const rule = gradRules.scaledSquare;
       const takingOne: typeof rule = (g, node, accumulated) =>
-        rule(g, node, { take: (i) => (i === at ? accumulated.take(i) : undefined) });
+        rule(g, node, { take: (i) => (i === at ? accumulated?.take(i) : undefined) });
       const rules = gradRules as { scaledSquare: typeof rule };
       rules.scaledSquare = takingOne;
       let folded: Tensor;

@@ -19,8 +19,8 @@ export const linearRule: GradRule<'linear'> = (g, node, accumulated) => {
   const dropped = dropout ? dropoutBackward(g, dropout) : g;
   const dz = activation === 'relu' ? mul(dropped, greater(output, 0)) : dropped;
   return [
-    x.requiresGrad ? matmul(dz, weight, { addend: accumulated.take(0) }) : null,
-    weight.requiresGrad ? matmul(dz, x, { transA: true, addend: accumulated.take(1) }) : null,
+    x.requiresGrad ? matmul(dz, weight, { addend: accumulated?.take(0) }) : null,
+    weight.requiresGrad ? matmul(dz, x, { transA: true, addend: accumulated?.take(1) }) : null,
     ...(bias ? [bias.requiresGrad ? sum(dz, { axis: 0 }) : null] : []),
   ];
 };

@@ -20,7 +20,7 @@ export const matmulRule: GradRule<'matmul'> = (g, node, accumulated) => {
   const [a, b, addend] = node.inputs as [Tensor, Tensor, Tensor?];
   const { transA, transB } = node.saved;
   const total = (i: number, operand: Tensor) =>
-    ownBatch(operand, g) ? accumulated.take(i) : undefined;
+    ownBatch(operand, g) ? accumulated?.take(i) : undefined;
   const da = () => {
     const sum = total(0, a);
     return transA

@@ -22,7 +22,7 @@ import {
  * import { addcmul, mul } from '@lacuna/tensor';
  * // d exp(x) = g·exp(x), plus x's total so far in the same pass when there is one.
  * const expRule: GradRule<'exp'> = (g, node, accumulated) => {
- *   const total = accumulated.take(0);
+ *   const total = accumulated?.take(0);
  *   return [total ? addcmul(total, g, node.saved.output) : mul(g, node.saved.output)];
  * };
  * ```
@@ -31,10 +31,12 @@ export interface Accumulated {
   /**
    * The gradient summed so far for input `input` (an index into the node's inputs), or undefined
    * when none has arrived yet or the input needs none. Taking it is a promise: the gradient the
-   * rule returns for that input must include it (total + this node's contribution, the total
-   * added last: the bits of autograd's own `add(total, contribution)`), and autograd stores it as
-   * the new total instead of adding. A tensor that appears twice among the inputs is handed out
-   * once (the first take); its other positions are added as usual.
+   * rule returns for that input must include it (total + this node's contribution, rounded as
+   * autograd's own `add(total, contribution)` would), and autograd stores it as
+   * the new total instead of adding; the built-in rules' results have the bits of autograd's own
+   * sum. A tensor that appears twice among the inputs is handed out once (to the first take); the
+   * gradients of its other positions are then added to the folded result (for a take at a later
+   * position than another use, a different order of the same sums than without folding).
    */
   take(input: number): Tensor | undefined;
 }
@@ -44,7 +46,8 @@ export interface Accumulated {
  * gradient with respect to each of its inputs (null where an input needs none). Rules run with
  * recording off and must return tensors of exactly each input's shape. A rule may fold the
  * gradient already accumulated for an input into its result through `accumulated`
- * ({@link Accumulated}); most rules ignore it.
+ * ({@link Accumulated}; `backward` always passes it, a direct call may leave it out); most rules
+ * ignore it.
  *
  * `GradRule<'matmul'>` receives matmul's node, whose `saved` is typed by `OpSaved['matmul']`
  * of `@lacuna/tensor`; reading a value the op does not save is a compile error.
@@ -64,7 +67,7 @@ export interface Accumulated {
 export type GradRule<K extends OpName = OpName> = (
   grad: Tensor,
   node: RecordedNode<K>,
-  accumulated: Accumulated,
+  accumulated?: Accumulated,
 ) => (Tensor | null)[];
 
 /**

@@ -11,6 +11,6 @@ import type { GradRule } from './rule.js';
 /** Gradients of `scaledSquare(x, logScale)` with respect to x and the log scale. */
 export const scaledSquareRule: GradRule<'scaledSquare'> = (g, node, accumulated) =>
   scaledSquareBackward(g, node.saved.scaled, node.saved.output, {
-    dxAddend: accumulated.take(0),
-    dsAddend: accumulated.take(1),
+    dxAddend: accumulated?.take(0),
+    dsAddend: accumulated?.take(1),
   });

@@ -22,7 +22,7 @@ const y = (node: { saved: { readonly output: Tensor } }) => node.saved.output;
 export const negRule: GradRule<'neg'> = (g) => [neg(g)];
 /** d e^x = g·e^x, plus x's gradient gathered so far in the same pass (addcmul) when there is one. */
 export const expRule: GradRule<'exp'> = (g, node, accumulated) => {
-  const total = accumulated.take(0);
+  const total = accumulated?.take(0);
   return [total ? addcmul(total, g, y(node)) : mul(g, y(node))];
 };
 /** d log x = g/x */

@@ -51,8 +51,8 @@ function varianceWeights(weight: Tensor, logAlpha: Tensor): Tensor {
 /**
  * One draw of N(mean, variance) per element: `mean + √(variance + 10⁻⁸)·ε`, ε ~ N(0, 1) from
  * `generator` (one key); the sampling step of every local reparameterisation. One fused op
- * (`sampleNormal`: one pass forward, two backward), with the bits of the normal, add, sqrt, mul
- * and add it replaces. @internal
+ * (`sampleNormal`: the normal draw and one pass forward, two passes backward), with the bits of
+ * the normal, add, sqrt, mul and add it replaces. @internal
  */
 export function sampleAround(mean: Tensor, variance: Tensor, generator: Generator): Tensor {
   return sampleNormal(mean, variance, { generator, varianceFloor: VARIANCE_FLOOR });

@@ -45,7 +45,7 @@ function varianceFloor(options: SampleNormalOptions): number {
     throw new ArgumentRangeError(
       OP,
       'varianceFloor',
-      `must be a finite number ≥ 0 (as a float32), got ${String(floor)}`,
+      `must be a finite number ≥ 0 (as a float32), got ${typeof floor === 'number' ? String(floor) : `a ${typeof floor} (${JSON.stringify(floor)})`}`,
     );
   }
   return Math.fround(floor);

@@ -1,5 +1,5 @@
 import { getBackend } from '../backend/registry.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import { record, willRecord } from '../record.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
@@ -27,6 +27,9 @@ export interface ScaledSquareBackwardOptions {
   /** Added to ds in the same pass (float32, x's shape): a gradient accumulated before. */
   readonly dsAddend?: Tensor;
 }
+
+// The backward's option names, checked by the compiler against the options type.
+const BACKWARD_KEYS = optionKeys<ScaledSquareBackwardOptions>({ dxAddend: true, dsAddend: true });
 
 /** A tensor's storage as the float32 array the checks guaranteed. */
 const f32 = (t: Tensor) => t.storage as Float32Array;
@@ -125,7 +128,7 @@ export function scaledSquareBackward(
   checkFloat(BACKWARD, 'grad', grad);
   checkLike(BACKWARD, 'scaled', grad, 'grad', scaled);
   checkLike(BACKWARD, 'out', grad, 'grad', out);
-  checkOptionKeys(BACKWARD, options, ['dxAddend', 'dsAddend']);
+  checkOptionKeys(BACKWARD, options, BACKWARD_KEYS);
   const addend = (name: 'dxAddend' | 'dsAddend') => {
     const a = options?.[name];
     return a === undefined ? null : f32(checkLike(BACKWARD, `options.${name}`, grad, 'grad', a));

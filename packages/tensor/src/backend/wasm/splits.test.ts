@@ -55,7 +55,7 @@ describe('wasm backend: tile edges and thread splits', () => {
     const fused = one.simd === 'relaxed' && got1.some((v, i) => !Object.is(v, unfused[i]));
     expectSameBits(got1, fused ? float32Matmul(a, b, p, true) : unfused);
     expectSameBits(got2, got1);
-    // With an addend (NaN, ±0, ±∞ among its values), folded into each tile by the epilogue: the
+    // With an addend (NaN, ±0, ±∞ among its values), added as the micro-kernel stores a tile: the
     // product's bits plus the addend's, rounded once, on 1 and 2 threads.
     const addend = floats(batch * m * n, m + n, true);
     const sum = got1.map((v, i) => v + addend[i]!);
