@@ -14,9 +14,10 @@ import {
   tensor,
   uniform,
 } from '@lacuna/tensor';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { backward, computeGradients } from './backward.js';
 import { gradRules } from './rules/index.js';
+import { describeBackends } from './test-util/backends.js';
 
 // A rule may take an input's accumulated gradient (Accumulated.take) and return it summed with
 // its own: the engine then stores that instead of adding. These tests pin what users rely on:
@@ -56,7 +57,7 @@ function addsOf(size: number, f: () => void): number {
 
 const bits = (t: Tensor) => Array.from(new Uint32Array(new Float32Array(t.data()).buffer));
 
-describe('Accumulated: rules folding a gradient already gathered', () => {
+describeBackends('Accumulated: rules folding a gradient already gathered', () => {
   it("scaledSquare folds both inputs' totals: the bits of the separate add, and no add pass", () => {
     const n = 1031; // not a multiple of 4: the kernels' tails fold too
     const [x, s, k] = leaves(n);
