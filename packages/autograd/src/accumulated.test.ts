@@ -17,7 +17,7 @@ import {
 import { expect, it } from 'vitest';
 import { backward, computeGradients } from './backward.js';
 import { gradRules } from './rules/index.js';
-import { describeBackends } from './test-util/backends.js';
+import { describeBackends, FALLBACK_ELEMENTS } from './test-util/backends.js';
 
 // A rule may take an input's accumulated gradient (Accumulated.take) and return it summed with
 // its own: the engine then stores that instead of adding. These tests pin what users rely on:
@@ -59,7 +59,9 @@ const bits = (t: Tensor) => Array.from(new Uint32Array(new Float32Array(t.data()
 
 describeBackends('Accumulated: rules folding a gradient already gathered', () => {
   it("scaledSquare folds both inputs' totals: the bits of the separate add, and no add pass", () => {
-    const n = 1031; // not a multiple of 4: the kernels' tails fold too
+    // Not a multiple of 4 (the kernels' tails fold too), and past the capped backend's memory (its
+    // fallback folds as well).
+    const n = FALLBACK_ELEMENTS + 3;
     const [x, s, k] = leaves(n);
     const c = tensor(Array.from({ length: n }, (_, i) => 0.25 * ((i % 7) - 3)));
     // Each leaf gets two gradients: from c·x (or c·s) and from the scaledSquare term. Reverse
