@@ -14,7 +14,13 @@ import {
   ORT_THREADS,
 } from './peers/onnxruntime-options.js';
 import { findTorchPython, runTorch, TORCH_THREADS } from './peers/pytorch.js';
-import { PEERS, type PeerId, WORKLOADS, type WorkloadId } from './peers/types.js';
+import {
+  LEARNED_RATE_LAYER_TITLES,
+  PEERS,
+  type PeerId,
+  WORKLOADS,
+  type WorkloadId,
+} from './peers/types.js';
 
 interface Result {
   peer: PeerId;
@@ -191,16 +197,11 @@ const variantRows = variants.map((v) => ({
   'bytes held / element': v.bytesPerElement.toFixed(3),
 }));
 if (notMeasured.length) console.log(`\nNot measured: ${notMeasured.join('; ')}`);
-const LEARNED_RATE_LAYER: Partial<Record<WorkloadId, string>> = {
-  W9: 'LinearSVD',
-  W10: 'VariationalLinear (α per weight)',
-  W11: 'VariationalLinear (α per unit)',
-};
 const ratioLines = results
   .filter((r) => r.ratio !== undefined)
   .map(
     (r) =>
-      `${r.workload}: ${LEARNED_RATE_LAYER[r.workload]} train step ${r.timing!.medianMs.toFixed(2)} ms, Linear + Dropout ${r.baseline!.medianMs.toFixed(2)} ms (median, timed in alternation): ${r.ratio!.toFixed(2)}× (target ≤ 2.5×)`,
+      `${r.workload}: ${LEARNED_RATE_LAYER_TITLES[r.workload as keyof typeof LEARNED_RATE_LAYER_TITLES]} train step ${r.timing!.medianMs.toFixed(2)} ms, Linear + Dropout ${r.baseline!.medianMs.toFixed(2)} ms (median, timed in alternation): ${r.ratio!.toFixed(2)}× (target ≤ 2.5×)`,
   );
 if (ratioLines.length) console.log(`\n${ratioLines.join('\n')}`);
 if (variantRows.length) {

@@ -31,6 +31,13 @@ export interface WorkloadInfo {
   runs: number;
 }
 
+/** The learned-rate layer each of W9–W11 times, as its workload's title names it. */
+export const LEARNED_RATE_LAYER_TITLES: Readonly<Record<'W9' | 'W10' | 'W11', string>> = {
+  W9: 'LinearSVD',
+  W10: 'VariationalLinear (α per weight)',
+  W11: 'VariationalLinear (α per unit)',
+};
+
 /** The one description of each timed workload (W6 reports per variant instead; W9–W11 also time their baseline). */
 export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean): WorkloadInfo {
   const s = sizes(quick);
@@ -90,22 +97,10 @@ export function describeWorkload(id: Exclude<WorkloadId, 'W6'>, quick: boolean):
         runs: 9,
       };
     case 'W9':
-      return {
-        title: `LinearSVD ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
-        work: s.batch,
-        unit: 'samples',
-        runs: 9,
-      };
     case 'W10':
-      return {
-        title: `VariationalLinear (α per weight) ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
-        work: s.batch,
-        unit: 'samples',
-        runs: 9,
-      };
     case 'W11':
       return {
-        title: `VariationalLinear (α per unit) ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
+        title: `${LEARNED_RATE_LAYER_TITLES[id]} ${h}→${h} train step, batch ${s.batch} (vs Linear + Dropout 0.5)`,
         work: s.batch,
         unit: 'samples',
         runs: 9,

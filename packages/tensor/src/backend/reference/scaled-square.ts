@@ -1,29 +1,25 @@
 // exp(s)·x² and its two gradients, each element in float64 from the float32 operands, rounded
 // once: the oracle of the wasm kernel (assembly/scaled-square.ts), which works in float32.
+import type { Backend } from '../backend.js';
 
-export function scaledSquare(
-  x: Float32Array,
-  logScale: Float32Array,
-  out: Float32Array,
-  scaled: Float32Array | null,
-): void {
+export const scaledSquare: Backend['scaledSquare'] = (x, logScale, out, scaled) => {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     const sx = Math.exp(logScale[i]!) * v;
     out[i] = sx * v;
     if (scaled) scaled[i] = sx;
   }
-}
+};
 
-export function scaledSquareBackward(
-  grad: Float32Array,
-  scaled: Float32Array,
-  out: Float32Array,
-  dx: Float32Array,
-  dLogScale: Float32Array,
-  dxAddend: Float32Array | null,
-  dsAddend: Float32Array | null,
-): void {
+export const scaledSquareBackward: Backend['scaledSquareBackward'] = (
+  grad,
+  scaled,
+  out,
+  dx,
+  dLogScale,
+  dxAddend,
+  dsAddend,
+) => {
   for (let i = 0; i < grad.length; i++) {
     const g = grad[i]!;
     // Each gradient is rounded to float32 before its addend is added (and rounded again), as
@@ -33,4 +29,4 @@ export function scaledSquareBackward(
     dx[i] = dxAddend ? dxAddend[i]! + gx : gx;
     dLogScale[i] = dsAddend ? dsAddend[i]! + gs : gs;
   }
-}
+};

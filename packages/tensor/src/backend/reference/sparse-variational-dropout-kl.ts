@@ -10,17 +10,18 @@ import {
   SVD_KL_K3 as K3,
   SVD_LOG_ALPHA_MIN as LO,
 } from '../../../assembly/kl-constants.js';
+import type { Backend } from '../backend.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function sparseVariationalDropoutKl(
-  theta: Float32Array,
-  logSigma2: Float32Array,
-  scale: number,
-  out: Float32Array,
-  dTheta: Float32Array | null,
-  dLogSigma2: Float32Array | null,
-): void {
+export const sparseVariationalDropoutKl: Backend['sparseVariationalDropoutKl'] = (
+  theta,
+  logSigma2,
+  scale,
+  out,
+  dTheta,
+  dLogSigma2,
+) => {
   let total = 0;
   for (let i = 0; i < theta.length; i++) {
     const t = theta[i]!;
@@ -38,4 +39,4 @@ export function sparseVariationalDropoutKl(
     if (dTheta) dTheta[i] = inside ? (dLogAlpha * -2 * t) / theta2 : 0;
   }
   out[0] = scale * total;
-}
+};

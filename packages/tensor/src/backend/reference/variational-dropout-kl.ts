@@ -3,13 +3,14 @@
 // rounded once). The coefficients live in assembly/kl-constants.ts, which the wasm kernel compiles
 // as well.
 import { VD_KL_C1 as C1, VD_KL_C2 as C2, VD_KL_C3 as C3 } from '../../../assembly/kl-constants.js';
+import type { Backend } from '../backend.js';
 
-export function variationalDropoutKl(
-  logAlpha: Float32Array,
-  scale: number,
-  out: Float32Array,
-  dLogAlpha: Float32Array | null,
-): void {
+export const variationalDropoutKl: Backend['variationalDropoutKl'] = (
+  logAlpha,
+  scale,
+  out,
+  dLogAlpha,
+) => {
   let total = 0;
   for (let i = 0; i < logAlpha.length; i++) {
     const l = logAlpha[i]!;
@@ -18,4 +19,4 @@ export function variationalDropoutKl(
     if (dLogAlpha) dLogAlpha[i] = -scale * (0.5 + a * (C1 + a * (2 * C2 + a * 3 * C3)));
   }
   out[0] = scale * total;
-}
+};
