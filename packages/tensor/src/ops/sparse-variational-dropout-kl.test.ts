@@ -132,6 +132,17 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expect(scaled.dTheta.data()[0]).toBeCloseTo((2 * dKlOf(0)) / 3, 6);
   });
 
+  it('sums exactly where every term is largest: all weights at log α ≤ −10 (1 + e = e¹⁰ + 1 each)', () => {
+    // The wasm kernel multiplies the 1 + e of 64 weights per float64 lane before one log: the
+    // largest factors must neither overflow nor lose the sum's accuracy.
+    const n = 70_001;
+    const kl = sparseVariationalDropoutKl(
+      flat(new Float32Array(n).fill(1)),
+      flat(new Float32Array(n).fill(-25)),
+    ).item();
+    expect(Math.abs(kl - n * klOf(-10))).toBeLessThanOrEqual(1e-6 * n * klOf(-10));
+  });
+
   it('NaN gives NaN; infinite θ or log σ² sit on the clip, with no gradient', () => {
     const nan = recorded(tensor([1, Number.NaN]), tensor([0, 0]));
     expect(nan.kl.item()).toBeNaN();
