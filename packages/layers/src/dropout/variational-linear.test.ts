@@ -201,11 +201,14 @@ describe('VariationalLinear: the variance weights α⊙θ²', () => {
     return found;
   };
 
-  it('are one fused scaledSquare, of log α broadcast to θ when α is per unit or per layer', () => {
+  it('are one fused scaledSquare, of log α itself per weight, broadcast to θ per unit or per layer', () => {
     const x = uniform([2, 3], { generator: new Generator(1) });
     const perWeight = opsOf(make(3, 2, 1, { alpha: 'weight' }).forward(x));
     expect(perWeight.has('scaledSquare')).toBe(true);
     expect(perWeight.has('broadcastTo')).toBe(false);
+    // No reshape in between: log α's gradient from the variance then folds into its KL gradient
+    // (scaledSquareBackward's addend) instead of costing an add over every weight.
+    expect(perWeight.has('reshape')).toBe(false);
     for (const alpha of ['unit', 'layer'] as const) {
       const shared = opsOf(make(3, 2, 1, { alpha }).forward(x));
       expect(shared.has('scaledSquare')).toBe(true);

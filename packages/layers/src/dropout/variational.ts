@@ -75,8 +75,8 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   #logAlpha: Tensor | null = null;
   /** How many weights each α entry covers (KL is counted per weight). */
   #weightsPerAlpha = 1;
-  /** logAlpha's shape for broadcasting against the weight. */
-  #broadcastShape: number[] = [];
+  /** logAlpha's shape for broadcasting against the weight; null when it has the weight's (per weight). */
+  #broadcastShape: number[] | null = null;
   readonly #initLogAlpha: number;
 
   /**
@@ -141,7 +141,7 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
         ? [[1], [1, ...ones], outputs * fanIn]
         : this.granularity === 'unit'
           ? [[outputs], [outputs, ...ones], fanIn]
-          : [[...weightShape], [...weightShape], 1];
+          : [[...weightShape], null, 1];
     this.#logAlpha = this.registerParameter('log_alpha', full(shape, this.#initLogAlpha));
     this.#broadcastShape = broadcast;
     this.#weightsPerAlpha = covers;
@@ -180,7 +180,9 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
       x,
       this.weight,
       this.bias,
-      reshape(this.logAlpha, this.#broadcastShape),
+      // Per weight, log α is used as it is: a reshape to its own shape would be one more node,
+      // and its gradient one more pass over the weights (an add instead of a fold into the KL's).
+      this.#broadcastShape ? reshape(this.logAlpha, this.#broadcastShape) : this.logAlpha,
       this.active ? this.generator() : null,
     );
   }
