@@ -301,7 +301,16 @@ export abstract class Module {
     noGrad(() => {
       for (const { target, source } of copies) target.storage.set(source);
     });
+    for (const [, m] of this.namedModules()) m.stateLoaded();
   }
+
+  /**
+   * Called on every module of the tree after {@link Module.loadStateDict} overwrote its
+   * parameters and buffers in place. A module that keeps something computed from them (a sparse
+   * variational layer's KL term between a forward and its backward) drops it here; the default
+   * does nothing.
+   */
+  protected stateLoaded(): void {}
 
   /**
    * This module's own extra loss term, or null when it has none: the KL divergence of a

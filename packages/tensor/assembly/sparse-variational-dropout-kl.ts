@@ -1,8 +1,10 @@
 // Molchanov et al.'s KL approximation summed over the weights, times `scale` (each KL_SUM_BLOCK-
 // element block's unscaled sum in float64 to its own slot of `partials`; the host adds the slots
-// in order and scales), and, in the same pass when asked, the gradient of the scaled sum, in
-// float32 SIMD: three transcendentals (KlMath's exp and log, for these bounded operands) and one
-// or two divisions per weight. With l = clip(log α), e = exp(−l) and u = exp(k2 + k3·l):
+// in order and scales), and, in the same pass when asked, the gradient of the scaled sum and the
+// weight variances σ² = exp(log σ²) (SimdMath's exp: the `exp` kernel's bits; computed here while
+// the block's log σ² is in cache, it saves a training step a pass over the weights), in float32
+// SIMD: three transcendentals (KlMath's exp and log, for these bounded operands) and one or two
+// divisions per weight. With l = clip(log α), e = exp(−l) and u = exp(k2 + k3·l):
 //   KL = k1/(1 + u) + ½·ln(1 + e),  dKL/dl = −k1·k3·u/(1 + u)² − ½·e/(1 + e),
 // both reciprocals from one division 1/((1 + u)(1 + e)) (u < 2e7 and e < 3e4 on the clip's range,
 // so the product is finite). The gradient needs no ln(1 + e), only the sum does: Σ ln(1 + e) is
@@ -25,6 +27,7 @@ import {
   SVD_LOG_ALPHA_MIN as LO,
 } from './kl-constants';
 import { KlMath } from './kl-math';
+import { SimdMath } from './simd-math';
 
 /** Bytes of per-thread scratch the KL kernel needs: three float32 rows of one block. */
 export function klScratchBytes(): i32 {
@@ -73,15 +76,36 @@ class SparseKl {
     }
   }
 
+  /** exp(log σ²) of `count` weights to `out`, the `exp` kernel's bits; two groups per step. */
+  @inline static sigma2s(logSigma2: usize, out: usize, count: i32): void {
+    let i = 0;
+    for (; i + 8 <= count; i += 8) {
+      const off = (<usize>i) << 2;
+      const a = SimdMath.exp(v128.load(logSigma2 + off));
+      const b = SimdMath.exp(v128.load(logSigma2 + off, 16));
+      v128.store(out + off, a);
+      v128.store(out + off, b, 16);
+    }
+    for (; i + 4 <= count; i += 4) {
+      const off = (<usize>i) << 2;
+      v128.store(out + off, SimdMath.exp(v128.load(logSigma2 + off)));
+    }
+    if (i < count) {
+      const off = (<usize>i) << 2;
+      const s = SimdMath.exp(BlockSum.loadPartial(logSigma2 + off, count - i));
+      BlockSum.storePartial(out + off, s, count - i);
+    }
+  }
+
   /** ln of each float64 lane of a product of (1 + e) factors, added. */
   @inline static logOfLanes(product: v128): f64 {
     return Math.log(f64x2.extract_lane(product, 0)) + Math.log(f64x2.extract_lane(product, 1));
   }
 
   /**
-   * Σ KL of `count` weights (at most one block) into float64, and the gradient of `scale`·Σ KL to
-   * dTheta and dLogSigma2 (either 0: not wanted), through scratch rows `l` (log α before the
-   * clip), `e` and `u`.
+   * Σ KL of `count` weights (at most one block) into float64, the gradient of `scale`·Σ KL to
+   * dTheta and dLogSigma2, and exp(log σ²) to sigma2 (each 0: not wanted), through scratch rows
+   * `l` (log α before the clip), `e` and `u`.
    */
   @inline static block(
     theta: usize,
@@ -90,10 +114,12 @@ class SparseKl {
     scale: v128,
     dTheta: usize,
     dLogSigma2: usize,
+    sigma2: usize,
     l: usize,
     e: usize,
     u: usize,
   ): f64 {
+    if (sigma2 != 0) SparseKl.sigma2s(logSigma2, sigma2, count);
     SparseKl.rawLogAlphas(theta, logSigma2, l, count);
     const bytes = (<usize>((count + 3) & ~3)) << 2;
     // Both exponentials in one loop: the same constants serve the two. Two groups per step, here
@@ -170,8 +196,8 @@ class SparseKl {
 
 /**
  * Σ KL of each block b in [b0, b1) of KL_SUM_BLOCK weights (the last one ends at n) to
- * partials[b] (float64, unscaled), and the gradient of `scale`·Σ KL over those weights to
- * dTheta and dLogSigma2 where they are not 0; `scratch` is klScratchBytes() of this thread's.
+ * partials[b] (float64, unscaled), the gradient of `scale`·Σ KL over those weights to dTheta
+ * and dLogSigma2, and their exp(log σ²) to sigma2, where those are not 0; `scratch` is klScratchBytes() of this thread's.
  * The blocks are claimed from the i32 at `counter`, shared by the call's threads (BlockSum.claim).
  */
 export function sparseVariationalDropoutKl(
@@ -181,6 +207,7 @@ export function sparseVariationalDropoutKl(
   partials: usize,
   dTheta: usize,
   dLogSigma2: usize,
+  sigma2: usize,
   b0: i32,
   b1: i32,
   n: i32,
@@ -199,6 +226,7 @@ export function sparseVariationalDropoutKl(
       scales,
       dTheta == 0 ? 0 : dTheta + off,
       dLogSigma2 == 0 ? 0 : dLogSigma2 + off,
+      sigma2 == 0 ? 0 : sigma2 + off,
       scratch,
       scratch + row,
       scratch + 2 * row,

@@ -180,8 +180,10 @@ export {
   softmaxCrossEntropyBackward,
 } from './ops/softmax-cross-entropy.js';
 export {
+  type KlWithSigma2,
   type SparseVariationalDropoutKlSaved,
   sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlWithSigma2,
 } from './ops/sparse-variational-dropout-kl.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export {

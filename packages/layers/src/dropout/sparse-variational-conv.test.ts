@@ -46,7 +46,7 @@ describe('Conv2dSVD', () => {
     const logSigma2 = uniform([3, 2, 3, 3], { generator: g, low: -2, high: 0 });
     const bias = uniform([3], { generator: g });
     const f = (a: Tensor, t: Tensor, s: Tensor, b: Tensor) =>
-      conv2dSvdSample(a, t, s, b, { padding: 1, stride: 2 }, new Generator(7));
+      conv2dSvdSample(a, t, exp(s), b, { padding: 1, stride: 2 }, new Generator(7));
     const r = gradcheck(f, [x, theta, logSigma2, bias]);
     expect(r.ok, JSON.stringify(r.worst)).toBe(true);
     // Through the module, its own generator frozen.

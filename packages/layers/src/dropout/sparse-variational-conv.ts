@@ -1,7 +1,7 @@
 import { conv2d, type Generator, mul, optionKeys, type Pair, type Tensor } from '@lacuna/tensor';
 import { type Conv2dGeometry, initConv2d } from '../modules/conv.js';
+import { sampleAround } from './local-reparameterization.js';
 import {
-  reparameterise,
   SparseVariationalLayer,
   type SparseVariationalOptions,
 } from './sparse-variational-base.js';
@@ -32,19 +32,19 @@ const CONV2D_SVD_KEYS = optionKeys<Conv2dSVDOptions>({
 
 /**
  * The local reparameterisation over a convolution: `b = μ + sqrt(s² + 1e-8)·ε`,
- * μ = conv(x, θ) + bias, s² = conv(x², exp(log σ²)), ε ~ N(0, 1) from `generator` (one key). @internal
+ * μ = conv(x, θ) + bias, s² = conv(x², σ²) (σ² = exp(log σ²) per weight), ε ~ N(0, 1) from
+ * `generator` (one key). @internal
  */
 export function conv2dSvdSample(
   x: Tensor,
   theta: Tensor,
-  logSigma2: Tensor,
+  sigma2: Tensor,
   bias: Tensor | null,
   geometry: Conv2dGeometry,
   generator: Generator,
 ): Tensor {
   const mean = conv2d(x, theta, { ...geometry, bias });
-  const variance = (sigma2: Tensor) => conv2d(mul(x, x), sigma2, geometry);
-  return reparameterise(mean, variance, logSigma2, generator);
+  return sampleAround(mean, conv2d(mul(x, x), sigma2, geometry), generator);
 }
 
 /**
@@ -100,8 +100,7 @@ export class Conv2dSVD extends SparseVariationalLayer {
   forward(x: Tensor): Tensor {
     const geometry = this.#geometry;
     if (!this.active) return conv2d(x, this.prunedWeight(), { ...geometry, bias: this.bias });
-    const mean = conv2d(x, this.weight, { ...geometry, bias: this.bias });
-    const variance = (sigma2: Tensor) => conv2d(mul(x, x), sigma2, geometry);
-    return reparameterise(mean, variance, this.logSigma2, this.generator());
+    const sigma2 = this.sigma2ForSample();
+    return conv2dSvdSample(x, this.weight, sigma2, this.bias, geometry, this.generator());
   }
 }

@@ -1,10 +1,16 @@
-import { gradcheck, noGrad } from '@lacuna/autograd';
+import { backward, gradcheck, noGrad } from '@lacuna/autograd';
 import {
+  add,
+  type Backend,
+  exp,
   Generator,
+  getBackend,
   LacunaError,
   normal,
   ones,
+  setBackend,
   sparseVariationalDropoutKl,
+  sum,
   type Tensor,
   tensor,
   uniform,
@@ -40,7 +46,7 @@ describe('LinearSVD', () => {
     const bias = uniform([2], { generator: g });
     // A fresh generator from the same seed per evaluation: the same ε every time.
     const f = (a: Tensor, t: Tensor, s: Tensor, b: Tensor) =>
-      linearSvdSample(a, t, s, b, new Generator(7));
+      linearSvdSample(a, t, exp(s), b, new Generator(7));
     const r = gradcheck(f, [x, theta, logSigma2, bias]);
     expect(r.ok, JSON.stringify(r.worst)).toBe(true);
     // Through the module too, with its own generator frozen (freezeMask replays one state).
@@ -98,6 +104,77 @@ describe('LinearSVD', () => {
     expect(perWeight[6]!).toBeLessThan(1e-3);
     expect(perWeight[1]!).toBeGreaterThan(4);
     expect(layer.regularization().item()).toBeCloseTo(total / 50, 5);
+  });
+
+  describe('a recorded sampled forward and lossTerm share one pass over the weights', () => {
+    /** Counts the backend's KL calls (and those that also wrote σ²) and exp calls while `f` runs. */
+    function counting(f: () => void): { kl: number; withSigma2: number; exp: number } {
+      const backend = getBackend();
+      const seen = { kl: 0, withSigma2: 0, exp: 0 };
+      const kl = backend.sparseVariationalDropoutKl;
+      const unary = backend.unary;
+      const spy: Backend = {
+        ...backend,
+        sparseVariationalDropoutKl(...args) {
+          seen.kl++;
+          if (args[6]) seen.withSigma2++;
+          kl.apply(backend, args);
+        },
+        unary(...args) {
+          if (args[0] === 'exp') seen.exp++;
+          unary.apply(backend, args);
+        },
+      };
+      setBackend(spy);
+      try {
+        f();
+      } finally {
+        setBackend(backend);
+      }
+      return seen;
+    }
+    const x = uniform([5, 4], { generator: new Generator(3), low: -1, high: 1 });
+
+    it('lossTerm after the forward is the KL that pass computed, and the gradients are unchanged', () => {
+      const layer = make(4, 3, 1, { initLogSigma2: -2 });
+      let loss: Tensor | null = null;
+      const seen = counting(() => {
+        loss = add(sum(layer.forward(x)), layer.lossTerm());
+      });
+      expect(seen).toEqual({ kl: 1, withSigma2: 1, exp: 0 });
+      const fresh = sparseVariationalDropoutKl(layer.weight, layer.logSigma2, { scale: 1 / 100 });
+      expect(layer.lossTerm().item()).toBe(fresh.item());
+      backward(loss!);
+      // The same step through the separate ops (exp, then the KL op), from the same generator state.
+      const g = new Generator(1);
+      const twin = new LinearSVD(4, 3, { generator: g, datasetSize: 100, initLogSigma2: -2 });
+      const manual = add(
+        sum(linearSvdSample(x, twin.weight, exp(twin.logSigma2), twin.bias, g)),
+        sparseVariationalDropoutKl(twin.weight, twin.logSigma2, { scale: 1 / 100 }),
+      );
+      backward(manual);
+      for (const name of ['weight', 'logSigma2', 'bias'] as const)
+        expect(Array.from(layer[name]!.grad!.data())).toEqual(Array.from(twin[name]!.grad!.data()));
+    });
+
+    it('after backward (or loadStateDict, or under noGrad) lossTerm computes from the current weights', () => {
+      const layer = make(4, 3, 2);
+      backward(add(sum(layer.forward(x)), layer.lossTerm()));
+      noGrad(() => layer.logSigma2.storage.fill(-1));
+      const fresh = () =>
+        sparseVariationalDropoutKl(layer.weight, layer.logSigma2, { scale: 1 / 100 }).item();
+      const want = fresh();
+      expect(counting(() => expect(layer.lossTerm().item()).toBe(want)).kl).toBe(1);
+      // A forward kept its term; loadStateDict then overwrites the weights it came from.
+      layer.forward(x);
+      const other = make(4, 3, 9);
+      layer.loadStateDict(other.stateDict());
+      expect(layer.lossTerm().item()).toBe(fresh());
+      // A forward under noGrad records nothing and keeps nothing: plain exp for σ².
+      const seen = counting(() => noGrad(() => layer.forward(x)));
+      expect(seen).toEqual({ kl: 0, withSigma2: 0, exp: 1 });
+      expect(layer.lossTerm().item()).toBe(fresh());
+    });
   });
 
   it('inference uses θ with log α > threshold pruned; sparsity and sparsityReport count them', () => {

@@ -1,7 +1,7 @@
 import { type Generator, linear, mul, type Tensor } from '@lacuna/tensor';
 import { initLinear, linearForward } from '../modules/linear.js';
+import { sampleAround } from './local-reparameterization.js';
 import {
-  reparameterise,
   SPARSE_VARIATIONAL_KEYS,
   SparseVariationalLayer,
   type SparseVariationalOptions,
@@ -12,17 +12,18 @@ export type LinearSVDOptions = SparseVariationalOptions;
 
 /**
  * The local reparameterisation of a sparse-variational linear layer: `b = μ + sqrt(s² + 1e-8)·ε`,
- * μ = x·θᵀ + bias, s² = x²·exp(log σ²)ᵀ, ε ~ N(0, 1) drawn from `generator` (one key). @internal
+ * μ = x·θᵀ + bias, s² = x²·σ²ᵀ (σ² = exp(log σ²) per weight), ε ~ N(0, 1) drawn from `generator`
+ * (one key). @internal
  */
 export function linearSvdSample(
   x: Tensor,
   theta: Tensor,
-  logSigma2: Tensor,
+  sigma2: Tensor,
   bias: Tensor | null,
   generator: Generator,
 ): Tensor {
   const mean = linearForward('LinearSVD.forward', x, theta, bias);
-  return reparameterise(mean, (sigma2) => linear(mul(x, x), sigma2, null), logSigma2, generator);
+  return sampleAround(mean, linear(mul(x, x), sigma2, null), generator);
 }
 
 /**
@@ -82,7 +83,7 @@ export class LinearSVD extends SparseVariationalLayer {
   /** Sampled pre-activations when active (training or MC dropout), the pruned mean otherwise. */
   forward(x: Tensor): Tensor {
     if (this.active)
-      return linearSvdSample(x, this.weight, this.logSigma2, this.bias, this.generator());
+      return linearSvdSample(x, this.weight, this.sigma2ForSample(), this.bias, this.generator());
     return linearForward('LinearSVD.forward', x, this.prunedWeight(), this.bias);
   }
 }

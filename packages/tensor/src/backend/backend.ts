@@ -295,8 +295,8 @@ export interface Backend extends SamplingKernels {
    * scale·Σᵢ k1·sigmoid(−k2 − k3·lᵢ) + ½·log1p(exp(−lᵢ))` with `lᵢ = clip(logSigma2ᵢ −
    * log(thetaᵢ² + 1e-16), −10, 10)`; theta and logSigma2 have one length. In the same pass, the
    * gradient of that to each output that is not null: `dLogSigma2ᵢ = scale·(−k1·k3·s(1−s) −
-   * ½·sigmoid(−lᵢ))`, s = sigmoid(−k2 − k3·lᵢ), and `dThetaᵢ = dLogSigma2ᵢ·(−2θᵢ/(θᵢ² + 1e-16))`;
-   * both 0 where the unclipped lᵢ is outside [−10, 10] (or NaN).
+   * ½·sigmoid(−lᵢ))`, s = sigmoid(−k2 − k3·lᵢ), and `dThetaᵢ = dLogSigma2ᵢ·(−2θᵢ/(θᵢ² + 1e-16))`,
+   * both 0 where the unclipped lᵢ is outside [−10, 10] (or NaN); `sigma2ᵢ = exp(logSigma2ᵢ)`.
    */
   sparseVariationalDropoutKl(
     theta: Float32Array,
@@ -305,6 +305,7 @@ export interface Backend extends SamplingKernels {
     out: Float32Array,
     dTheta: Float32Array | null,
     dLogSigma2: Float32Array | null,
+    sigma2: Float32Array | null,
   ): void;
   /**
    * Kingma et al.'s eq. 7 KL summed over every entry, times `scale`: `out[0] = scale·Σᵢ (c1 + c2 +

@@ -6,7 +6,11 @@ import { withoutRecording } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, expectSameBits, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { tensor } from './creation.js';
-import { sparseVariationalDropoutKl } from './sparse-variational-dropout-kl.js';
+import {
+  sparseVariationalDropoutKl,
+  sparseVariationalDropoutKlWithSigma2,
+} from './sparse-variational-dropout-kl.js';
+import { exp } from './unary.js';
 
 // The float64 definitions, in the paper's form: −KL ≈ k1·sigmoid(k2 + k3·log α) − ½·log1p(1/α) − k1.
 const [K1, K2, K3] = [0.63576, 1.8732, 1.48695];
@@ -170,12 +174,58 @@ describeBackends('sparseVariationalDropoutKl', () => {
     expectSameBits(node.saved.dLogSigma2!.data(), both.dLogSigma2.data());
   });
 
+  it('WithSigma2: the KL op’s sum and gradients and exp’s σ², recorded as those two ops', () => {
+    // exp's bits where the fused call and exp run in one place (wasm, or the reference:
+    // splits.test.ts checks the wasm kernels' bits at size); a capped memory may send the fused
+    // call alone to the reference, so σ² is held to exp's ulps and the gradients to the float64
+    // definition, as the KL op's own are above.
+    const near = (got: Float32Array, want: Float32Array) => {
+      for (const [i, w] of want.entries())
+        expect(Math.abs(got[i]! - w), `σ² ${i}`).toBeLessThanOrEqual(Math.abs(w) * 2 ** -22);
+    };
+    for (const n of [7, 4099, 70_001]) {
+      const [thetas, logSigma2s] = weights(n, n + 1);
+      const [theta, logSigma2] = [flat(thetas), flat(logSigma2s)];
+      theta.requiresGrad = true;
+      logSigma2.requiresGrad = true;
+      const { kl, sigma2 } = sparseVariationalDropoutKlWithSigma2(theta, logSigma2, { scale: 0.5 });
+      expect(kl.item()).toBeCloseTo(recorded(theta, logSigma2, 0.5).kl.item(), 5);
+      expect(sigma2.shape).toEqual([n]);
+      near(sigma2.data() as Float32Array, exp(logSigma2).data() as Float32Array);
+      const klNode = kl.gradNode;
+      if (klNode?.op !== 'sparseVariationalDropoutKl' || klNode.released) throw new Error('kl');
+      expect(klNode.inputs).toEqual([theta, logSigma2]);
+      const [dTheta, dLogSigma2] = [klNode.saved.dTheta!, klNode.saved.dLogSigma2!];
+      const bad = firstBadGradient(
+        thetas,
+        logSigma2s,
+        0.5,
+        dTheta.storage as Float32Array,
+        dLogSigma2.storage as Float32Array,
+      );
+      expect(bad).toBe(-1);
+      const expNode = sigma2.gradNode;
+      if (expNode?.op !== 'exp' || expNode.released) throw new Error('sigma2');
+      expect(expNode.inputs).toEqual([logSigma2]);
+      expect(expNode.saved.output).toBe(sigma2);
+    }
+    // Unrecorded: σ² still comes back, with no node.
+    const plain = sparseVariationalDropoutKlWithSigma2(tensor([1, 1]), tensor([0, -10]));
+    expect(plain.sigma2.gradNode).toBeNull();
+    expect(plain.kl.item()).toBeCloseTo(klOf(0) + klOf(-10), 5);
+    expect(Array.from(plain.sigma2.data())).toEqual([1, Math.fround(Math.exp(-10))]);
+    expect(() => sparseVariationalDropoutKlWithSigma2(tensor([1]), tensor([1, 2]))).toThrow(
+      ShapeError,
+    );
+  });
+
   it('computes no gradient when nothing will be recorded (noGrad, or no input requiring one)', () => {
     const wanted: boolean[] = [];
     const active = getBackend();
     const spy: Backend = Object.assign(Object.create(active) as Backend, {
       sparseVariationalDropoutKl(...args: Parameters<Backend['sparseVariationalDropoutKl']>) {
         wanted.push(args[4] !== null, args[5] !== null);
+        expect(args[6]).toBeNull();
         active.sparseVariationalDropoutKl(...args);
       },
     });

@@ -22,7 +22,7 @@ export interface SparseVariationalDropoutKlSaved {
 }
 
 /** A fresh float32 tensor of `like`'s shape when `wanted`, else null. */
-const gradientFor = (like: Tensor, wanted: boolean) =>
+const tensorLike = (like: Tensor, wanted: boolean) =>
   wanted ? new Tensor(allocateUnfilled('float32', like.size), like.shape, 'float32') : null;
 
 /**
@@ -65,6 +65,60 @@ export function sparseVariationalDropoutKl(
   logSigma2: Tensor,
   options?: KlOptions,
 ): Tensor {
+  return klPass(theta, logSigma2, options, false).kl;
+}
+
+/** What {@link sparseVariationalDropoutKlWithSigma2} returns. */
+export interface KlWithSigma2 {
+  /** scale·Σ KL, a float32 scalar: {@link sparseVariationalDropoutKl}'s result, bit for bit. */
+  readonly kl: Tensor;
+  /**
+   * σ² = exp(log σ²) per weight, θ's shape: `exp(logSigma2)`'s bits (operands too big for the
+   * wasm memory fall back to the reference backend: then within `exp`'s 2 ulps of them).
+   */
+  readonly sigma2: Tensor;
+}
+
+/**
+ * {@link sparseVariationalDropoutKl} and the weight variances σ² = exp(log σ²) from one pass over
+ * the weights: what a sparse variational layer's training step needs (σ² for the local
+ * reparameterisation's variance, the KL for the loss), for about the price of the KL alone. The
+ * kernel computes σ² anyway (the KL's exp(−log α) is (θ² + 1e-16)/σ² there); returning it saves
+ * a second pass that reads log σ² again and exponentiates it.
+ *
+ * The two results are recorded for autograd as the two ops they equal: `kl` as
+ * `sparseVariationalDropoutKl` (gradients saved, as there) and `sigma2` as `exp(logSigma2)`, so
+ * gradients through either, or both, are those of the separate ops.
+ *
+ * @param theta - float32 mean weights θ, any shape.
+ * @param logSigma2 - float32 log σ² per weight, θ's shape.
+ * @param options - `scale` (default 1), as {@link sparseVariationalDropoutKl}'s.
+ * @returns `{ kl, sigma2 }`.
+ * @throws As {@link sparseVariationalDropoutKl}.
+ * @example
+ * ```ts
+ * import { sparseVariationalDropoutKlWithSigma2, tensor } from '@lacuna/tensor';
+ * const { kl, sigma2 } = sparseVariationalDropoutKlWithSigma2(tensor([1, 1]), tensor([0, -10]));
+ * kl.item(); // 6.0670…, as sparseVariationalDropoutKl
+ * sigma2.toArray(); // [1, 0.0000453999…]: exp(log σ²)
+ * ```
+ */
+export function sparseVariationalDropoutKlWithSigma2(
+  theta: Tensor,
+  logSigma2: Tensor,
+  options?: KlOptions,
+): KlWithSigma2 {
+  const { kl, sigma2 } = klPass(theta, logSigma2, options, true);
+  return { kl, sigma2: sigma2! };
+}
+
+/** The checks and the one kernel call of both ops above; σ² only when `withSigma2`. */
+function klPass(
+  theta: Tensor,
+  logSigma2: Tensor,
+  options: KlOptions | undefined,
+  withSigma2: boolean,
+): { kl: Tensor; sigma2: Tensor | null } {
   checkFloat(OP, 'theta', theta);
   checkFloat(OP, 'logSigma2', logSigma2);
   if (!sameShape(theta.shape, logSigma2.shape)) {
@@ -76,8 +130,9 @@ export function sparseVariationalDropoutKl(
   }
   const scale = klScale(OP, options);
   const recorded = willRecord([theta, logSigma2]);
-  const dTheta = gradientFor(theta, recorded && theta.requiresGrad);
-  const dLogSigma2 = gradientFor(theta, recorded && logSigma2.requiresGrad);
+  const dTheta = tensorLike(theta, recorded && theta.requiresGrad);
+  const dLogSigma2 = tensorLike(theta, recorded && logSigma2.requiresGrad);
+  const sigma2 = tensorLike(logSigma2, withSigma2);
   const out = new Tensor(allocateUnfilled('float32', 1), [], 'float32');
   getBackend().sparseVariationalDropoutKl(
     theta.storage as Float32Array,
@@ -86,6 +141,10 @@ export function sparseVariationalDropoutKl(
     out.storage as Float32Array,
     (dTheta?.storage ?? null) as Float32Array | null,
     (dLogSigma2?.storage ?? null) as Float32Array | null,
+    (sigma2?.storage ?? null) as Float32Array | null,
   );
-  return record(OP, [theta, logSigma2], out, { dTheta, dLogSigma2 });
+  return {
+    kl: record(OP, [theta, logSigma2], out, { dTheta, dLogSigma2 }),
+    sigma2: sigma2 && record('exp', [logSigma2], sigma2, { output: sigma2 }),
+  };
 }

@@ -1,6 +1,6 @@
 // Molchanov et al.'s KL approximation summed over the weights, times `scale`, and the gradient of
-// that in the same pass when asked, in float64 per element from the float32 inputs (the sum in
-// float64 too, rounded once). The constants and the clip live in assembly/kl-constants.ts, which
+// that and σ² = exp(log σ²) (as the reference `exp` computes it) in the same pass when asked, in
+// float64 per element from the float32 inputs (the sum in float64 too, rounded once). The constants and the clip live in assembly/kl-constants.ts, which
 // the wasm kernel compiles as well.
 import {
   SVD_THETA2_FLOOR as FLOOR,
@@ -21,9 +21,11 @@ export const sparseVariationalDropoutKl: Backend['sparseVariationalDropoutKl'] =
   out,
   dTheta,
   dLogSigma2,
+  sigma2,
 ) => {
   let total = 0;
   for (let i = 0; i < theta.length; i++) {
+    if (sigma2) sigma2[i] = Math.exp(logSigma2[i]!);
     const t = theta[i]!;
     const theta2 = t * t + FLOOR;
     // log α before the clip; the clip passes the gradient on [LO, HI] (clamp's rule), NaN not.

@@ -7,7 +7,7 @@ export interface BlockSumShare {
   /** Byte offsets of the inputs. */
   readonly inputsAt: readonly number[];
   /** Byte offsets of the per-element outputs, 0 for each one not wanted (null). */
-  readonly gradsAt: readonly number[];
+  readonly outputsAt: readonly number[];
   /** Byte offset of the float64 block sums. */
   readonly partialsAt: number;
   /** The first block of this share. */
@@ -26,8 +26,8 @@ export interface BlockSumShare {
  * free, takes more rather than waiting for a fixed share of the other's), each block's float64
  * sum lands in its own slot, and this thread adds the slots in block order and writes `scale`
  * times the total to `out[0]`, so the result is the same on any number of threads. The kernel may
- * also write per-element `grads` (null ones are passed as offset 0: not wanted); each thread
- * writes those of the blocks it claimed.
+ * also write per-element `outputs` (gradients, for example; null ones are passed as offset 0:
+ * not wanted); each thread writes those of the blocks it claimed.
  * `share(at)` is the argument list of one thread's share. Without wasm (no elements, or operands
  * too big for its memory) `fallback` runs instead.
  * @internal
@@ -36,7 +36,7 @@ export function runBlockSum(
   ctx: WasmContext,
   kernel: KernelName,
   inputs: readonly Float32Array[],
-  grads: readonly (Float32Array | null)[],
+  outputs: readonly (Float32Array | null)[],
   scale: number,
   out: Float32Array,
   share: (at: BlockSumShare) => Share,
@@ -45,7 +45,7 @@ export function runBlockSum(
   const n = inputs[0]!.length;
   const blocks = Math.ceil(n / KL_SUM_BLOCK);
   const partials = new Float64Array(blocks);
-  const wanted = grads.filter((g): g is Float32Array => g !== null);
+  const wanted = outputs.filter((o): o is Float32Array => o !== null);
   let ran = false;
   ctx.run(
     n > 0 && {
@@ -56,14 +56,14 @@ export function runBlockSum(
       dispatch({ inputs: staged, outputs: [partialsAt, ...wantedAt] }) {
         ran = true;
         let next = 0;
-        const gradsAt = grads.map((g) => (g === null ? 0 : wantedAt[next++]!));
+        const outputsAt = outputs.map((o) => (o === null ? 0 : wantedAt[next++]!));
         const helpers = ctx.helpersFor(n, PARALLEL_MIN_ELEMENTS).slice(0, blocks - 1);
         const inputsAt = staged.slice(0, inputs.length);
         const counter = staged[inputs.length]!;
         const shares = [0, ...helpers].map((_, t) =>
           share({
             inputsAt,
-            gradsAt,
+            outputsAt,
             partialsAt: partialsAt!,
             b0: 0,
             b1: blocks,

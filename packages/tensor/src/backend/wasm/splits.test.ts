@@ -253,20 +253,32 @@ describe('wasm backend: tile edges and thread splits', () => {
     }
   });
 
-  it('KL ops: block sums and gradients split across threads give the same bits on 1 and 2 threads', () => {
+  it('KL ops: block sums, gradients and σ² split across threads give the same bits on 1 and 2 threads', () => {
     // Blocks of 4096 split between the threads, a partial block and a partial SIMD group last.
     const n = 3 * 65_536 + 4_097;
     const theta = floats(n, 11).map((v) => v * 10 ** ((Math.abs(v * 7) % 4) - 3));
     const logSigma2 = floats(n, 12).map((v) => v * 6 - 9);
     const kernels = (b: Backend) => {
       const sums = new Float32Array(2);
-      const grads = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
-      b.sparseVariationalDropoutKl(theta, logSigma2, 0.25, sums.subarray(0, 1), grads[0], grads[1]);
-      b.variationalDropoutKl(logSigma2, 0.25, sums.subarray(1), grads[2]);
-      return [sums, ...grads];
+      const [dTheta, dLogSigma2, sigma2, dLogAlpha] = [0, 1, 2, 3].map(() => new Float32Array(n));
+      b.sparseVariationalDropoutKl(
+        theta,
+        logSigma2,
+        0.25,
+        sums.subarray(0, 1),
+        dTheta!,
+        dLogSigma2!,
+        sigma2!,
+      );
+      b.variationalDropoutKl(logSigma2, 0.25, sums.subarray(1), dLogAlpha!);
+      return [sums, dTheta!, dLogSigma2!, sigma2!, dLogAlpha!];
     };
     const [a, b] = [kernels(one), kernels(two)];
     for (let k = 0; k < a.length; k++) expectSameBits(b[k]!, a[k]!);
+    // σ² is the exp kernel's, bit for bit.
+    const exps = new Float32Array(n);
+    two.unary('exp', logSigma2, exps);
+    expectSameBits(a[3]!, exps);
     const reference = kernels(ref)[0]!;
     for (let k = 0; k < 2; k++)
       expect(Math.abs(a[0]![k]! - reference[k]!)).toBeLessThan(1e-5 * Math.abs(reference[k]!));

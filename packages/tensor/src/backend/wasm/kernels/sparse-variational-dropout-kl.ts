@@ -6,10 +6,10 @@ import { argList, type WasmContext } from '../context.js';
 /**
  * The arguments of assembly/sparse-variational-dropout-kl.ts, in its order:
  * `sparseVariationalDropoutKl(theta: usize, logSigma2: usize, scale: f32, partials: usize,
- *   dTheta: usize, dLogSigma2: usize, b0: i32, b1: i32, n: i32, scratch: usize, counter: usize)`:
- *   the float64 sums of blocks [b0, b1), claimed from the shared i32 at `counter`, to their slots
- *   of partials and the gradients of their weights (a 0 pointer: not wanted), with the thread's
- *   scratch block.
+ *   dTheta: usize, dLogSigma2: usize, sigma2: usize, b0: i32, b1: i32, n: i32, scratch: usize,
+ *   counter: usize)`: the float64 sums of blocks [b0, b1), claimed from the shared i32 at
+ *   `counter`, to their slots of partials, and the gradients and σ² of their weights (a 0
+ *   pointer: not wanted), with the thread's scratch block.
  * @internal
  */
 export const sparseVariationalDropoutKlArgs = argList(
@@ -21,6 +21,7 @@ export const sparseVariationalDropoutKlArgs = argList(
     'partials',
     'dTheta',
     'dLogSigma2',
+    'sigma2',
     'b0',
     'b1',
     'n',
@@ -34,6 +35,7 @@ export const sparseVariationalDropoutKlArgs = argList(
     v.partials,
     v.dTheta,
     v.dLogSigma2,
+    v.sigma2,
     v.b0,
     v.b1,
     v.n,
@@ -43,21 +45,25 @@ export const sparseVariationalDropoutKlArgs = argList(
 );
 
 /**
- * The wasm `sparseVariationalDropoutKl` kernel: block sums and gradients in one pass, split over
+ * The wasm `sparseVariationalDropoutKl` kernel: block sums, gradients and σ² in one pass, split over
  * threads. @internal
  */
 export function wasmSparseVariationalDropoutKl(
   ctx: WasmContext,
 ): Backend['sparseVariationalDropoutKl'] {
-  return (theta, logSigma2, scale, out, dTheta, dLogSigma2) =>
+  return (theta, logSigma2, scale, out, dTheta, dLogSigma2, sigma2) =>
     runBlockSum(
       ctx,
       'sparseVariationalDropoutKl',
       [theta, logSigma2],
-      [dTheta, dLogSigma2],
+      [dTheta, dLogSigma2, sigma2],
       scale,
       out,
-      ({ inputsAt: [thetaAt, logSigma2At], gradsAt: [dThetaAt, dLogSigma2At], ...at }) =>
+      ({
+        inputsAt: [thetaAt, logSigma2At],
+        outputsAt: [dThetaAt, dLogSigma2At, sigma2At],
+        ...at
+      }) =>
         sparseVariationalDropoutKlArgs.build({
           theta: thetaAt!,
           logSigma2: logSigma2At!,
@@ -65,6 +71,7 @@ export function wasmSparseVariationalDropoutKl(
           partials: at.partialsAt,
           dTheta: dThetaAt!,
           dLogSigma2: dLogSigma2At!,
+          sigma2: sigma2At!,
           b0: at.b0,
           b1: at.b1,
           n: theta.length,
@@ -79,6 +86,7 @@ export function wasmSparseVariationalDropoutKl(
           out,
           dTheta,
           dLogSigma2,
+          sigma2,
         ),
     );
 }

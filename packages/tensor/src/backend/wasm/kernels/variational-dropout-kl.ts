@@ -27,7 +27,7 @@ export function wasmVariationalDropoutKl(ctx: WasmContext): Backend['variational
       [dLogAlpha],
       scale,
       out,
-      ({ inputsAt: [logAlphaAt], gradsAt: [dLogAlphaAt], partialsAt, b0, b1, counter }) =>
+      ({ inputsAt: [logAlphaAt], outputsAt: [dLogAlphaAt], partialsAt, b0, b1, counter }) =>
         variationalDropoutKlArgs.build({
           logAlpha: logAlphaAt!,
           scale,
