@@ -114,16 +114,55 @@ export class SGD extends Optimizer<SGDOptions> {
     _step: number,
   ): void {
     const { lr, momentum: mu = 0, dampening = 0, weightDecay: wd = 0, nesterov = false } = o;
-    let buf = state.momentumBuffer as Float32Array | undefined;
-    const first = buf === undefined;
-    if (mu !== 0 && !buf) buf = state.momentumBuffer = new Float32Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      let d = g[i]! + wd * w[i]!;
-      if (mu !== 0 && buf) {
-        buf[i] = first ? d : mu * buf[i]! + (1 - dampening) * d;
-        d = nesterov ? d + mu * buf[i]! : buf[i]!;
-      }
-      w[i] = w[i]! - lr * d;
+    if (mu === 0) {
+      plainStep(w, g, lr, wd);
+      return;
     }
+    const first = state.momentumBuffer === undefined;
+    state.momentumBuffer ??= new Float32Array(w.length);
+    momentumStep(
+      w,
+      g,
+      state.momentumBuffer as Float32Array,
+      lr,
+      wd,
+      mu,
+      dampening,
+      nesterov,
+      first,
+    );
+  }
+}
+
+// The loops live in functions of their own that see typed arrays and numbers only: inside
+// `update`, the loop's compiled code could be thrown away by a deopt at the options' reads and
+// the step then ran about twice as slowly (1.5 → 2.8 ms per million weights, at random from one
+// process to the next).
+
+/** w ← w − lr·(g + wd·w). */
+function plainStep(w: Float32Array, g: Float32Array, lr: number, wd: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const d = g[i]! + wd * w[i]!;
+    w[i] = w[i]! - lr * d;
+  }
+}
+
+/** PyTorch's momentum step (buf the momentum buffer; `first`: it holds no history yet). */
+function momentumStep(
+  w: Float32Array,
+  g: Float32Array,
+  buf: Float32Array,
+  lr: number,
+  wd: number,
+  mu: number,
+  dampening: number,
+  nesterov: boolean,
+  first: boolean,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    let d = g[i]! + wd * w[i]!;
+    buf[i] = first ? d : mu * buf[i]! + (1 - dampening) * d;
+    d = nesterov ? d + mu * buf[i]! : buf[i]!;
+    w[i] = w[i]! - lr * d;
   }
 }
