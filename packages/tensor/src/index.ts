@@ -23,6 +23,7 @@ export type {
   UnaryParams,
   WhereParams,
 } from './backend/backend.js';
+export type { KlKernels, ScaledSquareOutputs } from './backend/kl-kernels.js';
 export { referenceBackend } from './backend/reference/index.js';
 export {
   type BackendInfo,
@@ -201,8 +202,10 @@ export {
   type UnarySaved,
 } from './ops/unary.js';
 export {
+  type KlWithScaledSquare,
   type VariationalDropoutKlSaved,
   variationalDropoutKl,
+  variationalDropoutKlWithScaledSquare,
 } from './ops/variational-dropout-kl.js';
 export { type WhereSaved, where } from './ops/where.js';
 export {

@@ -18,8 +18,9 @@ const VARIANCE_FLOOR = 1e-8;
  * `w = θ·ξ`, `ξ ~ N(1, α)`: rather than sampling weights, sample each output of the affine map
  * `f` directly, `y = μ + σ·ε` with `μ = f(x, θ, b)`, `σ² = f(x², α⊙θ², none)`,
  * `σ = √(σ² + 10⁻⁸)` and one ε ~ N(0, 1) per output element drawn from `generator`. With
- * `generator` null it returns μ (the mean weights). `logAlpha` broadcasts against θ.
- * Recorded for autograd in x, θ, b and log α. @internal
+ * `generator` null it returns μ (the mean weights). `logAlpha` broadcasts against θ;
+ * `weightsSquared`, when given, is α⊙θ² already computed (it is then used as is). Recorded for
+ * autograd in x, θ, b and log α. @internal
  */
 export function localReparameterization(
   f: AffineMap,
@@ -28,10 +29,11 @@ export function localReparameterization(
   bias: Tensor | null,
   logAlpha: Tensor,
   generator: Generator | null,
+  weightsSquared?: Tensor,
 ): Tensor {
   const mean = f(x, weight, bias);
   if (!generator) return mean;
-  const variance = f(mul(x, x), varianceWeights(weight, logAlpha), null);
+  const variance = f(mul(x, x), weightsSquared ?? varianceWeights(weight, logAlpha), null);
   return sampleAround(mean, variance, generator);
 }
 

@@ -4,7 +4,6 @@ import {
   clamp,
   exp,
   full,
-  type Generator,
   type KlWithSigma2,
   lessEqual,
   log,
@@ -20,6 +19,7 @@ import {
 } from '@lacuna/tensor';
 import { finiteNumber, positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
+import { inLiveGraph } from './live-graph.js';
 
 /** Options every sparse variational layer takes (`LinearSVD`, `Conv2dSVD`). */
 export interface SparseVariationalOptions extends DropoutLayerOptions {
@@ -58,9 +58,6 @@ function logAlphaOf(theta: Tensor, logSigma2: Tensor): Tensor {
   const logTheta2 = log(add(mul(theta, theta), THETA2_FLOOR));
   return clamp(sub(logSigma2, logTheta2), LOG_ALPHA_RANGE[0], LOG_ALPHA_RANGE[1]);
 }
-
-/** Whether `t` is still part of a graph that backward can use: recorded, unreleased, not disposed. */
-const live = (t: Tensor) => !t.isDisposed && t.gradNode !== null && t.gradNode.released !== true;
 
 /** How many weights of a sparse variational layer are pruned at inference. */
 export interface Sparsity {
@@ -143,7 +140,7 @@ export abstract class SparseVariationalLayer extends DropoutLayer {
    */
   override lossTerm(): Tensor {
     const pass = this.#lastPass;
-    if (pass && live(pass.kl) && live(pass.sigma2)) return pass.kl;
+    if (pass && inLiveGraph(pass.kl) && inLiveGraph(pass.sigma2)) return pass.kl;
     this.#lastPass = null;
     return sparseVariationalDropoutKl(this.weight, this.logSigma2, { scale: 1 / this.datasetSize });
   }

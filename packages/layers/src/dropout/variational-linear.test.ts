@@ -1,15 +1,20 @@
-import { backward, gradcheck, valueAndGrad } from '@lacuna/autograd';
+import { backward, gradcheck, noGrad, valueAndGrad } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
+  add,
+  type Backend,
   Generator,
+  getBackend,
   LacunaError,
   linear,
   mul,
   reshape,
+  setBackend,
   sum,
   Tensor,
   tensor,
   uniform,
+  variationalDropoutKl,
 } from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors, serializeSafetensors } from '../checkpoint/safetensors.js';
@@ -173,6 +178,77 @@ describe('VariationalLinear: KL term', () => {
       expect(grad[i]).toBeCloseTo(d, 5);
     });
     expect(layer.weight.grad ?? null).toBeNull();
+  });
+});
+
+describe('VariationalLinear: a recorded sampled forward and lossTerm share one pass (α per weight)', () => {
+  /** Counts the backend's KL calls (and those that also wrote α⊙θ²) and scaledSquare calls. */
+  function counting(f: () => void): { kl: number; withSquare: number; scaledSquare: number } {
+    const backend = getBackend();
+    const seen = { kl: 0, withSquare: 0, scaledSquare: 0 };
+    const spy: Backend = {
+      ...backend,
+      variationalDropoutKl(...args) {
+        seen.kl++;
+        if (args[4]) seen.withSquare++;
+        backend.variationalDropoutKl(...args);
+      },
+      scaledSquare(...args) {
+        seen.scaledSquare++;
+        backend.scaledSquare(...args);
+      },
+    };
+    setBackend(spy);
+    try {
+      f();
+    } finally {
+      setBackend(backend);
+    }
+    return seen;
+  }
+  const x = uniform([5, 4], { generator: new Generator(3), low: -1, high: 1 });
+
+  it('lossTerm after the forward is the KL that pass computed, and the gradients are unchanged', () => {
+    const layer = make(4, 3, 1, { initLogAlpha: -2 });
+    let loss: Tensor | null = null;
+    const seen = counting(() => {
+      loss = add(sum(layer.forward(x)), layer.lossTerm());
+    });
+    expect(seen).toEqual({ kl: 1, withSquare: 1, scaledSquare: 0 });
+    backward(loss!);
+    // The same step through the separate ops (scaledSquare, then the KL op), same generator state.
+    const g = new Generator(1);
+    const twin = new VariationalLinear(4, 3, { generator: g, datasetSize: 100, initLogAlpha: -2 });
+    const sample = localReparameterization(
+      (input, w, b) => linear(input, w, b),
+      x,
+      twin.weight,
+      twin.bias,
+      twin.logAlpha,
+      g,
+    );
+    backward(add(sum(sample), variationalDropoutKl(twin.logAlpha, { scale: 1 / 100 })));
+    for (const name of ['weight', 'logAlpha', 'bias'] as const)
+      expect(Array.from(layer[name]!.grad!.data())).toEqual(Array.from(twin[name]!.grad!.data()));
+  });
+
+  it('after backward (or loadStateDict, or under noGrad) lossTerm computes from the current α', () => {
+    const layer = make(4, 3, 2);
+    backward(add(sum(layer.forward(x)), layer.lossTerm()));
+    setValues(layer.logAlpha, (i) => -1 - i / 10);
+    const fresh = () => variationalDropoutKl(layer.logAlpha, { scale: 1 / 100 }).item();
+    const want = fresh();
+    expect(counting(() => expect(layer.lossTerm().item()).toBe(want)).kl).toBe(1);
+    layer.forward(x);
+    layer.loadStateDict(make(4, 3, 9).stateDict());
+    expect(layer.lossTerm().item()).toBe(fresh());
+    const seen = counting(() => noGrad(() => layer.forward(x)));
+    expect(seen).toEqual({ kl: 0, withSquare: 0, scaledSquare: 1 });
+    expect(layer.lossTerm().item()).toBe(fresh());
+    // α per unit keeps the separate ops: its α⊙θ² needs log α broadcast first.
+    const perUnit = make(4, 3, 4, { alpha: 'unit' });
+    const unitSeen = counting(() => backward(add(sum(perUnit.forward(x)), perUnit.lossTerm())));
+    expect(unitSeen).toEqual({ kl: 1, withSquare: 0, scaledSquare: 1 });
   });
 });
 

@@ -3,15 +3,19 @@ import {
   ArgumentRangeError,
   exp,
   full,
+  type KlWithScaledSquare,
   optionBoolean,
   optionEnum,
   optionKeys,
   reshape,
   type Tensor,
   variationalDropoutKl,
+  variationalDropoutKlWithScaledSquare,
+  willRecord,
 } from '@lacuna/tensor';
 import { positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
+import { inLiveGraph } from './live-graph.js';
 import { localReparameterization } from './local-reparameterization.js';
 
 /** Which weights share one learned α: the whole layer, each output unit (channel), or each weight. */
@@ -78,6 +82,8 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   /** logAlpha's shape for broadcasting against the weight; null when it has the weight's (per weight). */
   #broadcastShape: number[] | null = null;
   readonly #initLogAlpha: number;
+  /** The KL term and α⊙θ² of the last recorded sampled forward (see {@link lossTerm}), or null. */
+  #lastPass: KlWithScaledSquare | null = null;
 
   /**
    * Checks the shared options; the subclass then draws its weights from `options.generator` and
@@ -160,10 +166,31 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
    * it is fixed here so that KL(1) = 0, so the term is ≥ 0 on α ∈ (0, 1]. Each α entry counts once
    * per weight it covers. A float32 scalar recorded for autograd (one fused op with the scale
    * folded in, `variationalDropoutKl` of @lacuna/tensor).
+   *
+   * With one α per weight, a sampled forward recorded for autograd computes this term already, in
+   * the same pass over the weights as α⊙θ² (`variationalDropoutKlWithScaledSquare`: log α read
+   * and exponentiated once, not twice). Until that forward's graph is released (by `backward`
+   * without `retainGraph`) or disposed, `lossTerm()` returns that tensor: the KL of the α the
+   * forward sampled with. The weights cannot change in that window without breaking the
+   * forward's own gradients; `loadStateDict` drops it all the same. Otherwise the term is
+   * computed from the current α.
    */
   override lossTerm(): Tensor {
+    const pass = this.#lastPass;
+    if (pass && inLiveGraph(pass.kl) && inLiveGraph(pass.square)) return pass.kl;
+    this.#lastPass = null;
     this.#project();
-    return variationalDropoutKl(this.logAlpha, { scale: this.#weightsPerAlpha / this.datasetSize });
+    return variationalDropoutKl(this.logAlpha, { scale: this.#klScale() });
+  }
+
+  /** Drops the kept KL term: the α it was computed from were just overwritten. */
+  protected override stateLoaded(): void {
+    this.#lastPass = null;
+  }
+
+  /** Each α entry counts once per weight it covers, over the data set size. */
+  #klScale(): number {
+    return this.#weightsPerAlpha / this.datasetSize;
   }
 
   /** The layer's affine map: `x·θᵀ + b` or `conv(x, θ) + b`. */
@@ -175,6 +202,7 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
    */
   forward(x: Tensor): Tensor {
     this.#project();
+    const generator = this.active ? this.generator() : null;
     return localReparameterization(
       (input, weight, bias) => this.affine(input, weight, bias),
       x,
@@ -183,8 +211,21 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
       // Per weight, log α is used as it is: a reshape to its own shape would be one more node,
       // and its gradient one more pass over the weights (an add instead of a fold into the KL's).
       this.#broadcastShape ? reshape(this.logAlpha, this.#broadcastShape) : this.logAlpha,
-      this.active ? this.generator() : null,
+      generator,
+      generator ? this.#weightsSquaredWithKl() : undefined,
     );
+  }
+
+  /**
+   * α⊙θ² with the KL term from one kernel pass (kept for {@link lossTerm}) when α is per weight
+   * and the forward is recorded for autograd; undefined otherwise (the forward then makes α⊙θ²).
+   */
+  #weightsSquaredWithKl(): Tensor | undefined {
+    if (this.#broadcastShape || !willRecord([this.weight, this.logAlpha])) return undefined;
+    this.#lastPass = variationalDropoutKlWithScaledSquare(this.logAlpha, this.weight, {
+      scale: this.#klScale(),
+    });
+    return this.#lastPass.square;
   }
 
   /** Writes min(log α, 0) into the parameter (see the class comment for why not a clamp). */

@@ -1,6 +1,7 @@
 import type { TypedArray } from '../dtype.js';
 import type { StoragePool } from '../lifetime.js';
 import type { Shape } from '../shape.js';
+import type { KlKernels } from './kl-kernels.js';
 import type { SamplingKernels } from './sampling-kernels.js';
 
 /** Elementwise ops of two operands that broadcast. Comparisons write 0/1. */
@@ -205,7 +206,7 @@ export interface RandomKey {
  * without changing the public API. Kernels never allocate their outputs and never throw on
  * input an op has validated.
  */
-export interface Backend extends SamplingKernels {
+export interface Backend extends SamplingKernels, KlKernels {
   /** A short name for reports, e.g. `'reference'`. */
   readonly name: string;
   /**
@@ -289,34 +290,6 @@ export interface Backend extends SamplingKernels {
     logSumExps: Float64Array,
     dx: Float32Array,
     p: SoftmaxCrossEntropyParams,
-  ): void;
-  /**
-   * Molchanov et al.'s KL approximation summed over every weight, times `scale`: `out[0] =
-   * scale·Σᵢ k1·sigmoid(−k2 − k3·lᵢ) + ½·log1p(exp(−lᵢ))` with `lᵢ = clip(logSigma2ᵢ −
-   * log(thetaᵢ² + 1e-16), −10, 10)`; theta and logSigma2 have one length. In the same pass, the
-   * gradient of that to each output that is not null: `dLogSigma2ᵢ = scale·(−k1·k3·s(1−s) −
-   * ½·sigmoid(−lᵢ))`, s = sigmoid(−k2 − k3·lᵢ), and `dThetaᵢ = dLogSigma2ᵢ·(−2θᵢ/(θᵢ² + 1e-16))`,
-   * both 0 where the unclipped lᵢ is outside [−10, 10] (or NaN); `sigma2ᵢ = exp(logSigma2ᵢ)`.
-   */
-  sparseVariationalDropoutKl(
-    theta: Float32Array,
-    logSigma2: Float32Array,
-    scale: number,
-    out: Float32Array,
-    dTheta: Float32Array | null,
-    dLogSigma2: Float32Array | null,
-    sigma2: Float32Array | null,
-  ): void;
-  /**
-   * Kingma et al.'s eq. 7 KL summed over every entry, times `scale`: `out[0] = scale·Σᵢ (c1 + c2 +
-   * c3) − (½·lᵢ + c1·αᵢ + c2·αᵢ² + c3·αᵢ³)`, αᵢ = exp(lᵢ), l = logAlpha; in the same pass, unless
-   * dLogAlpha is null, its gradient `dLogAlphaᵢ = −scale·(½ + αᵢ·(c1 + 2c2·αᵢ + 3c3·αᵢ²))`.
-   */
-  variationalDropoutKl(
-    logAlpha: Float32Array,
-    scale: number,
-    out: Float32Array,
-    dLogAlpha: Float32Array | null,
   ): void;
   /** Numerically stable log-softmax along the middle axis of x viewed as `p` ([outer, size, inner]). */
   logSoftmax(x: Float32Array, out: Float32Array, p: AxisParams): void;

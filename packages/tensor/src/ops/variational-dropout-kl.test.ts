@@ -1,12 +1,16 @@
 import { expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.js';
 import { getBackend, setBackend } from '../backend/registry.js';
-import { ArgumentRangeError, DTypeError, LacunaError } from '../errors.js';
+import { ArgumentRangeError, DTypeError, LacunaError, ShapeError } from '../errors.js';
 import { withoutRecording } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { describeBackends, FALLBACK_ELEMENTS } from '../test-util/backends.js';
 import { tensor } from './creation.js';
-import { variationalDropoutKl } from './variational-dropout-kl.js';
+import { scaledSquare } from './scaled-square.js';
+import {
+  variationalDropoutKl,
+  variationalDropoutKlWithScaledSquare,
+} from './variational-dropout-kl.js';
 
 // The float64 definitions of eq. 7 and its derivative in log α, term by term.
 const [C1, C2, C3] = [1.16145124, -1.50204118, 0.58629921];
@@ -97,12 +101,52 @@ describeBackends('variationalDropoutKl', () => {
     expect(dLogAlpha.data()[1]).toBeCloseTo(dKlOf(-2), 6);
   });
 
+  it('WithScaledSquare: the KL op’s sum and gradient and scaledSquare’s α⊙θ², recorded as those two ops', () => {
+    for (const n of [7, 4099, 70_001]) {
+      const logAlpha = flat(logAlphas(n, n));
+      const theta = flat(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.91) * 0.3));
+      logAlpha.requiresGrad = true;
+      theta.requiresGrad = true;
+      const { kl, square } = variationalDropoutKlWithScaledSquare(logAlpha, theta, { scale: 0.5 });
+      const alone = recorded(logAlpha, 0.5);
+      const separate = scaledSquare(theta, logAlpha);
+      // The same bits where the fused call and the separate ones run in one place; a capped wasm
+      // memory may send the fused call alone to the reference, hence a few roundings here.
+      expect(Math.abs(kl.item() - alone.kl.item())).toBeLessThanOrEqual(
+        1e-6 * Math.abs(alone.kl.item()),
+      );
+      const [want, got] = [separate.data(), square.data()];
+      for (const [i, w] of want.entries())
+        expect(Math.abs(got[i]! - w), `α⊙θ² ${i}`).toBeLessThanOrEqual(Math.abs(w) * 2 ** -20);
+      const klNode = kl.gradNode;
+      if (klNode?.op !== 'variationalDropoutKl' || klNode.released) throw new Error('kl');
+      const dWant = alone.dLogAlpha.data();
+      for (const [i, w] of klNode.saved.dLogAlpha.data().entries())
+        expect(Math.abs(w - dWant[i]!), `dlog α ${i}`).toBeLessThanOrEqual(
+          Math.abs(dWant[i]!) * 2 ** -20,
+        );
+      const squareNode = square.gradNode;
+      if (squareNode?.op !== 'scaledSquare' || squareNode.released) throw new Error('square');
+      expect(squareNode.inputs).toEqual([theta, logAlpha]);
+      expect(squareNode.saved.output).toBe(square);
+      expect(squareNode.saved.scaled.shape).toEqual([n]);
+    }
+    const plain = variationalDropoutKlWithScaledSquare(tensor([0, -3]), tensor([2, 1]));
+    expect(plain.square.gradNode).toBeNull();
+    expect(plain.square.data()[0]).toBe(4);
+    expect(plain.kl.item()).toBeCloseTo(klOf(0) + klOf(-3), 5);
+    expect(() => variationalDropoutKlWithScaledSquare(tensor([0, 1]), tensor([1]))).toThrow(
+      ShapeError,
+    );
+  });
+
   it('computes no gradient when nothing will be recorded (noGrad, or log α not requiring one)', () => {
     const wanted: boolean[] = [];
     const active = getBackend();
     const spy: Backend = Object.assign(Object.create(active) as Backend, {
       variationalDropoutKl(...args: Parameters<Backend['variationalDropoutKl']>) {
         wanted.push(args[3] !== null);
+        expect(args[4]).toBeNull();
         active.variationalDropoutKl(...args);
       },
     });

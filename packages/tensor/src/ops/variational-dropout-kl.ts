@@ -3,7 +3,7 @@ import { record, willRecord } from '../record.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { type KlOptions, klScale } from './kl-options.js';
-import { checkFloat } from './util.js';
+import { checkFloat, checkFloatOfShape } from './util.js';
 
 const OP = 'variationalDropoutKl';
 
@@ -44,17 +44,86 @@ export interface VariationalDropoutKlSaved {
  * ```
  */
 export function variationalDropoutKl(logAlpha: Tensor, options?: KlOptions): Tensor {
+  return klPass(logAlpha, null, options).kl;
+}
+
+/** What {@link variationalDropoutKlWithScaledSquare} returns. */
+export interface KlWithScaledSquare {
+  /** scale·Σ KL, a float32 scalar: {@link variationalDropoutKl}'s result. */
+  readonly kl: Tensor;
+  /** e^(log α)·x² per entry, x's shape: `scaledSquare(x, logAlpha)`'s result. */
+  readonly square: Tensor;
+}
+
+/**
+ * {@link variationalDropoutKl} and `scaledSquare(x, logAlpha)` (the variance weights α⊙θ² of a
+ * layer with one α per weight) from one pass over the weights: what such a layer's training step
+ * needs (α⊙θ² for the local reparameterisation's variance, the KL for the loss), reading log α
+ * and exponentiating it once instead of twice.
+ *
+ * The two results are recorded for autograd as the two ops they equal (`variationalDropoutKl`,
+ * its gradient saved, and `scaledSquare`, its e^(log α)·x saved), so gradients through either,
+ * or both, are those of the separate ops. The same bits as those ops where all run in one place
+ * (wasm, or the reference backend; operands too big for the wasm memory fall back to the
+ * reference).
+ *
+ * @param logAlpha - float32 log α, any shape.
+ * @param x - float32 weights θ, log α's shape.
+ * @param options - `scale` (default 1), as {@link variationalDropoutKl}'s.
+ * @returns `{ kl, square }`.
+ * @throws As {@link variationalDropoutKl}; ShapeError when x's shape is not log α's.
+ * @example
+ * ```ts
+ * import { tensor, variationalDropoutKlWithScaledSquare } from '@lacuna/tensor';
+ * const { kl, square } = variationalDropoutKlWithScaledSquare(tensor([0, -3]), tensor([2, 1]));
+ * kl.item(); // 1.6915…, as variationalDropoutKl
+ * square.toArray(); // [4, 0.0497…]: e^(log α)·x²
+ * ```
+ */
+export function variationalDropoutKlWithScaledSquare(
+  logAlpha: Tensor,
+  x: Tensor,
+  options?: KlOptions,
+): KlWithScaledSquare {
+  checkFloat(OP, 'logAlpha', logAlpha);
+  checkFloatOfShape(OP, 'x', x, logAlpha.shape, "logAlpha's");
+  const { kl, square } = klPass(logAlpha, x, options);
+  return { kl, square: square! };
+}
+
+/** The checks and the one kernel call of both ops above; the square only when x is given. */
+function klPass(
+  logAlpha: Tensor,
+  x: Tensor | null,
+  options: KlOptions | undefined,
+): { kl: Tensor; square: Tensor | null } {
   checkFloat(OP, 'logAlpha', logAlpha);
   const scale = klScale(OP, options);
-  const dLogAlpha = willRecord([logAlpha])
-    ? new Tensor(allocateUnfilled('float32', logAlpha.size), logAlpha.shape, 'float32')
-    : null;
+  const dLogAlpha = willRecord([logAlpha]) ? unfilledLike(logAlpha) : null;
   const out = new Tensor(allocateUnfilled('float32', 1), [], 'float32');
+  const square = x && unfilledLike(x);
+  const scaled = x && willRecord([x, logAlpha]) ? unfilledLike(x) : null;
   getBackend().variationalDropoutKl(
     logAlpha.storage as Float32Array,
     scale,
     out.storage as Float32Array,
     (dLogAlpha?.storage ?? null) as Float32Array | null,
+    x && square
+      ? {
+          x: x.storage as Float32Array,
+          out: square.storage as Float32Array,
+          scaled: (scaled?.storage ?? null) as Float32Array | null,
+        }
+      : null,
   );
-  return dLogAlpha ? record(OP, [logAlpha], out, { dLogAlpha }) : out;
+  return {
+    kl: dLogAlpha ? record(OP, [logAlpha], out, { dLogAlpha }) : out,
+    square:
+      x && square && scaled
+        ? record('scaledSquare', [x, logAlpha], square, { scaled, output: square })
+        : square,
+  };
 }
+
+const unfilledLike = (t: Tensor) =>
+  new Tensor(allocateUnfilled('float32', t.size), t.shape, 'float32');

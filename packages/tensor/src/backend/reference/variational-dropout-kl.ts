@@ -4,13 +4,16 @@
 // as well.
 import { VD_KL_C1 as C1, VD_KL_C2 as C2, VD_KL_C3 as C3 } from '../../../assembly/kl-constants.js';
 import type { Backend } from '../backend.js';
+import { scaledSquare } from './scaled-square.js';
 
 export const variationalDropoutKl: Backend['variationalDropoutKl'] = (
   logAlpha,
   scale,
   out,
   dLogAlpha,
+  square,
 ) => {
+  if (square) scaledSquare(square.x, logAlpha, square.out, square.scaled);
   let total = 0;
   for (let i = 0; i < logAlpha.length; i++) {
     const l = logAlpha[i]!;

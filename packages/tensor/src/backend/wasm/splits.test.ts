@@ -253,14 +253,16 @@ describe('wasm backend: tile edges and thread splits', () => {
     }
   });
 
-  it('KL ops: block sums, gradients and σ² split across threads give the same bits on 1 and 2 threads', () => {
+  it('KL ops: block sums, gradients, σ² and α⊙θ² split across threads give the same bits on 1 and 2 threads', () => {
     // Blocks of 4096 split between the threads, a partial block and a partial SIMD group last.
     const n = 3 * 65_536 + 4_097;
     const theta = floats(n, 11).map((v) => v * 10 ** ((Math.abs(v * 7) % 4) - 3));
     const logSigma2 = floats(n, 12).map((v) => v * 6 - 9);
     const kernels = (b: Backend) => {
       const sums = new Float32Array(2);
-      const [dTheta, dLogSigma2, sigma2, dLogAlpha] = [0, 1, 2, 3].map(() => new Float32Array(n));
+      const [dTheta, dLogSigma2, sigma2, dLogAlpha, square, scaled] = [0, 1, 2, 3, 4, 5].map(
+        () => new Float32Array(n),
+      );
       b.sparseVariationalDropoutKl(
         theta,
         logSigma2,
@@ -270,8 +272,12 @@ describe('wasm backend: tile edges and thread splits', () => {
         dLogSigma2!,
         sigma2!,
       );
-      b.variationalDropoutKl(logSigma2, 0.25, sums.subarray(1), dLogAlpha!);
-      return [sums, dTheta!, dLogSigma2!, sigma2!, dLogAlpha!];
+      b.variationalDropoutKl(logSigma2, 0.25, sums.subarray(1), dLogAlpha!, {
+        x: theta,
+        out: square!,
+        scaled: scaled!,
+      });
+      return [sums, dTheta!, dLogSigma2!, sigma2!, dLogAlpha!, square!, scaled!];
     };
     const [a, b] = [kernels(one), kernels(two)];
     for (let k = 0; k < a.length; k++) expectSameBits(b[k]!, a[k]!);
@@ -279,6 +285,11 @@ describe('wasm backend: tile edges and thread splits', () => {
     const exps = new Float32Array(n);
     two.unary('exp', logSigma2, exps);
     expectSameBits(a[3]!, exps);
+    // The variance weights are the scaledSquare kernel's, bit for bit.
+    const [square, scaled] = [new Float32Array(n), new Float32Array(n)];
+    two.scaledSquare(theta, logSigma2, square, scaled);
+    expectSameBits(a[5]!, square);
+    expectSameBits(a[6]!, scaled);
     const reference = kernels(ref)[0]!;
     for (let k = 0; k < 2; k++)
       expect(Math.abs(a[0]![k]! - reference[k]!)).toBeLessThan(1e-5 * Math.abs(reference[k]!));
