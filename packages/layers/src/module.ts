@@ -306,8 +306,8 @@ export abstract class Module {
 
   /**
    * Called on every module of the tree after {@link Module.loadStateDict} overwrote its
-   * parameters and buffers in place. A module that keeps something computed from them (a sparse
-   * variational layer's KL term between a forward and its backward) drops it here; the default
+   * parameters and buffers in place. A module that keeps something computed from them (the KL
+   * term a learned-rate layer's forward computed for its `lossTerm`) drops it here; the default
    * does nothing.
    */
   protected stateLoaded(): void {}
@@ -315,7 +315,8 @@ export abstract class Module {
   /**
    * This module's own extra loss term, or null when it has none: the KL divergence of a
    * variational layer, the regulariser of a learned dropout rate. Layers with such terms override
-   * it; the term is computed from the current parameters and recorded for autograd, and is
+   * it; the term is that of the current parameters (a layer may hand out the one its forward
+   * computed from the same values), recorded for autograd, and is
    * already scaled per training example (divided by the data set size N the layer was given), so
    * that {@link Module.regularization} adds straight onto a mean loss. Not recursive: see
    * {@link Module.regularization}.

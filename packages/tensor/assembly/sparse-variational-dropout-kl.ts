@@ -140,9 +140,9 @@ class SparseKl {
     }
     const grads = dTheta != 0 || dLogSigma2 != 0;
     let acc = f64x2.splat(0);
-    // Π(1 + e) of lanes 0 and 2, and of lanes 1 and 3, over the current run; Σ ln of past runs.
-    let evens = f64x2.splat(1);
-    let odds = f64x2.splat(1);
+    // Π(1 + e) of lanes 0 and 1, and of lanes 2 and 3, over the current run; Σ ln of past runs.
+    let low = f64x2.splat(1);
+    let high = f64x2.splat(1);
     let logs: f64 = 0;
     let run = 0;
     for (let i = 0; i < count; i += 4) {
@@ -159,13 +159,13 @@ class SparseKl {
       const overE = f32x4.mul(onePlusU, inv); // 1/(1 + e)
       const kl = f32x4.mul(f32x4.splat(<f32>K1), fit);
       acc = BlockSum.add(acc, full ? kl : v128.and(kl, BlockSum.lanesBelow(count - i)));
-      evens = f64x2.mul(evens, f64x2.add(f64x2.splat(1), f64x2.promote_low_f32x4(ei)));
-      const high = v128.shuffle<f32>(ei, ei, 2, 3, 0, 1);
-      odds = f64x2.mul(odds, f64x2.add(f64x2.splat(1), f64x2.promote_low_f32x4(high)));
+      low = f64x2.mul(low, f64x2.add(f64x2.splat(1), f64x2.promote_low_f32x4(ei)));
+      const upper = v128.shuffle<f32>(ei, ei, 2, 3, 0, 1);
+      high = f64x2.mul(high, f64x2.add(f64x2.splat(1), f64x2.promote_low_f32x4(upper)));
       if (++run == LOG_RUN) {
-        logs += SparseKl.logOfLanes(evens) + SparseKl.logOfLanes(odds);
-        evens = f64x2.splat(1);
-        odds = f64x2.splat(1);
+        logs += SparseKl.logOfLanes(low) + SparseKl.logOfLanes(high);
+        low = f64x2.splat(1);
+        high = f64x2.splat(1);
         run = 0;
       }
       if (!grads) continue;
@@ -189,7 +189,7 @@ class SparseKl {
       if (full) v128.store(dTheta + off, dt);
       else BlockSum.storePartial(dTheta + off, dt, count - i);
     }
-    logs += SparseKl.logOfLanes(evens) + SparseKl.logOfLanes(odds);
+    logs += SparseKl.logOfLanes(low) + SparseKl.logOfLanes(high);
     return BlockSum.total(acc) + 0.5 * logs;
   }
 }
@@ -197,8 +197,9 @@ class SparseKl {
 /**
  * Σ KL of each block b in [b0, b1) of KL_SUM_BLOCK weights (the last one ends at n) to
  * partials[b] (float64, unscaled), the gradient of `scale`·Σ KL over those weights to dTheta
- * and dLogSigma2, and their exp(log σ²) to sigma2, where those are not 0; `scratch` is klScratchBytes() of this thread's.
- * The blocks are claimed from the i32 at `counter`, shared by the call's threads (BlockSum.claim).
+ * and dLogSigma2, and their exp(log σ²) to sigma2, where those are not 0; `scratch` is
+ * klScratchBytes() of this thread's. The blocks are claimed from the i32 at `counter`, shared by
+ * the call's threads (BlockSum.claim).
  */
 export function sparseVariationalDropoutKl(
   theta: usize,

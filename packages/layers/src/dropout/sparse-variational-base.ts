@@ -19,7 +19,7 @@ import {
 } from '@lacuna/tensor';
 import { finiteNumber, positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
-import { inLiveGraph } from './live-graph.js';
+import { ForwardKlCache } from './forward-kl-cache.js';
 
 /** Options every sparse variational layer takes (`LinearSVD`, `Conv2dSVD`). */
 export interface SparseVariationalOptions extends DropoutLayerOptions {
@@ -85,8 +85,8 @@ export abstract class SparseVariationalLayer extends DropoutLayer {
   readonly datasetSize: number;
   /** log α above which a weight is pruned at inference. */
   readonly threshold: number;
-  /** σ² and the KL term of the last recorded sampled forward (see {@link lossTerm}), or null. */
-  #lastPass: KlWithSigma2 | null = null;
+  /** σ² and the KL term of the last recorded sampled forward, for {@link lossTerm}. */
+  readonly #kept = new ForwardKlCache<KlWithSigma2>(() => [this.weight, this.logSigma2]);
 
   /**
    * @param op - Class name for error messages.
@@ -129,37 +129,52 @@ export abstract class SparseVariationalLayer extends DropoutLayer {
    * Molchanov et al.'s approximation `KL ≈ k1·sigmoid(−k2 − k3·log α) + ½·log1p(1/α)` per weight
    * (one fused op with the 1/N folded in, `sparseVariationalDropoutKl` of @lacuna/tensor).
    *
-   * A sampled forward recorded for autograd computes this term already, in the same pass over the
-   * weights as σ² = exp(log σ²) (a training step then reads log σ² once, not twice: about 1 ms per
-   * million weights here). Until that forward's graph is released (by `backward` without
-   * `retainGraph`) or disposed, `lossTerm()` returns that tensor: the KL of the weights the
-   * forward sampled with, as the paper's code pairs them (its `kl_reg` reads the log α its last
-   * forward stored). The weights cannot change in that window without breaking the forward's own
-   * gradients, which are taken at the values it saw; `loadStateDict` drops it all the same.
-   * Otherwise, or after a forward under `noGrad`, the term is computed from the current weights.
+   * After a sampled forward recorded for autograd (a training step), this is the KL that forward
+   * computed in the same pass over the weights as σ² = exp(log σ²)
+   * (`sparseVariationalDropoutKlWithSigma2`: log σ² read once a step, not twice; about 1 ms per
+   * million weights here): the KL of the weights it sampled with, handed out once, and only while
+   * no backward has reached the weights since and its graph lives. Otherwise (a second call, after
+   * backward or `loadStateDict`, under `noGrad`) it is computed from the current weights. A layer
+   * whose forward KL goes unused (a loss without it) stops computing it in its forwards until
+   * this is called again.
    */
   override lossTerm(): Tensor {
-    const pass = this.#lastPass;
-    if (pass && inLiveGraph(pass.kl) && inLiveGraph(pass.sigma2)) return pass.kl;
-    this.#lastPass = null;
-    return sparseVariationalDropoutKl(this.weight, this.logSigma2, { scale: 1 / this.datasetSize });
+    const kept = this.#recorded() ? this.#kept.take() : null;
+    return (
+      kept ??
+      sparseVariationalDropoutKl(this.weight, this.logSigma2, { scale: 1 / this.datasetSize })
+    );
   }
 
   /**
    * σ² = exp(log σ²) for a sampled forward: with the KL term from one kernel pass when the
-   * forward is recorded for autograd (kept for {@link lossTerm}), plain `exp` otherwise.
+   * forward is recorded for autograd and the KL is wanted (kept for {@link lossTerm}), the kept
+   * pass's σ² for a second forward on the same weights, plain `exp` otherwise.
    */
   protected sigma2ForSample(): Tensor {
-    if (!willRecord([this.weight, this.logSigma2])) return exp(this.logSigma2);
-    this.#lastPass = sparseVariationalDropoutKlWithSigma2(this.weight, this.logSigma2, {
-      scale: 1 / this.datasetSize,
-    });
-    return this.#lastPass.sigma2;
+    const pass = this.#recorded()
+      ? this.#kept.forForward(
+          () =>
+            sparseVariationalDropoutKlWithSigma2(this.weight, this.logSigma2, {
+              scale: 1 / this.datasetSize,
+            }),
+          (p) => [p.sigma2],
+        )
+      : null;
+    return pass?.sigma2 ?? exp(this.logSigma2);
+  }
+
+  /**
+   * Whether ops on the weights are recorded with log σ² among what needs gradients (else σ² and
+   * the KL would be unrecorded and the kept pass of no use).
+   */
+  #recorded(): boolean {
+    return willRecord([this.logSigma2]);
   }
 
   /** Drops the kept KL term: the weights it was computed from were just overwritten. */
   protected override stateLoaded(): void {
-    this.#lastPass = null;
+    this.#kept.clear();
   }
 
   /** The weights pruned at inference (log α > threshold), of all of them. */

@@ -1,5 +1,19 @@
-import { gradcheck, noGrad } from '@lacuna/autograd';
-import { conv2d, exp, Generator, mul, reshape, type Tensor, tensor, uniform } from '@lacuna/tensor';
+import { backward, gradcheck, noGrad } from '@lacuna/autograd';
+import {
+  add,
+  type Backend,
+  conv2d,
+  exp,
+  Generator,
+  getBackend,
+  mul,
+  reshape,
+  setBackend,
+  sum,
+  type Tensor,
+  tensor,
+  uniform,
+} from '@lacuna/tensor';
 import { describe, expect, it } from 'vitest';
 import { Flatten } from '../modules/pool.js';
 import { Sequential } from '../modules/sequential.js';
@@ -11,6 +25,28 @@ const make = (seed = 0, extra: Partial<Conv2dSVDOptions> = {}) =>
   new Conv2dSVD(2, 3, 3, { generator: new Generator(seed), datasetSize: 10, ...extra });
 
 describe('Conv2dSVD', () => {
+  it('a recorded training forward and lossTerm take one KL kernel pass, which also gives the variance weights', () => {
+    const backend = getBackend();
+    const calls: boolean[] = [];
+    const spy: Backend = {
+      ...backend,
+      sparseVariationalDropoutKl(...args) {
+        calls.push(args[6] !== null);
+        backend.sparseVariationalDropoutKl(...args);
+      },
+    };
+    const layer = make(3);
+    const x = uniform([2, 2, 5, 5], { generator: new Generator(2), low: -1, high: 1 });
+    setBackend(spy);
+    try {
+      backward(add(sum(layer.forward(x)), layer.lossTerm()));
+    } finally {
+      setBackend(backend);
+    }
+    expect(calls).toEqual([true]);
+    expect(layer.weight.grad).not.toBeNull();
+  });
+
   it('output mean and variance match N(conv(x, θ) + b, conv(x², σ²)) at a fixed seed', () => {
     const layer = make(1, { initLogSigma2: -2 });
     layer.logSigma2.storage.set(

@@ -175,6 +175,60 @@ describe('LinearSVD', () => {
       expect(seen).toEqual({ kl: 0, withSigma2: 0, exp: 1 });
       expect(layer.lossTerm().item()).toBe(fresh());
     });
+
+    it('hands the kept KL out once, and never after a backward reached the weights (retainGraph)', () => {
+      const layer = make(4, 3, 5);
+      const fresh = () =>
+        sparseVariationalDropoutKl(layer.weight, layer.logSigma2, { scale: 1 / 100 }).item();
+      const out = layer.forward(x);
+      const first = layer.lossTerm();
+      const second = counting(() => expect(layer.lossTerm()).not.toBe(first));
+      expect(second.kl).toBe(1);
+      // A backward that keeps the graph, then a step: the kept term would be stale.
+      layer.forward(x);
+      backward(sum(out), { retainGraph: true });
+      noGrad(() => layer.weight.storage.fill(0.5));
+      const want = fresh();
+      expect(counting(() => expect(layer.lossTerm().item()).toBe(want)).kl).toBe(1);
+    });
+
+    it('under noGrad lossTerm is unrecorded and leaves the kept KL for the loss', () => {
+      const layer = make(4, 3, 6);
+      layer.forward(x);
+      const logged = noGrad(() => layer.lossTerm());
+      expect(logged.gradNode).toBeNull();
+      const seen = counting(() => expect(layer.lossTerm().item()).toBe(logged.item()));
+      expect(seen.kl).toBe(0);
+    });
+
+    it('stops computing the KL in forwards whose KL goes unused, and resumes when asked', () => {
+      const layer = make(4, 3, 7);
+      const steps = [
+        counting(() => backward(sum(layer.forward(x)))),
+        counting(() => backward(sum(layer.forward(x)))),
+        counting(() => backward(add(sum(layer.forward(x)), layer.lossTerm()))),
+        counting(() => backward(add(sum(layer.forward(x)), layer.lossTerm()))),
+      ];
+      expect(steps).toEqual([
+        { kl: 1, withSigma2: 1, exp: 0 }, // optimistic at first
+        { kl: 0, withSigma2: 0, exp: 1 }, // the first pass's KL went unused
+        { kl: 1, withSigma2: 0, exp: 1 }, // lossTerm computes it alone, and asks for it again
+        { kl: 1, withSigma2: 1, exp: 0 }, // one pass for both
+      ]);
+    });
+
+    it('R-Drop’s second forward on the same weights reuses σ²; a frozen log σ² keeps plain exp', () => {
+      const layer = make(4, 3, 8);
+      const seen = counting(() =>
+        backward(add(add(sum(layer.forward(x)), sum(layer.forward(x))), layer.lossTerm())),
+      );
+      expect(seen).toEqual({ kl: 1, withSigma2: 1, exp: 0 });
+      const frozen = make(4, 3, 8);
+      frozen.logSigma2.requiresGrad = false;
+      const frozenSeen = counting(() => backward(add(sum(frozen.forward(x)), frozen.lossTerm())));
+      expect(frozenSeen).toEqual({ kl: 1, withSigma2: 0, exp: 1 });
+      expect(frozen.weight.grad).not.toBeNull();
+    });
   });
 
   it('inference uses θ with log α > threshold pruned; sparsity and sparsityReport count them', () => {

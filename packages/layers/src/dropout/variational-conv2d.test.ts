@@ -1,12 +1,17 @@
-import { gradcheck } from '@lacuna/autograd';
+import { backward, gradcheck } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
+  add,
+  type Backend,
   conv2d,
   exp,
   Generator,
+  getBackend,
   LacunaError,
   mul,
   reshape,
+  setBackend,
+  sum,
   Tensor,
   uniform,
 } from '@lacuna/tensor';
@@ -38,6 +43,28 @@ const broadcastShape = (alpha: AlphaGranularity) =>
   alpha === 'layer' ? [1, 1, 1, 1] : alpha === 'unit' ? [3, 1, 1, 1] : [3, 2, 3, 3];
 
 describe('VariationalConv2d', () => {
+  it('a recorded training forward and lossTerm take one KL kernel pass, which also gives the variance weights', () => {
+    const backend = getBackend();
+    const calls: boolean[] = [];
+    const spy: Backend = {
+      ...backend,
+      variationalDropoutKl(...args) {
+        calls.push(args[4] !== null);
+        backend.variationalDropoutKl(...args);
+      },
+    };
+    const layer = make(3);
+    const x = uniform([2, 2, 5, 5], { generator: new Generator(2), low: -1, high: 1 });
+    setBackend(spy);
+    try {
+      backward(add(sum(layer.forward(x)), layer.lossTerm()));
+    } finally {
+      setBackend(backend);
+    }
+    expect(calls).toEqual([true]);
+    expect(layer.weight.grad).not.toBeNull();
+  });
+
   it.each(granularities)(
     "alpha '%s': sample mean and variance match μ = conv(x, θ) + b and σ² = conv(x², αθ²)",
     (alpha) => {

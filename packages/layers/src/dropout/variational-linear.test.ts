@@ -245,6 +245,17 @@ describe('VariationalLinear: a recorded sampled forward and lossTerm share one p
     const seen = counting(() => noGrad(() => layer.forward(x)));
     expect(seen).toEqual({ kl: 0, withSquare: 0, scaledSquare: 1 });
     expect(layer.lossTerm().item()).toBe(fresh());
+    // Handed out once; never after a backward reached the weights (here one keeping its graph).
+    const again = make(4, 3, 5);
+    const out = again.forward(x);
+    expect(counting(() => again.lossTerm()).kl).toBe(0);
+    expect(counting(() => again.lossTerm()).kl).toBe(1);
+    again.forward(x);
+    backward(sum(out), { retainGraph: true });
+    setValues(again.logAlpha, () => -0.5);
+    expect(again.lossTerm().item()).toBe(
+      variationalDropoutKl(again.logAlpha, { scale: 1 / 100 }).item(),
+    );
     // α per unit keeps the separate ops: its α⊙θ² needs log α broadcast first.
     const perUnit = make(4, 3, 4, { alpha: 'unit' });
     const unitSeen = counting(() => backward(add(sum(perUnit.forward(x)), perUnit.lossTerm())));

@@ -15,7 +15,7 @@ import {
 } from '@lacuna/tensor';
 import { positiveInteger } from '../validate.js';
 import { DropoutLayer, type DropoutLayerOptions } from './base.js';
-import { inLiveGraph } from './live-graph.js';
+import { ForwardKlCache } from './forward-kl-cache.js';
 import { localReparameterization } from './local-reparameterization.js';
 
 /** Which weights share one learned α: the whole layer, each output unit (channel), or each weight. */
@@ -82,8 +82,8 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   /** logAlpha's shape for broadcasting against the weight; null when it has the weight's (per weight). */
   #broadcastShape: number[] | null = null;
   readonly #initLogAlpha: number;
-  /** The KL term and α⊙θ² of the last recorded sampled forward (see {@link lossTerm}), or null. */
-  #lastPass: KlWithScaledSquare | null = null;
+  /** α⊙θ² and the KL term of the last recorded sampled forward (α per weight), for {@link lossTerm}. */
+  readonly #kept = new ForwardKlCache<KlWithScaledSquare>(() => [this.weight, this.logAlpha]);
 
   /**
    * Checks the shared options; the subclass then draws its weights from `options.generator` and
@@ -167,25 +167,22 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
    * per weight it covers. A float32 scalar recorded for autograd (one fused op with the scale
    * folded in, `variationalDropoutKl` of @lacuna/tensor).
    *
-   * With one α per weight, a sampled forward recorded for autograd computes this term already, in
-   * the same pass over the weights as α⊙θ² (`variationalDropoutKlWithScaledSquare`: log α read
-   * and exponentiated once, not twice). Until that forward's graph is released (by `backward`
-   * without `retainGraph`) or disposed, `lossTerm()` returns that tensor: the KL of the α the
-   * forward sampled with. The weights cannot change in that window without breaking the
-   * forward's own gradients; `loadStateDict` drops it all the same. Otherwise the term is
-   * computed from the current α.
+   * With one α per weight, after a sampled forward recorded for autograd (a training step) this
+   * is the KL that forward computed in the same pass over the weights as α⊙θ²
+   * (`variationalDropoutKlWithScaledSquare`: log α read and exponentiated once a step, not twice),
+   * handed out once and only while it is certainly the KL of the current α, exactly as for
+   * `LinearSVD` (see its `lossTerm`). Otherwise the term is computed from the current α.
    */
   override lossTerm(): Tensor {
-    const pass = this.#lastPass;
-    if (pass && inLiveGraph(pass.kl) && inLiveGraph(pass.square)) return pass.kl;
-    this.#lastPass = null;
+    const kept = this.#fusable() ? this.#kept.take() : null;
+    if (kept) return kept;
     this.#project();
     return variationalDropoutKl(this.logAlpha, { scale: this.#klScale() });
   }
 
   /** Drops the kept KL term: the α it was computed from were just overwritten. */
   protected override stateLoaded(): void {
-    this.#lastPass = null;
+    this.#kept.clear();
   }
 
   /** Each α entry counts once per weight it covers, over the data set size. */
@@ -217,15 +214,25 @@ export abstract class VariationalDropoutLayer extends DropoutLayer {
   }
 
   /**
-   * α⊙θ² with the KL term from one kernel pass (kept for {@link lossTerm}) when α is per weight
-   * and the forward is recorded for autograd; undefined otherwise (the forward then makes α⊙θ²).
+   * α⊙θ² with the KL term from one kernel pass (kept for {@link lossTerm}), or the kept pass's for
+   * a second forward on the same weights, when α is per weight, the forward is recorded and the KL
+   * is wanted; undefined otherwise (the forward then makes α⊙θ² alone).
    */
   #weightsSquaredWithKl(): Tensor | undefined {
-    if (this.#broadcastShape || !willRecord([this.weight, this.logAlpha])) return undefined;
-    this.#lastPass = variationalDropoutKlWithScaledSquare(this.logAlpha, this.weight, {
-      scale: this.#klScale(),
-    });
-    return this.#lastPass.square;
+    if (!this.#fusable()) return undefined;
+    const pass = this.#kept.forForward(
+      () =>
+        variationalDropoutKlWithScaledSquare(this.logAlpha, this.weight, {
+          scale: this.#klScale(),
+        }),
+      (p) => [p.square],
+    );
+    return pass?.square;
+  }
+
+  /** One α per weight, and ops on log α recorded for autograd (else the kept pass is of no use). */
+  #fusable(): boolean {
+    return !this.#broadcastShape && willRecord([this.logAlpha]);
   }
 
   /** Writes min(log α, 0) into the parameter (see the class comment for why not a clamp). */

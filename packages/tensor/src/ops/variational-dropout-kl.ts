@@ -85,8 +85,7 @@ export function variationalDropoutKlWithScaledSquare(
   x: Tensor,
   options?: KlOptions,
 ): KlWithScaledSquare {
-  checkFloat(OP, 'logAlpha', logAlpha);
-  checkFloatOfShape(OP, 'x', x, logAlpha.shape, "logAlpha's");
+  checkFloatOfShape(OP, 'x', x, checkFloat(OP, 'logAlpha', logAlpha).shape, "logAlpha's");
   const { kl, square } = klPass(logAlpha, x, options);
   return { kl, square: square! };
 }

@@ -1,7 +1,7 @@
 // Molchanov et al.'s KL approximation summed over the weights, times `scale`, and the gradient of
 // that and σ² = exp(log σ²) (as the reference `exp` computes it) in the same pass when asked, in
-// float64 per element from the float32 inputs (the sum in float64 too, rounded once). The constants and the clip live in assembly/kl-constants.ts, which
-// the wasm kernel compiles as well.
+// float64 per element from the float32 inputs (the sum in float64 too, rounded once). The
+// constants and the clip live in assembly/kl-constants.ts, which the wasm kernel compiles as well.
 import {
   SVD_THETA2_FLOOR as FLOOR,
   SVD_LOG_ALPHA_MAX as HI,
