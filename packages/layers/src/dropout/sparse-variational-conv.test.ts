@@ -1,14 +1,11 @@
 import { backward, gradcheck, noGrad } from '@lacuna/autograd';
 import {
   add,
-  type Backend,
   conv2d,
   exp,
   Generator,
-  getBackend,
   mul,
   reshape,
-  setBackend,
   sum,
   type Tensor,
   tensor,
@@ -17,6 +14,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { Flatten } from '../modules/pool.js';
 import { Sequential } from '../modules/sequential.js';
+import { watchingCalls } from '../test-util/backend-calls.js';
 import { LinearSVD } from './sparse-variational.js';
 import { Conv2dSVD, type Conv2dSVDOptions, conv2dSvdSample } from './sparse-variational-conv.js';
 import { sparsityReport } from './sparsity-report.js';
@@ -26,23 +24,14 @@ const make = (seed = 0, extra: Partial<Conv2dSVDOptions> = {}) =>
 
 describe('Conv2dSVD', () => {
   it('a recorded training forward and lossTerm take one KL kernel pass, which also gives the variance weights', () => {
-    const backend = getBackend();
     const calls: boolean[] = [];
-    const spy: Backend = {
-      ...backend,
-      sparseVariationalDropoutKl(...args) {
-        calls.push(args[6] !== null);
-        backend.sparseVariationalDropoutKl(...args);
-      },
-    };
     const layer = make(3);
     const x = uniform([2, 2, 5, 5], { generator: new Generator(2), low: -1, high: 1 });
-    setBackend(spy);
-    try {
-      backward(add(sum(layer.forward(x)), layer.lossTerm()));
-    } finally {
-      setBackend(backend);
-    }
+    watchingCalls(
+      ['sparseVariationalDropoutKl'],
+      (_, args) => calls.push(args[6] !== null),
+      () => backward(add(sum(layer.forward(x)), layer.lossTerm())),
+    );
     expect(calls).toEqual([true]);
     expect(layer.weight.grad).not.toBeNull();
   });

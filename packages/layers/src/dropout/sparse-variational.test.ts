@@ -1,14 +1,11 @@
 import { backward, gradcheck, noGrad } from '@lacuna/autograd';
 import {
   add,
-  type Backend,
   exp,
   Generator,
-  getBackend,
   LacunaError,
   normal,
   ones,
-  setBackend,
   sparseVariationalDropoutKl,
   sum,
   type Tensor,
@@ -20,6 +17,7 @@ import { crossEntropy } from '../losses/classification.js';
 import { ReLU } from '../modules/activations.js';
 import { Linear } from '../modules/linear.js';
 import { Sequential } from '../modules/sequential.js';
+import { watchingCalls } from '../test-util/backend-calls.js';
 import { sgd } from '../test-util/training-run.js';
 import { fit } from '../training/fit.js';
 import { mcPredict } from './mc.js';
@@ -109,28 +107,18 @@ describe('LinearSVD', () => {
   describe('a recorded sampled forward and lossTerm share one pass over the weights', () => {
     /** Counts the backend's KL calls (and those that also wrote σ²) and exp calls while `f` runs. */
     function counting(f: () => void): { kl: number; withSigma2: number; exp: number } {
-      const backend = getBackend();
       const seen = { kl: 0, withSigma2: 0, exp: 0 };
-      const kl = backend.sparseVariationalDropoutKl;
-      const unary = backend.unary;
-      const spy: Backend = {
-        ...backend,
-        sparseVariationalDropoutKl(...args) {
-          seen.kl++;
-          if (args[6]) seen.withSigma2++;
-          kl.apply(backend, args);
+      watchingCalls(
+        ['sparseVariationalDropoutKl', 'unary'],
+        (entry, args) => {
+          if (entry === 'unary') seen.exp += args[0] === 'exp' ? 1 : 0;
+          else {
+            seen.kl++;
+            if (args[6]) seen.withSigma2++;
+          }
         },
-        unary(...args) {
-          if (args[0] === 'exp') seen.exp++;
-          unary.apply(backend, args);
-        },
-      };
-      setBackend(spy);
-      try {
-        f();
-      } finally {
-        setBackend(backend);
-      }
+        f,
+      );
       return seen;
     }
     const x = uniform([5, 4], { generator: new Generator(3), low: -1, high: 1 });

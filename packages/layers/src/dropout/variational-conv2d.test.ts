@@ -2,15 +2,12 @@ import { backward, gradcheck } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
   add,
-  type Backend,
   conv2d,
   exp,
   Generator,
-  getBackend,
   LacunaError,
   mul,
   reshape,
-  setBackend,
   sum,
   Tensor,
   uniform,
@@ -18,6 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { Flatten } from '../modules/pool.js';
 import { Sequential } from '../modules/sequential.js';
+import { watchingCalls } from '../test-util/backend-calls.js';
 import { localReparameterization } from './local-reparameterization.js';
 import { mcPredict } from './mc.js';
 import type { AlphaGranularity } from './variational.js';
@@ -44,23 +42,14 @@ const broadcastShape = (alpha: AlphaGranularity) =>
 
 describe('VariationalConv2d', () => {
   it('a recorded training forward and lossTerm take one KL kernel pass, which also gives the variance weights', () => {
-    const backend = getBackend();
     const calls: boolean[] = [];
-    const spy: Backend = {
-      ...backend,
-      variationalDropoutKl(...args) {
-        calls.push(args[4] !== null);
-        backend.variationalDropoutKl(...args);
-      },
-    };
     const layer = make(3);
     const x = uniform([2, 2, 5, 5], { generator: new Generator(2), low: -1, high: 1 });
-    setBackend(spy);
-    try {
-      backward(add(sum(layer.forward(x)), layer.lossTerm()));
-    } finally {
-      setBackend(backend);
-    }
+    watchingCalls(
+      ['variationalDropoutKl'],
+      (_, args) => calls.push(args[4] !== null),
+      () => backward(add(sum(layer.forward(x)), layer.lossTerm())),
+    );
     expect(calls).toEqual([true]);
     expect(layer.weight.grad).not.toBeNull();
   });

@@ -2,14 +2,11 @@ import { backward, gradcheck, noGrad, valueAndGrad } from '@lacuna/autograd';
 import {
   ArgumentRangeError,
   add,
-  type Backend,
   Generator,
-  getBackend,
   LacunaError,
   linear,
   mul,
   reshape,
-  setBackend,
   sum,
   Tensor,
   tensor,
@@ -21,6 +18,7 @@ import { parseSafetensors, serializeSafetensors } from '../checkpoint/safetensor
 import { crossEntropy } from '../losses/classification.js';
 import { ReLU } from '../modules/activations.js';
 import { Sequential } from '../modules/sequential.js';
+import { watchingCalls } from '../test-util/backend-calls.js';
 import { sgd } from '../test-util/training-run.js';
 import { fit } from '../training/fit.js';
 import { localReparameterization } from './local-reparameterization.js';
@@ -184,26 +182,18 @@ describe('VariationalLinear: KL term', () => {
 describe('VariationalLinear: a recorded sampled forward and lossTerm share one pass (α per weight)', () => {
   /** Counts the backend's KL calls (and those that also wrote α⊙θ²) and scaledSquare calls. */
   function counting(f: () => void): { kl: number; withSquare: number; scaledSquare: number } {
-    const backend = getBackend();
     const seen = { kl: 0, withSquare: 0, scaledSquare: 0 };
-    const spy: Backend = {
-      ...backend,
-      variationalDropoutKl(...args) {
-        seen.kl++;
-        if (args[4]) seen.withSquare++;
-        backend.variationalDropoutKl(...args);
+    watchingCalls(
+      ['variationalDropoutKl', 'scaledSquare'],
+      (entry, args) => {
+        if (entry === 'scaledSquare') seen.scaledSquare++;
+        else {
+          seen.kl++;
+          if (args[4]) seen.withSquare++;
+        }
       },
-      scaledSquare(...args) {
-        seen.scaledSquare++;
-        backend.scaledSquare(...args);
-      },
-    };
-    setBackend(spy);
-    try {
-      f();
-    } finally {
-      setBackend(backend);
-    }
+      f,
+    );
     return seen;
   }
   const x = uniform([5, 4], { generator: new Generator(3), low: -1, high: 1 });
