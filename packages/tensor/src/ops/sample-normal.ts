@@ -3,10 +3,9 @@ import { ArgumentRangeError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import type { Generator } from '../random/generator.js';
 import { record, willRecord } from '../record.js';
-import { allocateUnfilled } from '../storage.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { checkGenerator } from './random.js';
-import { checkFloat, checkFloatOfShape } from './util.js';
+import { checkFloat, checkFloatOfShape, unfilledLike } from './util.js';
 
 const OP = 'sampleNormal';
 
@@ -50,10 +49,6 @@ function varianceFloor(options: SampleNormalOptions): number {
   }
   return Math.fround(floor);
 }
-
-/** A fresh float32 tensor of `like`'s shape, for a kernel to fill. */
-const unfilledLike = (like: Tensor) =>
-  new Tensor(allocateUnfilled('float32', like.size), like.shape, 'float32');
 
 /**
  * One draw of N(mean, variance) per element, differentiable in both: the reparameterisation

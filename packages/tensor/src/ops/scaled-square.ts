@@ -1,9 +1,8 @@
 import { getBackend } from '../backend/registry.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { record, willRecord } from '../record.js';
-import { allocateUnfilled } from '../storage.js';
-import { Tensor } from '../tensor.js';
-import { checkFloat, checkFloatOfShape } from './util.js';
+import type { Tensor } from '../tensor.js';
+import { checkFloat, checkFloatOfShape, unfilledLike } from './util.js';
 
 const OP = 'scaledSquare';
 const BACKWARD = `${OP}Backward`;
@@ -33,10 +32,6 @@ const BACKWARD_KEYS = optionKeys<ScaledSquareBackwardOptions>({ dxAddend: true, 
 
 /** A tensor's storage as the float32 array the checks guaranteed. */
 const f32 = (t: Tensor) => t.storage as Float32Array;
-
-/** A fresh float32 tensor of x's shape, for the kernel to fill. */
-const unfilledLike = (x: Tensor) =>
-  new Tensor(allocateUnfilled('float32', x.size), x.shape, 'float32');
 
 /** Checks that `operand` is a float32 tensor of the shape of `like` (named `likeName`). */
 const checkLike = (

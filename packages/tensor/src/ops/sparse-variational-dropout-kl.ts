@@ -5,7 +5,7 @@ import { sameShape } from '../shape.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { type KlOptions, klScale } from './kl-options.js';
-import { checkFloat } from './util.js';
+import { checkFloat, unfilledLike } from './util.js';
 
 const OP = 'sparseVariationalDropoutKl';
 
@@ -22,8 +22,7 @@ export interface SparseVariationalDropoutKlSaved {
 }
 
 /** A fresh float32 tensor of `like`'s shape when `wanted`, else null. */
-const tensorLike = (like: Tensor, wanted: boolean) =>
-  wanted ? new Tensor(allocateUnfilled('float32', like.size), like.shape, 'float32') : null;
+const tensorLike = (like: Tensor, wanted: boolean) => (wanted ? unfilledLike(like) : null);
 
 /**
  * The KL term of sparse variational dropout (Molchanov, Ashukha & Vetrov 2017, "Variational

@@ -7,7 +7,8 @@ import {
   ShapeError,
 } from '../errors.js';
 import { type Shape, sameShape } from '../shape.js';
-import { isTensor, type Tensor } from '../tensor.js';
+import { allocateUnfilled } from '../storage.js';
+import { isTensor, Tensor } from '../tensor.js';
 
 /** Rejects anything that is not a Tensor with a message naming op and argument. @internal */
 export function checkTensor(op: string, argument: string, value: unknown): Tensor {
@@ -63,3 +64,7 @@ export function checkTraining(op: string, training: unknown): boolean {
   }
   return training;
 }
+
+/** A fresh float32 tensor of `like`'s shape, its storage left for a kernel to fill. @internal */
+export const unfilledLike = (like: Tensor): Tensor =>
+  new Tensor(allocateUnfilled('float32', like.size), like.shape, 'float32');

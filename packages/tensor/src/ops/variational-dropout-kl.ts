@@ -3,7 +3,7 @@ import { record, willRecord } from '../record.js';
 import { allocateUnfilled } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { type KlOptions, klScale } from './kl-options.js';
-import { checkFloat, checkFloatOfShape } from './util.js';
+import { checkFloat, checkFloatOfShape, unfilledLike } from './util.js';
 
 const OP = 'variationalDropoutKl';
 
@@ -123,6 +123,3 @@ function klPass(
         : square,
   };
 }
-
-const unfilledLike = (t: Tensor) =>
-  new Tensor(allocateUnfilled('float32', t.size), t.shape, 'float32');
